@@ -1,0 +1,3 @@
+from kansen_cli.cli import main
+
+main()

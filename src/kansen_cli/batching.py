@@ -1,0 +1,120 @@
+"""Neighbourhood batches (SPEC §6) and the random, balanced letter variants within each."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+ROUTE_ORDER = ["postcode", "house_number", "house_number_addition", "client_id"]
+
+
+def slug(name: str) -> str:
+    """`Corpus den Hoorn` -> `corpus-den-hoorn`; readable and safe in file names."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "wijk"
+
+
+def batch_count(n: int, size: int) -> int:
+    """k = max(1, round(n / size)), rounding halves up as people expect."""
+    return max(1, math.floor(n / size + 0.5))
+
+
+def make_batches(
+    people: pd.DataFrame,
+    size: int,
+    seed: int,
+    variants: Sequence[str],
+    taken: Mapping[str, int] | None = None,
+) -> pd.DataFrame:
+    """Assign every person to one batch of their neighbourhood, with a letter variant.
+
+    `people` needs client_id, neighbourhood and the route columns. Batches are contiguous
+    runs in route order (postcode, house number), sizes within a neighbourhood differ by at
+    most one. Variants are balanced and random within each batch, reproducible from `seed`.
+    `taken` gives, per neighbourhood, the highest batch number already used, so a second
+    round continues at `selwerd-3`. Returns client_id, neighbourhood, batch_id, seq,
+    position (route order within the batch, from 1) and variant.
+    """
+    import numpy as np
+    import pandas as pd
+
+    taken = taken or {}
+    if not len(people):
+        return pd.DataFrame(
+            {
+                c: pd.Series(dtype=t)
+                for c, t in [
+                    ("client_id", "string"),
+                    ("neighbourhood", "string"),
+                    ("batch_id", "string"),
+                    ("seq", "int64"),
+                    ("position", "int64"),
+                    ("variant", "string"),
+                ]
+            }
+        )
+    ordered = people.sort_values(["neighbourhood", *ROUTE_ORDER], kind="stable", na_position="last")
+    hood = ordered["neighbourhood"].to_numpy(dtype=object)
+    starts = np.flatnonzero(np.r_[True, hood[1:] != hood[:-1]])
+    lengths = np.diff(np.r_[starts, len(hood)])
+    counts = np.array([batch_count(int(n), size) for n in lengths])
+    # Position within the neighbourhood, then the batch it falls in (np.array_split layout).
+    within = np.arange(len(hood)) - np.repeat(starts, lengths)
+    n_rep = np.repeat(lengths, lengths)
+    k_rep = np.repeat(counts, lengths)
+    q, r = n_rep // k_rep, n_rep % k_rep
+    big = r * (q + 1)
+    batch_no = np.where(within < big, within // (q + 1), r + (within - big) // np.maximum(q, 1))
+    offsets = np.array([taken.get(str(h), 0) for h in hood[starts]])
+    seq = batch_no + np.repeat(offsets, lengths) + 1
+    slugs = np.array([slug(str(h)) for h in hood[starts]], dtype=object)
+    batch_id = np.repeat(slugs, lengths) + "-" + seq.astype(str).astype(object)
+    # Batches are contiguous, so a running group id marks their boundaries.
+    new_batch = np.r_[True, (batch_id[1:] != batch_id[:-1])]
+    group = np.cumsum(new_batch) - 1
+    group_start = np.flatnonzero(new_batch)
+    position = np.arange(len(hood)) - group_start[group] + 1
+    rng = np.random.default_rng(seed)
+    keys = rng.random(len(hood))
+    shift = rng.integers(0, len(variants), size=len(group_start))
+    # Rank of each person's random key within the batch -> cycle through the variants.
+    rank_order = np.lexsort((keys, group))
+    rank = np.empty(len(hood), dtype=np.int64)
+    rank[rank_order] = np.arange(len(hood)) - group_start[group[rank_order]]
+    choice = (rank + shift[group]) % len(variants)
+    variant = np.asarray(list(variants), dtype=object)[choice]
+    return pd.DataFrame(
+        {
+            "client_id": ordered["client_id"].to_numpy(),
+            "neighbourhood": hood,
+            "batch_id": batch_id,
+            "seq": seq.astype(np.int64),
+            "position": position.astype(np.int64),
+            "variant": variant,
+        }
+    ).astype({"client_id": "string", "neighbourhood": "string", "batch_id": "string", "variant": "string"})
+
+
+def batch_overview(assigned: pd.DataFrame, variants: Sequence[str]) -> list[dict[str, object]]:
+    """One row per batch: id, neighbourhood, size and the count of each variant."""
+    import pandas as pd
+
+    if not len(assigned):
+        return []
+    table = pd.crosstab(assigned["batch_id"], assigned["variant"])
+    hoods = assigned.groupby("batch_id")["neighbourhood"].first()
+    seqs = assigned.groupby("batch_id")["seq"].first()
+    rows = []
+    for batch_id in sorted(table.index, key=lambda b: (hoods[b], seqs[b])):
+        row: dict[str, object] = {"batch": batch_id, "neighbourhood": hoods[batch_id]}
+        row["size"] = int(table.loc[batch_id].sum())
+        for v in variants:
+            row[v] = int(table.loc[batch_id].get(v, 0))
+        rows.append(row)
+    return rows

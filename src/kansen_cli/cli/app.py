@@ -1,0 +1,125 @@
+"""The typer application, the options every command shares, and error handling.
+
+Commands live in sibling modules, one per user's job; they parse options, call the core,
+render. Heavy libraries are imported inside commands so that `kansen --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.exceptions import TyperException
+
+from kansen_cli.errors import KansenError
+
+_STATE = {"debug": False}
+
+
+def _guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """The tool's own errors become one message and exit code 1; --debug re-raises them."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except (TyperException, typer.Exit, typer.Abort):
+            raise
+        except KansenError as exc:
+            if _STATE["debug"]:
+                raise
+            typer.echo(f"kansen: error: {exc}", err=True)
+            raise typer.Exit(1) from None
+        except KeyboardInterrupt:
+            typer.echo("kansen: interrupted; nothing was recorded", err=True)
+            raise typer.Exit(130) from None
+        except Exception as exc:
+            if _STATE["debug"]:
+                raise
+            # The message of an unexpected error may hold personal data: show its type only.
+            typer.echo(
+                f"kansen: internal error ({type(exc).__name__}); nothing was recorded. "
+                "Run again with --debug to see the traceback, and please report it.",
+                err=True,
+            )
+            raise typer.Exit(1) from None
+
+    return wrapper
+
+
+app = typer.Typer(
+    name="kansen",
+    help=(
+        "kansen: the outreach cycle for people on social assistance, from register export "
+        "to council report.\n\n"
+        "Example: kansen select sample_data/register.csv --as-of 2026-10-01"
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    add_completion=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@app.callback()
+def _root(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show the traceback of an error (may hold personal data).")
+    ] = False,
+) -> None:
+    """kansen: the outreach cycle for people on social assistance."""
+    _STATE["debug"] = debug
+
+
+def command(*args: Any, **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """`app.command` with the tool's error handling around the command."""
+
+    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        return app.command(*args, **kwargs)(_guarded(fn))
+
+    return decorate
+
+
+# Shared options, defined once.
+CampaignOpt = Annotated[
+    Path,
+    typer.Option(
+        "--campaign",
+        "-c",
+        help="Campaign folder holding kansen.toml and kansen.sqlite.",
+        file_okay=False,
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Replace output files that exist already.")]
+
+
+def print_json(data: Any) -> None:
+    """--json output: exactly what the core returned."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def console(stderr: bool = False) -> Any:
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def date_option(value: str | None, name: str) -> Any:
+    """A date typed by a user: yyyy-mm-dd or dd-mm-yyyy."""
+    import datetime as dt
+
+    if value is None:
+        return None
+    for fmt in ("%Y-%m-%d", "%d-%m-%Y"):
+        try:
+            return dt.datetime.strptime(value.strip(), fmt).date()
+        except ValueError:
+            continue
+    raise typer.BadParameter(f"{value!r} is no date; use yyyy-mm-dd", param_hint=name)

@@ -1,0 +1,148 @@
+"""Setting up: `kansen init`, `kansen check`, `kansen sample`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kansen_cli.cli.app import CampaignOpt, ForceOpt, JsonOpt, command, console, print_json
+
+EncodingOpt = Annotated[
+    str | None, typer.Option("--encoding", help="Text encoding of a CSV (default: detect).")
+]
+DelimiterOpt = Annotated[
+    str | None, typer.Option("--delimiter", help="CSV delimiter: ';', ',' or 'tab' (default: detect).")
+]
+SheetOpt = Annotated[str | None, typer.Option("--sheet", help="Sheet of an XLSX (default: the first).")]
+WijkenOpt = Annotated[
+    Path | None,
+    typer.Option("--wijken", help="Postcode -> wijk table, for exports without a neighbourhood column."),
+]
+
+
+def delimiter_value(text: str | None) -> str | None:
+    if text is None:
+        return None
+    value = {"tab": "\t", "\\t": "\t", "semicolon": ";", "comma": ","}.get(text.lower(), text)
+    if value not in (";", ",", "\t"):
+        raise typer.BadParameter("use ';', ',' or 'tab'", param_hint="--delimiter")
+    return value
+
+
+@command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="Campaign folder to create.")] = Path("."),
+    preset: Annotated[
+        str, typer.Option("--preset", help="Starting settings: groningen, nijmegen or generic.")
+    ] = "groningen",
+    force: ForceOpt = False,
+) -> None:
+    """Create a campaign folder: a fully commented kansen.toml and an empty ledger.
+
+    Example: kansen init wijkronde-2026 --preset nijmegen
+    """
+    from kansen_cli import settings as st
+    from kansen_cli.files import write_text
+    from kansen_cli.ledger import open_ledger
+
+    if preset not in st.PRESETS:
+        raise typer.BadParameter(f"choose one of: {', '.join(st.PRESETS)}", param_hint="--preset")
+    text = st.render_settings(st.preset(preset), preset)
+    write_text(st.settings_path(directory), text, force=force)
+    open_ledger(directory, create=True).close()
+    console(stderr=True).print(
+        f"Created {st.settings_path(directory)} (preset {preset}) and an empty ledger."
+    )
+
+
+@command()
+def check(
+    register: Annotated[Path, typer.Argument(help="Register export, CSV or XLSX.")],
+    campaign: CampaignOpt = Path("."),
+    encoding: EncodingOpt = None,
+    delimiter: DelimiterOpt = None,
+    sheet: SheetOpt = None,
+    wijken: WijkenOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Read and validate a register export and report what it holds; changes nothing.
+
+    Exits 1 when a required column is missing; row problems are listed, not fatal.
+
+    Example: kansen check sample_data/register.xlsx --json
+    """
+    from kansen_cli.checking import check_summary
+    from kansen_cli.register import read_register
+    from kansen_cli.settings import load_settings
+
+    settings = load_settings(campaign)
+    reg = read_register(
+        register,
+        settings.register_.columns,
+        encoding=encoding,
+        delimiter=delimiter_value(delimiter),
+        sheet=sheet,
+        wijken=wijken,
+    )
+    summary = check_summary(reg)
+    if as_json:
+        print_json(summary)
+        return
+    _render_check(summary)
+
+
+def _render_check(summary: dict) -> None:
+    from rich.table import Table
+
+    out = console()
+    fmt = summary["format"]
+    how = ", ".join(f"{k} {v}" for k, v in fmt.items())
+    out.print(f"[bold]{summary['file']}[/bold]: {how}")
+    out.print(
+        f"{summary['rows']} rows read: {summary['valid_rows']} valid, {summary['invalid_rows']} with problems"
+    )
+    mapped = Table(title="Columns mapped", show_edge=False)
+    mapped.add_column("field")
+    mapped.add_column("column in file")
+    for name, header in summary["columns_mapped"].items():
+        mapped.add_row(name, header)
+    out.print(mapped)
+    if summary["columns_unused"]:
+        out.print("Columns not used: " + ", ".join(summary["columns_unused"]))
+    problems = summary["problems"]
+    if not problems["count"]:
+        out.print("No problems found.")
+        return
+    table = Table(title=f"Problems ({problems['count']})", show_edge=False)
+    for col in ("kind", "count", "examples (row, column, value)"):
+        table.add_column(col)
+    for kind, count in problems["by_kind"].items():
+        examples = "; ".join(
+            f"row {p['row']}, {p['column']}" + (f", {p['value']!r}" if p["value"] is not None else "")
+            for p in problems["examples"][kind]
+        )
+        table.add_row(kind, str(count), examples)
+    out.print(table)
+    out.print("Rows with problems are excluded from the selection as 'invalid'.")
+
+
+@command()
+def sample(
+    out: Annotated[Path, typer.Argument(help="Output file: .csv (semicolon, UTF-8) or .xlsx.")],
+    rows: Annotated[int, typer.Option("--rows", min=1, help="Number of people.")] = 10_000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed; same seed, same register.")] = 2015,
+    wijken: Annotated[
+        Path | None, typer.Option("--wijken", help="Also write the postcode -> wijk table here.")
+    ] = None,
+    force: ForceOpt = False,
+) -> None:
+    """Write a synthetic register (fictional people, test-range BSNs) for trying the tool.
+
+    Example: kansen sample --rows 100000 big-register.csv
+    """
+    from kansen_cli.sample_files import write_sample
+
+    written = write_sample(out, rows=rows, seed=seed, wijken=wijken, force=force)
+    console(stderr=True).print("Wrote " + ", ".join(str(p) for p in written))

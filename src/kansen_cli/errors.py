@@ -1,0 +1,51 @@
+"""The tool's own errors. The CLI turns each into one message on stderr and exit code 1.
+
+Messages never contain a BSN or a name: they name files, rows, columns and settings.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kansen_cli.problems import ProblemReport
+
+
+class KansenError(Exception):
+    """Base class: a problem the user can fix; shown without traceback."""
+
+
+class SettingsError(KansenError):
+    """kansen.toml is missing a value, has an unknown key or a wrong type."""
+
+
+class InputFileError(KansenError):
+    """An input file cannot be read as what it should be (encoding, delimiter, format)."""
+
+
+class MissingColumnsError(KansenError):
+    """A required column is not in the register export."""
+
+
+class ValidationFailed(KansenError):
+    """Rows failed validation; the report lists every problem."""
+
+    def __init__(self, message: str, report: ProblemReport) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+class LedgerError(KansenError):
+    """The campaign ledger is missing, from a newer version, or lacks what the command needs."""
+
+
+class NotFoundError(KansenError):
+    """A batch, selection or other named thing does not exist in the ledger."""
+
+
+class OutputExistsError(KansenError):
+    """An output file exists already and --force was not given."""
+
+
+class TemplateFieldError(KansenError):
+    """A letter template uses a field that some people's data lacks."""

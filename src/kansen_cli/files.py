@@ -1,0 +1,187 @@
+"""Every file the tool writes passes through here.
+
+Three promises hold for all of them: a file appears whole or not at all (temporary file in
+the same folder, fsync, then `os.replace`), it is readable by its owner only (mode 0600),
+and an existing file is never replaced unless the user said `--force`. Text cells that a
+spreadsheet would run as a formula are neutralised on the way out.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import os
+import tempfile
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from kansen_cli.errors import OutputExistsError
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from openpyxl import Workbook
+
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+# Characters that make Excel, LibreOffice or Google Sheets treat a cell as a formula (OWASP).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def ensure_dir(path: Path) -> Path:
+    """Create a folder for output, private to the owner when new."""
+    path.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+    return path
+
+
+def check_writable(path: Path, force: bool) -> None:
+    """Refuse early, before any work is done, when a target exists and --force is absent."""
+    if path.exists() and not force:
+        raise OutputExistsError(f"{path} exists already; use --force to replace it")
+
+
+@contextlib.contextmanager
+def atomic_open(path: Path, force: bool = False) -> Iterator[IO[bytes]]:
+    """Open a binary file that only appears at `path` once the block ends without error."""
+    path = Path(path)
+    check_writable(path, force)
+    ensure_dir(path.parent)
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), FILE_MODE)
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists() and not force:
+            raise OutputExistsError(f"{path} appeared while writing; use --force to replace it")
+        os.replace(tmp_name, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+        raise
+
+
+def write_bytes(path: Path, data: bytes, force: bool = False) -> Path:
+    with atomic_open(path, force) as handle:
+        handle.write(data)
+    return Path(path)
+
+
+def write_text(path: Path, text: str, force: bool = False) -> Path:
+    return write_bytes(path, text.encode("utf-8"), force)
+
+
+def neutralise(value: str) -> str:
+    """Prefix an apostrophe to text a spreadsheet would evaluate (for CSV output)."""
+    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+
+
+def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    import pandas as pd
+
+    out = frame.copy()
+    for column in out.columns:
+        series = out[column]
+        if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+            continue
+        if pd.api.types.is_datetime64_any_dtype(series):
+            continue
+        text = series.astype("string")
+        risky = text.str.startswith(FORMULA_TRIGGERS).fillna(False)
+        if risky.any():
+            out[column] = series.where(~risky, "'" + text)
+    return out
+
+
+def write_csv(
+    path: Path,
+    frame: pd.DataFrame,
+    force: bool = False,
+    delimiter: str = ";",
+) -> Path:
+    """CSV for Dutch Excel: semicolon, UTF-8 with BOM, formula triggers neutralised."""
+    buffer = io.StringIO()
+    neutralise_frame(frame).to_csv(buffer, sep=delimiter, index=False, date_format="%Y-%m-%d")
+    return write_bytes(path, buffer.getvalue().encode("utf-8-sig"), force)
+
+
+def _cell_value(value: Any) -> Any:
+    """Plain Python values for openpyxl; missing values become empty cells."""
+    import pandas as pd
+
+    if value is None:
+        return None
+    if isinstance(value, float) and value != value:  # NaN
+        return None
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if hasattr(value, "item") and not isinstance(value, str | bytes | dt.date):
+        return value.item()  # numpy scalar
+    return value
+
+
+def frame_rows(frame: pd.DataFrame) -> Iterator[list[Any]]:
+    for row in frame.itertuples(index=False, name=None):
+        yield [_cell_value(v) for v in row]
+
+
+def write_xlsx(
+    path: Path,
+    sheets: Mapping[str, pd.DataFrame],
+    force: bool = False,
+) -> Path:
+    """One sheet per frame, header in row 1, text kept text (never a formula)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    for name, frame in sheets.items():
+        sheet = workbook.create_sheet(title=name[:31])
+        header = []
+        for column in frame.columns:
+            cell = WriteOnlyCell(sheet, value=str(column))
+            cell.data_type = "s"
+            cell.font = Font(bold=True)
+            header.append(cell)
+        sheet.append(header)
+        for values in frame_rows(frame):
+            sheet.append([_text_safe_cell(sheet, WriteOnlyCell, v) for v in values])
+    return save_workbook(path, workbook, force)
+
+
+def _text_safe_cell(sheet: Any, cell_type: Any, value: Any) -> Any:
+    if isinstance(value, str):
+        cell = cell_type(sheet, value=value)
+        cell.data_type = "s"  # a string starting with "=" stays a string
+        return cell
+    return value
+
+
+def save_workbook(path: Path, workbook: Workbook, force: bool = False) -> Path:
+    """Save any openpyxl workbook atomically; no cell leaves as a formula."""
+    if not getattr(workbook, "write_only", False):
+        for sheet in workbook.worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    if cell.data_type == "f":
+                        cell.data_type = "s"
+    with atomic_open(path, force) as handle:
+        workbook.save(handle)
+    return Path(path)
+
+
+def write_table(path: Path, frame: pd.DataFrame, force: bool = False, sheet: str = "data") -> Path:
+    """CSV or XLSX, chosen by the file's suffix."""
+    suffix = Path(path).suffix.lower()
+    if suffix == ".xlsx":
+        return write_xlsx(path, {sheet: frame}, force)
+    if suffix in (".csv", ".txt"):
+        return write_csv(path, frame, force)
+    from kansen_cli.errors import KansenError
+
+    raise KansenError(f"{path}: unknown output type {suffix!r}; use .csv or .xlsx")

@@ -1,0 +1,139 @@
+"""Ledger schema, as a list of migrations. Never edit a released migration: add one.
+
+The database's `user_version` is the number of migrations applied.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[str] = [
+    # 1: the whole cycle
+    """
+    CREATE TABLE selection_runs (
+        run_id          INTEGER PRIMARY KEY,
+        created_at      TEXT NOT NULL,
+        as_of           TEXT NOT NULL,
+        years           INTEGER NOT NULL,
+        register_name   TEXT NOT NULL,
+        register_sha256 TEXT NOT NULL,
+        settings_json   TEXT NOT NULL,
+        rows            INTEGER NOT NULL,
+        funnel_json     TEXT NOT NULL,
+        selected        INTEGER NOT NULL
+    );
+    -- Every register row of every run with its funnel bucket: nobody lost.
+    CREATE TABLE run_rows (
+        run_id        INTEGER NOT NULL REFERENCES selection_runs(run_id),
+        row           INTEGER NOT NULL,
+        client_id     TEXT,
+        neighbourhood TEXT,
+        bucket        TEXT NOT NULL,
+        PRIMARY KEY (run_id, row)
+    ) WITHOUT ROWID;
+    -- Personal data, only of people selected at least once, only what letters need.
+    CREATE TABLE people (
+        client_id             TEXT PRIMARY KEY,
+        bsn                   TEXT,
+        initials              TEXT,
+        prefix                TEXT,
+        surname               TEXT,
+        street                TEXT,
+        house_number          INTEGER,
+        house_number_addition TEXT,
+        postcode              TEXT,
+        city                  TEXT,
+        neighbourhood         TEXT NOT NULL,
+        birth_date            TEXT,
+        phone                 TEXT,
+        email                 TEXT,
+        language              TEXT,
+        run_id                INTEGER NOT NULL REFERENCES selection_runs(run_id),
+        purged_at             TEXT
+    ) WITHOUT ROWID;
+    CREATE TABLE batches (
+        batch_id      TEXT PRIMARY KEY,
+        neighbourhood TEXT NOT NULL,
+        seq           INTEGER NOT NULL,
+        run_id        INTEGER NOT NULL REFERENCES selection_runs(run_id),
+        seed          INTEGER NOT NULL,
+        created_at    TEXT NOT NULL,
+        invited_on    TEXT
+    );
+    CREATE TABLE batch_members (
+        client_id TEXT PRIMARY KEY REFERENCES people(client_id),
+        batch_id  TEXT NOT NULL REFERENCES batches(batch_id),
+        position  INTEGER NOT NULL,
+        variant   TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX batch_members_batch ON batch_members(batch_id, position);
+    CREATE TABLE appointments (
+        client_id  TEXT PRIMARY KEY REFERENCES batch_members(client_id),
+        batch_id   TEXT NOT NULL REFERENCES batches(batch_id),
+        date       TEXT NOT NULL,
+        start      TEXT NOT NULL,
+        end        TEXT NOT NULL,
+        consultant TEXT NOT NULL,
+        planned_at TEXT NOT NULL
+    ) WITHOUT ROWID;
+    -- A letter sent = a person approached.
+    CREATE TABLE letters (
+        client_id   TEXT PRIMARY KEY REFERENCES batch_members(client_id),
+        batch_id    TEXT NOT NULL REFERENCES batches(batch_id),
+        variant     TEXT NOT NULL,
+        sent_on     TEXT NOT NULL,
+        recorded_at TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE outcomes (
+        client_id               TEXT PRIMARY KEY REFERENCES batch_members(client_id),
+        batch_id                TEXT NOT NULL REFERENCES batches(batch_id),
+        contact_result          TEXT NOT NULL,
+        conversation_date       TEXT,
+        location                TEXT,
+        classification          TEXT,
+        activity_types          TEXT NOT NULL DEFAULT '',
+        participation_potential TEXT,
+        referrals               TEXT NOT NULL DEFAULT '',
+        consent                 TEXT,
+        source_file             TEXT NOT NULL,
+        source_sha256           TEXT NOT NULL,
+        loaded_at               TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE referrals (
+        client_id   TEXT NOT NULL REFERENCES batch_members(client_id),
+        destination TEXT NOT NULL,
+        referred_on TEXT,
+        result      TEXT,
+        result_date TEXT,
+        source_file TEXT NOT NULL,
+        loaded_at   TEXT NOT NULL,
+        PRIMARY KEY (client_id, destination)
+    ) WITHOUT ROWID;
+    CREATE TABLE followups (
+        client_id   TEXT NOT NULL REFERENCES batch_members(client_id),
+        round       INTEGER NOT NULL,
+        call_date   TEXT,
+        result      TEXT NOT NULL,
+        source_file TEXT NOT NULL,
+        loaded_at   TEXT NOT NULL,
+        PRIMARY KEY (client_id, round)
+    ) WITHOUT ROWID;
+    -- Old values replaced by a later ingest: what, when, from which file.
+    CREATE TABLE history (
+        id          INTEGER PRIMARY KEY,
+        kind        TEXT NOT NULL,
+        client_id   TEXT NOT NULL,
+        old_json    TEXT NOT NULL,
+        replaced_at TEXT NOT NULL,
+        source_file TEXT NOT NULL
+    );
+    CREATE INDEX history_client ON history(client_id);
+    CREATE TABLE loaded_files (
+        id          INTEGER PRIMARY KEY,
+        sha256      TEXT NOT NULL,
+        name        TEXT NOT NULL,
+        kind        TEXT NOT NULL,
+        batch_id    TEXT,
+        loaded_at   TEXT NOT NULL,
+        counts_json TEXT NOT NULL
+    );
+    """,
+]

@@ -1,0 +1,748 @@
+"""Reading the municipality's register export (CSV or XLSX) into canonical columns.
+
+Every cell is read as text first, whatever the file type, so that CSV and XLSX go through
+one parser and give the same values: client ids keep their leading zeros, a number cell
+reads without ".0", Excel dates and serials become dates. Problems are collected per row
+(file, row as Excel shows it, column, value, message) and mark that row invalid; only a
+missing required column or an unreadable file stops the read.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kansen_cli.errors import InputFileError, MissingColumnsError
+from kansen_cli.problems import ProblemReport
+from kansen_cli.settings import ColumnMap
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
+FIELDS: tuple[str, ...] = tuple(ColumnMap.model_fields)
+DATE_FIELDS = ("birth_date", "benefit_start", "last_contact", "last_guidance")
+BOOL_FIELDS = ("active_guidance", "care_team")
+# The funnel and the letters cannot do without these.
+REQUIRED_FIELDS = (
+    "client_id",
+    "surname",
+    "street",
+    "house_number",
+    "postcode",
+    "city",
+    "neighbourhood",
+    "last_contact",
+    "last_guidance",
+    "active_guidance",
+    "care_team",
+)
+ADDRESS_FIELDS = ("street", "house_number", "postcode", "city")
+# Values of these columns are never shown in problems: they identify a person.
+PRIVATE_FIELDS = frozenset({"bsn", "initials", "prefix", "surname", "street", "phone", "email", "birth_date"})
+DELIMITERS = (";", ",", "\t")
+TRUE_WORDS = frozenset({"ja", "j", "yes", "y", "1", "true", "waar", "x"})
+FALSE_WORDS = frozenset({"nee", "n", "no", "0", "false", "onwaar"})
+HEADER_SEARCH_ROWS = 30
+# Excel serial day numbers between 1910 and 2100; anything else in a date column is no date.
+SERIAL_MIN, SERIAL_MAX = 3654, 73051
+
+
+@dataclass
+class SourceInfo:
+    """How the file was read: reported to the user, and stored with a selection."""
+
+    file: str
+    kind: str
+    sha256: str
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    header_row: int = 1
+    empty_rows_dropped: int = 0
+
+    def describe(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": self.kind, "header_row": self.header_row}
+        if self.kind == "csv":
+            out["encoding"] = self.encoding
+            out["delimiter"] = {"\t": "tab"}.get(self.delimiter or "", self.delimiter)
+        else:
+            out["sheet"] = self.sheet
+        out["empty_rows_dropped"] = self.empty_rows_dropped
+        return out
+
+
+@dataclass
+class Register:
+    """One register export in canonical columns.
+
+    `people` has one row per data row of the file, in file order, with the canonical fields,
+    `row` (the row number the user sees) and `invalid` (True when the row has a problem).
+    """
+
+    people: pd.DataFrame
+    report: ProblemReport
+    source: SourceInfo
+    mapped: dict[str, str]
+    unused: list[str] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return len(self.people)
+
+
+def mask_bsn(value: str) -> str:
+    """Show a BSN only as `*****1234`."""
+    digits = value.strip()
+    return "*****" + digits[-4:] if len(digits) > 4 else "*****"
+
+
+def normalise_header(text: object) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+# --------------------------------------------------------------------------- raw reading
+
+
+@dataclass
+class _Raw:
+    headers: list[str]
+    columns: list[pa.Array]  # one string array per header
+    rows: np.ndarray  # the row number the user sees, per data row
+    source: SourceInfo
+    broken: list[tuple[int, str]]  # (row, message) for lines that could not be split
+
+
+def read_raw(
+    path: Path,
+    columns: ColumnMap,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    sheet: str | None = None,
+) -> _Raw:
+    path = Path(path)
+    if not path.exists():
+        raise InputFileError(f"{path}: file not found")
+    if path.is_dir():
+        raise InputFileError(f"{path}: is a folder, not a register file")
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
+        return _read_workbook(path, columns, sheet)
+    return _read_csv(path, columns, encoding, delimiter)
+
+
+def _decode(data: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
+    if encoding:
+        try:
+            return data.decode(encoding), encoding
+        except LookupError:
+            raise InputFileError(f"unknown encoding {encoding!r}; try utf-8 or cp1252") from None
+        except UnicodeDecodeError as exc:
+            raise InputFileError(
+                f"{path}: not valid {encoding} at byte {exc.start}; try --encoding utf-8 or cp1252"
+            ) from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    if b"\x00" in data[:65536]:
+        raise InputFileError(
+            f"{path}: holds NUL bytes, so it is no text file (binary, or UTF-16 without BOM); "
+            "save it as CSV (UTF-8) or give --encoding"
+        )
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError:
+            pass
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError as exc:
+        raise InputFileError(
+            f"{path}: neither UTF-8 nor cp1252 (byte {exc.start}); give the encoding with --encoding"
+        ) from None
+
+
+def _split(line: str, delimiter: str) -> list[str]:
+    return next(csv.reader([line], delimiter=delimiter), [])
+
+
+def _find_csv_layout(lines: list[str], key: str, delimiter: str | None, path: Path) -> tuple[int, str]:
+    """Header line index and delimiter: the line holding the client-id header decides both."""
+    candidates = (delimiter,) if delimiter else DELIMITERS
+    for index, line in enumerate(lines[:HEADER_SEARCH_ROWS]):
+        for cand in candidates:
+            if key in {normalise_header(h) for h in _split(line, cand)}:
+                return index, cand
+    # No client-id header: pick the delimiter that splits the first lines consistently, so the
+    # missing-column message can list the columns seen.
+    sample = [line for line in lines[:50] if line.strip()]
+    if not sample:
+        raise InputFileError(f"{path}: the file is empty")
+    consistent = []
+    for cand in candidates:
+        counts = {len(_split(line, cand)) for line in sample}
+        if len(counts) == 1 and counts.pop() > 1:
+            consistent.append(cand)
+    if len(consistent) != 1:
+        raise InputFileError(
+            f"{path}: cannot determine the delimiter (tried "
+            + ", ".join(repr(c) if c != "\t" else "tab" for c in candidates)
+            + "); give it with --delimiter"
+        )
+    return 0, consistent[0]
+
+
+def _read_csv(path: Path, columns: ColumnMap, encoding: str | None, delimiter: str | None) -> _Raw:
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    data = path.read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    if not data.strip():
+        raise InputFileError(f"{path}: the file is empty")
+    text, used_encoding = _decode(data, path, encoding)
+    del data
+    head = text[: 1 << 20].splitlines()[: HEADER_SEARCH_ROWS + 50]
+    header_index, used_delimiter = _find_csv_layout(
+        head, normalise_header(columns.client_id), delimiter, path
+    )
+    headers = [h.strip() for h in _split(head[header_index], used_delimiter)]
+    # Title lines above the header are cut off as text, so pyarrow only sees the table.
+    body_start = 0
+    for _ in range(header_index + 1):
+        body_start = text.index("\n", body_start) + 1 if "\n" in text[body_start:] else len(text)
+    body = text[body_start:].encode("utf-8")
+    del text
+    names = [f"c{i}" for i in range(len(headers))]
+    broken_texts: list[str] = []
+
+    def on_invalid(row: Any) -> str:
+        broken_texts.append(row.text)
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(body),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(
+                delimiter=used_delimiter, newlines_in_values=True, invalid_row_handler=on_invalid
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        raise InputFileError(f"{path}: cannot be read as CSV: {str(exc).splitlines()[0]}") from None
+    header_row = header_index + 1
+    # Blank lines are skipped by pyarrow; count data rows by position (exact without them).
+    row_numbers = np.arange(header_row + 1, header_row + 1 + table.num_rows, dtype=np.int64)
+    broken: list[tuple[int, str]] = []
+    if broken_texts:
+        row_numbers, broken = _locate_broken(body, used_delimiter, header_row, broken_texts, len(headers))
+    if len(row_numbers) != table.num_rows:  # blank lines inside the data: recount precisely
+        row_numbers, broken = _locate_broken(body, used_delimiter, header_row, broken_texts, len(headers))
+    source = SourceInfo(
+        file=path.name,
+        kind="csv",
+        sha256=sha,
+        encoding=used_encoding,
+        delimiter=used_delimiter,
+        header_row=header_row,
+    )
+    return _Raw(
+        headers, [table.column(i).combine_chunks() for i in range(len(headers))], row_numbers, source, broken
+    )
+
+
+def _locate_broken(
+    body: bytes, delimiter: str, header_row: int, broken_texts: list[str], width: int
+) -> tuple[np.ndarray, list[tuple[int, str]]]:
+    """Row numbers of the good records and the broken ones; only runs when lines are broken."""
+    import numpy as np
+
+    good: list[int] = []
+    broken: list[tuple[int, str]] = []
+    line_no = header_row
+    reader = csv.reader(io.StringIO(body.decode("utf-8"), newline=""), delimiter=delimiter)
+    for record in reader:
+        line_no = header_row + reader.line_num
+        if not record or (len(record) == 1 and not record[0].strip()):
+            continue
+        if len(record) == width:
+            good.append(line_no)
+        else:
+            broken.append((line_no, f"has {len(record)} fields where the header has {width}"))
+    return np.asarray(good, dtype=np.int64), broken
+
+
+def _read_workbook(path: Path, columns: ColumnMap, sheet: str | None) -> _Raw:
+    import numpy as np
+    import pyarrow as pa
+    import python_calamine as calamine
+
+    sha = file_sha256(path)
+    try:
+        workbook = calamine.CalamineWorkbook.from_path(str(path))
+    except calamine.PasswordError:
+        raise InputFileError(
+            f"{path}: the workbook is password-protected; save it without a password"
+        ) from None
+    except Exception as exc:  # calamine raises several unrelated types for damaged files
+        raise InputFileError(f"{path}: not a readable Excel workbook ({type(exc).__name__})") from None
+    names = workbook.sheet_names
+    if sheet is None:
+        if not names:
+            raise InputFileError(f"{path}: the workbook has no sheets")
+        chosen = names[0]
+    elif sheet in names:
+        chosen = sheet
+    else:
+        raise InputFileError(f"{path}: no sheet {sheet!r}; sheets: {', '.join(names)}")
+    try:
+        rows = workbook.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
+    except Exception as exc:
+        raise InputFileError(f"{path}: sheet {chosen!r} cannot be read ({type(exc).__name__})") from None
+    if not rows:
+        raise InputFileError(f"{path}: sheet {chosen!r} is empty")
+    key = normalise_header(columns.client_id)
+    wanted = {normalise_header(h) for h in columns.model_dump().values() if h}
+    header_index = None
+    best = (0, 0)
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        cells = {normalise_header(_cell_text(v) or "") for v in row}
+        if key in cells:
+            header_index = index
+            break
+        best = max(best, (len(cells & wanted), -index))
+    if header_index is None:
+        header_index = (
+            -best[1] if best[0] else next((i for i, r in enumerate(rows) if any(_cell_text(v) for v in r)), 0)
+        )
+    header_cells = rows[header_index]
+    width = len(header_cells)
+    while width and not _cell_text(header_cells[width - 1]):
+        width -= 1
+    headers = [(_cell_text(v) or "") for v in header_cells[:width]]
+    data = rows[header_index + 1 :]
+    keep = [i for i, row in enumerate(data) if any(_cell_text(v) for v in row[:width])]
+    dropped = len(data) - len(keep)
+    text_columns = []
+    for col in range(width):
+        text_columns.append(
+            pa.array(
+                [_cell_text(data[i][col]) if col < len(data[i]) else None for i in keep],
+                type=pa.string(),
+            )
+        )
+    row_numbers = np.asarray(keep, dtype=np.int64) + header_index + 2
+    source = SourceInfo(
+        file=path.name,
+        kind="xlsx",
+        sha256=sha,
+        sheet=chosen,
+        header_row=header_index + 1,
+        empty_rows_dropped=dropped,
+    )
+    return _Raw(headers, text_columns, row_numbers, source, [])
+
+
+def _cell_text(value: Any) -> str | None:
+    """A workbook cell as the text a CSV export of it would hold."""
+    import datetime as dt
+
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d") if value.time() == dt.time() else value.isoformat(" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+# --------------------------------------------------------------------------- mapping
+
+
+def map_columns(
+    headers: Sequence[str], columns: ColumnMap, required: Sequence[str], file: str
+) -> tuple[dict[str, int], list[str]]:
+    """Field -> column index; raises when a required field has no column."""
+    positions: dict[str, list[int]] = {}
+    for index, header in enumerate(headers):
+        positions.setdefault(normalise_header(header), []).append(index)
+    mapped: dict[str, int] = {}
+    for name, header in columns.model_dump().items():
+        if not header:
+            continue
+        found = positions.get(normalise_header(header), [])
+        if len(found) > 1:
+            raise MissingColumnsError(
+                f"{file}: column {header!r} appears {len(found)} times "
+                f"(columns {', '.join(str(i + 1) for i in found)}); keep one or rename the others"
+            )
+        if found:
+            mapped[name] = found[0]
+    missing = [name for name in required if name not in mapped]
+    if missing:
+        wanted = ", ".join(f"{getattr(columns, n)!r} ({n})" for n in missing)
+        seen = ", ".join(repr(h) for h in headers if h.strip()) or "none"
+        raise MissingColumnsError(
+            f"{file}: required column(s) not found: {wanted}; columns seen: {seen}; "
+            "map them in kansen.toml under [register.columns]"
+        )
+    used = set(mapped.values())
+    unused = [h for i, h in enumerate(headers) if i not in used and h.strip()]
+    return mapped, unused
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def read_register(
+    path: Path,
+    columns: ColumnMap | None = None,
+    *,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    sheet: str | None = None,
+    wijken: Path | None = None,
+    need_birth_date: bool = False,
+) -> Register:
+    """Read, map and validate one register export. Raises only for file-level problems."""
+    import numpy as np
+    import pandas as pd
+
+    columns = columns or ColumnMap()
+    raw = read_raw(Path(path), columns, encoding, delimiter, sheet)
+    file = raw.source.file
+    required = [f for f in REQUIRED_FIELDS if not (f == "neighbourhood" and wijken)]
+    if need_birth_date:
+        required.append("birth_date")
+    mapped_idx, unused = map_columns(raw.headers, columns, required, file)
+    report = ProblemReport()
+    n = len(raw.rows)
+    frame: dict[str, Any] = {}
+    bad = np.zeros(n, dtype=bool)
+
+    def problem(mask: np.ndarray, name: str, values: Any, kind: str, message: str) -> None:
+        nonlocal bad
+        idx = np.flatnonzero(mask)
+        if not len(idx):
+            return
+        bad |= mask
+        header = raw.headers[mapped_idx[name]] if name in mapped_idx else name
+        for i in idx:
+            value = values[i] if values is not None else None
+            if name in PRIVATE_FIELDS and value is not None:
+                value = mask_bsn(str(value)) if name == "bsn" else None
+            report.add(file, int(raw.rows[i]), header, value, kind, message)
+
+    for name in FIELDS:
+        if name not in mapped_idx:
+            frame[name] = pd.array([None] * n, dtype="string") if n else pd.array([], dtype="string")
+            continue
+        frame[name] = _clean_text(raw.columns[mapped_idx[name]])
+
+    text = {name: frame[name] for name in FIELDS}
+    values = {name: text[name].to_numpy(dtype=object, na_value=None) for name in FIELDS if name in mapped_idx}
+
+    # client id: text, never empty, unique
+    cid = text["client_id"]
+    empty = cid.isna().to_numpy()
+    problem(empty, "client_id", None, "missing_client_id", "client id is empty")
+    dup = cid.duplicated(keep=False).to_numpy() & ~empty
+    problem(
+        dup,
+        "client_id",
+        values.get("client_id"),
+        "duplicate_client_id",
+        "client id occurs on more than one row; each person must appear once",
+    )
+
+    # BSN: optional; when present it must pass the elfproef and be unique
+    if "bsn" in mapped_idx:
+        bsn = text["bsn"]
+        has = bsn.notna().to_numpy()
+        valid = _bsn_valid(bsn)
+        problem(has & ~valid, "bsn", values["bsn"], "invalid_bsn", "BSN fails the elfproef (11-check)")
+        dup_bsn = bsn.duplicated(keep=False).to_numpy() & has
+        problem(dup_bsn, "bsn", values["bsn"], "duplicate_bsn", "BSN occurs on more than one row")
+
+    # address
+    for name in ("street", "city", "surname"):
+        if name in mapped_idx:
+            problem(
+                text[name].isna().to_numpy(),
+                name,
+                None,
+                "missing_" + name,
+                f"{name.replace('_', ' ')} is empty; needed for the letter",
+            )
+    house, addition, bad_house = _house_numbers(text["house_number"], text["house_number_addition"])
+    frame["house_number"] = house
+    frame["house_number_addition"] = addition
+    problem(
+        text["house_number"].isna().to_numpy(),
+        "house_number",
+        None,
+        "missing_house_number",
+        "house number is empty; needed for the letter",
+    )
+    problem(
+        bad_house,
+        "house_number",
+        values.get("house_number"),
+        "invalid_house_number",
+        "house number must start with digits, e.g. 12 or 12A",
+    )
+    postcode, bad_pc = _postcodes(text["postcode"])
+    frame["postcode"] = postcode
+    problem(
+        text["postcode"].isna().to_numpy(),
+        "postcode",
+        None,
+        "missing_postcode",
+        "postcode is empty; needed for the letter",
+    )
+    problem(
+        bad_pc,
+        "postcode",
+        values.get("postcode"),
+        "invalid_postcode",
+        "postcode must be four digits and two letters, e.g. 9741 AB",
+    )
+
+    # neighbourhood
+    if wijken is not None:
+        frame["neighbourhood"] = _wijk_lookup(postcode, read_wijken(wijken))
+    problem(
+        pd.isna(frame["neighbourhood"]) & ~bad_pc & text["postcode"].notna().to_numpy(),
+        "neighbourhood",
+        None,
+        "missing_neighbourhood",
+        "no neighbourhood: the column is empty"
+        + (" and the postcode is not in the wijken table" if wijken else ""),
+    )
+
+    # dates and booleans
+    for name in DATE_FIELDS:
+        if name not in mapped_idx:
+            frame[name] = np.full(n, np.datetime64("NaT"), dtype="datetime64[s]")
+            continue
+        dates, unparsed = parse_dates(text[name])
+        frame[name] = dates
+        problem(
+            unparsed,
+            name,
+            values[name],
+            "invalid_date",
+            "not a date; use dd-mm-yyyy, yyyy-mm-dd, dd/mm/yyyy or an Excel date",
+        )
+    for name in BOOL_FIELDS:
+        if name not in mapped_idx:
+            frame[name] = pd.array([None] * n, dtype="boolean")
+            continue
+        flags, unparsed = parse_booleans(text[name])
+        frame[name] = flags
+        problem(
+            unparsed,
+            name,
+            values[name],
+            "invalid_boolean",
+            "not a yes/no value; use Ja/Nee, J/N, Yes/No, 1/0 or True/False",
+        )
+
+    people = pd.DataFrame(frame)
+    people.insert(0, "row", raw.rows)
+    people["invalid"] = bad
+    if raw.broken:
+        people = _append_broken(people, raw.broken, report, file)
+    return Register(
+        people=people.reset_index(drop=True),
+        report=report,
+        source=raw.source,
+        mapped={name: raw.headers[i] for name, i in mapped_idx.items()},
+        unused=unused,
+    )
+
+
+def _append_broken(
+    people: pd.DataFrame, broken: list[tuple[int, str]], report: ProblemReport, file: str
+) -> pd.DataFrame:
+    """Lines that could not be split still count as register rows: invalid ones."""
+    import pandas as pd
+
+    for row, message in broken:
+        report.add(file, row, None, None, "broken_line", message)
+    extra = pd.DataFrame({"row": [row for row, _ in broken], "invalid": True})
+    out = pd.concat([people, extra], ignore_index=True)
+    return out.sort_values("row", kind="stable")
+
+
+def _clean_text(array: pa.Array) -> pd.Series:
+    """Trim, collapse empty to missing; keeps text exactly otherwise."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    trimmed = pc.utf8_trim_whitespace(array)
+    trimmed = pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
+    return trimmed.to_pandas(types_mapper=lambda t: __import__("pandas").StringDtype()).astype("string")
+
+
+def _bsn_valid(bsn: pd.Series) -> np.ndarray:
+    import numpy as np
+
+    text = bsn.fillna("").to_numpy(dtype=object)
+    padded = [t.zfill(9) if t.isdigit() and 8 <= len(t) <= 9 else "" for t in text]
+    digits = np.array([[ord(c) - 48 for c in p] if p else [0] * 9 for p in padded], dtype=np.int64).reshape(
+        -1, 9
+    )
+    weights = np.array([9, 8, 7, 6, 5, 4, 3, 2, -1], dtype=np.int64)
+    total = digits @ weights
+    ok = np.array([bool(p) for p in padded], dtype=bool) & (total % 11 == 0) & (digits.sum(axis=1) > 0)
+    return ok
+
+
+def _house_numbers(numbers: pd.Series, additions: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarray]:
+    import pandas as pd
+
+    parts = numbers.str.extract(r"^(\d+)(?:[.,]0+)?\s*[-/ ]?\s*([A-Za-z0-9]*)$")
+    number = pd.to_numeric(parts[0], errors="coerce").astype("Int64")
+    bad = (numbers.notna() & number.isna()).to_numpy(dtype=bool)
+    rest = parts[1].replace("", pd.NA).astype("string")
+    addition = additions.fillna(rest).astype("string")
+    return number, addition, bad
+
+
+def _postcodes(postcodes: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    parts = postcodes.str.upper().str.replace(r"\s+", "", regex=True).str.extract(r"^([1-9]\d{3})([A-Z]{2})$")
+    normal = (parts[0] + " " + parts[1]).astype("string")
+    bad = (postcodes.notna() & normal.isna()).to_numpy(dtype=bool)
+    return normal, bad
+
+
+def parse_dates(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Dates as datetime64[s] from any of the accepted spellings; a mask of values that failed.
+
+    Day-first (`31-12-2019`, `1/2/2020`, `31.12.2019`), ISO (`2019-12-31`, optionally with a
+    time), and Excel serial day numbers. Impossible dates such as 31-02-2019 fail rather than
+    roll over into March.
+    """
+    import numpy as np
+    import pandas as pd
+
+    n = len(text)
+    year = np.full(n, -1, dtype=np.int64)
+    month = np.full(n, -1, dtype=np.int64)
+    day = np.full(n, -1, dtype=np.int64)
+    present = text.notna().to_numpy()
+    result = np.full(n, np.datetime64("NaT"), dtype="datetime64[s]")
+    if not present.any():
+        return result, np.zeros(n, dtype=bool)
+    stripped = text.str.strip()
+    patterns = (
+        (r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$", (2, 1, 0)),
+        (r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$", (0, 1, 2)),
+    )
+    for pattern, (yi, mi, di) in patterns:
+        todo = present & (year < 0)
+        if not todo.any():
+            break
+        parts = stripped[todo].str.extract(pattern)
+        hit = parts[0].notna().to_numpy()
+        where = np.flatnonzero(todo)[hit]
+        year[where] = parts[yi][hit].astype("int64").to_numpy()
+        month[where] = parts[mi][hit].astype("int64").to_numpy()
+        day[where] = parts[di][hit].astype("int64").to_numpy()
+    ok = year > 0
+    ok &= (month >= 1) & (month <= 12) & (day >= 1) & (day <= 31)
+    months = (np.where(ok, year, 1970) - 1970) * 12 + np.where(ok, month, 1) - 1
+    first = months.astype("datetime64[M]").astype("datetime64[D]")
+    candidate = first + (np.where(ok, day, 1) - 1).astype("timedelta64[D]")
+    # Day 31 of a 30-day month lands in the next month: that is no date.
+    ok &= candidate.astype("datetime64[M]") == first.astype("datetime64[M]")
+    result[ok] = candidate[ok].astype("datetime64[s]")
+    # Excel serials: whole (or fractional) day counts since 1899-12-30.
+    todo = present & ~ok
+    if todo.any():
+        serial = pd.to_numeric(stripped[todo], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        good = ~np.isnan(serial) & (serial >= SERIAL_MIN) & (serial <= SERIAL_MAX)
+        where = np.flatnonzero(todo)[good]
+        base = np.datetime64("1899-12-30", "D")
+        result[where] = (base + np.floor(serial[good]).astype("int64").astype("timedelta64[D]")).astype(
+            "datetime64[s]"
+        )
+        ok[where] = True
+    return result, present & ~ok
+
+
+def parse_booleans(text: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    import pandas as pd
+
+    lowered = text.str.strip().str.casefold()
+    truth = lowered.isin(TRUE_WORDS)
+    false = lowered.isin(FALSE_WORDS)
+    out = pd.array([None] * len(text), dtype="boolean")
+    out[truth.to_numpy(dtype=bool)] = True
+    out[false.to_numpy(dtype=bool)] = False
+    bad = (text.notna() & ~truth & ~false).to_numpy(dtype=bool)
+    return pd.Series(out), bad
+
+
+# --------------------------------------------------------------------------- wijken
+
+
+def read_wijken(path: Path) -> dict[str, str]:
+    """Postcode (4 digits or 6 characters) -> neighbourhood, from a two-column CSV or XLSX."""
+    columns = ColumnMap(client_id="Postcode")
+    raw = read_raw(Path(path), columns)
+    if len(raw.headers) < 2:
+        raise InputFileError(f"{path}: needs two columns, postcode and wijk")
+    keys = {normalise_header(h): i for i, h in enumerate(raw.headers)}
+    wijk_col = next((keys[k] for k in ("wijk", "neighbourhood", "buurt") if k in keys), 1)
+    table: dict[str, str] = {}
+    for pc, name in zip(
+        raw.columns[keys["postcode"]].to_pylist(), raw.columns[wijk_col].to_pylist(), strict=True
+    ):
+        if not pc or not name:
+            continue
+        key = re.sub(r"\s+", "", pc).upper()
+        if not re.fullmatch(r"[1-9]\d{3}([A-Z]{2})?", key):
+            raise InputFileError(f"{path}: {pc!r} is not a postcode (4 digits, or 4 digits and 2 letters)")
+        table[key] = name.strip()
+    if not table:
+        raise InputFileError(f"{path}: no postcodes found")
+    return table
+
+
+def _wijk_lookup(postcode: pd.Series, table: dict[str, str]) -> pd.Series:
+    compact = postcode.str.replace(" ", "", regex=False)
+    full = compact.map(table)
+    short = compact.str[:4].map(table)
+    return full.fillna(short).astype("string")

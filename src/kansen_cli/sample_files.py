@@ -1,0 +1,55 @@
+"""Writing the synthetic register as a municipality would export it (CSV and XLSX)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from kansen_cli.errors import KansenError
+from kansen_cli.files import check_writable, write_csv, write_xlsx
+
+DATE_COLUMNS = (
+    "Geboortedatum",
+    "Ingangsdatum uitkering",
+    "Datum laatste gesprek",
+    "Einddatum laatste traject",
+)
+
+
+def write_sample(
+    out: Path, rows: int, seed: int = 2015, wijken: Path | None = None, force: bool = False
+) -> list[Path]:
+    """The register at `out` (.csv or .xlsx) and, when asked, the postcode -> wijk table."""
+    from kansen_cli.sample import generate_register, generate_wijken
+
+    suffix = Path(out).suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise KansenError(f"{out}: use a .csv or .xlsx file name")
+    check_writable(Path(out), force)
+    if wijken is not None:
+        check_writable(Path(wijken), force)
+    frame = generate_register(rows, seed=seed)
+    if suffix == ".csv":
+        text = frame.copy()
+        for column in DATE_COLUMNS:
+            text[column] = [_dutch_date(v) for v in text[column]]
+        write_csv(Path(out), text, force)
+    else:
+        write_xlsx(Path(out), {"Uitkeringsbestand": frame}, force)
+    written = [Path(out)]
+    if wijken is not None:
+        table = generate_wijken(seed=seed)
+        write_csv(Path(wijken), table, force) if Path(wijken).suffix.lower() != ".xlsx" else write_xlsx(
+            Path(wijken), {"Wijken": table}, force
+        )
+        written.append(Path(wijken))
+    return written
+
+
+def _dutch_date(value: object) -> str:
+    """Dates as registers export them (dd-mm-yyyy); deliberately broken values kept as they are."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.strftime("%d-%m-%Y")
+    return str(value)

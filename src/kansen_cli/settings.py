@@ -1,0 +1,486 @@
+"""Settings: `kansen.toml` in the campaign folder, loaded into one typed model.
+
+Every field has a default (Groningen's *Kansen in Kaart*), so every command works without a
+settings file. `kansen init --preset` writes the whole model out as a commented TOML file,
+so the file a municipality edits always lists every setting with its explanation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from kansen_cli.errors import SettingsError
+
+SETTINGS_FILE = "kansen.toml"
+PRESETS = ("groningen", "nijmegen", "generic")
+Weekday = Literal["ma", "di", "wo", "do", "vr", "za", "zo"]
+WEEKDAYS: tuple[str, ...] = ("ma", "di", "wo", "do", "vr", "za", "zo")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class CampaignSettings(_Model):
+    name: str = Field("Kansen in Kaart", description="Name of the programme, used in letters and reports.")
+    municipality: str = Field("Gemeente Groningen", description="Municipality, as it signs letters.")
+
+
+class ColumnMap(_Model):
+    """Header in the register export for each field the tool knows."""
+
+    client_id: str = Field("Klantnummer", description="Client number (required).")
+    bsn: str = Field("BSN", description="Citizen service number; checked, shown masked only.")
+    initials: str = Field("Voorletters", description="Initials.")
+    prefix: str = Field("Tussenvoegsel", description="Surname prefix (van, de, ...).")
+    surname: str = Field("Achternaam", description="Surname.")
+    street: str = Field("Straat", description="Street.")
+    house_number: str = Field("Huisnummer", description="House number.")
+    house_number_addition: str = Field("Toevoeging", description="House number addition.")
+    postcode: str = Field("Postcode", description="Postcode, any spacing or case.")
+    city: str = Field("Woonplaats", description="Town.")
+    neighbourhood: str = Field("Wijk", description="Neighbourhood; or give --wijken FILE.")
+    birth_date: str = Field("Geboortedatum", description="Date of birth.")
+    benefit_start: str = Field("Ingangsdatum uitkering", description="Start of the benefit.")
+    last_contact: str = Field("Datum laatste gesprek", description="Date of the last conversation.")
+    last_guidance: str = Field(
+        "Einddatum laatste traject", description="End of the last guidance or trajectory."
+    )
+    active_guidance: str = Field("Actieve begeleiding", description="Under active guidance now.")
+    care_team: str = Field("Bekend bij WIJ-team", description="Known to the care team.")
+    phone: str = Field("Telefoonnummer", description="Phone number, for the reminder call.")
+    email: str = Field("E-mailadres", description="E-mail address.")
+    language: str = Field("Taal", description="Preferred language.")
+
+
+class RegisterSettings(_Model):
+    columns: ColumnMap = Field(default_factory=ColumnMap, description="Register headers.")
+    store_bsn: bool = Field(
+        False,
+        description="Keep the BSN in the ledger. Off: the BSN is checked on reading and dropped.",
+    )
+
+
+class Exclusion(_Model):
+    bucket: str = Field(description="Funnel bucket name for people this rule excludes.")
+    min_age: int | None = Field(None, description="Exclude people this age or older on the as-of date.")
+    max_age: int | None = Field(None, description="Exclude people this age or younger.")
+
+    @model_validator(mode="after")
+    def _one_rule(self) -> Exclusion:
+        if self.min_age is None and self.max_age is None:
+            raise ValueError("an exclusion needs min_age or max_age")
+        return self
+
+
+class SelectionSettings(_Model):
+    years: int = Field(2, ge=0, le=50, description="No conversation or guidance for this many years.")
+    exclusions: list[Exclusion] = Field(
+        default_factory=lambda: [Exclusion(bucket="pension_age", min_age=67)],
+        description="Extra exclusions after the standard funnel, in order.",
+    )
+
+
+class BatchSettings(_Model):
+    size: int = Field(250, ge=1, description="Target number of people per batch.")
+    seed: int = Field(2015, description="Seed for the random assignment of letter variants.")
+
+
+class LetterSettings(_Model):
+    variants: dict[str, str] = Field(
+        default_factory=lambda: {
+            "A": "Voorstel van een afspraak",
+            "B": "Voorstel van een afspraak, met nadruk op vrijwilligheid",
+        },
+        description="Letter variants: code -> description. Template: templates/letters/<code>.html.j2.",
+    )
+    sender_department: str = Field("Team Kansen in Kaart", description="Department in the sender block.")
+    sender_address: list[str] = Field(
+        default_factory=lambda: ["Postbus 30026", "9700 RM Groningen"],
+        description="Return address lines.",
+    )
+    phone: str = Field("050 123 45 67", description="Phone number to move or cancel the appointment.")
+    email: str = Field("kanseninkaart@example.nl", description="E-mail address for the same.")
+    phone_hours: str = Field("op werkdagen van 9.00 tot 17.00 uur", description="When the phone is answered.")
+    signature_name: str = Field("M. de Boer", description="Name under the letter.")
+    signature_title: str = Field("Programmaleider Kansen in Kaart", description="Title under the name.")
+
+    @field_validator("variants")
+    @classmethod
+    def _variants(cls, value: dict[str, str]) -> dict[str, str]:
+        if not value:
+            raise ValueError("at least one letter variant is needed")
+        for code in value:
+            if not code.replace("_", "").isalnum():
+                raise ValueError(f"variant code {code!r} may hold letters, digits and _ only")
+        return value
+
+
+class PlanningSettings(_Model):
+    consultants: list[str] = Field(
+        default_factory=lambda: [
+            "Anouk Dijkstra",
+            "Bram Hoekstra",
+            "Fatima el Idrissi",
+            "Jeroen Postma",
+            "Sanne Wiersma",
+            "Yusuf Demir",
+        ],
+        min_length=1,
+        description="Conversation specialists who visit people.",
+    )
+    working_days: list[Weekday] = Field(
+        default_factory=lambda: ["ma", "di", "wo", "do", "vr"],  # type: ignore[arg-type]
+        min_length=1,
+        description="Days on which visits are planned (ma di wo do vr za zo).",
+    )
+    day_start: dt.time = Field(dt.time(9, 0), description="First appointment starts at.")
+    day_end: dt.time = Field(dt.time(17, 0), description="Last appointment ends by.")
+    conversation_minutes: int = Field(60, ge=10, le=240, description="Length of a conversation.")
+    travel_minutes: int = Field(30, ge=0, le=240, description="Travel time between two visits.")
+    closed_days: list[dt.date] = Field(
+        default_factory=list, description="Extra days without visits (besides public holidays)."
+    )
+
+    @model_validator(mode="after")
+    def _hours(self) -> PlanningSettings:
+        if self.day_end <= self.day_start:
+            raise ValueError("day_end must be after day_start")
+        return self
+
+
+class CodebookRoles(_Model):
+    """Which codes the report and the rules treat specially. Codes must exist in the codebook."""
+
+    spoken: str = Field("gesproken", description="Contact result: the conversation took place.")
+    not_applicable: list[str] = Field(
+        default_factory=lambda: ["vervallen"],
+        description="Contact results that leave the response denominator (moved, benefit ended).",
+    )
+    active: str = Field("maatschappelijk_actief", description="Classification: socially active.")
+    work_potential: str = Field("arbeidspotentieel", description="Classification: work potential.")
+    not_active: str = Field("niet_actief", description="Classification: not socially active.")
+    potential_none: str = Field("geen", description="Participation potential: none.")
+    potential_self: str = Field("zelf", description="Participation potential: on their own.")
+    potential_support: str = Field("met_ondersteuning", description="Participation potential: with support.")
+    referral_started: str = Field("gestart", description="Referral result: became active via referral.")
+    followup_became_active: str = Field("actief_geworden", description="Follow-up: became active.")
+    followup_no_contact: str = Field("geen_contact", description="Follow-up: not reached this round.")
+    consent_yes: str = Field("ja", description="Consent code that allows referral to partners.")
+
+
+class Codebook(_Model):
+    """Codes and their Dutch labels. Consultants pick labels; the ledger stores codes."""
+
+    contact_result: dict[str, str] = Field(
+        default_factory=lambda: {
+            "gesproken": "Gesproken",
+            "afgezegd": "Afgezegd",
+            "niet_thuis": "Niet thuis (twee keer)",
+            "niet_bereikt": "Niet bereikt",
+            "vervallen": "Vervallen (verhuisd of uitkering beëindigd)",
+        },
+        description="Result of the invitation.",
+    )
+    location: dict[str, str] = Field(
+        default_factory=lambda: {"thuis": "Thuis", "elders": "Elders"},
+        description="Where the conversation took place.",
+    )
+    classification: dict[str, str] = Field(
+        default_factory=lambda: {
+            "maatschappelijk_actief": "Maatschappelijk actief",
+            "arbeidspotentieel": "Arbeidspotentieel",
+            "niet_actief": "Niet maatschappelijk actief",
+        },
+        description="One per person spoken to.",
+    )
+    activity_types: dict[str, str] = Field(
+        default_factory=lambda: {
+            "naaste_omgeving": "Zorg voor naaste omgeving",
+            "vrijwilligerswerk": "Vrijwilligerswerk",
+            "activiteiten": "Activiteiten en verenigingen",
+            "deeltijdwerk": "Deeltijdwerk",
+        },
+        description="Activities of the socially active (several).",
+    )
+    participation_potential: dict[str, str] = Field(
+        default_factory=lambda: {
+            "geen": "Geen",
+            "zelf": "Wil (meer) doen, zelf",
+            "met_ondersteuning": "Wil (meer) doen, met ondersteuning",
+        },
+        description="Wants to become (more) active.",
+    )
+    referrals: dict[str, str] = Field(
+        default_factory=lambda: {
+            "coach_meedoen": "Coach Meedoen",
+            "wijkwerkmakelaar": "Wijkwerkmakelaar",
+            "centrum_naar_werk": "Centrum naar Werk",
+            "wij_team": "WIJ-team",
+            "ontheffing": "Beoordeling ontheffing",
+        },
+        description="Referral destinations (several).",
+    )
+    referral_result: dict[str, str] = Field(
+        default_factory=lambda: {
+            "gestart": "Gestart",
+            "in_behandeling": "In behandeling",
+            "geen_interesse": "Geen interesse",
+            "niet_bereikbaar": "Niet bereikbaar",
+            "hulpverlening": "Naar hulpverlening",
+        },
+        description="The partner's answer per referral.",
+    )
+    followup_result: dict[str, str] = Field(
+        default_factory=lambda: {
+            "actief_geworden": "Actief geworden",
+            "gemeld_wij_team": "Gemeld bij WIJ-team",
+            "stappen_gezet": "Stappen gezet, nog niet actief",
+            "niet_actief": "Niet actief",
+            "geen_contact": "Geen contact",
+        },
+        description="Result of a follow-up call.",
+    )
+    consent: dict[str, str] = Field(
+        default_factory=lambda: {"ja": "Ja", "nee": "Nee"},
+        description="Consent to share with partners.",
+    )
+    roles: CodebookRoles = Field(default_factory=CodebookRoles, description="Codes with a meaning.")
+
+    @model_validator(mode="after")
+    def _roles_exist(self) -> Codebook:
+        r = self.roles
+        checks: list[tuple[str, str, dict[str, str]]] = [
+            ("spoken", r.spoken, self.contact_result),
+            ("active", r.active, self.classification),
+            ("work_potential", r.work_potential, self.classification),
+            ("not_active", r.not_active, self.classification),
+            ("potential_none", r.potential_none, self.participation_potential),
+            ("potential_self", r.potential_self, self.participation_potential),
+            ("potential_support", r.potential_support, self.participation_potential),
+            ("referral_started", r.referral_started, self.referral_result),
+            ("followup_became_active", r.followup_became_active, self.followup_result),
+            ("followup_no_contact", r.followup_no_contact, self.followup_result),
+            ("consent_yes", r.consent_yes, self.consent),
+        ]
+        checks += [("not_applicable", code, self.contact_result) for code in r.not_applicable]
+        for role, code, table in checks:
+            if code not in table:
+                raise ValueError(f"roles.{role} = {code!r} is not a code in its list ({', '.join(table)})")
+        return self
+
+
+class FollowupSettings(_Model):
+    months: int = Field(3, ge=0, le=36, description="Call people acting on their own this many months later.")
+    rounds: int = Field(2, ge=1, le=5, description="Call rounds before 'no contact' is final.")
+
+
+class ReportSettings(_Model):
+    publish_threshold: int = Field(5, ge=1, description="--publish hides counts below this.")
+    min_denominator: int = Field(10, ge=1, description="--publish shows percentages only from this base.")
+
+
+class PrivacySettings(_Model):
+    pseudonym_key_env: str = Field(
+        "KANSEN_PSEUDONYM_KEY",
+        description="Environment variable holding the secret for `kansen purge` pseudonyms.",
+    )
+    pseudonym_key_file: str = Field(
+        "",
+        description="Or: a file outside the campaign folder holding that secret.",
+    )
+
+
+class Settings(_Model):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True)
+
+    campaign: CampaignSettings = Field(default_factory=CampaignSettings)
+    # `register` is a BaseModel attribute; the TOML section keeps the natural name.
+    register_: RegisterSettings = Field(default_factory=RegisterSettings, alias="register")
+    selection: SelectionSettings = Field(default_factory=SelectionSettings)
+    batch: BatchSettings = Field(default_factory=BatchSettings)
+    letters: LetterSettings = Field(default_factory=LetterSettings)
+    planning: PlanningSettings = Field(default_factory=PlanningSettings)
+    codebook: Codebook = Field(default_factory=Codebook)
+    followup: FollowupSettings = Field(default_factory=FollowupSettings)
+    report: ReportSettings = Field(default_factory=ReportSettings)
+    privacy: PrivacySettings = Field(default_factory=PrivacySettings)
+
+
+_NIJMEGEN: dict[str, Any] = {
+    "campaign": {"name": "Doe je mee", "municipality": "Gemeente Nijmegen"},
+    "letters": {
+        "sender_department": "Team Doe je mee",
+        "sender_address": ["Postbus 9105", "6500 HG Nijmegen"],
+        "phone": "024 123 45 67",
+        "email": "doejemee@example.nl",
+        "signature_title": "Projectleider Doe je mee",
+    },
+    "codebook": {
+        "contact_result": {
+            "gesproken": "Gesproken",
+            "afgezegd": "Afgezegd",
+            "niet_verschenen": "Twee keer niet verschenen",
+            "geen_afspraak": "Geen afspraak gemaakt",
+            "niet_bereikt": "Niet bereikt",
+            "vervallen": "Vervallen (verhuisd of uitkering beëindigd)",
+        },
+        "referrals": {
+            "klantmanager": "Klantmanager",
+            "participatiecoach": "Participatiecoach",
+            "werkbedrijf": "WerkBedrijf",
+        },
+        "followup_result": {
+            "actief_geworden": "Actief geworden",
+            "gemeld_wijkteam": "Gemeld bij sociaal wijkteam",
+            "stappen_gezet": "Stappen gezet, nog niet actief",
+            "niet_actief": "Niet actief",
+            "geen_contact": "Geen contact",
+        },
+    },
+}
+
+_GENERIC: dict[str, Any] = {
+    "campaign": {"name": "In beeld", "municipality": "Gemeente"},
+    "letters": {
+        "sender_department": "Team Participatie",
+        "sender_address": ["Postbus 1", "1234 AB Gemeente"],
+        "phone": "14 000",
+        "email": "participatie@example.nl",
+        "signature_title": "Teamleider Participatie",
+    },
+    "codebook": {
+        "referrals": {
+            "participatiecoach": "Participatiecoach",
+            "werkcoach": "Werkcoach",
+            "wijkteam": "Wijkteam",
+            "schuldhulp": "Schuldhulpverlening",
+            "ontheffing": "Beoordeling ontheffing",
+        },
+        "followup_result": {
+            "actief_geworden": "Actief geworden",
+            "gemeld_wijkteam": "Gemeld bij wijkteam",
+            "stappen_gezet": "Stappen gezet, nog niet actief",
+            "niet_actief": "Niet actief",
+            "geen_contact": "Geen contact",
+        },
+    },
+}
+
+
+def preset(name: str) -> Settings:
+    """The built-in settings of a preset (groningen is also the default without a file)."""
+    overrides = {"groningen": {}, "nijmegen": _NIJMEGEN, "generic": _GENERIC}.get(name)
+    if overrides is None:
+        raise SettingsError(f"unknown preset {name!r}; choose one of: {', '.join(PRESETS)}")
+    return Settings.model_validate(overrides)
+
+
+def settings_path(campaign: Path) -> Path:
+    return Path(campaign) / SETTINGS_FILE
+
+
+def load_settings(campaign: Path) -> Settings:
+    """Read kansen.toml from the campaign folder, or the Groningen defaults when absent."""
+    path = settings_path(campaign)
+    if not path.exists():
+        return Settings()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise SettingsError(f"{path}: not UTF-8 text") from None
+    return parse_settings(data, str(path))
+
+
+def parse_settings(data: dict[str, Any], source: str = SETTINGS_FILE) -> Settings:
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            key = ".".join(str(part) for part in err["loc"]) or "(top level)"
+            if err["type"] == "extra_forbidden":
+                lines.append(f"{key}: unknown setting")
+            else:
+                lines.append(f"{key}: {err['msg']}")
+        raise SettingsError(f"{source}: " + "; ".join(lines)) from None
+
+
+def render_settings(settings: Settings, preset_name: str) -> str:
+    """The whole model as TOML, each setting preceded by its explanation."""
+    import tomlkit
+
+    doc = tomlkit.document()
+    doc.add(tomlkit.comment(f"kansen_cli settings, preset '{preset_name}'."))
+    doc.add(tomlkit.comment("Every setting is listed with its default; change what differs for you."))
+    doc.add(tomlkit.nl())
+    _render_model(doc, settings)
+    return tomlkit.dumps(doc)
+
+
+def _render_model(container: Any, model: BaseModel) -> None:
+    import tomlkit
+
+    fields = type(model).model_fields
+    # Scalars first: TOML needs a table's own keys before its sub-tables.
+    nested: list[tuple[str, Any, Any]] = []
+    for attr, info in fields.items():
+        value = getattr(model, attr)
+        name = info.alias or attr
+        if isinstance(value, BaseModel) or (
+            isinstance(value, list) and value and isinstance(value[0], BaseModel)
+        ):
+            nested.append((name, info, value))
+            continue
+        plain = _plain(value)
+        if info.description and not isinstance(plain, dict):
+            container.add(tomlkit.comment(info.description))
+        if isinstance(plain, dict):
+            table = tomlkit.table()
+            if info.description:
+                table.add(tomlkit.comment(info.description))
+            for key, item in plain.items():
+                table.add(key, item)
+            nested.append((name, info, table))
+            continue
+        container.add(name, plain)
+    for name, info, value in nested:
+        if isinstance(value, list):
+            if info.description:
+                container.add(tomlkit.comment(info.description))
+            array = tomlkit.aot()
+            for item in value:
+                sub = tomlkit.table()
+                for key, val in item.model_dump(exclude_none=True, by_alias=True).items():
+                    sub.add(key, _plain(val))
+                array.append(sub)
+            container.add(name, array)
+            continue
+        if isinstance(value, BaseModel):
+            table = tomlkit.table()
+            doc_line = info.description or (type(value).__doc__ or "").strip().splitlines()[0:1]
+            if isinstance(doc_line, list):
+                doc_line = doc_line[0] if doc_line else ""
+            if doc_line:
+                table.add(tomlkit.comment(doc_line))
+            _render_model(table, value)
+            container.add(name, table)
+        else:
+            container.add(name, value)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value

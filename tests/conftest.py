@@ -1,0 +1,47 @@
+"""Shared fixtures: a CLI runner, small registers, campaign folders."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kansen_cli.cli import app
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SAMPLE_AS_OF = "2026-10-01"
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def invoke(runner: CliRunner):
+    """Run `kansen ARGS` in-process; returns the typer Result."""
+
+    def run(*args: str | os.PathLike[str], input: str | None = None):
+        return runner.invoke(app, [str(a) for a in args], input=input)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def small_register(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 600-person synthetic register CSV, written once per test session."""
+    from kansen_cli.sample_files import write_sample
+
+    folder = tmp_path_factory.mktemp("register")
+    path = folder / "register.csv"
+    write_sample(path, rows=600, seed=7)
+    return path
+
+
+@pytest.fixture
+def campaign(tmp_path: Path) -> Path:
+    folder = tmp_path / "campaign"
+    folder.mkdir()
+    return folder
