@@ -1,3 +1,12 @@
-"""Importing the command modules registers their commands on the app."""
+# ruff: noqa: I001
+"""Importing the command modules registers their commands on the app, in the order of the cycle."""
 
-from kansen_cli.cli import selecting, setup  # noqa: F401
+from kansen_cli.cli import (  # noqa: F401
+    setup,
+    selecting,
+    letters,
+    registration,
+    reporting,
+    privacy,
+    demo,
+)

@@ -1,0 +1,3 @@
+"""The letter clerk's commands: `kansen plan`, `kansen letters`."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Retention: `kansen purge`."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""The council figures: `kansen report`."""
+
+from __future__ import annotations
