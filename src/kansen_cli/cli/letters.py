@@ -1,3 +1,234 @@
 """The letter clerk's commands: `kansen plan`, `kansen letters`."""
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from kansen_cli.cli.app import CampaignOpt, ForceOpt, JsonOpt, command, console, date_option, print_json
+
+FORMATS = ("pdf", "html")
+DRY_RUN_LETTERS = 3
+
+
+@command()
+def plan(
+    batch: Annotated[str, typer.Argument(help="Batch id, e.g. selwerd-1 (see `kansen batch`).")],
+    start: Annotated[str, typer.Option("--start", help="First day visits may be planned (yyyy-mm-dd).")],
+    campaign: CampaignOpt = Path("."),
+    force: Annotated[
+        bool, typer.Option("--force", help="Plan again even though the batch's letters went out.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Propose an appointment (date, time, consultant) for everyone in a batch.
+
+    Each consultant gets a contiguous part of the route (postcode, house number) on
+    consecutive slots; no weekends, Dutch public holidays, closed days or double bookings.
+    Planning a batch again replaces its plan, until its letters are sent.
+
+    Example: kansen plan selwerd-1 --start 2026-11-02
+    """
+    from kansen_cli.ledger import open_ledger
+    from kansen_cli.ledger.letters import busy_elsewhere, route, store_plan
+    from kansen_cli.ledger.runs import require_batch
+    from kansen_cli.planning import plan as make_plan
+    from kansen_cli.planning import plan_overview
+    from kansen_cli.settings import load_settings
+
+    first = date_option(start, "--start")
+    settings = load_settings(campaign)
+    with open_ledger(campaign, create=False) as ledger:
+        require_batch(ledger, batch)
+        appointments = make_plan(
+            route(ledger, batch), first, settings.planning, busy_elsewhere(ledger, batch)
+        )
+        store_plan(ledger, batch, appointments, force)
+    overview = plan_overview(appointments)
+    if as_json:
+        print_json({"batch": batch, "planned": len(appointments), "consultants": overview})
+        return
+    from rich.table import Table
+
+    table = Table(title=f"Plan for {batch}: {len(appointments)} appointments")
+    for column in ("consultant", "people", "days", "first", "last"):
+        table.add_column(column, justify="right" if column in ("people", "days") else "left")
+    for row in overview:
+        table.add_row(
+            row["consultant"],
+            str(row["people"]),
+            str(row["days"]),
+            _dutch(row["first"]),
+            _dutch(row["last"]),
+        )
+    console().print(table)
+    console().print(f"Next: kansen letters {batch}")
+
+
+def _dutch(iso: str) -> str:
+    return f"{iso[8:10]}-{iso[5:7]}-{iso[:4]}"
+
+
+def _formats(value: str) -> set[str]:
+    chosen = {f.strip().lower() for f in value.split(",") if f.strip()}
+    unknown = chosen - set(FORMATS)
+    if unknown or not chosen:
+        raise typer.BadParameter(f"use pdf, html or pdf,html (got {value!r})", param_hint="--format")
+    return chosen
+
+
+@command()
+def letters(
+    batch: Annotated[str, typer.Argument(help="Batch id, e.g. selwerd-1.")],
+    formats: Annotated[
+        str, typer.Option("--format", help="pdf (one combined PDF), html (one file per person), or pdf,html.")
+    ] = "pdf",
+    sent_on: Annotated[
+        str | None, typer.Option("--sent-on", help="Date the letters go out (yyyy-mm-dd); default today.")
+    ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run", help=f"Render {DRY_RUN_LETTERS} letters to a temporary folder; record nothing."
+        ),
+    ] = False,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Output folder; default <campaign>/letters/<batch>/.")
+    ] = None,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Processes rendering the PDF.")] = 2,
+    campaign: CampaignOpt = Path("."),
+    force: ForceOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Render a batch's invitation letters, the mail-merge workbook and the reminder-call list.
+
+    Checks every letter field for everyone first and writes nothing if any is missing.
+    Writes <batch>.pdf (one page per letter, by postcode), <batch>-mailmerge.xlsx,
+    <batch>-bellijst.xlsx and with --format html one <batch>-<client id>.html per person,
+    then records the batch as invited on --sent-on.
+
+    Example: kansen letters selwerd-1 --format pdf,html --sent-on 2026-10-26
+    """
+    import datetime as dt
+    import tempfile
+
+    from kansen_cli import letters as core
+    from kansen_cli.files import check_writable, ensure_dir, write_xlsx
+    from kansen_cli.ledger import open_ledger
+    from kansen_cli.ledger.letters import AlreadyInvitedError, letter_people, letters_sent_on, record_letters
+    from kansen_cli.ledger.runs import require_batch
+    from kansen_cli.settings import load_settings
+
+    chosen = _formats(formats)
+    letter_date = date_option(sent_on, "--sent-on") or dt.date.today()
+    settings = load_settings(campaign)
+    with open_ledger(campaign, create=False) as ledger:
+        require_batch(ledger, batch)
+        previous = letters_sent_on(ledger, batch)
+        if previous is not None and not force and not dry_run:
+            raise AlreadyInvitedError(
+                f"the letters of batch {batch!r} were recorded as sent on {previous}; "
+                "use --force to make and record them again"
+            )
+        people = letter_people(ledger, batch)
+        env = core.environment(campaign)
+        fields = core.letter_fields(people, settings, letter_date)
+        core.preflight(env, fields, batch, letter_date)
+
+        if dry_run:
+            folder = Path(tempfile.mkdtemp(prefix=f"kansen-{batch}-"))
+            fields = fields[:DRY_RUN_LETTERS]
+        else:
+            folder = out if out is not None else Path(campaign) / "letters" / batch
+        paths = _output_paths(folder, batch, fields, chosen)
+        if not dry_run:
+            for path in paths.values():
+                check_writable(path, force)
+        ensure_dir(folder)
+
+        written = _render(core, env, fields, paths, chosen, workers, force)
+        if not dry_run:
+            write_xlsx(paths["mailmerge"], {"Brieven": core.mailmerge_frame(fields)}, force)
+            write_xlsx(paths["calls"], core.call_lists(fields), force)
+            written += [paths["mailmerge"], paths["calls"]]
+            record_letters(
+                ledger,
+                batch,
+                [(str(f["client_id"]), str(f["variant"])) for f in fields],
+                letter_date,
+                force=force,
+            )
+    result: dict[str, Any] = {
+        "batch": batch,
+        "letters": len(fields),
+        "sent_on": None if dry_run else letter_date.isoformat(),
+        "dry_run": dry_run,
+        "folder": str(folder),
+        "files": [str(p) for p in written],
+    }
+    if as_json:
+        print_json(result)
+        return
+    err = console(stderr=True)
+    if dry_run:
+        err.print(f"Dry run: {len(fields)} sample letters in {folder}; nothing recorded.")
+    else:
+        err.print(
+            f"{len(fields)} letters for {batch} in {folder}; recorded as sent on {letter_date:%d-%m-%Y}."
+        )
+    for path in written:
+        console().print(str(path))
+
+
+def _output_paths(folder: Path, batch: str, fields: list, chosen: set[str]) -> dict[str, Path]:
+    # File names from batch and client ids only, never from names.
+    paths = {
+        "pdf": folder / f"{batch}.pdf",
+        "mailmerge": folder / f"{batch}-mailmerge.xlsx",
+        "calls": folder / f"{batch}-bellijst.xlsx",
+    }
+    if "pdf" not in chosen:
+        del paths["pdf"]
+    if "html" in chosen:
+        for f in fields:
+            paths[f"html:{f['client_id']}"] = folder / f"{batch}-{f['client_id']}.html"
+    return paths
+
+
+def _render(
+    core: Any, env: Any, fields: list, paths: dict[str, Path], chosen: set[str], workers: int, force: bool
+):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from kansen_cli.files import write_bytes, write_text
+
+    written: list[Path] = []
+    total = len(fields) * len(chosen)
+    # auto_refresh off: no refresh thread alive while the PDF workers are forked.
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console(stderr=True),
+        auto_refresh=False,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("Letters", total=total)
+
+        def advance(n: int) -> None:
+            progress.advance(task, n)
+            progress.refresh()
+
+        if "html" in chosen:
+            for f in fields:
+                path = paths[f"html:{f['client_id']}"]
+                write_text(path, core.render_letter(env, f), force)
+                written.append(path)
+                advance(1)
+        if "pdf" in chosen:
+            write_bytes(paths["pdf"], core.render_pdf(env, fields, workers=workers, progress=advance), force)
+            written.insert(0, paths["pdf"])
+    return written

@@ -1,0 +1,118 @@
+"""Ledger queries for appointments and letters: the plan of a batch, and who was invited when."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from kansen_cli.errors import KansenError
+from kansen_cli.ledger.core import Ledger, now
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from kansen_cli.planning import Busy
+
+
+class AlreadyInvitedError(KansenError):
+    """The batch's letters went out already; changing its plan or letters needs --force."""
+
+
+def letters_sent_on(ledger: Ledger, batch_id: str) -> str | None:
+    """The date the batch's letters were recorded as sent, or None."""
+    value = ledger.scalar("SELECT invited_on FROM batches WHERE batch_id = ?", (batch_id,))
+    if value is None:
+        value = ledger.scalar("SELECT max(sent_on) FROM letters WHERE batch_id = ?", (batch_id,))
+    return None if value is None else str(value)
+
+
+def route(ledger: Ledger, batch_id: str) -> list[str]:
+    """Client ids of the batch in route order (postcode, house number)."""
+    return [
+        str(r[0])
+        for r in ledger.query(
+            "SELECT client_id FROM batch_members WHERE batch_id = ? ORDER BY position", (batch_id,)
+        )
+    ]
+
+
+def busy_elsewhere(ledger: Ledger, batch_id: str) -> list[Busy]:
+    """Appointments consultants already have in other batches, so a new plan avoids them."""
+    from kansen_cli.planning import Busy
+
+    return [
+        Busy(
+            str(r["consultant"]),
+            dt.date.fromisoformat(r["date"]),
+            dt.time.fromisoformat(r["start"]),
+            dt.time.fromisoformat(r["end"]),
+        )
+        for r in ledger.query(
+            "SELECT consultant, date, start, end FROM appointments WHERE batch_id != ?", (batch_id,)
+        )
+    ]
+
+
+def store_plan(ledger: Ledger, batch_id: str, appointments: pd.DataFrame, force: bool = False) -> int:
+    """Replace the batch's plan (one transaction); refused once its letters went out, unless forced."""
+    sent = letters_sent_on(ledger, batch_id)
+    if sent is not None and not force:
+        raise AlreadyInvitedError(
+            f"the letters of batch {batch_id!r} went out on {sent}; a new plan would not match them. "
+            "Use --force to plan again anyway (and send new letters)"
+        )
+    stamp = now()
+    rows = [
+        (
+            str(r.client_id),
+            batch_id,
+            r.date.isoformat(),
+            r.start.strftime("%H:%M"),
+            r.end.strftime("%H:%M"),
+            str(r.consultant),
+            stamp,
+        )
+        for r in appointments.itertuples(index=False)
+    ]
+    with ledger.transaction() as db:
+        db.execute("DELETE FROM appointments WHERE batch_id = ?", (batch_id,))
+        db.executemany(
+            "INSERT INTO appointments (client_id, batch_id, date, start, end, consultant, planned_at)"
+            " VALUES (?,?,?,?,?,?,?)",
+            rows,
+        )
+    return len(rows)
+
+
+def letter_people(ledger: Ledger, batch_id: str) -> pd.DataFrame:
+    """The batch's people with their variant and appointment (empty when not planned)."""
+    return ledger.frame(
+        "SELECT m.batch_id, b.neighbourhood, m.position, m.variant, p.client_id, p.initials, p.prefix,"
+        " p.surname, p.street, p.house_number, p.house_number_addition, p.postcode, p.city, p.phone,"
+        " p.email, p.language, a.date AS appointment_date, a.start AS appointment_start,"
+        " a.end AS appointment_end, a.consultant"
+        " FROM batch_members m JOIN batches b USING (batch_id) JOIN people p USING (client_id)"
+        " LEFT JOIN appointments a ON a.client_id = m.client_id"
+        " WHERE m.batch_id = ? ORDER BY m.position",
+        (batch_id,),
+    )
+
+
+def record_letters(
+    ledger: Ledger, batch_id: str, sent: list[tuple[str, str]], sent_on: dt.date, force: bool = False
+) -> None:
+    """Record (one transaction) that each (client_id, variant) got a letter on `sent_on`."""
+    previous = letters_sent_on(ledger, batch_id)
+    if previous is not None and not force:
+        raise AlreadyInvitedError(
+            f"the letters of batch {batch_id!r} were recorded as sent on {previous}; "
+            "use --force to record them again"
+        )
+    stamp = now()
+    with ledger.transaction() as db:
+        db.executemany(
+            "INSERT OR REPLACE INTO letters (client_id, batch_id, variant, sent_on, recorded_at)"
+            " VALUES (?,?,?,?,?)",
+            [(client_id, batch_id, variant, sent_on.isoformat(), stamp) for client_id, variant in sent],
+        )
+        db.execute("UPDATE batches SET invited_on = ? WHERE batch_id = ?", (sent_on.isoformat(), batch_id))

@@ -1,0 +1,437 @@
+"""Invitation letters: the fields of each letter, the pre-flight, rendering to HTML and PDF.
+
+Every letter field is text, formatted the way the letter prints it (dates written out in
+Dutch by babel), so the same fields feed the templates, the mail-merge workbook and the
+reminder-call list. Templates are Jinja2 HTML rendered in a sandbox with autoescape and
+StrictUndefined; a campaign folder's `templates/letters/` overrides the packaged ones.
+
+Before anything is written, `preflight` checks every field every template needs for every
+person, and reports all gaps at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kansen_cli.errors import KansenError, TemplateFieldError
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from kansen_cli.planning import Calendar
+    from kansen_cli.settings import Settings
+
+Fields = dict[str, str | None]
+
+TEMPLATE_DIR = Path(__file__).parent / "templates" / "letters"
+DOCUMENT_TEMPLATE = "document.html.j2"
+# Fields that may be empty for some people without anything being wrong (most people have
+# no surname prefix or house number addition); a template using them just prints nothing.
+OPTIONAL_FIELDS = frozenset({"initials", "prefix", "house_number_addition", "phone", "email", "language"})
+# Fields that come from the plan, not the register: their absence means "run kansen plan".
+APPOINTMENT_FIELDS = frozenset({"date", "date_numeric", "time", "end_time", "consultant", "call_date"})
+ADDRESS_FIELDS = frozenset({"street", "house_number", "street_line", "postcode", "city", "postcode_city"})
+# Rendering in worker processes pays only from this many letters on (process start, PDF merge).
+PARALLEL_FROM = 40
+CHUNK_LETTERS = 250
+
+
+def template_name(variant: str) -> str:
+    return f"{variant}.html.j2"
+
+
+def campaign_template_dir(campaign: Path) -> Path:
+    return Path(campaign) / "templates" / "letters"
+
+
+def environment(campaign: Path | None = None) -> SandboxedEnvironment:
+    """The sandboxed Jinja2 environment; the campaign's templates come before the packaged ones."""
+    from jinja2 import FileSystemLoader, StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    paths = [str(TEMPLATE_DIR)]
+    if campaign is not None and campaign_template_dir(campaign).is_dir():
+        paths.insert(0, str(campaign_template_dir(campaign)))
+    return SandboxedEnvironment(
+        loader=FileSystemLoader(paths),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+# --- fields -------------------------------------------------------------------------------
+
+
+def _text(value: Any) -> str | None:
+    """A ledger value as trimmed text; None, NaN and blanks become None."""
+    if value is None:
+        return None
+    if isinstance(value, float):
+        if value != value:
+            return None
+        if value.is_integer():
+            value = int(value)
+    text = str(value).strip()
+    return text or None
+
+
+def _join(*parts: str | None) -> str:
+    return " ".join(p for p in parts if p)
+
+
+def format_postcode(value: str | None) -> str | None:
+    """`9716hd` -> `9716 HD`, as PostNL wants it; anything else as it was."""
+    if value is None:
+        return None
+    compact = value.replace(" ", "").upper()
+    if len(compact) == 6 and compact[:4].isdigit() and compact[4:].isalpha():
+        return f"{compact[:4]} {compact[4:]}"
+    return value
+
+
+def format_time(value: dt.time) -> str:
+    """Dutch clock time in a letter: 9.00 uur."""
+    return f"{value.hour}.{value.minute:02d} uur"
+
+
+def duration_text(minutes: int) -> str:
+    """How long the conversation takes, in plain Dutch."""
+    if minutes == 60:
+        return "ongeveer een uur"
+    if minutes == 90:
+        return "ongeveer anderhalf uur"
+    if minutes % 60 == 0:
+        return f"ongeveer {minutes // 60} uur"
+    return f"ongeveer {minutes} minuten"
+
+
+def long_date(day: dt.date) -> str:
+    """25 november 2026."""
+    from babel.dates import format_date
+
+    return str(format_date(day, format="long", locale="nl"))
+
+
+def full_date(day: dt.date) -> str:
+    """maandag 2 november 2026."""
+    from babel.dates import format_date
+
+    return str(format_date(day, format="full", locale="nl"))
+
+
+def sender_fields(settings: Settings, sent_on: dt.date) -> dict[str, str]:
+    """What every letter of the campaign shares: sender block, contact details, signature."""
+    letters = settings.letters
+    return {
+        "letter_date": long_date(sent_on),
+        "municipality": settings.campaign.municipality,
+        "campaign_name": settings.campaign.name,
+        "sender_department": letters.sender_department,
+        "sender_address": ", ".join(letters.sender_address),
+        "office_phone": letters.phone,
+        "office_email": letters.email,
+        "phone_hours": letters.phone_hours,
+        "signature_name": letters.signature_name,
+        "signature_title": letters.signature_title,
+        "duration": duration_text(settings.planning.conversation_minutes),
+    }
+
+
+def person_fields(row: Mapping[str, Any], calendar: Calendar | None = None) -> Fields:
+    """The letter fields of one person (a row of `ledger.letters.letter_people`)."""
+    initials, prefix, surname = (
+        _text(row.get("initials")),
+        _text(row.get("prefix")),
+        _text(row.get("surname")),
+    )
+    street, number = _text(row.get("street")), _text(row.get("house_number"))
+    addition = _text(row.get("house_number_addition"))
+    postcode, city = format_postcode(_text(row.get("postcode"))), _text(row.get("city"))
+    name = _join(initials, prefix, surname) if surname else None
+    fields: Fields = {
+        "batch_id": _text(row.get("batch_id")),
+        "client_id": _text(row.get("client_id")),
+        "variant": _text(row.get("variant")),
+        "initials": initials,
+        "prefix": prefix,
+        "surname": surname,
+        "name": name,
+        "salutation": f"Beste {name}" if name else None,
+        "street": street,
+        "house_number": number,
+        "house_number_addition": addition,
+        "street_line": _join(street, number, addition) if street and number else None,
+        "postcode": postcode,
+        "city": city,
+        "postcode_city": f"{postcode}  {city.upper()}" if postcode and city else None,
+        "phone": _text(row.get("phone")),
+        "email": _text(row.get("email")),
+        "language": _text(row.get("language")),
+    }
+    date_text, start_text = _text(row.get("appointment_date")), _text(row.get("appointment_start"))
+    end_text, consultant = _text(row.get("appointment_end")), _text(row.get("consultant"))
+    if date_text and start_text and end_text and consultant:
+        day = dt.date.fromisoformat(date_text)
+        fields.update(
+            date=full_date(day),
+            date_numeric=f"{day:%d-%m-%Y}",
+            time=format_time(dt.time.fromisoformat(start_text)),
+            end_time=format_time(dt.time.fromisoformat(end_text)),
+            consultant=consultant,
+            call_date=full_date(calendar.previous_open_day(day)) if calendar else None,
+        )
+    else:
+        fields.update(dict.fromkeys(sorted(APPOINTMENT_FIELDS)))
+    return fields
+
+
+def sort_key(fields: Fields) -> tuple[str, int, str, str]:
+    """Post-room order: postcode, house number, addition."""
+    number = fields.get("house_number") or ""
+    return (
+        fields.get("postcode") or "~",
+        int(number) if number.isdigit() else 0,
+        fields.get("house_number_addition") or "",
+        fields.get("client_id") or "",
+    )
+
+
+def letter_fields(people: pd.DataFrame, settings: Settings, sent_on: dt.date) -> list[Fields]:
+    """Every person's letter fields (person + sender), sorted by postcode for the post room."""
+    from kansen_cli.planning import Calendar
+
+    calendar = Calendar(settings.planning, sent_on.year)
+    shared = sender_fields(settings, sent_on)
+    out = []
+    for row in people.to_dict("records"):
+        fields = person_fields(row, calendar)
+        fields.update(shared)
+        out.append(fields)
+    return sorted(out, key=sort_key)
+
+
+# --- pre-flight ---------------------------------------------------------------------------
+
+
+def template_variables(env: SandboxedEnvironment, name: str) -> set[str]:
+    """Every top-level variable a template, and the templates it extends or includes, uses."""
+    from jinja2 import meta
+
+    seen: set[str] = set()
+    names: set[str] = set()
+    todo = [name]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        assert env.loader is not None
+        source = env.loader.get_source(env, current)[0]
+        tree = env.parse(source)
+        names |= meta.find_undeclared_variables(tree)
+        todo.extend(t for t in meta.find_referenced_templates(tree) if t is not None)
+    return names - {"fragment"}
+
+
+def _hint(field: str, batch_id: str) -> str:
+    if field in APPOINTMENT_FIELDS:
+        return f"no appointment; run `kansen plan {batch_id} --start DATE`"
+    if field in ADDRESS_FIELDS or field in ("name", "salutation", "surname"):
+        return "missing in the register export"
+    return "no such field; see the mail-merge workbook's columns for the fields there are"
+
+
+def preflight(
+    env: SandboxedEnvironment,
+    letters: Sequence[Fields],
+    batch_id: str,
+    sent_on: dt.date | None = None,
+) -> None:
+    """Check every field every person's template needs, for all people, before writing anything.
+
+    Raises TemplateFieldError listing each field that is missing or empty and for how many
+    people; also when a variant has no template, or an appointment is not after the letter date.
+    """
+    from jinja2 import TemplateNotFound, TemplateSyntaxError
+
+    problems: list[str] = []
+    needed: dict[str, set[str]] = {}
+    for variant in sorted({f.get("variant") or "" for f in letters}):
+        try:
+            needed[variant] = template_variables(env, template_name(variant))
+        except TemplateNotFound as exc:
+            problems.append(
+                f"no template {exc.name!r} for letter variant {variant!r}; "
+                f"add templates/letters/{template_name(variant)} to the campaign folder"
+            )
+        except TemplateSyntaxError as exc:
+            problems.append(f"template {exc.name or template_name(variant)} line {exc.lineno}: {exc.message}")
+    missing: dict[str, int] = {}
+    for fields in letters:
+        for name in needed.get(fields.get("variant") or "", ()):
+            if name in OPTIONAL_FIELDS and name in fields:
+                continue
+            if fields.get(name) in (None, ""):
+                missing[name] = missing.get(name, 0) + 1
+    for name, count in sorted(missing.items()):
+        problems.append(
+            f"field {name!r} is missing or empty for {count} of {len(letters)} people"
+            f" ({_hint(name, batch_id)})"
+        )
+    if sent_on is not None and "date_numeric" not in missing:
+        early = sum(
+            1
+            for f in letters
+            if f.get("date_numeric")
+            and dt.datetime.strptime(str(f["date_numeric"]), "%d-%m-%Y").date() <= sent_on
+        )
+        if early:
+            problems.append(
+                f"{early} people have an appointment on or before the letter date {sent_on:%d-%m-%Y}; "
+                f"plan again with `kansen plan {batch_id} --start DATE --force` or change --sent-on"
+            )
+    if problems:
+        raise TemplateFieldError(
+            f"letters for batch {batch_id!r} not made, nothing written: " + "; ".join(problems)
+        )
+
+
+# --- rendering ----------------------------------------------------------------------------
+
+
+def render_letter(env: SandboxedEnvironment, fields: Fields, fragment: bool = False) -> str:
+    """One letter as a whole HTML page, or (fragment=True) as the section for the combined document."""
+    template = env.get_template(template_name(str(fields["variant"])))
+    return template.render(**fields, fragment=fragment)
+
+
+def render_document(env: SandboxedEnvironment, letters: Iterable[Fields]) -> str:
+    """One HTML document holding the given letters, one per page."""
+    from markupsafe import Markup
+
+    sections = [Markup(render_letter(env, f, fragment=True)) for f in letters]
+    return env.get_template(DOCUMENT_TEMPLATE).render(letters=sections)
+
+
+def pdf_from_html(html: str) -> tuple[bytes, int]:
+    """WeasyPrint: PDF bytes and the number of pages."""
+    from weasyprint import HTML
+
+    document = HTML(string=html, base_url=str(TEMPLATE_DIR)).render()
+    return document.write_pdf(), len(document.pages)
+
+
+def _chunks(n: int, workers: int) -> list[range]:
+    if workers <= 1 or n < PARALLEL_FROM:
+        return [range(n)]
+    # Small enough to show progress and bound memory, at least two per worker to share the load.
+    size = max(1, min(CHUNK_LETTERS, math.ceil(n / (2 * workers))))
+    return [range(i, min(n, i + size)) for i in range(0, n, size)]
+
+
+def merge_pdfs(parts: Sequence[bytes]) -> bytes:
+    if len(parts) == 1:
+        return parts[0]
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(io.BytesIO(part))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def render_pdf(
+    env: SandboxedEnvironment,
+    letters: Sequence[Fields],
+    workers: int = 2,
+    progress: Callable[[int], None] | None = None,
+) -> bytes:
+    """The combined PDF of `letters`, in the given order, one page each.
+
+    Large batches are rendered in chunks on `workers` processes and merged; the page count is
+    checked, so a template that runs over one page is an error, not a surprise in the post room.
+    """
+    chunks = _chunks(len(letters), workers)
+    htmls = [render_document(env, [letters[i] for i in chunk]) for chunk in chunks]
+    results: list[tuple[bytes, int]] = []
+    if len(chunks) == 1:
+        results = [pdf_from_html(htmls[0])]
+        if progress:
+            progress(len(letters))
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # fork: the workers share the already imported WeasyPrint instead of importing it again.
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            for chunk, result in zip(chunks, pool.map(pdf_from_html, htmls), strict=True):
+                results.append(result)
+                if progress:
+                    progress(len(chunk))
+    pages = sum(p for _, p in results)
+    if pages != len(letters):
+        raise KansenError(
+            f"{len(letters)} letters made {pages} pages; a letter must fit on one page. "
+            "Shorten the letter template (templates/letters/) or its font size"
+        )
+    return merge_pdfs([pdf for pdf, _ in results])
+
+
+# --- workbooks ----------------------------------------------------------------------------
+
+CALL_COLUMNS = {
+    "call_date": "beldatum",
+    "date": "afspraak",
+    "time": "tijd",
+    "client_id": "klantnummer",
+    "name": "naam",
+    "phone": "telefoon",
+    "consultant": "adviseur",
+}
+
+
+def mailmerge_frame(letters: Sequence[Fields]) -> pd.DataFrame:
+    """One row per person, every letter field as text, for Word's mail merge."""
+    import pandas as pd
+
+    columns = list(letters[0]) if letters else list(CALL_COLUMNS)
+    return pd.DataFrame([[f.get(c) or "" for c in columns] for f in letters], columns=columns, dtype=object)
+
+
+def call_lists(letters: Sequence[Fields]) -> dict[str, pd.DataFrame]:
+    """The reminder-call list: per appointment day who to phone the open day before; no phone apart."""
+    import pandas as pd
+
+    def order(f: Fields) -> tuple[str, str, str]:
+        numeric = f.get("date_numeric") or "00-00-0000"
+        day = f"{numeric[6:]}{numeric[3:5]}{numeric[:2]}"
+        start = f.get("time") or ""
+        return day, start.rjust(9, "0"), f.get("client_id") or ""
+
+    ordered = sorted(letters, key=order)
+    with_phone = [f for f in ordered if f.get("phone")]
+    without = [f for f in ordered if not f.get("phone")]
+
+    def frame(rows: list[Fields], columns: dict[str, str]) -> pd.DataFrame:
+        return pd.DataFrame(
+            [[r.get(c) or "" for c in columns] for r in rows], columns=list(columns.values()), dtype=object
+        )
+
+    no_phone_columns = {k: v for k, v in CALL_COLUMNS.items() if k != "phone"}
+    no_phone_columns.update(street_line="adres", postcode_city="postcode en plaats")
+    return {
+        "Bellijst": frame(with_phone, CALL_COLUMNS),
+        "Zonder telefoonnummer": frame(without, no_phone_columns),
+    }
