@@ -59,10 +59,17 @@ def make_batches(
                 ]
             }
         )
-    ordered = people.sort_values(["neighbourhood", *ROUTE_ORDER], kind="stable", na_position="last")
-    hood = ordered["neighbourhood"].to_numpy(dtype=object)
-    starts = np.flatnonzero(np.r_[True, hood[1:] != hood[:-1]])
-    lengths = np.diff(np.r_[starts, len(hood)])
+    # Group by the slug, not the spelling: "Selwerd" and "selwerd" in one export are one wijk
+    # (and would otherwise both claim the id selwerd-1).
+    names = people["neighbourhood"].astype(str)
+    slug_of = {name: slug(name) for name in names.unique()}
+    keyed = people.assign(_key=names.map(slug_of))
+    ordered = keyed.sort_values(["_key", *ROUTE_ORDER], kind="stable", na_position="last")
+    key = ordered["_key"].to_numpy(dtype=object)
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    lengths = np.diff(np.r_[starts, len(key)])
+    # The label of a merged wijk is its first spelling in route order.
+    hood = np.repeat(ordered["neighbourhood"].to_numpy(dtype=object)[starts], lengths)
     counts = np.array([batch_count(int(n), size) for n in lengths])
     # Position within the neighbourhood, then the batch it falls in (np.array_split layout).
     within = np.arange(len(hood)) - np.repeat(starts, lengths)
@@ -71,9 +78,12 @@ def make_batches(
     q, r = n_rep // k_rep, n_rep % k_rep
     big = r * (q + 1)
     batch_no = np.where(within < big, within // (q + 1), r + (within - big) // np.maximum(q, 1))
-    offsets = np.array([taken.get(str(h), 0) for h in hood[starts]])
+    taken_by_slug: dict[str, int] = {}
+    for name, number in taken.items():
+        taken_by_slug[slug(name)] = max(number, taken_by_slug.get(slug(name), 0))
+    slugs = key[starts]
+    offsets = np.array([taken_by_slug.get(str(s), 0) for s in slugs], dtype=np.int64)
     seq = batch_no + np.repeat(offsets, lengths) + 1
-    slugs = np.array([slug(str(h)) for h in hood[starts]], dtype=object)
     batch_id = np.repeat(slugs, lengths) + "-" + seq.astype(str).astype(object)
     # Batches are contiguous, so a running group id marks their boundaries.
     new_batch = np.r_[True, (batch_id[1:] != batch_id[:-1])]

@@ -221,22 +221,45 @@ def _read_csv(path: Path, columns: ColumnMap, encoding: str | None, delimiter: s
         raise InputFileError(f"{path}: the file is empty")
     text, used_encoding = _decode(data, path, encoding)
     del data
-    head = text[: 1 << 20].splitlines()[: HEADER_SEARCH_ROWS + 50]
+    # Split on "\n" only (not str.splitlines, which also splits on form feeds and U+2028), so
+    # the header's line index is the same one used to cut the body below.
+    head = [line.rstrip("\r") for line in text[: 1 << 20].split("\n")[: HEADER_SEARCH_ROWS + 50]]
     header_index, used_delimiter = _find_csv_layout(
         head, normalise_header(columns.client_id), delimiter, path
     )
     headers = [h.strip() for h in _split(head[header_index], used_delimiter)]
+    # Exports often end the header with empty cells (`Taal;;`): those are no columns.
+    while len(headers) > 1 and not headers[-1]:
+        headers.pop()
+    width = len(headers)
     # Title lines above the header are cut off as text, so pyarrow only sees the table.
     body_start = 0
     for _ in range(header_index + 1):
-        body_start = text.index("\n", body_start) + 1 if "\n" in text[body_start:] else len(text)
-    body = text[body_start:].encode("utf-8")
+        found = text.find("\n", body_start)
+        body_start = len(text) if found < 0 else found + 1
+    body_text = text[body_start:]
     del text
-    names = [f"c{i}" for i in range(len(headers))]
-    broken_texts: list[str] = []
+    header_row = header_index + 1
+    source = SourceInfo(
+        file=path.name,
+        kind="csv",
+        sha256=sha,
+        encoding=used_encoding,
+        delimiter=used_delimiter,
+        header_row=header_row,
+    )
+    # Blank lines shift the row numbers Excel shows; pyarrow skips them silently, so a file
+    # with any goes through the exact (slower, per-line) reader below.
+    if _BLANK_LINE.search(body_text):
+        return _read_csv_exact(body_text, used_delimiter, headers, source)
+    body = body_text.encode("utf-8")
+    del body_text
+    names = [f"c{i}" for i in range(width)]
+    broken_count = 0
 
     def on_invalid(row: Any) -> str:
-        broken_texts.append(row.text)
+        nonlocal broken_count
+        broken_count += 1
         return "skip"
 
     try:
@@ -254,46 +277,66 @@ def _read_csv(path: Path, columns: ColumnMap, encoding: str | None, delimiter: s
         )
     except pa.ArrowInvalid as exc:
         raise InputFileError(f"{path}: cannot be read as CSV: {str(exc).splitlines()[0]}") from None
-    header_row = header_index + 1
-    # Blank lines are skipped by pyarrow; count data rows by position (exact without them).
+    if broken_count:
+        # Ragged lines: the exact reader accepts extra empty fields and reports the rest by row.
+        return _read_csv_exact(body.decode("utf-8"), used_delimiter, headers, source)
+    column_arrays = [table.column(i).combine_chunks() for i in range(width)]
     row_numbers = np.arange(header_row + 1, header_row + 1 + table.num_rows, dtype=np.int64)
-    broken: list[tuple[int, str]] = []
-    if broken_texts:
-        row_numbers, broken = _locate_broken(body, used_delimiter, header_row, broken_texts, len(headers))
-    if len(row_numbers) != table.num_rows:  # blank lines inside the data: recount precisely
-        row_numbers, broken = _locate_broken(body, used_delimiter, header_row, broken_texts, len(headers))
-    source = SourceInfo(
-        file=path.name,
-        kind="csv",
-        sha256=sha,
-        encoding=used_encoding,
-        delimiter=used_delimiter,
-        header_row=header_row,
-    )
-    return _Raw(
-        headers, [table.column(i).combine_chunks() for i in range(len(headers))], row_numbers, source, broken
-    )
+    # Rows of only delimiters (`;;;;`, left by Excel after formatted empty rows) are no people.
+    empty = _all_empty(column_arrays, table.num_rows)
+    if empty.any():
+        keep = pa.array(~empty)
+        column_arrays = [array.filter(keep) for array in column_arrays]
+        row_numbers = row_numbers[~empty]
+        source.empty_rows_dropped = int(empty.sum())
+    return _Raw(headers, column_arrays, row_numbers, source, [])
 
 
-def _locate_broken(
-    body: bytes, delimiter: str, header_row: int, broken_texts: list[str], width: int
-) -> tuple[np.ndarray, list[tuple[int, str]]]:
-    """Row numbers of the good records and the broken ones; only runs when lines are broken."""
+_BLANK_LINE = re.compile(r"(?:^|\n)[ \t]*\r?\n")
+
+
+def _all_empty(arrays: list[pa.Array], n: int) -> np.ndarray:
     import numpy as np
+    import pyarrow.compute as pc
 
+    empty = np.ones(n, dtype=bool)
+    for array in arrays:
+        blank = pc.equal(pc.utf8_trim_whitespace(array), "")
+        empty &= blank.fill_null(True).to_numpy(zero_copy_only=False)
+    return empty
+
+
+def _read_csv_exact(body: str, delimiter: str, headers: list[str], source: SourceInfo) -> _Raw:
+    """Read record by record, numbering rows as Excel shows them (blank lines count).
+
+    Only files with blank or ragged lines come here. A record with more fields than the header
+    is accepted when the extra fields are empty (a trailing delimiter); any other record whose
+    field count differs is reported as a broken line and becomes an invalid register row.
+    """
+    import numpy as np
+    import pyarrow as pa
+
+    width = len(headers)
+    cells: list[list[str]] = [[] for _ in range(width)]
     good: list[int] = []
     broken: list[tuple[int, str]] = []
-    line_no = header_row
-    reader = csv.reader(io.StringIO(body.decode("utf-8"), newline=""), delimiter=delimiter)
-    for record in reader:
-        line_no = header_row + reader.line_num
-        if not record or (len(record) == 1 and not record[0].strip()):
+    empty_rows = 0
+    reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
+    for number, record in enumerate(reader, start=source.header_row + 1):
+        if not any(field.strip() for field in record):
+            empty_rows += 1
             continue
-        if len(record) == width:
-            good.append(line_no)
-        else:
-            broken.append((line_no, f"has {len(record)} fields where the header has {width}"))
-    return np.asarray(good, dtype=np.int64), broken
+        if len(record) > width and not any(field.strip() for field in record[width:]):
+            record = record[:width]
+        if len(record) != width:
+            broken.append((number, f"has {len(record)} fields where the header has {width}"))
+            continue
+        good.append(number)
+        for column, value in zip(cells, record, strict=True):
+            column.append(value)
+    source.empty_rows_dropped = empty_rows
+    arrays = [pa.array(column, type=pa.string()) for column in cells]
+    return _Raw(headers, arrays, np.asarray(good, dtype=np.int64), source, broken)
 
 
 def _read_workbook(path: Path, columns: ColumnMap, sheet: str | None) -> _Raw:
@@ -345,7 +388,8 @@ def _read_workbook(path: Path, columns: ColumnMap, sheet: str | None) -> _Raw:
         width -= 1
     headers = [(_cell_text(v) or "") for v in header_cells[:width]]
     data = rows[header_index + 1 :]
-    keep = [i for i, row in enumerate(data) if any(_cell_text(v) for v in row[:width])]
+    # A row of empty or blank cells is no person (Excel keeps formatted empty rows).
+    keep = [i for i, row in enumerate(data) if any((_cell_text(v) or "").strip() for v in row[:width])]
     dropped = len(data) - len(keep)
     text_columns = []
     for col in range(width):

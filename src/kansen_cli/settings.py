@@ -85,6 +85,10 @@ class SelectionSettings(_Model):
         description="Extra exclusions after the standard funnel, in order.",
     )
 
+    def needs_birth_date(self) -> bool:
+        """An age rule needs the birth date column; `check` and `select` require it alike."""
+        return any(e.min_age is not None or e.max_age is not None for e in self.exclusions)
+
 
 class BatchSettings(_Model):
     size: int = Field(250, ge=1, description="Target number of people per batch.")
@@ -169,6 +173,10 @@ class CodebookRoles(_Model):
     potential_self: str = Field("zelf", description="Participation potential: on their own.")
     potential_support: str = Field("met_ondersteuning", description="Participation potential: with support.")
     referral_started: str = Field("gestart", description="Referral result: became active via referral.")
+    referral_pending: list[str] = Field(
+        default_factory=lambda: ["in_behandeling"],
+        description="Referral results that are no answer yet: the referral stays on the follow-up list.",
+    )
     followup_became_active: str = Field("actief_geworden", description="Follow-up: became active.")
     followup_no_contact: str = Field("geen_contact", description="Follow-up: not reached this round.")
     consent_yes: str = Field("ja", description="Consent code that allows referral to partners.")
@@ -269,6 +277,7 @@ class Codebook(_Model):
             ("consent_yes", r.consent_yes, self.consent),
         ]
         checks += [("not_applicable", code, self.contact_result) for code in r.not_applicable]
+        checks += [("referral_pending", code, self.referral_result) for code in r.referral_pending]
         for role, code, table in checks:
             if code not in table:
                 raise ValueError(f"roles.{role} = {code!r} is not a code in its list ({', '.join(table)})")

@@ -59,9 +59,7 @@ def select_command(
         delimiter=delimiter_value(delimiter),
         sheet=sheet,
         wijken=wijken,
-        need_birth_date=any(
-            e.min_age is not None or e.max_age is not None for e in settings.selection.exclusions
-        ),
+        need_birth_date=settings.selection.needs_birth_date(),
     )
     with open_ledger(campaign) as ledger:
         selection = select(

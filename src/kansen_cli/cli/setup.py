@@ -85,6 +85,8 @@ def check(
         delimiter=delimiter_value(delimiter),
         sheet=sheet,
         wijken=wijken,
+        # The same columns as `select` needs, so a file that passes check also selects.
+        need_birth_date=settings.selection.needs_birth_date(),
     )
     summary = check_summary(reg)
     if as_json:

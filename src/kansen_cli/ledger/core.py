@@ -28,6 +28,23 @@ def now() -> str:
     return dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
 
+# TEST ONLY: seconds to sleep inside every transaction, after its writes and before COMMIT, so
+# a test can SIGKILL a command at a known point (tests/test_ledger.py). Never set it otherwise.
+TEST_PAUSE_ENV = "KANSEN_TEST_PAUSE_IN_TRANSACTION"
+
+
+def _test_pause() -> None:
+    seconds = os.environ.get(TEST_PAUSE_ENV)
+    if not seconds:
+        return
+    import sys
+    import time
+
+    sys.stderr.write("KANSEN_TEST: paused in transaction\n")
+    sys.stderr.flush()
+    time.sleep(float(seconds))
+
+
 class Ledger:
     """A connection to one campaign's ledger; use `transaction()` for every change."""
 
@@ -41,6 +58,7 @@ class Ledger:
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield self.db
+            _test_pause()
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
