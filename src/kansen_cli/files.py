@@ -101,9 +101,13 @@ def write_csv(
     force: bool = False,
     delimiter: str = ";",
 ) -> Path:
-    """CSV for Dutch Excel: semicolon, UTF-8 with BOM, formula triggers neutralised."""
+    """CSV for Dutch Excel: semicolon, UTF-8 with BOM, CRLF, formula triggers neutralised."""
     buffer = io.StringIO()
-    neutralise_frame(frame).to_csv(buffer, sep=delimiter, index=False, date_format="%Y-%m-%d")
+    # CRLF as Excel writes it; it also makes the csv module quote values holding a bare CR,
+    # which would otherwise end the row early in every reader.
+    neutralise_frame(frame).to_csv(
+        buffer, sep=delimiter, index=False, date_format="%Y-%m-%d", lineterminator="\r\n"
+    )
     return write_bytes(path, buffer.getvalue().encode("utf-8-sig"), force)
 
 
@@ -139,6 +143,8 @@ def write_xlsx(
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
+    # Refuse before building: an unsaved write-only workbook leaves open temp files behind.
+    check_writable(Path(path), force)
     workbook = Workbook(write_only=True)
     for name, frame in sheets.items():
         sheet = workbook.create_sheet(title=name[:31])

@@ -1,0 +1,135 @@
+"""kansen.toml: presets written by `kansen init` load back exactly; mistakes name the key."""
+
+from __future__ import annotations
+
+import sqlite3
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from kansen_cli.errors import SettingsError
+from kansen_cli.ledger.schema import MIGRATIONS
+from kansen_cli.settings import PRESETS, Settings, load_settings, parse_settings, preset, render_settings
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MINIMAL = FIXTURES / "register_minimal.csv"
+
+
+@pytest.mark.parametrize("name", PRESETS)
+def test_init_writes_a_commented_file_that_loads_back_exactly(invoke, tmp_path, name):
+    folder = tmp_path / name
+    result = invoke("init", folder, "--preset", name)
+    assert result.exit_code == 0, result.stderr
+    text = (folder / "kansen.toml").read_text(encoding="utf-8")
+    assert load_settings(folder) == preset(name)
+    # Commented: every described field's description appears above it.
+    comments = [line for line in text.splitlines() if line.lstrip().startswith("#")]
+    assert len(comments) > 60
+    assert "# Target number of people per batch." in text
+    assert "[register.columns]" in text
+    # An empty ledger at the current schema.
+    with sqlite3.connect(folder / "kansen.sqlite") as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+        assert db.execute("SELECT count(*) FROM selection_runs").fetchone()[0] == 0
+    assert (folder / "kansen.toml").stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize("name", PRESETS)
+def test_render_is_valid_toml_for_every_preset(name):
+    data = tomllib.loads(render_settings(preset(name), name))
+    assert parse_settings(data) == preset(name)
+
+
+def test_presets_differ_where_municipalities_do():
+    assert preset("groningen") == Settings()
+    assert "klantmanager" in preset("nijmegen").codebook.referrals
+    assert preset("generic").campaign.municipality == "Gemeente"
+    with pytest.raises(SettingsError, match="unknown preset 'utrecht'"):
+        preset("utrecht")
+
+
+def test_init_does_not_overwrite_without_force(invoke, tmp_path):
+    assert invoke("init", tmp_path, "--preset", "generic").exit_code == 0
+    path = tmp_path / "kansen.toml"
+    path.write_text("# mine\n", encoding="utf-8")
+    again = invoke("init", tmp_path)
+    assert again.exit_code == 1
+    assert "--force" in again.stderr
+    assert path.read_text(encoding="utf-8") == "# mine\n"
+    assert invoke("init", tmp_path, "--force").exit_code == 0
+    assert load_settings(tmp_path) == preset("groningen")
+
+
+def test_init_unknown_preset_is_usage_error(invoke, tmp_path):
+    result = invoke("init", tmp_path / "x", "--preset", "utrecht")
+    assert result.exit_code == 2
+    assert not (tmp_path / "x" / "kansen.toml").exists()
+
+
+@pytest.mark.parametrize(
+    ("toml", "key", "what"),
+    [
+        ("[batch]\nsizes = 3\n", "batch.sizes", "unknown setting"),
+        ("[batch]\nsize = 'groot'\n", "batch.size", "integer"),
+        ("[register.columns]\nklant = 'Nr'\n", "register.columns.klant", "unknown setting"),
+        ("[register]\nstore_bsn = 'misschien'\n", "register.store_bsn", "boolean"),
+        ("[planning]\nworking_days = ['ma', 'zondag']\n", "planning.working_days.1", "'ma'"),
+        ("[planning]\nday_start = '25:00'\n", "planning.day_start", "time"),
+        ("colour = 'blue'\n", "colour", "unknown setting"),
+        ("[selection]\nyears = -1\n", "selection.years", "greater than or equal"),
+    ],
+)
+def test_mistakes_name_the_key(tmp_path, invoke, toml, key, what):
+    (tmp_path / "kansen.toml").write_text(toml, encoding="utf-8")
+    with pytest.raises(SettingsError) as info:
+        load_settings(tmp_path)
+    message = str(info.value)
+    assert f"{key}:" in message
+    assert what in message
+    result = invoke("check", MINIMAL, "--campaign", tmp_path)
+    assert result.exit_code == 1
+    assert key in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_codebook_roles_must_exist(tmp_path):
+    (tmp_path / "kansen.toml").write_text("[codebook.roles]\nspoken = 'gepraat'\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match=r"roles\.spoken = 'gepraat' is not a code"):
+        load_settings(tmp_path)
+
+
+def test_broken_toml(tmp_path, invoke):
+    (tmp_path / "kansen.toml").write_text("[batch\nsize = 3\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match="not valid TOML"):
+        load_settings(tmp_path)
+    assert invoke("check", MINIMAL, "-c", tmp_path).exit_code == 1
+
+
+def test_partial_file_keeps_other_defaults(tmp_path):
+    (tmp_path / "kansen.toml").write_text("[batch]\nsize = 100\n", encoding="utf-8")
+    settings = load_settings(tmp_path)
+    assert settings.batch.size == 100
+    assert settings.selection == Settings().selection
+
+
+def test_settings_take_effect(tmp_path, invoke):
+    (tmp_path / "kansen.toml").write_text(
+        "[register.columns]\nclient_id = 'Relatie'\n[selection]\nexclusions = []\n", encoding="utf-8"
+    )
+    register = tmp_path / "own.csv"
+    register.write_bytes(MINIMAL.read_bytes().replace(b"Klantnummer", b"Relatie"))
+    result = invoke("select", register, "-c", tmp_path, "--as-of", "2026-10-01", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert '"pension_age"' not in result.stdout
+
+
+def test_every_command_works_without_a_settings_file(tmp_path, invoke):
+    folder = tmp_path / "bare"
+    folder.mkdir()
+    assert invoke("check", MINIMAL, "-c", folder).exit_code == 0
+    assert invoke("select", MINIMAL, "-c", folder, "--as-of", "2026-10-01").exit_code == 0
+    assert invoke("batch", "-c", folder).exit_code == 0
+    assert invoke("export", "selection", "-c", folder).exit_code == 0
+    assert invoke("export", "batches", "-c", folder).exit_code == 0
+    assert not (folder / "kansen.toml").exists()
