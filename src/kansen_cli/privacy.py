@@ -1,0 +1,67 @@
+"""Retention: the secret-keyed pseudonyms that replace client ids when personal data is purged.
+
+The key lives outside the campaign folder (an environment variable or a file elsewhere), so
+the ledger alone cannot be turned back into client ids, while the same person always gets the
+same pseudonym: past reports, which count by neighbourhood, batch and outcome, reproduce.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import os
+from pathlib import Path
+
+from kansen_cli.errors import SettingsError
+from kansen_cli.settings import PrivacySettings
+
+PSEUDONYM_PREFIX = "ps-"
+MIN_KEY_LENGTH = 16
+
+
+def pseudonym(client_id: str, key: bytes) -> str:
+    """HMAC-SHA256 of the client id, shortened; stable for one key, unlinkable without it."""
+    digest = hmac.new(key, client_id.encode("utf-8"), hashlib.sha256).hexdigest()
+    return PSEUDONYM_PREFIX + digest[:24]
+
+
+def is_pseudonym(client_id: str) -> bool:
+    return client_id.startswith(PSEUDONYM_PREFIX)
+
+
+def load_key(settings: PrivacySettings, campaign: Path) -> bytes:
+    """The purge secret from the environment or a key file outside the campaign folder."""
+    value = os.environ.get(settings.pseudonym_key_env, "")
+    source = f"environment variable {settings.pseudonym_key_env}"
+    if not value and settings.pseudonym_key_file:
+        path = Path(settings.pseudonym_key_file).expanduser()
+        if path.resolve().is_relative_to(Path(campaign).resolve()):
+            raise SettingsError(
+                "privacy.pseudonym_key_file lies inside the campaign folder; keep the secret "
+                "elsewhere, or the ledger and its key travel together"
+            )
+        try:
+            value = path.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise SettingsError(f"privacy.pseudonym_key_file: cannot read it ({exc.strerror})") from None
+        source = "privacy.pseudonym_key_file"
+    if not value:
+        raise SettingsError(
+            f"no pseudonym secret: set the environment variable {settings.pseudonym_key_env} "
+            "(or privacy.pseudonym_key_file) to a long random text, and keep it: the same "
+            "secret must be used for every purge of this campaign"
+        )
+    if len(value) < MIN_KEY_LENGTH:
+        raise SettingsError(f"the pseudonym secret from {source} is shorter than {MIN_KEY_LENGTH} characters")
+    return value.encode("utf-8")
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day `months` earlier, clipped to the month's end."""
+    import calendar
+
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    month += 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
