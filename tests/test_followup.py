@@ -1,0 +1,232 @@
+"""kansen followup: who is due, two call rounds, referral results, ingest of the workbook."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+from kansen_cli.followup import due_calls, due_referrals, months_before, next_round
+from kansen_cli.settings import Settings
+from kansen_cli.sheets import CALLS_SHEET, MARKER_SHEET, REFERRALS_SHEET
+from registration_helpers import TODAY, build_campaign, fill, ledger_rows, members, send_letters
+
+SPOKE = TODAY - dt.timedelta(days=30)
+DUE = TODAY + dt.timedelta(days=100)  # more than three months after the conversations
+
+
+@given(st.dates(min_value=dt.date(1901, 1, 1), max_value=dt.date(2100, 12, 31)), st.integers(0, 36))
+def test_months_before(day, months):
+    earlier = months_before(day, months)
+    assert earlier <= day
+    assert (day.year * 12 + day.month) - (earlier.year * 12 + earlier.month) == months
+    assert earlier.day == day.day or earlier.day < day.day
+
+
+def test_months_before_clamps_to_the_month_end():
+    assert months_before(dt.date(2027, 5, 31), 3) == dt.date(2027, 2, 28)
+    assert months_before(dt.date(2028, 5, 31), 3) == dt.date(2028, 2, 29)
+
+
+def test_next_round():
+    s = Settings()
+    assert next_round({}, s) == 1
+    assert next_round({1: {"result": "geen_contact"}}, s) == 2
+    assert next_round({1: {"result": "geen_contact"}, 2: {"result": "geen_contact"}}, s) is None
+    assert next_round({1: {"result": "actief_geworden"}}, s) is None
+    assert (
+        next_round(
+            {1: {"result": "geen_contact"}},
+            s.model_copy(update={"followup": s.followup.model_copy(update={"rounds": 1})}),
+        )
+        is None
+    )
+
+
+def test_due_calls_and_referrals_core():
+    settings = Settings()
+    people = pd.DataFrame(
+        {
+            "client_id": ["a", "b", "c", "d", "e"],
+            "contact_result": ["gesproken", "gesproken", "gesproken", "gesproken", "afgezegd"],
+            "conversation_date": ["2027-01-10", "2027-01-11", "2027-03-01", "2027-01-10", None],
+            "participation_potential": ["zelf", "zelf", "zelf", "met_ondersteuning", None],
+        }
+    )
+    calls = {"b": {1: {"round": 1, "call_date": "2027-04-12", "result": "niet_actief"}}}
+    due = due_calls(people, calls, settings, dt.date(2027, 4, 10))
+    assert due[["client_id", "round"]].to_dict("records") == [{"client_id": "a", "round": 1}]
+    referrals = pd.DataFrame(
+        {
+            "client_id": ["a", "b", "c", "d"],
+            "destination": ["wij_team"] * 4,
+            "referred_on": ["2027-01-10", "2027-01-10", "2027-01-10", "2027-05-01"],
+            "result": [None, "in_behandeling", "gestart", None],
+        }
+    )
+    open_ = due_referrals(referrals, settings, dt.date(2027, 4, 10))
+    assert open_["client_id"].tolist() == ["a", "b"]
+
+
+@pytest.fixture
+def registered(invoke, campaign: Path, small_register: Path, tmp_path: Path):
+    """Three people acting on their own, one with a referral; loaded through the CLI."""
+    batch_id = build_campaign(invoke, campaign, small_register)
+    send_letters(campaign, batch_id)
+    assert invoke("sheet", batch_id, "-c", campaign).exit_code == 0
+    ids = members(campaign, batch_id)
+    own = {
+        "contact_result": "Gesproken",
+        "conversation_date": SPOKE.strftime("%d-%m-%Y"),
+        "classification": "Niet maatschappelijk actief",
+        "participation_potential": "Wil (meer) doen, zelf",
+        "consent": "Ja",
+    }
+    answers = {
+        ids[0]: own,
+        ids[1]: own,
+        ids[2]: own | {"referral:coach_meedoen": "Ja"},
+        ids[3]: own | {"participation_potential": "Geen"},
+    }
+    filled = tmp_path / "registratie.xlsx"
+    fill(campaign / "sheets" / f"{batch_id}-registratie.xlsx", filled, answers)
+    result = invoke("ingest", filled, "-c", campaign)
+    assert result.exit_code == 0, result.stdout
+    return campaign, ids
+
+
+def _due(invoke, campaign: Path, day: dt.date) -> dict:
+    result = invoke("followup", "--due", day.isoformat(), "-c", campaign, "--json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_nobody_due_before_the_months_have_passed(invoke, registered):
+    campaign, _ = registered
+    data = _due(invoke, campaign, SPOKE + dt.timedelta(days=60))
+    assert data["calls"] == 0
+    assert data["referrals"] == 1  # a referral waits for its answer from the start
+
+
+def test_followup_round_trip_with_two_rounds(invoke, registered, tmp_path):
+    campaign, ids = registered
+    data = _due(invoke, campaign, DUE)
+    assert data["calls"] == 3 and data["calls_by_round"] == {"1": 3} and data["referrals"] == 1
+    path = Path(data["file"])
+    assert path == campaign / "sheets" / f"nabellen-{DUE.isoformat()}.xlsx"
+    workbook = load_workbook(path)
+    marker = {r[0]: r[1] for r in workbook[MARKER_SHEET].iter_rows(values_only=True)}
+    assert marker["kind"] == "followup"
+    assert workbook[CALLS_SHEET].protection.sheet
+
+    round_1 = tmp_path / "ronde1.xlsx"
+    fill(
+        path,
+        round_1,
+        {
+            ids[0]: {"call_date": TODAY.strftime("%d-%m-%Y"), "followup_result": "Geen contact"},
+            ids[1]: {
+                "call_date": dt.datetime.combine(TODAY, dt.time()),
+                "followup_result": "Actief geworden",
+            },
+            ids[2]: {"call_date": TODAY.isoformat(), "followup_result": "geen contact"},
+        },
+        sheet=CALLS_SHEET,
+    )
+    with_refs = tmp_path / "ronde1b.xlsx"
+    fill(
+        round_1,
+        with_refs,
+        {
+            f"{ids[2]}|Coach Meedoen": {
+                "referral_result": "Gestart",
+                "result_date": TODAY.strftime("%d-%m-%Y"),
+            }
+        },
+        sheet=REFERRALS_SHEET,
+    )
+    result = invoke("ingest", with_refs, "-c", campaign, "--json")
+    assert result.exit_code == 0, result.stdout
+    counts = json.loads(result.stdout)
+    assert (counts["new"], counts["rejected"]) == (4, 0)
+    assert ledger_rows(campaign, "SELECT result, result_date FROM referrals") == [
+        {"result": "gestart", "result_date": TODAY.isoformat()}
+    ]
+    again = json.loads(invoke("ingest", with_refs, "-c", campaign, "--json").stdout)
+    assert (again["new"], again["updated"], again["unchanged"]) == (0, 0, 4)
+
+    # Round 2: only those not reached; the active one and the answered referral are gone.
+    data = _due(invoke, campaign, DUE + dt.timedelta(days=1))
+    assert data["calls_by_round"] == {"2": 2} and data["referrals"] == 0
+    listed = [r[0] for r in load_workbook(data["file"])[CALLS_SHEET].iter_rows(min_row=2, values_only=True)]
+    assert sorted(listed) == sorted([ids[0], ids[2]])
+    round_2 = tmp_path / "ronde2.xlsx"
+    fill(
+        Path(data["file"]),
+        round_2,
+        {
+            ids[0]: {"call_date": TODAY.strftime("%d-%m-%Y"), "followup_result": "Geen contact"},
+            ids[2]: {
+                "call_date": TODAY.strftime("%d-%m-%Y"),
+                "followup_result": "Stappen gezet, nog niet actief",
+            },
+        },
+        sheet=CALLS_SHEET,
+    )
+    assert invoke("ingest", round_2, "-c", campaign).exit_code == 0
+    rows = ledger_rows(campaign, "SELECT client_id, round, result FROM followups ORDER BY client_id, round")
+    assert rows == sorted(
+        [
+            {"client_id": ids[0], "round": 1, "result": "geen_contact"},
+            {"client_id": ids[0], "round": 2, "result": "geen_contact"},
+            {"client_id": ids[1], "round": 1, "result": "actief_geworden"},
+            {"client_id": ids[2], "round": 1, "result": "geen_contact"},
+            {"client_id": ids[2], "round": 2, "result": "stappen_gezet"},
+        ],
+        key=lambda r: (r["client_id"], r["round"]),
+    )
+    # After two rounds nobody is listed again, and no file is written.
+    final = _due(invoke, campaign, DUE + dt.timedelta(days=2))
+    assert (final["calls"], final["referrals"], final["file"]) == (0, 0, None)
+    human = invoke("followup", "--due", (DUE + dt.timedelta(days=2)).isoformat(), "-c", campaign)
+    assert human.exit_code == 0 and "Nobody is due" in human.stderr
+
+    # Loading round 1 again with a different result is refused: round 2 exists already.
+    changed = tmp_path / "ronde1-anders.xlsx"
+    fill(round_1, changed, {ids[0]: {"followup_result": "Niet actief"}}, sheet=CALLS_SHEET)
+    refused = invoke("ingest", changed, "-c", campaign, "--json")
+    assert refused.exit_code == 1
+    assert json.loads(refused.stdout)["files"][0]["problems"][0]["kind"] == "round_order"
+
+
+def test_followup_problems_name_row_and_column(invoke, registered, tmp_path):
+    campaign, ids = registered
+    path = Path(_due(invoke, campaign, DUE)["file"])
+    bad = tmp_path / "fout.xlsx"
+    rows = fill(
+        path,
+        bad,
+        {
+            ids[0]: {
+                "call_date": (TODAY + dt.timedelta(days=3)).strftime("%d-%m-%Y"),
+                "followup_result": "Geen contact",
+            },
+            ids[1]: {"followup_result": "Weet niet"},
+            ids[2]: {"round": 2, "call_date": TODAY, "followup_result": "Niet actief"},
+        },
+        sheet=CALLS_SHEET,
+    )
+    result = invoke("ingest", bad, "-c", campaign, "--json")
+    assert result.exit_code == 1
+    found = {(p["row"], p["column"], p["kind"]) for p in json.loads(result.stdout)["files"][0]["problems"]}
+    assert (rows[ids[0]], "Datum gebeld", "date_in_future") in found
+    assert (rows[ids[1]], "Resultaat", "unknown_value") in found
+    assert (rows[ids[1]], "Datum gebeld", "missing") in found
+    assert (rows[ids[2]], "Ronde", "round_order") in found
+    assert ledger_rows(campaign, "SELECT * FROM followups") == []
