@@ -1,0 +1,124 @@
+"""Letters to PDF: kansen's code path against bare WeasyPrint on the same HTML, in the same run.
+
+kansen: letter fields from the ledger rows, the pre-flight, Jinja2 rendering, WeasyPrint on
+worker processes in chunks, the pypdf merge and the page-count check.
+reference: one `weasyprint.HTML(string=...).write_pdf()` of the already rendered combined HTML
+(what a hand-written script would do, single process).
+
+The two alternate, several repetitions; medians are printed with the ratio kansen/reference
+and seconds per page. The data is generated here (seeded), not read from sample_data.
+
+    python benchmarks/bench_letters.py                       # 5,000 letters, 3 repetitions
+    python benchmarks/bench_letters.py --people 200 --repeat 1   # smoke run
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import statistics
+import sys
+import time
+
+SENT_ON = dt.date(2026, 10, 26)
+START = dt.date(2026, 11, 2)
+
+
+def people_frame(n: int, seed: int):
+    """n synthetic people with an appointment each, shaped like `ledger.letters.letter_people`."""
+    import pandas as pd
+
+    from kansen_cli.planning import plan
+    from kansen_cli.sample import generate_register
+    from kansen_cli.settings import Settings
+
+    register = generate_register(n + n // 10 + 10, seed=seed, invalid_rows=0).head(n)
+    frame = pd.DataFrame(
+        {
+            "batch_id": "bench-1",
+            "variant": ["A", "B"] * (n // 2) + ["A"] * (n % 2),
+            "client_id": register["Klantnummer"].astype(str).to_numpy(),
+            "initials": register["Voorletters"].to_numpy(),
+            "prefix": register["Tussenvoegsel"].to_numpy(),
+            "surname": register["Achternaam"].to_numpy(),
+            "street": register["Straat"].to_numpy(),
+            "house_number": register["Huisnummer"].to_numpy(),
+            "house_number_addition": register["Toevoeging"].to_numpy(),
+            "postcode": register["Postcode"].to_numpy(),
+            "city": register["Woonplaats"].to_numpy(),
+            "phone": register["Telefoonnummer"].to_numpy(),
+            "email": register["E-mailadres"].to_numpy(),
+        }
+    )
+    settings = Settings()
+    appointments = plan(frame["client_id"].tolist(), START, settings.planning)
+    frame["appointment_date"] = [d.isoformat() for d in appointments["date"]]
+    frame["appointment_start"] = [t.strftime("%H:%M") for t in appointments["start"]]
+    frame["appointment_end"] = [t.strftime("%H:%M") for t in appointments["end"]]
+    frame["consultant"] = appointments["consultant"].to_numpy()
+    return frame, settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--people", type=int, default=5000, help="letters per run (default 5000)")
+    parser.add_argument("--repeat", type=int, default=3, help="repetitions of each (default 3)")
+    parser.add_argument("--workers", type=int, default=2, help="kansen's PDF worker processes (default 2)")
+    parser.add_argument("--seed", type=int, default=2015)
+    args = parser.parse_args(argv)
+
+    import warnings
+
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    from pypdf import PdfReader
+    from weasyprint import HTML
+
+    from kansen_cli import letters
+
+    frame, settings = people_frame(args.people, args.seed)
+    env = letters.environment(None)
+
+    def kansen() -> bytes:
+        fields = letters.letter_fields(frame, settings, SENT_ON)
+        letters.preflight(env, fields, "bench-1", SENT_ON)
+        return letters.render_pdf(env, fields, workers=args.workers)
+
+    html = letters.render_document(env, letters.letter_fields(frame, settings, SENT_ON))
+
+    def reference() -> bytes:
+        return HTML(string=html, base_url=str(letters.TEMPLATE_DIR)).write_pdf()
+
+    timings: dict[str, list[float]] = {"kansen": [], "reference": []}
+    pages: dict[str, int] = {}
+    for rep in range(args.repeat):
+        order = [("kansen", kansen), ("reference", reference)]
+        if rep % 2:
+            order.reverse()  # alternate, so neither always runs on a warm or cold machine
+        for name, fn in order:
+            began = time.perf_counter()
+            pdf = fn()
+            timings[name].append(time.perf_counter() - began)
+            pages[name] = len(PdfReader(io.BytesIO(pdf)).pages)
+            print(
+                f"  run {rep + 1} {name:<9} {timings[name][-1]:8.2f} s  {pages[name]} pages", file=sys.stderr
+            )
+
+    med = {name: statistics.median(values) for name, values in timings.items()}
+    print(f"letters: {args.people}, repetitions: {args.repeat}, kansen workers: {args.workers}")
+    for name in ("kansen", "reference"):
+        print(
+            f"{name:<10} median {med[name]:8.2f} s   {med[name] / max(1, pages[name]):.4f} s/page"
+            f"   ({pages[name]} pages)"
+        )
+    print(f"ratio kansen/reference: {med['kansen'] / med['reference']:.2f}")
+    if pages["kansen"] != args.people or pages["reference"] != args.people:
+        print("page count differs from the number of letters", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,390 @@
+"""Invitation letters: fields, pre-flight, escaping, the PDF, the workbooks, `kansen letters`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from kansen_cli import letters as core
+from kansen_cli.errors import TemplateFieldError
+from kansen_cli.planning import plan
+from kansen_cli.sample import generate_register
+from kansen_cli.settings import Settings
+
+GOLDEN = Path(__file__).parent / "golden" / "letters"
+REGENERATE = "KANSEN_REGENERATE_GOLDEN"
+SENT_ON = dt.date(2026, 10, 26)
+START = dt.date(2026, 11, 2)
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def people_with_appointments(register: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """Register rows shaped like `ledger.letters.letter_people`, planned from START."""
+    frame = pd.DataFrame(
+        {
+            "batch_id": "test-1",
+            "variant": [("A", "B")[i % 2] for i in range(len(register))],
+            "client_id": register["Klantnummer"].astype(str).to_numpy(),
+            "initials": register["Voorletters"].to_numpy(),
+            "prefix": register["Tussenvoegsel"].to_numpy(),
+            "surname": register["Achternaam"].to_numpy(),
+            "street": register["Straat"].to_numpy(),
+            "house_number": register["Huisnummer"].to_numpy(),
+            "house_number_addition": register["Toevoeging"].to_numpy(),
+            "postcode": register["Postcode"].to_numpy(),
+            "city": register["Woonplaats"].to_numpy(),
+            "phone": register["Telefoonnummer"].to_numpy(),
+            "email": register["E-mailadres"].to_numpy(),
+        }
+    )
+    appointments = plan(frame["client_id"].tolist(), START, settings.planning)
+    frame["appointment_date"] = [d.isoformat() for d in appointments["date"]]
+    frame["appointment_start"] = [t.strftime("%H:%M") for t in appointments["start"]]
+    frame["appointment_end"] = [t.strftime("%H:%M") for t in appointments["end"]]
+    frame["consultant"] = appointments["consultant"].to_numpy()
+    return frame
+
+
+@pytest.fixture(scope="module")
+def longest() -> pd.DataFrame:
+    """The people with the longest names and the longest addresses of a generated register."""
+    register = generate_register(3000, seed=11, invalid_rows=0)
+    name = register["Voorletters"] + register["Tussenvoegsel"] + register["Achternaam"]
+    address = register["Straat"] + register["Huisnummer"].astype(str) + register["Toevoeging"]
+    picks = list(name.str.len().nlargest(3).index) + list(address.str.len().nlargest(3).index)
+    return people_with_appointments(register.loc[sorted(set(picks))].reset_index(drop=True), Settings())
+
+
+def test_fields_are_dutch_text(longest) -> None:
+    fields = core.letter_fields(longest, Settings(), SENT_ON)
+    first = fields[0]
+    assert first["letter_date"] == "26 oktober 2026"
+    assert first["duration"] == "ongeveer een uur"
+    assert first["date"] is not None and first["date"].endswith("2026")
+    assert first["date"].split()[0] in {"maandag", "dinsdag", "woensdag", "donderdag", "vrijdag"}
+    assert first["time"] is not None and first["time"].endswith(" uur")
+    assert all(isinstance(v, str) for f in fields for v in f.values() if v is not None)
+    # Sorted by postcode for the post room.
+    assert [f["postcode"] for f in fields] == sorted(f["postcode"] or "" for f in fields)
+
+
+def test_pdf_has_one_page_per_person_with_their_details(longest) -> None:
+    settings = Settings()
+    env = core.environment(None)
+    fields = core.letter_fields(longest, settings, SENT_ON)
+    core.preflight(env, fields, "test-1", SENT_ON)
+    reader = PdfReader(io.BytesIO(core.render_pdf(env, fields, workers=1)))
+    assert len(reader.pages) == len(fields) == len(longest)
+    for page, f in zip(reader.pages, fields, strict=True):
+        text = _flat(page.extract_text())
+        for key in ("name", "street_line", "postcode_city", "date", "time", "consultant"):
+            assert _flat(str(f[key])) in text, key
+
+
+def test_pdf_in_chunks_on_two_workers_keeps_order(monkeypatch, longest) -> None:
+    monkeypatch.setattr(core, "PARALLEL_FROM", 2)
+    env = core.environment(None)
+    fields = core.letter_fields(longest, Settings(), SENT_ON)
+    reader = PdfReader(io.BytesIO(core.render_pdf(env, fields, workers=2)))
+    assert len(reader.pages) == len(fields)
+    for page, f in zip(reader.pages, fields, strict=True):
+        assert _flat(str(f["name"])) in _flat(page.extract_text())
+
+
+def test_a_letter_longer_than_a_page_is_an_error(tmp_path, longest) -> None:
+    folder = tmp_path / "templates" / "letters"
+    folder.mkdir(parents=True)
+    (folder / "A.html.j2").write_text(
+        '{% extends "base.html.j2" %}{% block intro %}'
+        '<div style="height: 300mm">{{ name }}</div>{% endblock %}'
+    )
+    env = core.environment(tmp_path)
+    fields = [f for f in core.letter_fields(longest, Settings(), SENT_ON) if f["variant"] == "A"]
+    with pytest.raises(core.KansenError, match="one page"):
+        core.render_pdf(env, fields, workers=1)
+
+
+def test_script_in_a_name_is_escaped(longest) -> None:
+    people = longest.head(1).copy()
+    people["surname"] = "<script>alert(1)</script>"
+    fields = core.letter_fields(people, Settings(), SENT_ON)
+    html = core.render_letter(core.environment(None), fields[0])
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_template_with_unknown_field_names_field_and_count(tmp_path, longest) -> None:
+    folder = tmp_path / "templates" / "letters"
+    folder.mkdir(parents=True)
+    (folder / "A.html.j2").write_text(
+        '{% extends "base.html.j2" %}{% block intro %}<p>{{ shoe_size }}</p>{% endblock %}'
+    )
+    env = core.environment(tmp_path)
+    fields = core.letter_fields(longest, Settings(), SENT_ON)
+    count_a = sum(1 for f in fields if f["variant"] == "A")
+    with pytest.raises(
+        TemplateFieldError, match=f"'shoe_size' is missing or empty for {count_a} of {len(fields)}"
+    ):
+        core.preflight(env, fields, "test-1", SENT_ON)
+
+
+def test_preflight_reports_every_gap_at_once(longest) -> None:
+    people = longest.copy()
+    people.loc[0, "street"] = None
+    people.loc[[1, 2], "appointment_date"] = None
+    fields = core.letter_fields(people, Settings(), SENT_ON)
+    with pytest.raises(TemplateFieldError) as info:
+        core.preflight(core.environment(None), fields, "test-1", SENT_ON)
+    message = str(info.value)
+    assert "'street_line' is missing or empty for 1 of" in message
+    assert "'date' is missing or empty for 2 of" in message
+    assert "kansen plan test-1" in message
+    for name in people["surname"]:
+        assert name not in message  # no personal data in errors
+
+
+def test_appointment_before_the_letter_is_refused(longest) -> None:
+    fields = core.letter_fields(longest, Settings(), START + dt.timedelta(days=3))
+    with pytest.raises(TemplateFieldError, match="on or before the letter date"):
+        core.preflight(core.environment(None), fields, "test-1", START + dt.timedelta(days=3))
+
+
+def test_unknown_variant_needs_a_template(longest) -> None:
+    people = longest.head(2).assign(variant="C")
+    with pytest.raises(TemplateFieldError, match=r"C\.html\.j2"):
+        core.preflight(core.environment(None), core.letter_fields(people, Settings(), SENT_ON), "t", SENT_ON)
+
+
+def test_call_list_puts_people_without_phone_apart(longest) -> None:
+    people = longest.copy()
+    people["phone"] = "06-12345678"
+    people.loc[0, "phone"] = ""
+    sheets = core.call_lists(core.letter_fields(people, Settings(), SENT_ON))
+    calls, apart = sheets["Bellijst"], sheets["Zonder telefoonnummer"]
+    assert len(calls) + len(apart) == len(people)
+    assert list(apart["klantnummer"]) == [people.loc[0, "client_id"]]
+    assert (calls["telefoon"] != "").all()
+    # The reminder call is on an open day before the appointment.
+    assert all(c != a for c, a in zip(calls["beldatum"], calls["afspraak"], strict=True))
+
+
+# --- golden files ----------------------------------------------------------------------------
+
+
+def golden_fields(variant: str) -> dict[str, str | None]:
+    row = {
+        "batch_id": "selwerd-1",
+        "variant": variant,
+        "client_id": "0012345",
+        "initials": "J.A.",
+        "prefix": "van der",
+        "surname": "Veen",
+        "street": "Eikenlaan",
+        "house_number": 12,
+        "house_number_addition": "A",
+        "postcode": "9741AB",
+        "city": "Groningen",
+        "phone": "06-12345678",
+        "email": None,
+        "appointment_date": "2026-11-03",
+        "appointment_start": "10:30",
+        "appointment_end": "11:30",
+        "consultant": "Anouk Dijkstra",
+    }
+    return core.letter_fields(pd.DataFrame([row]), Settings(), SENT_ON)[0]
+
+
+@pytest.mark.parametrize("variant", ["A", "B"])
+def test_golden_letter(variant: str) -> None:
+    html = core.render_letter(core.environment(None), golden_fields(variant))
+    path = GOLDEN / f"{variant}.html"
+    if os.environ.get(REGENERATE):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(html, encoding="utf-8")
+    assert path.exists(), f"no golden file; run with {REGENERATE}=1 once and review it"
+    assert html == path.read_text(encoding="utf-8")
+
+
+def test_variant_b_states_voluntariness_and_a_does_not() -> None:
+    env = core.environment(None)
+    a, b = (_flat(core.render_letter(env, golden_fields(v))) for v in "AB")
+    assert "geen gevolgen voor uw uitkering" in b
+    assert "geen gevolgen voor uw uitkering" not in a
+    for text in (a, b):
+        assert "dinsdag 3 november 2026 om 10.30 uur" in text
+        assert "ongeveer een uur" in text
+        assert "Bij u thuis" in text
+        assert "050 123 45 67" in text and "kanseninkaart@example.nl" in text
+        assert "geen controle" in text
+
+
+# --- the command -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def planned_template(tmp_path_factory, small_register) -> Path:
+    """A campaign with batches of about 50 and a plan for hoogkerk-1 (7 people), made once."""
+    from typer.testing import CliRunner
+
+    from kansen_cli.cli import app
+
+    runner = CliRunner()
+    folder = tmp_path_factory.mktemp("letters") / "campaign"
+    folder.mkdir()
+    for args in (
+        ["select", str(small_register), "--as-of", "2026-10-01"],
+        ["batch", "--size", "50"],
+        ["plan", "hoogkerk-1", "--start", "2026-11-02"],
+    ):
+        result = runner.invoke(app, [*args, "--campaign", str(folder)])
+        assert result.exit_code == 0, result.stderr
+    return folder
+
+
+@pytest.fixture
+def planned(planned_template, tmp_path) -> Path:
+    folder = tmp_path / "campaign"
+    shutil.copytree(planned_template, folder)
+    return folder
+
+
+def test_letters_command_writes_everything_and_records(invoke, planned) -> None:
+    from kansen_cli.ledger import open_ledger
+
+    result = invoke(
+        "letters", "hoogkerk-1", "--format", "pdf,html", "--sent-on", "2026-10-26", "-c", planned, "--json"
+    )
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    folder = planned / "letters" / "hoogkerk-1"
+    with open_ledger(planned, create=False) as ledger:
+        members = ledger.frame("SELECT client_id, variant FROM batch_members WHERE batch_id = 'hoogkerk-1'")
+        sent = ledger.frame("SELECT client_id, variant, sent_on FROM letters")
+        invited = ledger.scalar("SELECT invited_on FROM batches WHERE batch_id = 'hoogkerk-1'")
+    assert data["letters"] == len(members) == 7
+    assert invited == "2026-10-26"
+    assert set(sent["sent_on"]) == {"2026-10-26"}
+    assert dict(zip(sent["client_id"], sent["variant"], strict=True)) == dict(
+        zip(members["client_id"], members["variant"], strict=True)
+    )
+    assert len(PdfReader(folder / "hoogkerk-1.pdf").pages) == 7
+    htmls = sorted(p.name for p in folder.glob("*.html"))
+    assert htmls == sorted(f"hoogkerk-1-{c}.html" for c in members["client_id"])
+    for path in folder.iterdir():
+        assert path.stat().st_mode & 0o777 == 0o600
+    merge = load_workbook(folder / "hoogkerk-1-mailmerge.xlsx").active
+    assert merge.max_row == 8
+    assert all(cell.data_type == "s" for row in merge.iter_rows(min_row=2) for cell in row if cell.value)
+    calls = load_workbook(folder / "hoogkerk-1-bellijst.xlsx")
+    assert calls.sheetnames == ["Bellijst", "Zonder telefoonnummer"]
+    assert calls["Bellijst"].max_row - 1 + calls["Zonder telefoonnummer"].max_row - 1 == 7
+    # Once sent, again needs --force.
+    again = invoke("letters", "hoogkerk-1", "--sent-on", "2026-10-27", "-c", planned, "--out", planned / "x")
+    assert again.exit_code == 1
+    assert "--force" in again.stderr
+
+
+def test_name_starting_with_equals_stays_text_in_mail_merge(invoke, planned) -> None:
+    from kansen_cli.ledger import open_ledger
+
+    with open_ledger(planned, create=False) as ledger, ledger.transaction() as db:
+        db.execute(
+            "UPDATE people SET surname = '=HYPERLINK(\"http://x\")' WHERE client_id ="
+            " (SELECT client_id FROM batch_members WHERE batch_id = 'hoogkerk-1' LIMIT 1)"
+        )
+    result = invoke("letters", "hoogkerk-1", "--sent-on", "2026-10-26", "-c", planned)
+    assert result.exit_code == 0, result.stderr
+    sheet = load_workbook(planned / "letters" / "hoogkerk-1" / "hoogkerk-1-mailmerge.xlsx").active
+    header = [c.value for c in sheet[1]]
+    cells = [row[header.index("surname")] for row in sheet.iter_rows(min_row=2)]
+    risky = [c for c in cells if str(c.value).startswith("=")]
+    assert len(risky) == 1
+    assert risky[0].data_type == "s"
+
+
+def test_letters_without_plan_writes_nothing(invoke, planned) -> None:
+    from kansen_cli.ledger import open_ledger
+
+    result = invoke("letters", "selwerd-1", "--sent-on", "2026-10-26", "-c", planned)
+    assert result.exit_code == 1
+    assert "'date' is missing or empty for 21 of 21 people" in result.stderr
+    assert "kansen plan selwerd-1" in result.stderr
+    assert not (planned / "letters").exists()
+    with open_ledger(planned, create=False) as ledger:
+        assert ledger.scalar("SELECT count(*) FROM letters") == 0
+
+
+def test_template_override_with_missing_field_writes_nothing(invoke, planned) -> None:
+    folder = planned / "templates" / "letters"
+    folder.mkdir(parents=True)
+    (folder / "B.html.j2").write_text(
+        '{% extends "base.html.j2" %}{% block voluntary %}{{ pet }}{% endblock %}'
+    )
+    result = invoke("letters", "hoogkerk-1", "--sent-on", "2026-10-26", "-c", planned)
+    assert result.exit_code == 1
+    assert "field 'pet' is missing or empty for" in result.stderr
+    assert not (planned / "letters").exists()
+
+
+def test_dry_run_records_nothing(invoke, planned) -> None:
+    from kansen_cli.ledger import open_ledger
+
+    result = invoke(
+        "letters",
+        "hoogkerk-1",
+        "--dry-run",
+        "--format",
+        "pdf,html",
+        "--sent-on",
+        "2026-10-26",
+        "-c",
+        planned,
+        "--json",
+    )
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    folder = Path(data["folder"])
+    try:
+        assert data["letters"] == core_dry_run_count()
+        assert len(PdfReader(folder / "hoogkerk-1.pdf").pages) == data["letters"]
+        assert len(list(folder.glob("*.html"))) == data["letters"]
+    finally:
+        shutil.rmtree(folder)
+    assert not (planned / "letters").exists()
+    with open_ledger(planned, create=False) as ledger:
+        assert ledger.scalar("SELECT count(*) FROM letters") == 0
+        assert ledger.scalar("SELECT invited_on FROM batches WHERE batch_id = 'hoogkerk-1'") is None
+
+
+def core_dry_run_count() -> int:
+    from kansen_cli.cli.letters import DRY_RUN_LETTERS
+
+    return DRY_RUN_LETTERS
+
+
+def test_existing_output_is_kept_without_force(invoke, planned) -> None:
+    folder = planned / "letters" / "hoogkerk-1"
+    folder.mkdir(parents=True)
+    (folder / "hoogkerk-1.pdf").write_bytes(b"old")
+    result = invoke("letters", "hoogkerk-1", "--sent-on", "2026-10-26", "-c", planned)
+    assert result.exit_code == 1
+    assert "--force" in result.stderr
+    assert (folder / "hoogkerk-1.pdf").read_bytes() == b"old"
+    assert sorted(p.name for p in folder.iterdir()) == ["hoogkerk-1.pdf"]
+
+
+def test_bad_format_is_a_usage_error(invoke, planned) -> None:
+    result = invoke("letters", "hoogkerk-1", "--format", "docx", "-c", planned)
+    assert result.exit_code == 2
