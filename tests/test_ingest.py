@@ -48,6 +48,7 @@ def answers_for(ids: list[str]) -> dict[str, dict]:
             "location": "Thuis",
             "classification": "Maatschappelijk actief",
             "activity:vrijwilligerswerk": "Ja",
+            "activity:naaste_omgeving": "ja ",
             "activity:deeltijdwerk": "Nee",
             "participation_potential": "Wil (meer) doen, met ondersteuning",
             "consent": "Ja",
@@ -80,7 +81,7 @@ def expected_outcomes(ids: list[str]) -> list[dict]:
                 "conversation_date": spoke_1,
                 "location": "thuis",
                 "classification": "maatschappelijk_actief",
-                "activity_types": "vrijwilligerswerk",
+                "activity_types": "naaste_omgeving;vrijwilligerswerk",
                 "participation_potential": "met_ondersteuning",
                 "referrals": "coach_meedoen",
                 "consent": "ja",
@@ -405,7 +406,7 @@ def test_nijmegen_round_trip_with_its_own_codes(invoke, campaign, small_register
     got = {r["client_id"]: r for r in ledger_rows(campaign, "SELECT * FROM outcomes")}
     assert got[ids[0]]["contact_result"] == "niet_verschenen"
     assert got[ids[1]]["contact_result"] == "geen_afspraak"
-    assert got[ids[2]]["referrals"] == "klantmanager,werkbedrijf"
+    assert got[ids[2]]["referrals"] == "klantmanager;werkbedrijf"
     destinations = {r["destination"] for r in ledger_rows(campaign, "SELECT destination FROM referrals")}
     assert destinations == {"klantmanager", "werkbedrijf"}
     # A Groningen-only column does not exist in a Nijmegen workbook.

@@ -38,6 +38,9 @@ from kansen_cli.sheets import (
     FilledWorkbook,
 )
 
+# Several-valued answers (activity types, referrals) are stored in the ledger as codes joined
+# by this separator, in codebook order; `report` splits on the same character.
+MULTI_SEP = ";"
 TEXT_DATE_FORMATS = ("%d-%m-%Y", "%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%Y/%m/%d", "%d-%m-%y", "%d/%m/%y")
 YES_WORDS = frozenset({MARK_YES.casefold(), "j", "yes", "y", "1", "true", "waar", "x", "✓", "v"})
 NO_WORDS = frozenset({MARK_NO.casefold(), "n", "no", "0", "false", "onwaar", "-", "—", "–"})
@@ -318,9 +321,9 @@ def plan_registration(filled: FilledWorkbook, context: RegistrationContext, sett
             "conversation_date": date,
             "location": location,
             "classification": classification,
-            "activity_types": ",".join(activities),
+            "activity_types": MULTI_SEP.join(activities),
             "participation_potential": potential,
-            "referrals": ",".join(referrals),
+            "referrals": MULTI_SEP.join(referrals),
             "consent": consent,
         }
         _plan_change(plan, "outcome", client_id, record, context.current.get(client_id), row.row)

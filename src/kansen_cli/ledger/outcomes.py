@@ -189,7 +189,9 @@ def _write_outcome(db: Any, plan: IngestPlan, client_id: str, record: dict[str, 
         (client_id, plan.batch_id, *values, plan.file, plan.sha256, stamp),
     )
     # The referrals table follows the outcome: one row per destination, results kept.
-    wanted = [code for code in (record["referrals"] or "").split(",") if code]
+    from kansen_cli.ingest import MULTI_SEP
+
+    wanted = [code for code in (record["referrals"] or "").split(MULTI_SEP) if code]
     existing = {
         r[0]: r
         for r in db.execute(
