@@ -49,3 +49,7 @@ class OutputExistsError(KansenError):
 
 class TemplateFieldError(KansenError):
     """A letter template uses a field that some people's data lacks."""
+
+
+class ReportInconsistent(KansenError):
+    """Figures in the report that must agree do not: the ledger holds contradicting records."""

@@ -1,0 +1,104 @@
+"""Ledger queries for `kansen report`: everything the council figures are computed from.
+
+The queries only read. Period filters work on the dates the report defines them on: the letter's
+`sent_on` for reach and variants, the `conversation_date` for outcomes; referrals and follow-ups
+belong to the conversation they came from, so they follow the outcomes' filter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from kansen_cli.ledger.core import Ledger
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """The raw frames one report is built from."""
+
+    letters: pd.DataFrame  # client_id, batch_id, neighbourhood, variant, sent_on, contact_result
+    outcomes: pd.DataFrame  # the outcomes columns plus neighbourhood
+    referrals: pd.DataFrame  # client_id, destination, result
+    followups: pd.DataFrame  # client_id, round, call_date, result
+    register_rows: int | None  # rows of the latest selection run (None: no run, or --batch)
+    selected: int  # people selected (with --batch: the batch's members)
+    batches: pd.DataFrame  # batch_id, neighbourhood: every batch in scope, also those without letters
+
+
+def _period(column: str, start: dt.date | None, end: dt.date | None) -> tuple[str, list[Any]]:
+    clauses, params = [], []
+    if start is not None:
+        clauses.append(f"substr({column}, 1, 10) >= ?")
+        params.append(start.isoformat())
+    if end is not None:
+        clauses.append(f"substr({column}, 1, 10) <= ?")
+        params.append(end.isoformat())
+    return " AND ".join(clauses), params
+
+
+def _where(*parts: tuple[str, list[Any]]) -> tuple[str, list[Any]]:
+    clauses = [c for c, _ in parts if c]
+    params = [p for _, ps in parts for p in ps]
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def read_report_data(
+    ledger: Ledger, start: dt.date | None = None, end: dt.date | None = None, batch: str | None = None
+) -> ReportData:
+    """Read the frames for the period and (optionally) one batch."""
+    batch_clause: tuple[str, list[Any]] = ("", [])
+    if batch is not None:
+        batch_clause = ("b.batch_id = ?", [batch])
+    where, params = _where(_period("l.sent_on", start, end), batch_clause)
+    letters = ledger.frame(
+        "SELECT l.client_id, l.batch_id, b.neighbourhood, l.variant, l.sent_on, o.contact_result"
+        " FROM letters l JOIN batches b ON b.batch_id = l.batch_id"
+        " LEFT JOIN outcomes o ON o.client_id = l.client_id" + where + " ORDER BY l.client_id",
+        params,
+    )
+    where, params = _where(_period("o.conversation_date", start, end), batch_clause)
+    outcomes = ledger.frame(
+        "SELECT o.client_id, o.batch_id, b.neighbourhood, o.contact_result, o.conversation_date,"
+        " o.location, o.classification, o.activity_types, o.participation_potential, o.referrals"
+        " FROM outcomes o JOIN batches b ON b.batch_id = o.batch_id" + where + " ORDER BY o.client_id",
+        params,
+    )
+    where, params = _where(batch_clause)
+    referrals = ledger.frame(
+        "SELECT r.client_id, r.destination, r.result FROM referrals r"
+        " JOIN batch_members m ON m.client_id = r.client_id JOIN batches b ON b.batch_id = m.batch_id"
+        + where
+        + " ORDER BY r.client_id, r.destination",
+        params,
+    )
+    followups = ledger.frame(
+        "SELECT f.client_id, f.round, f.call_date, f.result FROM followups f"
+        " JOIN batch_members m ON m.client_id = f.client_id JOIN batches b ON b.batch_id = m.batch_id"
+        + where
+        + " ORDER BY f.client_id, f.round",
+        params,
+    )
+    batches = ledger.frame(
+        "SELECT b.batch_id, b.neighbourhood FROM batches b" + where + " ORDER BY b.neighbourhood, b.seq",
+        params,
+    )
+    if batch is None:
+        register_rows = ledger.scalar("SELECT rows FROM selection_runs ORDER BY run_id DESC LIMIT 1")
+        selected = int(ledger.scalar("SELECT count(*) FROM people") or 0)
+    else:
+        register_rows = None
+        selected = int(ledger.scalar("SELECT count(*) FROM batch_members WHERE batch_id = ?", (batch,)) or 0)
+    return ReportData(
+        letters=letters,
+        outcomes=outcomes,
+        referrals=referrals,
+        followups=followups,
+        register_rows=None if register_rows is None else int(register_rows),
+        selected=selected,
+        batches=batches,
+    )

@@ -1,0 +1,465 @@
+"""`kansen report`: a hand-built ledger whose every figure is known, in every format."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from kansen_cli.errors import ReportInconsistent
+from kansen_cli.ledger import open_ledger
+from kansen_cli.ledger.reporting import read_report_data
+from kansen_cli.report import build_report
+from kansen_cli.report_render import to_markdown
+from kansen_cli.settings import Settings
+
+GOLDEN = Path(__file__).parent / "golden" / "report"
+NOW = "2026-04-01T10:00:00+02:00"
+
+BATCHES = {
+    "noord-1": ("Noord", "2026-01-10"),
+    "noord-2": ("Noord", "2026-03-05"),
+    "zuid-1": ("Zuid", "2026-02-01"),
+}
+# client, batch, variant, contact result, conversation date, location, classification,
+# activity types, participation potential, referrals ('' = none; None = no outcome yet)
+PEOPLE = [
+    ("n101", "noord-1", "A", "gesproken", "2026-01-20", "thuis", "maatschappelijk_actief",
+     "vrijwilligerswerk;naaste_omgeving", "zelf", ""),
+    ("n102", "noord-1", "B", "gesproken", "2026-01-21", "thuis", "niet_actief", "", "met_ondersteuning",
+     "coach_meedoen;wij_team"),
+    ("n103", "noord-1", "A", "gesproken", "2026-01-22", "elders", "arbeidspotentieel", "", "geen",
+     "centrum_naar_werk"),
+    ("n104", "noord-1", "B", "afgezegd", None, None, None, "", None, ""),
+    ("n105", "noord-1", "A", "niet_thuis", None, None, None, "", None, ""),
+    ("n106", "noord-1", "B", "gesproken", "2026-01-23", "thuis", "maatschappelijk_actief", "deeltijdwerk",
+     "met_ondersteuning", "wijkwerkmakelaar"),
+    ("n107", "noord-1", "A", "vervallen", None, None, None, "", None, ""),
+    ("n108", "noord-1", "B", "gesproken", "2026-01-24", "thuis", "niet_actief", "", "zelf", ""),
+    ("n109", "noord-1", "A", "niet_bereikt", None, None, None, "", None, ""),
+    ("n110", "noord-1", "B", None, None, None, None, "", None, ""),
+    ("n201", "noord-2", "A", "gesproken", "2026-03-10", "thuis", "maatschappelijk_actief", "activiteiten",
+     "geen", ""),
+    ("n202", "noord-2", "B", "gesproken", "2026-03-11", "elders", "niet_actief", "", "zelf", "coach_meedoen"),
+    ("n203", "noord-2", "A", "afgezegd", None, None, None, "", None, ""),
+    ("n204", "noord-2", "B", "gesproken", "2026-03-12", "thuis", "maatschappelijk_actief",
+     "vrijwilligerswerk", "zelf", ""),
+    ("n205", "noord-2", "A", "vervallen", None, None, None, "", None, ""),
+    ("n206", "noord-2", "B", "niet_thuis", None, None, None, "", None, ""),
+    ("z01", "zuid-1", "A", "gesproken", "2026-02-10", "thuis", "niet_actief", "", "met_ondersteuning",
+     "coach_meedoen"),
+    ("z02", "zuid-1", "B", "gesproken", "2026-02-11", "thuis", "maatschappelijk_actief", "naaste_omgeving",
+     "geen", ""),
+    ("z03", "zuid-1", "A", "gesproken", "2026-02-12", "elders", "arbeidspotentieel", "", "geen",
+     "centrum_naar_werk;ontheffing"),
+    ("z04", "zuid-1", "B", "niet_bereikt", None, None, None, "", None, ""),
+    ("z05", "zuid-1", "A", "gesproken", "2026-02-13", "thuis", "niet_actief", "", "geen", ""),
+    ("z06", "zuid-1", "B", "afgezegd", None, None, None, "", None, ""),
+    ("z07", "zuid-1", "A", None, None, None, None, "", None, ""),
+    ("z08", "zuid-1", "B", "gesproken", "2026-02-14", "thuis", "maatschappelijk_actief",
+     "vrijwilligerswerk;activiteiten", "zelf", ""),
+]  # fmt: skip
+NOT_SENT = [("z09", "zuid-1", "A"), ("z10", "zuid-1", "B")]  # batched, letter not sent yet
+REFERRALS = [
+    ("n102", "coach_meedoen", "gestart"),
+    ("n102", "wij_team", "in_behandeling"),
+    ("n103", "centrum_naar_werk", "geen_interesse"),
+    ("n106", "wijkwerkmakelaar", "gestart"),
+    ("n202", "coach_meedoen", None),
+    ("z01", "coach_meedoen", "niet_bereikbaar"),
+    ("z03", "centrum_naar_werk", "gestart"),
+    ("z03", "ontheffing", "hulpverlening"),
+]
+FOLLOWUPS = [
+    ("n101", 1, "actief_geworden"),
+    ("n108", 1, "geen_contact"),
+    ("n108", 2, "stappen_gezet"),
+    ("n204", 1, "geen_contact"),
+    ("n204", 2, "geen_contact"),
+    ("z08", 1, "actief_geworden"),
+    ("n106", 1, "actief_geworden"),
+    ("n202", 1, "niet_actief"),
+]
+
+
+def build_golden_ledger(campaign: Path) -> Path:
+    """Insert the rows above straight into a fresh ledger."""
+    with open_ledger(campaign) as ledger, ledger.transaction() as db:
+        db.execute(
+            "INSERT INTO selection_runs VALUES"
+            " (1, ?, '2026-01-01', 2, 'register.csv', 'abc', '{}', 100, '{}', 26)",
+            (NOW,),
+        )
+        for seq, (batch_id, (nbh, _)) in enumerate(BATCHES.items(), start=1):
+            db.execute("INSERT INTO batches VALUES (?, ?, ?, 1, 2015, ?, NULL)", (batch_id, nbh, seq, NOW))
+        everyone = [(p[0], p[1], p[2]) for p in PEOPLE] + NOT_SENT
+        for position, (client, batch_id, variant) in enumerate(everyone):
+            db.execute(
+                "INSERT INTO people (client_id, neighbourhood, run_id) VALUES (?, ?, 1)",
+                (client, BATCHES[batch_id][0]),
+            )
+            db.execute("INSERT INTO batch_members VALUES (?, ?, ?, ?)", (client, batch_id, position, variant))
+        for client, batch_id, variant, result, date, location, klass, acts, potential, refs in PEOPLE:
+            db.execute(
+                "INSERT INTO letters VALUES (?, ?, ?, ?, ?)",
+                (client, batch_id, variant, BATCHES[batch_id][1], NOW),
+            )
+            if result is None:
+                continue
+            db.execute(
+                "INSERT INTO outcomes (client_id, batch_id, contact_result, conversation_date, location,"
+                " classification, activity_types, participation_potential, referrals, consent, source_file,"
+                " source_sha256, loaded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (client, batch_id, result, date, location, klass, acts, potential, refs,
+                 "ja" if refs else None, f"{batch_id}.xlsx", "def", NOW),
+            )  # fmt: skip
+        for client, destination, result in REFERRALS:
+            db.execute(
+                "INSERT INTO referrals (client_id, destination, result, source_file, loaded_at)"
+                " VALUES (?, ?, ?, 'f.xlsx', ?)",
+                (client, destination, result, NOW),
+            )
+        for client, rnd, result in FOLLOWUPS:
+            db.execute(
+                "INSERT INTO followups (client_id, round, result, source_file, loaded_at)"
+                " VALUES (?, ?, ?, 'n.xlsx', ?)",
+                (client, rnd, result, NOW),
+            )
+    return campaign
+
+
+@pytest.fixture
+def golden(campaign: Path) -> Path:
+    return build_golden_ledger(campaign)
+
+
+def make_report(campaign: Path, **kwargs):
+    start, end, batch = kwargs.pop("start", None), kwargs.pop("end", None), kwargs.pop("batch", None)
+    with open_ledger(campaign, create=False) as ledger:
+        data = read_report_data(ledger, start, end, batch)
+    return build_report(data, Settings(), start, end, batch, **kwargs)
+
+
+def test_golden_json_figures(golden: Path) -> None:
+    data = make_report(golden).data
+    assert data["approached"] == 24
+    assert data["spoken"] == 13
+    assert data["response_rate"] == round(13 / 22, 4)
+    assert data["contact_results"] == {
+        "gesproken": 13,
+        "afgezegd": 3,
+        "niet_thuis": 2,
+        "niet_bereikt": 2,
+        "vervallen": 2,
+        "geen_resultaat": 2,
+    }
+    assert data["outcomes"] == {"maatschappelijk_actief": 6, "arbeidspotentieel": 2, "niet_actief": 5}
+    assert data["participation_potential"] == {
+        "active": {"zelf": 3, "met_ondersteuning": 1},
+        "not_active": {"zelf": 2, "met_ondersteuning": 2},
+        "total": 8,
+    }
+    assert data["activity_types"] == {
+        "naaste_omgeving": 2,
+        "vrijwilligerswerk": 3,
+        "activiteiten": 2,
+        "deeltijdwerk": 1,
+    }
+    assert data["location"] == {"thuis": 10, "elders": 3}
+    assert data["referrals"] == {
+        "coach_meedoen": 3,
+        "wijkwerkmakelaar": 1,
+        "centrum_naar_werk": 2,
+        "wij_team": 1,
+        "ontheffing": 1,
+    }
+    assert data["referrals_total"] == 8
+    assert data["referred_people"] == 6
+    assert data["referral_results"]["coach_meedoen"] == {
+        "gestart": 1,
+        "in_behandeling": 0,
+        "geen_interesse": 0,
+        "niet_bereikbaar": 1,
+        "hulpverlening": 0,
+        "geen_resultaat": 1,
+    }
+    assert data["followup"] == {
+        "called": 6,
+        "reached": 5,
+        "results": {
+            "actief_geworden": 3,
+            "gemeld_wij_team": 0,
+            "stappen_gezet": 1,
+            "niet_actief": 1,
+            "geen_contact": 1,
+        },
+    }
+    assert data["became_active"] == {"via_referral": 3, "on_own": 2, "total": 5}
+    assert data["funnel"] == [
+        {"step": "register", "count": 100},
+        {"step": "selected", "count": 26},
+        {"step": "approached", "count": 24},
+        {"step": "spoken", "count": 13},
+        {"step": "referred", "count": 6},
+        {"step": "active", "count": 5},
+    ]
+    noord, zuid = data["by_neighbourhood"]
+    assert (noord["neighbourhood"], noord["approached"], noord["spoken"]) == ("Noord", 16, 8)
+    assert noord["response_rate"] == round(8 / 14, 4)
+    assert noord["maatschappelijk_actief"] == 4
+    assert (zuid["neighbourhood"], zuid["approached"], zuid["spoken"], zuid["response_rate"]) == (
+        "Zuid",
+        8,
+        5,
+        0.625,
+    )
+    assert [(b["batch"], b["approached"], b["spoken"], b["response_rate"]) for b in data["by_batch"]] == [
+        ("noord-1", 10, 5, round(5 / 9, 4)),
+        ("noord-2", 6, 3, 0.6),
+        ("zuid-1", 8, 5, 0.625),
+    ]
+    a, b = data["by_variant"]
+    assert (a["variant"], a["approached"], a["spoken"], a["response_rate"]) == ("A", 12, 6, 0.6)
+    assert (b["variant"], b["approached"], b["spoken"], b["response_rate"]) == ("B", 12, 7, round(7 / 12, 4))
+    assert set(a) >= {"variant", "approached", "spoken", "response_rate", "ci_low", "ci_high"}
+
+
+def test_period_filters_letters_by_sent_on_and_outcomes_by_conversation_date(golden: Path) -> None:
+    data = make_report(golden, start=dt.date(2026, 2, 1), end=dt.date(2026, 2, 28)).data
+    assert data["approached"] == 8  # zuid-1's letters only
+    assert data["spoken_in_period"] == 5  # conversations in February: zuid-1's
+    assert data["referrals_total"] == 3
+    assert data["became_active"] == {"via_referral": 1, "on_own": 1, "total": 2}
+
+
+def test_batch_filter(golden: Path) -> None:
+    data = make_report(golden, batch="noord-2").data
+    assert (data["approached"], data["spoken"]) == (6, 3)
+    assert data["funnel"][0] == {"step": "selected", "count": 6}
+
+
+def test_golden_markdown(golden: Path) -> None:
+    text = to_markdown(make_report(golden))
+    expected = (GOLDEN / "report.md").read_text(encoding="utf-8")
+    assert text == expected
+
+
+def test_golden_markdown_published(golden: Path) -> None:
+    text = to_markdown(make_report(golden, publish=True))
+    expected = (GOLDEN / "report_publish.md").read_text(encoding="utf-8")
+    assert text == expected
+
+
+def test_empty_ledger_gives_zeros(campaign: Path) -> None:
+    with open_ledger(campaign):
+        pass
+    report = make_report(campaign)
+    assert report.empty
+    assert report.data["approached"] == 0
+    assert report.data["response_rate"] is None
+    assert report.data["became_active"] == {"via_referral": 0, "on_own": 0, "total": 0}
+    assert "–" in to_markdown(report)
+    make_report(campaign, publish=True)
+
+
+def test_referrals_that_disagree_raise(golden: Path) -> None:
+    # A referral record the conversation does not mention: the tables would disagree.
+    with open_ledger(golden) as ledger:
+        ledger.db.execute(
+            "INSERT INTO referrals (client_id, destination, source_file, loaded_at)"
+            " VALUES ('z05', 'wij_team', 'f', ?)",
+            (NOW,),
+        )
+    with pytest.raises(ReportInconsistent, match="wij_team"):
+        make_report(golden)
+
+
+def test_a_figure_that_differs_between_tables_raises() -> None:
+    from kansen_cli.report import _Builder
+
+    b = _Builder()
+    b.count(("x",), 3, "a", "Verwezen")
+    with pytest.raises(ReportInconsistent, match="Verwezen"):
+        b.count(("x",), 4, "b", "Verwezen personen")
+    b.count(("p", 1), 1, "a", "deel")
+    b.count(("p", 2), 1, "a", "deel")
+    b.equation(("x",), [("p", 1), ("p", 2)])
+    with pytest.raises(ReportInconsistent, match="add up to 2"):
+        b.check()
+
+
+def test_publish_hides_every_small_count_and_nothing_can_be_recomputed(golden: Path) -> None:
+    from test_suppression import recoverable
+
+    report = make_report(golden, publish=True)
+    small = {key for key, value in report.counts.items() if 1 <= value <= 4}
+    assert small and small <= report.hidden
+    assert not recoverable(report.counts, report.equations, report.hidden)
+    for table in report.tables:
+        for row in table.rows:
+            for cell in row:
+                if cell.kind == "count" and 1 <= cell.value <= 4:
+                    assert cell.hidden, (table.name, cell.key)
+                if cell.kind == "pct" and cell.base is not None and cell.base < 10:
+                    assert cell.hidden, (table.name, cell.inputs)
+    data = report.data
+    assert data["contact_results"]["afgezegd"] is None  # 3
+    assert data["referrals"]["wij_team"] is None  # 1
+    assert data["referrals_total"] == 8
+    assert data["became_active"]["total"] == 5
+
+
+def test_json_keys_of_spec_section_9(golden: Path) -> None:
+    data = make_report(golden).data
+    assert {
+        "approached",
+        "spoken",
+        "response_rate",
+        "outcomes",
+        "participation_potential",
+        "referrals",
+        "referrals_total",
+        "became_active",
+        "by_neighbourhood",
+        "by_variant",
+    } <= set(data)
+    assert set(data["outcomes"]) == {"maatschappelijk_actief", "arbeidspotentieel", "niet_actief"}
+    assert set(data["participation_potential"]) == {"active", "not_active", "total"}
+    assert set(data["became_active"]) == {"via_referral", "on_own", "total"}
+    assert sum(data["referrals"].values()) == data["referrals_total"]
+
+
+def test_variant_figures_against_statsmodels(golden: Path) -> None:
+    import numpy as np
+    from statsmodels.stats import proportion as smp
+    from statsmodels.stats.contingency_tables import StratifiedTable
+
+    data = make_report(golden).data
+    a, b = data["by_variant"]
+    # Variant A: 6 spoken of 12 approached, 2 no longer applicable; B: 7 of 12, none.
+    low, high = smp.proportion_confint(6, 10, method="wilson")
+    assert (a["ci_low"], a["ci_high"]) == (round(low, 4), round(high, 4))
+    low, high = smp.proportion_confint(7, 12, method="wilson")
+    assert (b["ci_low"], b["ci_high"]) == (round(low, 4), round(high, 4))
+    (diff,) = data["variant_comparison"]
+    low, high = smp.confint_proportions_2indep(6, 10, 7, 12, method="newcomb", compare="diff")
+    test = smp.test_proportions_2indep(6, 10, 7, 12, method="score", compare="diff")
+    assert diff["difference"] == pytest.approx(6 / 10 - 7 / 12)
+    assert (diff["ci_low"], diff["ci_high"]) == pytest.approx((low, high))
+    assert diff["p_value"] == pytest.approx(test.pvalue)
+    # Per batch, spoken / (approached − no longer applicable) for A and B, counted by hand.
+    table = StratifiedTable(
+        [np.array([[2, 2], [3, 2]]), np.array([[1, 1], [2, 1]]), np.array([[3, 1], [2, 2]])]
+    )
+    (strat,) = data["variant_stratified"]
+    assert strat["strata"] == 3
+    assert strat["odds_ratio"] == pytest.approx(table.oddsratio_pooled)
+    assert strat["p_value"] == pytest.approx(table.test_null_odds(correction=False).pvalue)
+
+
+# ---- the command ----------------------------------------------------------------------------------
+
+
+def test_cli_json_equals_the_core(golden: Path, invoke) -> None:
+    result = invoke("report", "-c", golden, "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == json.loads(json.dumps(make_report(golden).data))
+    same = invoke("report", "-c", golden, "--format", "json")
+    assert same.stdout == result.stdout
+
+
+def test_cli_markdown_to_stdout_and_file(golden: Path, invoke, tmp_path: Path) -> None:
+    result = invoke("report", "-c", golden, "--format", "md")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == (GOLDEN / "report.md").read_text(encoding="utf-8")
+    out = tmp_path / "raad.md"
+    result = invoke("report", "-c", golden, "--format", "md", "--out", out, "--publish")
+    assert result.exit_code == 0, result.stderr
+    assert out.read_text(encoding="utf-8") == (GOLDEN / "report_publish.md").read_text(encoding="utf-8")
+    again = invoke("report", "-c", golden, "--format", "md", "--out", out)
+    assert again.exit_code == 1 and "--force" in again.stderr
+
+
+def test_cli_table(golden: Path, invoke) -> None:
+    result = invoke("report", "-c", golden)
+    assert result.exit_code == 0, result.stderr
+    for text in ("Bereik per wijk", "Totaal", "59,1", "Van register tot actief"):
+        assert text in result.stdout
+
+
+def test_cli_xlsx_cells(golden: Path, invoke, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    out = tmp_path / "rapport.xlsx"
+    result = invoke("report", "-c", golden, "--format", "xlsx", "--out", out)
+    assert result.exit_code == 0, result.stderr
+    book = load_workbook(out)
+    assert book.sheetnames[0] == "toelichting"
+    assert {"bereik_wijk", "varianten", "uitkomsten", "verwijzingen", "nabellen", "trechter"} <= set(
+        book.sheetnames
+    )
+    reach = [list(r) for r in book["bereik_wijk"].iter_rows(values_only=True)]
+    assert reach[0][:3] == ["Wijk", "Benaderd", "Gesproken"]
+    assert reach[1] == ["Noord", 16, 8, 2, 2, 1, 2, 1, 57.1]
+    assert reach[3] == ["Totaal", 24, 13, 3, 2, 2, 2, 2, 59.1]
+    referrals = [list(r) for r in book["verwijzingen"].iter_rows(values_only=True)]
+    assert referrals[-2][:2] == ["Totaal", 8] and referrals[-1][:2] == ["Verwezen personen", 6]
+    funnel = [list(r) for r in book["trechter"].iter_rows(values_only=True)]
+    assert [r[1] for r in funnel[1:]] == [100, 26, 24, 13, 6, 5]
+    became = [list(r) for r in book["actief_geworden"].iter_rows(values_only=True)]
+    assert became[1:] == [["Via een verwijzing", 3], ["Op eigen kracht (nabellen)", 2], ["Totaal", 5]]
+
+
+def test_cli_xlsx_published_cells_say_x(golden: Path, invoke, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    out = tmp_path / "rapport.xlsx"
+    assert invoke("report", "-c", golden, "--format", "xlsx", "--out", out, "--publish").exit_code == 0
+    reach = [list(r) for r in load_workbook(out)["bereik_wijk"].iter_rows(values_only=True)]
+    assert reach[1] == ["Noord", 16, 8, "x", "x", "x", "x", "x", "x"]
+
+
+def test_cli_xlsx_needs_out(golden: Path, invoke) -> None:
+    result = invoke("report", "-c", golden, "--format", "xlsx")
+    assert result.exit_code == 1 and "--out" in result.stderr
+
+
+def test_cli_charts_are_pngs(golden: Path, invoke, tmp_path: Path) -> None:
+    from kansen_cli.charts import CHART_FILES
+
+    folder = tmp_path / "grafieken"
+    result = invoke("report", "-c", golden, "--format", "json", "--charts", folder)
+    assert result.exit_code == 0, result.stderr
+    for name in CHART_FILES:
+        data = (folder / name).read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 1000
+        assert (folder / name).stat().st_mode & 0o777 == 0o600
+
+
+def test_cli_empty_ledger(campaign: Path, invoke, tmp_path: Path) -> None:
+    with open_ledger(campaign):
+        pass
+    result = invoke("report", "-c", campaign, "--json", "--charts", tmp_path / "g")
+    assert result.exit_code == 0, result.stderr
+    assert "Nobody approached" in result.stderr
+    assert json.loads(result.stdout)["approached"] == 0
+    assert (tmp_path / "g" / "trechter.png").exists()
+
+
+def test_cli_unknown_batch_and_no_ledger(golden: Path, invoke, tmp_path: Path) -> None:
+    result = invoke("report", "-c", golden, "--batch", "west-9")
+    assert result.exit_code == 1 and "noord-1" in result.stderr
+    result = invoke("report", "-c", tmp_path / "nothing-here")
+    assert result.exit_code == 1 and "no ledger" in result.stderr
+
+
+def test_cli_period_and_batch(golden: Path, invoke) -> None:
+    result = invoke("report", "-c", golden, "--json", "--from", "2026-02-01", "--to", "28-02-2026")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["approached"] == 8
+    result = invoke("report", "-c", golden, "--json", "--batch", "noord-1")
+    assert json.loads(result.stdout)["approached"] == 10
+    result = invoke("report", "-c", golden, "--from", "2026-03-01", "--to", "2026-02-01")
+    assert result.exit_code != 0

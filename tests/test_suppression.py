@@ -1,0 +1,119 @@
+"""--publish suppression: every small count hidden, and no hidden count recoverable from what is shown."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kansen_cli.suppression import Equation, primary, suppress
+
+THRESHOLD = 5
+
+
+def grid(cells: list[list[int]]) -> tuple[dict, list[Equation]]:
+    """A table with row totals, column totals and a grand total, as keys and equations."""
+    rows, cols = len(cells), len(cells[0])
+    values = {(r, c): cells[r][c] for r in range(rows) for c in range(cols)}
+    for r in range(rows):
+        values[(r, "T")] = sum(cells[r])
+    for c in range(cols):
+        values[("T", c)] = sum(cells[r][c] for r in range(rows))
+    values[("T", "T")] = sum(map(sum, cells))
+    equations = [Equation((r, "T"), tuple((r, c) for c in range(cols))) for r in range(rows)]
+    equations += [Equation(("T", c), tuple((r, c) for r in range(rows))) for c in range(cols)]
+    equations.append(Equation(("T", "T"), tuple(("T", c) for c in range(cols))))
+    equations.append(Equation(("T", "T"), tuple((r, "T") for r in range(rows))))
+    return values, equations
+
+
+def recoverable(values: dict, equations: list[Equation], hidden: set) -> set:
+    """Independent check by rank: x_k is fixed iff e_k lies in the row space of the hidden system."""
+    order = sorted(hidden, key=repr)
+    if not order:
+        return set()
+    index = {k: i for i, k in enumerate(order)}
+    matrix = []
+    for eq in equations:
+        row = np.zeros(len(order))
+        for key, sign in [(eq.total, -1.0), *((p, 1.0) for p in eq.parts)]:
+            if key in index:
+                row[index[key]] += sign
+        if row.any():
+            matrix.append(row)
+    if not matrix:
+        return set()
+    a = np.array(matrix)
+    rank = np.linalg.matrix_rank(a)
+    found = set()
+    for key, i in index.items():
+        unit = np.zeros(len(order))
+        unit[i] = 1
+        if np.linalg.matrix_rank(np.vstack([a, unit])) == rank:
+            found.add(key)
+    return found
+
+
+tables = st.integers(1, 4).flatmap(
+    lambda rows: st.integers(1, 4).flatmap(
+        lambda cols: st.lists(
+            st.lists(st.integers(0, 14), min_size=cols, max_size=cols), min_size=rows, max_size=rows
+        )
+    )
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(tables)
+def test_random_tables_hide_small_counts_and_leak_nothing(cells: list[list[int]]) -> None:
+    values, equations = grid(cells)
+    hidden = suppress(values, equations, THRESHOLD)
+    assert {k for k, v in values.items() if 1 <= v <= THRESHOLD - 1} <= hidden
+    assert not recoverable(values, equations, hidden)
+    for eq in equations:
+        line = [eq.total, *eq.parts]
+        hidden_in_line = sum(k in hidden for k in line)
+        # A line with exactly one hidden cell gives that cell away by subtraction.
+        assert hidden_in_line != 1
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 12), min_size=1, max_size=4), min_size=1, max_size=4))
+def test_linked_tables_groups_and_their_total(groups: list[list[int]]) -> None:
+    # Batches within neighbourhoods: batch counts add up to their neighbourhood, neighbourhoods
+    # to the total; the two tables share the total, so suppression must hold across them.
+    values: dict = {}
+    equations = []
+    for g, parts in enumerate(groups):
+        for i, v in enumerate(parts):
+            values[("batch", g, i)] = v
+        values[("wijk", g)] = sum(parts)
+        equations.append(Equation(("wijk", g), tuple(("batch", g, i) for i in range(len(parts)))))
+    values["total"] = sum(map(sum, groups))
+    equations.append(Equation("total", tuple(("wijk", g) for g in range(len(groups)))))
+    equations.append(
+        Equation("total", tuple(("batch", g, i) for g, parts in enumerate(groups) for i in range(len(parts))))
+    )
+    hidden = suppress(values, equations, THRESHOLD)
+    assert primary(values, THRESHOLD) <= hidden
+    assert not recoverable(values, equations, hidden)
+
+
+def test_zero_is_not_suppressed_and_the_smallest_partner_is_chosen() -> None:
+    values = {"a": 3, "b": 0, "c": 10, "d": 12, "total": 25}
+    equations = [Equation("total", ("a", "b", "c", "d"))]
+    hidden = suppress(values, equations, THRESHOLD)
+    # 3 is primary; the total is shown, so the smallest other non-empty cell (10) goes too.
+    assert hidden == {"a", "c"}
+
+
+def test_a_small_total_is_suppressed_too() -> None:
+    values, equations = grid([[1, 2], [0, 1]])
+    hidden = suppress(values, equations, THRESHOLD)
+    assert ("T", "T") in hidden
+    assert not recoverable(values, equations, hidden)
+
+
+def test_nothing_small_means_nothing_hidden() -> None:
+    values, equations = grid([[5, 0], [7, 9]])
+    assert suppress(values, equations, THRESHOLD) == set()
