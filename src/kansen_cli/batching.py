@@ -63,8 +63,13 @@ def make_batches(
     # (and would otherwise both claim the id selwerd-1).
     names = people["neighbourhood"].astype(str)
     slug_of = {name: slug(name) for name in names.unique()}
-    keyed = people.assign(_key=names.map(slug_of))
-    ordered = keyed.sort_values(["_key", *ROUTE_ORDER], kind="stable", na_position="last")
+    # Route order: 12 before 12A before 12b (no addition first, additions case-insensitive).
+    keyed = people.assign(
+        _key=names.map(slug_of),
+        _addition=people["house_number_addition"].astype("string").fillna("").str.upper(),
+    )
+    route = [c if c != "house_number_addition" else "_addition" for c in ROUTE_ORDER]
+    ordered = keyed.sort_values(["_key", *route], kind="stable", na_position="last")
     key = ordered["_key"].to_numpy(dtype=object)
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
     lengths = np.diff(np.r_[starts, len(key)])
