@@ -45,3 +45,11 @@ def campaign(tmp_path: Path) -> Path:
     folder = tmp_path / "campaign"
     folder.mkdir()
     return folder
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory: pytest.TempPathFactory):
+    """`kansen demo` run once per test session: (campaign folder, CliRunner result)."""
+    folder = tmp_path_factory.mktemp("demo") / "campaign"
+    result = CliRunner().invoke(app, ["demo", str(folder)])
+    return folder, result

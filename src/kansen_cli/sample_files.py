@@ -17,10 +17,18 @@ DATE_COLUMNS = (
 
 
 def write_sample(
-    out: Path, rows: int, seed: int = 2015, wijken: Path | None = None, force: bool = False
+    out: Path,
+    rows: int,
+    seed: int = 2015,
+    wijken: Path | None = None,
+    force: bool = False,
+    as_of: dt.date | None = None,
 ) -> list[Path]:
-    """The register at `out` (.csv or .xlsx) and, when asked, the postcode -> wijk table."""
-    from kansen_cli.sample import generate_register, generate_wijken
+    """The register at `out` (.csv or .xlsx) and, when asked, the postcode -> wijk table.
+
+    `as_of` is the reference date the register's dates are made for (default: the one the
+    committed sample data was made for)."""
+    from kansen_cli.sample import SAMPLE_AS_OF, generate_register, generate_wijken
 
     suffix = Path(out).suffix.lower()
     if suffix not in (".csv", ".xlsx"):
@@ -28,7 +36,7 @@ def write_sample(
     check_writable(Path(out), force)
     if wijken is not None:
         check_writable(Path(wijken), force)
-    frame = generate_register(rows, seed=seed)
+    frame = generate_register(rows, seed=seed, as_of=as_of or SAMPLE_AS_OF)
     if suffix == ".csv":
         text = frame.copy()
         for column in DATE_COLUMNS:

@@ -1,0 +1,73 @@
+"""`kansen demo` runs the whole cycle and leaves every kind of output a user would expect."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+pytestmark = pytest.mark.slow
+
+
+def test_demo_runs_the_whole_cycle(demo_run) -> None:
+    folder, result = demo_run
+    assert result.exit_code == 0, result.output[-3000:]
+    files = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+    assert {"kansen.toml", "kansen.sqlite", "register.csv"} <= files
+    assert any(f.startswith("letters/") and f.endswith(".pdf") for f in files)
+    assert any(f.endswith("-mailmerge.xlsx") for f in files)
+    assert any(f.startswith("sheets/") and f.endswith("-registratie.xlsx") for f in files)
+    assert any(f.startswith("sheets/nabellen-") for f in files)
+    assert {"rapport/rapport.md", "rapport/rapport.xlsx"} <= files
+    assert len([f for f in files if f.startswith("rapport/grafieken/") and f.endswith(".png")]) == 4
+    # The list of files produced ends the output, after the report.
+    assert result.stdout.rstrip().splitlines()[-1].strip().endswith(sorted(files)[-1].split("/")[-1])
+
+
+def test_demo_ledger_holds_each_step(demo_run) -> None:
+    folder, _ = demo_run
+    with sqlite3.connect(folder / "kansen.sqlite") as db:
+        count = {
+            t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("selection_runs", "batches", "appointments", "letters", "outcomes", "followups")
+        }
+        invited = db.execute("SELECT count(DISTINCT batch_id) FROM letters").fetchone()[0]
+        neighbourhoods = db.execute(
+            "SELECT count(DISTINCT b.neighbourhood) FROM letters l JOIN batches b USING (batch_id)"
+        ).fetchone()[0]
+    assert count["selection_runs"] == 1
+    assert count["batches"] >= 10
+    assert invited >= 2 and neighbourhoods >= 2
+    assert count["appointments"] == count["letters"] > 0
+    assert 0 < count["outcomes"] <= count["letters"]
+    assert count["followups"] > 0
+
+
+def test_demo_letters_have_one_page_per_person(demo_run) -> None:
+    folder, _ = demo_run
+    with sqlite3.connect(folder / "kansen.sqlite") as db:
+        sizes = dict(db.execute("SELECT batch_id, count(*) FROM letters GROUP BY batch_id").fetchall())
+    for batch_id, people in sizes.items():
+        assert len(PdfReader(folder / "letters" / batch_id / f"{batch_id}.pdf").pages) == people
+
+
+def test_demo_report_agrees_with_the_ledger(demo_run, invoke) -> None:
+    folder, _ = demo_run
+    result = invoke("report", "--json", "-c", folder)
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.stdout)
+    with sqlite3.connect(folder / "kansen.sqlite") as db:
+        approached = db.execute("SELECT count(*) FROM letters").fetchone()[0]
+        spoken = db.execute("SELECT count(*) FROM outcomes WHERE contact_result = 'gesproken'").fetchone()[0]
+    assert figures["approached"] == approached
+    assert figures["spoken"] == spoken
+
+
+def test_demo_refuses_a_folder_in_use(invoke, tmp_path: Path) -> None:
+    (tmp_path / "something.txt").write_text("x")
+    result = invoke("demo", tmp_path)
+    assert result.exit_code == 1
+    assert "not empty" in result.stderr
