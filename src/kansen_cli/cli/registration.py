@@ -118,8 +118,8 @@ def ingest(
             + ", ".join(not_loaded)
             + (
                 ". Fix the problems listed, or use --skip-invalid to load the valid rows."
-                if not skip_invalid
-                else "."
+                if not skip_invalid and not all(r["file_problem"] for r in results if not r["loaded"])
+                else ". Fix the problems listed."
             )
         )
         raise typer.Exit(1)
@@ -180,12 +180,13 @@ def _result(plan: IngestPlan, loaded: bool) -> dict[str, Any]:
     counts = plan.counts(loaded=loaded)
     if not loaded:
         # Nothing of the file loaded: every filled row counts as rejected.
-        counts["rejected"] = len({(c.row) for c in plan.changes} | {r for _, r in plan.rejected_rows})
+        counts["rejected"] = len(plan.changes) + len(plan.rejected_rows)
     return {
         "file": plan.file,
         "kind": plan.kind,
         "batch_id": plan.batch_id,
         "loaded": loaded,
+        "file_problem": plan.file_level,
         **counts,
         "problems": plan.problems.as_list(),
     }
@@ -195,28 +196,21 @@ def _render_ingest(results: list[dict[str, Any]], totals: dict[str, int]) -> Non
     from rich.table import Table
 
     out = console()
-    table = Table(title="Ingest", show_edge=False)
-    for name in ("file", "kind", "loaded", "new", "updated", "unchanged", "rejected", "blank"):
-        table.add_column(name, justify="right" if name not in ("file", "kind", "loaded") else "left")
+    keys = ("new", "updated", "unchanged", "rejected", "blank")
     for r in results:
-        table.add_row(
-            r["file"],
-            r["kind"] or "?",
-            "yes" if r["loaded"] else "NO",
-            *(str(r[k]) for k in ("new", "updated", "unchanged", "rejected", "blank")),
-        )
+        state = "loaded" if r["loaded"] else "[bold red]NOT loaded[/bold red]"
+        what = r["kind"] + (f" {r['batch_id']}" if r["batch_id"] else "") if r["kind"] else "?"
+        out.print(f"{r['file']} ({what}): {state}: " + ", ".join(f"{r[k]} {k}" for k in keys))
     if len(results) > 1:
-        table.add_section()
-        table.add_row(
-            "total", "", "", *(str(totals[k]) for k in ("new", "updated", "unchanged", "rejected", "blank"))
-        )
-    out.print(table)
+        out.print("total: " + ", ".join(f"{totals[k]} {k}" for k in keys))
     problems = [p for r in results for p in r["problems"]]
     if not problems:
         return
     listing = Table(title=f"Problems ({len(problems)})", show_edge=False)
-    for name in ("file", "row", "column", "value", "problem"):
-        listing.add_column(name)
+    listing.add_column("file", overflow="fold")
+    listing.add_column("row", justify="right")
+    for name in ("column", "value", "problem"):
+        listing.add_column(name, overflow="fold")
     for p in problems:
         listing.add_row(
             p["file"],
