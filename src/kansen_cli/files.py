@@ -82,8 +82,9 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     import pandas as pd
 
     out = frame.copy()
-    for column in out.columns:
-        series = out[column]
+    # By position: a frame may repeat a column name, and out[name] would then be a frame.
+    for index in range(out.shape[1]):
+        series = out.iloc[:, index]
         if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
             continue
         if pd.api.types.is_datetime64_any_dtype(series):
@@ -91,7 +92,7 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
         text = series.astype("string")
         risky = text.str.startswith(FORMULA_TRIGGERS).fillna(False)
         if risky.any():
-            out[column] = series.where(~risky, "'" + text)
+            out.isetitem(index, series.where(~risky, "'" + text))
     return out
 
 

@@ -43,7 +43,7 @@ def _guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
                 raise
             # The message of an unexpected error may hold personal data: show its type only.
             typer.echo(
-                f"kansen: internal error ({type(exc).__name__}); nothing was recorded. "
+                f"kansen: internal error ({type(exc).__name__}). "
                 "Run again with --debug to see the traceback, and please report it.",
                 err=True,
             )

@@ -133,10 +133,20 @@ def batch(
         if files is not None:
             _check_batch_files(files, assigned, force)
         if len(assigned):
-            record_batches(ledger, assigned, seed)
+            folder = files
+            # The files are written inside the ledger transaction: if one cannot be written,
+            # the batches are not recorded either, and the command can simply be run again.
+            write = (
+                None
+                if folder is None
+                else lambda: _write_batch_files(
+                    folder, batch_members(ledger), set(assigned["batch_id"]), force
+                )
+            )
+            record_batches(ledger, assigned, seed, before_commit=write)
+            if folder is not None:
+                console(stderr=True).print(f"One file per batch in {folder}")
         overview = batch_overview(assigned, variants)
-        if files is not None and len(assigned):
-            _write_batch_files(files, batch_members(ledger), set(assigned["batch_id"]), force)
     if as_json:
         print_json({"batched": len(assigned), "batches": overview})
         return
@@ -158,9 +168,19 @@ def _check_batch_files(folder: Path, assigned, force: bool) -> None:
 def _write_batch_files(folder: Path, members, batch_ids: set[str], force: bool) -> None:
     from kansen_cli.files import write_csv
 
-    for batch_id, group in members[members["batch_id"].isin(batch_ids)].groupby("batch_id"):
-        write_csv(folder / f"{batch_id}.csv", group.drop(columns=["run_id", "purged_at", "bsn"]), force)
-    console(stderr=True).print(f"One file per batch in {folder}")
+    written: list[Path] = []
+    try:
+        for batch_id, group in members[members["batch_id"].isin(batch_ids)].groupby("batch_id"):
+            path = folder / f"{batch_id}.csv"
+            existed = path.exists()
+            write_csv(path, group.drop(columns=["run_id", "purged_at", "bsn"], errors="ignore"), force)
+            if not existed:
+                written.append(path)
+    except BaseException:
+        # The batches will not be recorded: remove the files of this run that are new.
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
 
 
 def _render_overview(overview: list[dict], variants: list[str]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from kansen_cli.errors import LedgerError
@@ -121,7 +122,14 @@ def batch_numbers_taken(ledger: Ledger) -> dict[str, int]:
     }
 
 
-def record_batches(ledger: Ledger, assigned: pd.DataFrame, seed: int) -> None:
+def record_batches(
+    ledger: Ledger, assigned: pd.DataFrame, seed: int, before_commit: Callable[[], None] | None = None
+) -> None:
+    """Store batches and members in one transaction.
+
+    `before_commit` runs inside the transaction after the inserts (it sees the new rows):
+    when it fails, for instance writing the batch files, nothing is recorded.
+    """
     run_id = last_run_id(ledger)
     batches = assigned.groupby("batch_id", sort=False).agg(
         neighbourhood=("neighbourhood", "first"), seq=("seq", "first")
@@ -143,17 +151,22 @@ def record_batches(ledger: Ledger, assigned: pd.DataFrame, seed: int) -> None:
                 strict=True,
             ),
         )
+        if before_commit is not None:
+            before_commit()
 
 
 def batch_members(ledger: Ledger, batch_id: str | None = None) -> pd.DataFrame:
     """Batched people with their batch, variant and the personal data letters need."""
     where, params = ("WHERE m.batch_id = ?", (batch_id,)) if batch_id else ("", ())
-    return ledger.frame(
+    frame = ledger.frame(
         "SELECT m.batch_id, b.neighbourhood, m.position, m.variant, p.*"
         " FROM batch_members m JOIN batches b USING (batch_id) JOIN people p USING (client_id) "
         f"{where} ORDER BY b.neighbourhood, b.seq, m.position",
         params,
     )
+    # p.* repeats neighbourhood (and client_id): keep the first of each name, so that
+    # frame[name] is always one column.
+    return frame.loc[:, ~frame.columns.duplicated()]
 
 
 def require_batch(ledger: Ledger, batch_id: str) -> None:
