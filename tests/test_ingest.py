@@ -411,3 +411,91 @@ def test_nijmegen_round_trip_with_its_own_codes(invoke, campaign, small_register
     assert destinations == {"klantmanager", "werkbedrijf"}
     # A Groningen-only column does not exist in a Nijmegen workbook.
     assert "coach_meedoen" not in {c.key.split(":")[-1] for c in registration_columns(preset("nijmegen"))}
+
+
+@st.composite
+def _answers(draw, settings: Settings):
+    """A valid answer of one person, as codes, and how a consultant might have typed it."""
+    cb = settings.codebook
+    roles = cb.roles
+
+    def typed(table: dict[str, str], code: str) -> str:
+        label = table[code]
+        style = draw(st.sampled_from(["same", "upper", "lower", "spaced", "code"]))
+        forms = {"upper": label.upper(), "lower": label.lower(), "spaced": f"  {label} ", "code": code}
+        return forms.get(style, label)
+
+    def pick(table: dict[str, str], optional: bool = False) -> str | None:
+        choices = [*table, None] if optional else list(table)
+        return draw(st.sampled_from(choices))
+
+    day = draw(st.dates(min_value=SENT_ON, max_value=TODAY))
+    date_cell = draw(
+        st.sampled_from(
+            [
+                day,
+                dt.datetime.combine(day, dt.time()),
+                day.strftime("%d-%m-%Y"),
+                f"{day.day}-{day.month}-{day.year}",
+            ]
+        )
+    )
+    contact = pick(cb.contact_result)
+    record = dict.fromkeys(("location", "classification", "participation_potential", "consent"))
+    activities: list[str] = []
+    referrals: list[str] = []
+    if contact == roles.spoken:
+        record["location"] = pick(cb.location, optional=True)
+        record["classification"] = pick(cb.classification)
+        record["participation_potential"] = pick(cb.participation_potential, optional=True)
+        record["consent"] = pick(cb.consent, optional=True)
+        if record["classification"] == roles.active:
+            activities = [c for c in cb.activity_types if draw(st.booleans())]
+        if record["consent"] == roles.consent_yes:
+            referrals = [c for c in cb.referrals if draw(st.booleans())]
+    has_date = contact == roles.spoken or draw(st.booleans())
+    cells: dict = {"client_id": "0001", "contact_result": typed(cb.contact_result, contact)}
+    if has_date:
+        cells["conversation_date"] = date_cell
+    lists = {
+        "location": cb.location,
+        "classification": cb.classification,
+        "participation_potential": cb.participation_potential,
+        "consent": cb.consent,
+    }
+    for key, table in lists.items():
+        if record[key] is not None:
+            cells[key] = typed(table, record[key])
+    for code in cb.activity_types:
+        cells[f"activity:{code}"] = (
+            "Ja" if code in activities else draw(st.sampled_from([None, "Nee", "nee"]))
+        )
+    for code in cb.referrals:
+        cells[f"referral:{code}"] = "Ja" if code in referrals else draw(st.sampled_from([None, "Nee"]))
+    expected = {
+        "contact_result": contact,
+        "conversation_date": day.isoformat() if has_date else None,
+        **record,
+        "activity_types": ";".join(activities),
+        "referrals": ";".join(referrals),
+    }
+    return cells, expected
+
+
+@pytest.mark.parametrize("preset_name", ["groningen", "nijmegen"])
+@given(data=st.data())
+def test_any_valid_answer_loads_as_exactly_those_codes(preset_name, data):
+    settings = preset(preset_name)
+    cells, expected = data.draw(_answers(settings))
+    context = RegistrationContext({"0001"}, {"0001": SENT_ON}, {}, TODAY)
+    plan = plan_registration(_workbook(settings, [cells]), context, settings)
+    assert not plan.problems, plan.problems.as_list()
+    [change] = plan.changes
+    assert change.action == "new" and change.record == expected
+    # Loading the same answer over the stored one changes nothing.
+    again = plan_registration(
+        _workbook(settings, [cells]),
+        RegistrationContext({"0001"}, {"0001": SENT_ON}, {"0001": expected}, TODAY),
+        settings,
+    )
+    assert again.changes[0].action == "unchanged"
