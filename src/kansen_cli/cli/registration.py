@@ -74,7 +74,7 @@ def sheet(
 
 @command()
 def ingest(
-    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Filled-in workbooks.")],
+    files: Annotated[list[Path], typer.Argument(metavar="FILE", help="Filled-in workbooks, one or more.")],
     skip_invalid: Annotated[
         bool,
         typer.Option(
