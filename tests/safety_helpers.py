@@ -1,0 +1,94 @@
+"""Shared by the bad-input, fuzz, injection, leak and crash tests: snapshots and scanners."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sqlite3
+import stat
+from pathlib import Path
+from typing import Any
+
+LEDGER = "kansen.sqlite"
+BSN_RUN = re.compile(r"(?<!\d)\d{9}(?!\d)")
+# Columns holding the time a row was written: a re-run writes other times, the same facts.
+TIME_COLUMNS = frozenset({"created_at", "recorded_at", "planned_at", "loaded_at", "purged_at", "replaced_at"})
+
+
+def elfproef(number: str) -> bool:
+    if len(number) != 9 or not number.isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(number, (9, 8, 7, 6, 5, 4, 3, 2, -1), strict=True))
+    return total % 11 == 0 and int(number) > 0
+
+
+def bsns_in(text: str) -> list[str]:
+    """Every nine-digit run in `text` that passes the elfproef: a BSN, or something just like one."""
+    return [m for m in BSN_RUN.findall(text) if elfproef(m)]
+
+
+def tree(folder: Path) -> dict[str, tuple[str, int]]:
+    """Relative path -> (sha256, mode) of every file and folder under `folder`."""
+    out: dict[str, tuple[str, int]] = {}
+    for path in sorted(Path(folder).rglob("*")):
+        mode = stat.S_IMODE(path.lstat().st_mode)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "dir"
+        out[str(path.relative_to(folder))] = (digest, mode)
+    return out
+
+
+def ledger_dump(campaign_or_file: Path, skip_time: bool = False) -> dict[str, list[tuple[Any, ...]]]:
+    """Every table's rows, sorted, so two ledgers with the same content compare equal."""
+    path = Path(campaign_or_file)
+    if path.is_dir():
+        path = path / LEDGER
+    if not path.exists():
+        return {}
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        tables = [
+            r[0]
+            for r in db.execute(
+                "SELECT name FROM sqlite_master"
+                " WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            )
+        ]
+        dump: dict[str, list[tuple[Any, ...]]] = {}
+        for table in tables:
+            cursor = db.execute(f'SELECT * FROM "{table}"')
+            names = [d[0] for d in cursor.description]
+            keep = [i for i, n in enumerate(names) if not (skip_time and n in TIME_COLUMNS)]
+            rows = [tuple(row[i] for i in keep) for row in cursor.fetchall()]
+            dump[table] = sorted(rows, key=repr)
+        dump["_user_version"] = [(db.execute("PRAGMA user_version").fetchone()[0],)]
+        return dump
+    finally:
+        db.close()
+
+
+def integrity_ok(campaign: Path) -> bool:
+    db = sqlite3.connect(Path(campaign) / LEDGER)
+    try:
+        return db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        db.close()
+
+
+def assert_clean_failure(result: Any, prefix: str = "kansen: error:") -> str:
+    """Exit 1, one message line on stderr starting with `prefix`, no traceback anywhere."""
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output, output[-2000:]
+    assert "internal error" not in output, output[-2000:]
+    assert result.exit_code == 1, (result.exit_code, output[-2000:])
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr[-2000:]
+    assert lines[0].startswith(prefix), lines[0][:500]
+    return lines[0]
+
+
+def assert_no_traceback(result: Any) -> None:
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output, output[-2000:]
+    assert "internal error" not in output, output[-2000:]
+    if result.exception is not None:
+        assert isinstance(result.exception, SystemExit), repr(result.exception)
