@@ -225,7 +225,7 @@ def test_variant_b_states_voluntariness_and_a_does_not() -> None:
     for text in (a, b):
         assert "dinsdag 3 november 2026 om 10.30 uur" in text
         assert "ongeveer een uur" in text
-        assert "Bij u thuis" in text
+        assert "Waar:</strong> bij u thuis" in text
         assert "050 123 45 67" in text and "kanseninkaart@example.nl" in text
         assert "geen controle" in text
 
