@@ -129,51 +129,18 @@ def _ingest_one(
     ledger: Ledger, path: Path, settings: Settings, today: Any, skip_invalid: bool
 ) -> dict[str, Any]:
     from kansen_cli.errors import KansenError
-    from kansen_cli.ingest import (
-        FollowupContext,
-        IngestPlan,
-        RegistrationContext,
-        plan_followup,
-        plan_registration,
-    )
-    from kansen_cli.ledger import outcomes as q
-    from kansen_cli.problems import ProblemReport
-    from kansen_cli.sheets import REGISTRATION, read_filled
+    from kansen_cli.ingest import IngestPlan
+    from kansen_cli.ledger.outcomes import load_file
+    from kansen_cli.sheets import read_filled
 
     try:
         filled = read_filled(path)
     except KansenError as exc:
         plan = IngestPlan(Path(path).name, "", "", None, file_level=True)
-        plan.problems = ProblemReport()
         plan.problems.add(Path(path).name, None, None, None, "file", str(exc))
         return _result(plan, loaded=False)
-    if filled.kind == REGISTRATION:
-        batch_id = filled.batch_id or ""
-        if ledger.scalar("SELECT 1 FROM batches WHERE batch_id = ?", (batch_id,)) is None:
-            plan = IngestPlan(filled.name, filled.sha256, filled.kind, batch_id, file_level=True)
-            plan.problems.add(
-                filled.name, None, None, batch_id, "unknown_batch", "this campaign has no such batch"
-            )
-            return _result(plan, loaded=False)
-        context = RegistrationContext(
-            members=q.batch_member_ids(ledger, batch_id),
-            approached_on=q.approached_on(ledger, batch_id),
-            current=q.current_outcomes(ledger, batch_id),
-            today=today,
-        )
-        plan = plan_registration(filled, context, settings)
-    else:
-        followup_context = FollowupContext(
-            outcomes=q.current_outcomes(ledger),
-            followups=q.current_followups(ledger),
-            referrals=q.current_referrals(ledger),
-            today=today,
-        )
-        plan = plan_followup(filled, followup_context, settings)
-    if not plan.loadable(skip_invalid):
-        return _result(plan, loaded=False)
-    q.apply_plan(ledger, plan)
-    return _result(plan, loaded=True)
+    plan, loaded = load_file(ledger, filled, settings, today, skip_invalid)
+    return _result(plan, loaded=loaded)
 
 
 def _result(plan: IngestPlan, loaded: bool) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 from typing import TYPE_CHECKING, Any
 
 from kansen_cli.ledger.core import Ledger, now
@@ -15,6 +16,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from kansen_cli.ingest import IngestPlan
+    from kansen_cli.settings import Settings
+    from kansen_cli.sheets import FilledWorkbook
 
 OUTCOME_FIELDS = (
     "contact_result",
@@ -135,50 +138,94 @@ def open_referrals(ledger: Ledger) -> pd.DataFrame:
 # ---- writing a plan ----------------------------------------------------------------------------
 
 
-def apply_plan(ledger: Ledger, plan: IngestPlan) -> None:
-    """Write one file's planned changes, all or nothing, and record the file as loaded.
+def load_file(
+    ledger: Ledger, filled: FilledWorkbook, settings: Settings, today: dt.date, skip_invalid: bool
+) -> tuple[IngestPlan, bool]:
+    """Validate one returned workbook against the ledger and load it: one transaction.
 
+    The ledger is read inside the same transaction that writes, so two ingests running at
+    once cannot both plan against the same old state. Returns the plan and whether it loaded.
     A test may set KANSEN_TEST_PAUSE_IN_TRANSACTION (see `ledger.core`) to kill `ingest` here.
     """
-    stamp = now()
+    from kansen_cli.ingest import (
+        FollowupContext,
+        IngestPlan,
+        RegistrationContext,
+        plan_followup,
+        plan_registration,
+    )
+    from kansen_cli.sheets import REGISTRATION
+
     with ledger.transaction() as db:
-        for change in plan.changes:
-            if change.action == "unchanged":
-                continue
-            if change.old is not None:
-                db.execute(
-                    "INSERT INTO history (kind, client_id, old_json, replaced_at, source_file)"
-                    " VALUES (?,?,?,?,?)",
-                    (change.kind, change.client_id, json.dumps(change.old, sort_keys=True), stamp, plan.file),
+        if filled.kind == REGISTRATION:
+            batch_id = filled.batch_id or ""
+            if ledger.scalar("SELECT 1 FROM batches WHERE batch_id = ?", (batch_id,)) is None:
+                plan = IngestPlan(filled.name, filled.sha256, filled.kind, batch_id, file_level=True)
+                plan.problems.add(
+                    filled.name, None, None, batch_id, "unknown_batch", "this campaign has no such batch"
                 )
-            if change.kind == "outcome":
-                _write_outcome(db, plan, change.client_id, change.record, stamp)
-            elif change.kind == "followup":
-                rec = change.record
-                db.execute(
-                    "INSERT OR REPLACE INTO followups (client_id, round, call_date, result, source_file,"
-                    " loaded_at) VALUES (?,?,?,?,?,?)",
-                    (change.client_id, rec["round"], rec["call_date"], rec["result"], plan.file, stamp),
-                )
-            elif change.kind == "referral":
-                rec = change.record
-                db.execute(
-                    "UPDATE referrals SET result = ?, result_date = ?, source_file = ?, loaded_at = ?"
-                    " WHERE client_id = ? AND destination = ?",
-                    (
-                        rec["result"],
-                        rec["result_date"],
-                        plan.file,
-                        stamp,
-                        change.client_id,
-                        rec["destination"],
-                    ),
-                )
-        db.execute(
-            "INSERT INTO loaded_files (sha256, name, kind, batch_id, loaded_at, counts_json)"
-            " VALUES (?,?,?,?,?,?)",
-            (plan.sha256, plan.file, plan.kind, plan.batch_id, stamp, json.dumps(plan.counts())),
-        )
+                return plan, False
+            context = RegistrationContext(
+                members=batch_member_ids(ledger, batch_id),
+                approached_on=approached_on(ledger, batch_id),
+                current=current_outcomes(ledger, batch_id),
+                today=today,
+            )
+            plan = plan_registration(filled, context, settings)
+        else:
+            followup_context = FollowupContext(
+                outcomes=current_outcomes(ledger),
+                followups=current_followups(ledger),
+                referrals=current_referrals(ledger),
+                today=today,
+            )
+            plan = plan_followup(filled, followup_context, settings)
+        if not plan.loadable(skip_invalid):
+            return plan, False
+        write_plan(db, plan)
+    return plan, True
+
+
+def write_plan(db: sqlite3.Connection, plan: IngestPlan) -> None:
+    """Write one file's planned changes and record the file as loaded (caller holds the transaction)."""
+    stamp = now()
+    for change in plan.changes:
+        if change.action == "unchanged":
+            continue
+        if change.old is not None:
+            db.execute(
+                "INSERT INTO history (kind, client_id, old_json, replaced_at, source_file)"
+                " VALUES (?,?,?,?,?)",
+                (change.kind, change.client_id, json.dumps(change.old, sort_keys=True), stamp, plan.file),
+            )
+        if change.kind == "outcome":
+            _write_outcome(db, plan, change.client_id, change.record, stamp)
+        elif change.kind == "followup":
+            rec = change.record
+            db.execute(
+                "INSERT OR REPLACE INTO followups (client_id, round, call_date, result, source_file,"
+                " loaded_at) VALUES (?,?,?,?,?,?)",
+                (change.client_id, rec["round"], rec["call_date"], rec["result"], plan.file, stamp),
+            )
+        elif change.kind == "referral":
+            rec = change.record
+            db.execute(
+                "UPDATE referrals SET result = ?, result_date = ?, source_file = ?, loaded_at = ?"
+                " WHERE client_id = ? AND destination = ?",
+                (
+                    rec["result"],
+                    rec["result_date"],
+                    plan.file,
+                    stamp,
+                    change.client_id,
+                    rec["destination"],
+                ),
+            )
+    db.execute(
+        "INSERT INTO loaded_files (sha256, name, kind, batch_id, loaded_at, counts_json)"
+        " VALUES (?,?,?,?,?,?)",
+        (plan.sha256, plan.file, plan.kind, plan.batch_id, stamp, json.dumps(plan.counts())),
+    )
 
 
 def _write_outcome(db: Any, plan: IngestPlan, client_id: str, record: dict[str, Any], stamp: str) -> None:
