@@ -26,6 +26,7 @@ def written(invoke, campaign: Path, small_register: Path) -> tuple[Path, str, Pa
     assert path == campaign / "sheets" / f"{batch_id}-registratie.xlsx"
     assert data["people"] == len(members(campaign, batch_id))
     assert data["with_appointment"] == (data["people"] + 1) // 2
+    assert data["approached"] == data["people"]
     return campaign, batch_id, path
 
 
@@ -139,7 +140,9 @@ def test_unknown_batch(invoke, written):
 
 def test_sheet_without_a_plan_leaves_appointments_empty(invoke, campaign, small_register):
     batch_id = build_campaign(invoke, campaign, small_register)
-    assert invoke("sheet", batch_id, "-c", campaign).exit_code == 0
+    result = invoke("sheet", batch_id, "-c", campaign)
+    assert result.exit_code == 0
+    assert "no letter recorded yet" in result.stderr
     ws = load_workbook(campaign / "sheets" / f"{batch_id}-registratie.xlsx")[REGISTRATION_SHEET]
     col = _headers(ws)
     assert all(ws.cell(row=r, column=col["Afspraak"]).value is None for r in range(2, ws.max_row + 1))

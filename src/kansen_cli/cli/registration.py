@@ -48,7 +48,7 @@ def sheet(
     """
     from kansen_cli.files import check_writable, save_workbook
     from kansen_cli.ledger import open_ledger
-    from kansen_cli.ledger.outcomes import sheet_people
+    from kansen_cli.ledger.outcomes import approached_on, sheet_people
     from kansen_cli.ledger.runs import require_batch
     from kansen_cli.settings import load_settings
     from kansen_cli.sheets import build_registration
@@ -59,17 +59,31 @@ def sheet(
     with open_ledger(campaign, create=False) as ledger:
         require_batch(ledger, batch_id)
         people = sheet_people(ledger, batch_id)
+        approached = len(approached_on(ledger, batch_id))
     workbook = build_registration(people, settings, batch_id)
     save_workbook(target, workbook, force)
     planned = int(people["appointment_date"].notna().sum())
-    result = {"batch_id": batch_id, "file": str(target), "people": len(people), "with_appointment": planned}
+    result = {
+        "batch_id": batch_id,
+        "file": str(target),
+        "people": len(people),
+        "with_appointment": planned,
+        "approached": approached,
+    }
     if as_json:
         print_json(result)
         return
-    console(stderr=True).print(
+    err = console(stderr=True)
+    err.print(
         f"Wrote {target}: {len(people)} people, {planned} with an appointment. "
         f"Next: fill it in, then `kansen ingest {target}`"
     )
+    if approached < len(people):
+        # Outcomes load only for people who were sent a letter; say so before the work is done.
+        err.print(
+            f"Note: {len(people) - approached} people in {batch_id} have no letter recorded yet; "
+            f"their answers load only after `kansen letters {batch_id}`."
+        )
 
 
 @command()
