@@ -230,3 +230,17 @@ def test_followup_problems_name_row_and_column(invoke, registered, tmp_path):
     assert (rows[ids[1]], "Datum gebeld", "missing") in found
     assert (rows[ids[2]], "Ronde", "round_order") in found
     assert ledger_rows(campaign, "SELECT * FROM followups") == []
+
+
+def test_json_is_what_the_core_returns(invoke, registered):
+    from kansen_cli.followup import summary
+    from kansen_cli.ledger import open_ledger
+    from kansen_cli.ledger.outcomes import current_followups, followup_people, open_referrals
+
+    campaign, _ = registered
+    data = _due(invoke, campaign, DUE)
+    settings = Settings()
+    with open_ledger(campaign, create=False) as ledger:
+        calls = due_calls(followup_people(ledger), current_followups(ledger), settings, DUE)
+        referrals = due_referrals(open_referrals(ledger), settings, DUE)
+    assert {k: v for k, v in data.items() if k != "file"} == summary(calls, referrals, DUE)
