@@ -65,10 +65,15 @@ def select_command(
         selection = select(
             reg.people, reference, window, approached_ids(ledger), settings.selection.exclusions
         )
-        if out is not None:
-            frame = reg.people.drop(columns=["invalid", "bsn"]).assign(bucket=selection.buckets.astype(str))
-            write_table(out, frame[frame["bucket"] == "selected"].drop(columns="bucket"), force)
-        run_id = record_selection(ledger, reg, selection, settings)
+        target = out
+
+        def write_out() -> None:
+            # Inside the ledger transaction: the file and the recorded run exist together or not at all.
+            if target is not None:
+                chosen = (selection.buckets == "selected").to_numpy()
+                write_table(target, reg.people.loc[chosen].drop(columns=["invalid", "bsn"]), force)
+
+        run_id = record_selection(ledger, reg, selection, settings, before_commit=write_out)
     if as_json:
         print_json(selection.as_json())
         return

@@ -53,8 +53,18 @@ def _column_values(frame: pd.DataFrame, name: str) -> list[Any]:
     return [None if v is None or v != v else v for v in values.tolist()]
 
 
-def record_selection(ledger: Ledger, register: Register, selection: Selection, settings: Settings) -> int:
-    """Store the run, every row's bucket, and the personal data of the selected (one transaction)."""
+def record_selection(
+    ledger: Ledger,
+    register: Register,
+    selection: Selection,
+    settings: Settings,
+    before_commit: Callable[[], None] | None = None,
+) -> int:
+    """Store the run, every row's bucket, and the personal data of the selected (one transaction).
+
+    `before_commit` runs inside the transaction after the inserts, e.g. writing `--out`: if it
+    fails, the run is not recorded.
+    """
     people = register.people
     settings_json = settings.model_dump_json(by_alias=True)
     with ledger.transaction() as db:
@@ -93,6 +103,8 @@ def record_selection(ledger: Ledger, register: Register, selection: Selection, s
             f"INSERT OR REPLACE INTO people ({', '.join(columns)}, run_id) VALUES ({placeholders})",
             zip(*values, [run_id] * len(chosen), strict=True),
         )
+        if before_commit is not None:
+            before_commit()
     return run_id
 
 
