@@ -78,10 +78,7 @@ def _assert_no_personal_data(text: str) -> None:
 
 
 # Known bugs in code this test does not own, for the lead (strict: they must fail until fixed).
-KNOWN_BUGS = {
-    "no_header.csv": "register.map_columns lists the first line as 'columns seen': in a data-only "
-    "export that is a person's BSN and name, echoed in the error message",
-}
+KNOWN_BUGS: dict[str, str] = {}
 
 
 def _marks(case) -> list:
@@ -166,11 +163,6 @@ def test_password_workbook_is_really_encrypted() -> None:
     assert b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in data
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="client ids are not checked for path characters (register.py) and letters --format html "
-    "joins them into a file name unchecked (cli/letters.py _output_paths): '../' escapes the folder",
-)
 def test_path_characters_in_client_ids_never_leave_the_letters_folder(
     campaign: Path, invoke, tmp_path: Path
 ) -> None:

@@ -394,3 +394,42 @@ def test_sample_csv_and_xlsx_are_the_same_register():
 def test_dates_are_real_dates(minimal):
     assert minimal.people["birth_date"].dtype.kind == "M"
     assert minimal.people["birth_date"][3].date() == dt.date(1990, 7, 4)
+
+
+def test_export_without_header_is_refused_without_echoing_the_first_person(tmp_path):
+    lines = fixture_text().split("\r\n")
+    path = tmp_path / "noheader.csv"
+    path.write_text("\r\n".join(lines[1:]), encoding="utf-8")
+    with pytest.raises(MissingColumnsError) as info:
+        read_register(path)
+    message = str(info.value)
+    assert "no header row" in message
+    first = lines[1].split(";")
+    for value in (first[0], first[1], first[4], first[5]):  # client id, BSN, surname, street
+        assert value not in message
+
+
+def test_old_mac_line_endings(tmp_path, minimal):
+    path = tmp_path / "mac.csv"
+    path.write_bytes(fixture("register_minimal.csv").read_bytes().replace(b"\r\n", b"\r"))
+    reg = read_register(path)
+    pd.testing.assert_frame_equal(reg.people, minimal.people)
+
+
+@pytest.mark.parametrize("bad", ["../../etc/x", "a/b", "..", ".hidden", "a\\b", "con", "LPT1.txt", "12 34"])
+def test_client_ids_that_are_unsafe_file_names_are_invalid(tmp_path, bad):
+    path = tmp_path / "ids.csv"
+    path.write_text(fixture_text().replace("100002", bad, 1), encoding="utf-8")
+    reg = read_register(path)
+    (problem,) = reg.report.problems
+    assert (problem.row, problem.kind, problem.value) == (3, "invalid_client_id", bad)
+    assert reg.people["invalid"].tolist() == [False, True, False, False, False]
+
+
+def test_ordinary_client_ids_are_fine(tmp_path):
+    path = tmp_path / "ids.csv"
+    text = fixture_text()
+    for old, new in zip(MINIMAL_IDS, ["0012345", "A-1234", "kl_77", "2019.5", "X"], strict=True):
+        text = text.replace(old, new, 1)
+    path.write_text(text, encoding="utf-8")
+    assert not read_register(path).report

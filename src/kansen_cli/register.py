@@ -51,6 +51,11 @@ DELIMITERS = (";", ",", "\t")
 TRUE_WORDS = frozenset({"ja", "j", "yes", "y", "1", "true", "waar", "x"})
 FALSE_WORDS = frozenset({"nee", "n", "no", "0", "false", "onwaar"})
 HEADER_SEARCH_ROWS = 30
+# Client ids become file names: no path separators, no leading dot, no Windows device names.
+CLIENT_ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}"
+WINDOWS_RESERVED = frozenset(
+    {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+)
 # Excel serial day numbers between 1910 and 2100; anything else in a date column is no date.
 SERIAL_MIN, SERIAL_MAX = 3654, 73051
 
@@ -181,7 +186,10 @@ def _decode(data: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
 
 
 def _split(line: str, delimiter: str) -> list[str]:
-    return next(csv.reader([line], delimiter=delimiter), [])
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:  # a stray CR or NUL in the line: it is no header anyway
+        return line.split(delimiter)
 
 
 def _find_csv_layout(lines: list[str], key: str, delimiter: str | None, path: Path) -> tuple[int, str]:
@@ -221,6 +229,9 @@ def _read_csv(path: Path, columns: ColumnMap, encoding: str | None, delimiter: s
         raise InputFileError(f"{path}: the file is empty")
     text, used_encoding = _decode(data, path, encoding)
     del data
+    if "\r" in text and "\n" not in text:
+        # Lines ended by a bare CR ('CSV (Macintosh)' from old Excel for Mac).
+        text = text.replace("\r", "\n")
     # Split on "\n" only (not str.splitlines, which also splits on form feeds and U+2028), so
     # the header's line index is the same one used to cut the body below.
     head = [line.rstrip("\r") for line in text[: 1 << 20].split("\n")[: HEADER_SEARCH_ROWS + 50]]
@@ -432,6 +443,14 @@ def _cell_text(value: Any) -> str | None:
 
 # --------------------------------------------------------------------------- mapping
 
+# Three digits in a row: a BSN, client number, postcode, phone number or date, never a header.
+_DATA_LIKE = re.compile(r"\d{3}")
+
+
+def looks_like_data(headers: Sequence[str]) -> bool:
+    """Whether a supposed header row is a row of values (so it must not be shown)."""
+    return any(_DATA_LIKE.search(h) for h in headers)
+
 
 def map_columns(
     headers: Sequence[str], columns: ColumnMap, required: Sequence[str], file: str
@@ -455,6 +474,14 @@ def map_columns(
     missing = [name for name in required if name not in mapped]
     if missing:
         wanted = ", ".join(f"{getattr(columns, n)!r} ({n})" for n in missing)
+        if looks_like_data(headers):
+            # The row taken as header holds dates, postcodes or numbers: it is a person's row in
+            # an export without header, and echoing it would show their BSN and name.
+            raise MissingColumnsError(
+                f"{file}: required column(s) not found: {wanted}; the first row holds values "
+                "(numbers, dates), not column names: the export seems to have no header row. "
+                "Export it with column names, or map them in kansen.toml under [register.columns]"
+            )
         seen = ", ".join(repr(h) for h in headers if h.strip()) or "none"
         raise MissingColumnsError(
             f"{file}: required column(s) not found: {wanted}; columns seen: {seen}; "
@@ -527,6 +554,17 @@ def read_register(
         values.get("client_id"),
         "duplicate_client_id",
         "client id occurs on more than one row; each person must appear once",
+    )
+
+    # Client ids name files (letters per person), so they must be safe as a file name anywhere.
+    unsafe = (~cid.str.fullmatch(CLIENT_ID_PATTERN).fillna(True)).to_numpy(dtype=bool)
+    unsafe |= cid.str.upper().str.split(".").str[0].isin(WINDOWS_RESERVED).fillna(False).to_numpy(dtype=bool)
+    problem(
+        unsafe,
+        "client_id",
+        values.get("client_id"),
+        "invalid_client_id",
+        "client id may hold letters, digits, '-', '_' and '.' only, starting with a letter or digit",
     )
 
     # BSN: optional; when present it must pass the elfproef and be unique
