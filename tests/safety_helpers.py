@@ -92,3 +92,68 @@ def assert_no_traceback(result: Any) -> None:
     assert "internal error" not in output, output[-2000:]
     if result.exception is not None:
         assert isinstance(result.exception, SystemExit), repr(result.exception)
+
+
+def run_cycle(
+    invoke: Any,
+    campaign: Path,
+    register: Path,
+    out: Path,
+    formats: str = "html",
+    batch_size: int = 20,
+) -> tuple[str, list[tuple[str, Any]]]:
+    """The whole cycle through the CLI, every export the tool has written into `out`.
+
+    Returns the batch worked on and (command line, result) of every command, so a test can
+    look at everything printed. Dates are laid out backwards from today, as ingest demands.
+    """
+    import datetime as dt
+
+    from kansen_cli.settings import load_settings
+    from kansen_cli.simulate import fill_followup, fill_registration
+
+    today = dt.date.today()
+    sent_on = today - dt.timedelta(days=40)
+    ran: list[tuple[str, Any]] = []
+
+    def run(*args: Any, ok: tuple[int, ...] = (0,)) -> Any:
+        result = invoke(*args)
+        line = " ".join(str(a) for a in args)
+        ran.append((line, result))
+        assert result.exit_code in ok, (line, result.stdout[-1500:], result.stderr[-1500:])
+        return result
+
+    run("init", campaign, "--preset", "groningen")
+    run("check", register, "-c", campaign)
+    run("select", register, "--as-of", "2026-10-01", "-c", campaign, "--out", out / "selectie.csv")
+    run("select", register, "--as-of", "2026-10-01", "-c", campaign, "--out", out / "selectie.xlsx")
+    run("batch", "--size", batch_size, "-c", campaign, "--files", out / "batches")
+    for what in ("selection", "batches"):
+        run("export", what, "-c", campaign, "--out", out / f"export-{what}.csv")
+        run("export", what, "-c", campaign, "--out", out / f"export-{what}.xlsx")
+    db = sqlite3.connect(campaign / LEDGER)
+    try:
+        batch = db.execute("SELECT batch_id FROM batches ORDER BY neighbourhood, seq LIMIT 1").fetchone()[0]
+    finally:
+        db.close()
+    run("plan", batch, "--start", (sent_on + dt.timedelta(days=7)).isoformat(), "-c", campaign)
+    run("letters", batch, "--format", formats, "--sent-on", sent_on.isoformat(), "-c", campaign)
+    run("sheet", batch, "-c", campaign)
+    settings = load_settings(campaign)
+    blank = campaign / "sheets" / f"{batch}-registratie.xlsx"
+    filled = campaign / "sheets" / f"{batch}-registratie-ingevuld.xlsx"
+    fill_registration(blank, filled, seed=5, settings=settings, sent_on=sent_on, today=today)
+    run("ingest", filled, "-c", campaign)
+    due = today + dt.timedelta(days=200)
+    run("followup", "--due", due.isoformat(), "-c", campaign)
+    calls = campaign / "sheets" / f"nabellen-{due.isoformat()}.xlsx"
+    if calls.exists():
+        answered = calls.with_name(calls.stem + "-ingevuld.xlsx")
+        fill_followup(calls, answered, seed=5, settings=settings, called_on=today)
+        run("ingest", answered, "-c", campaign)
+    for what in ("appointments", "letters", "outcomes", "referrals", "followups", "history", "runs"):
+        run("export", what, "-c", campaign, "--out", out / f"export-{what}.csv")
+    run("report", "-c", campaign)
+    run("report", "-c", campaign, "--format", "xlsx", "--out", out / "rapport.xlsx")
+    run("report", "-c", campaign, "--format", "md", "--out", out / "rapport.md")
+    return batch, ran
