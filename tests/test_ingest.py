@@ -499,3 +499,31 @@ def test_any_valid_answer_loads_as_exactly_those_codes(preset_name, data):
         settings,
     )
     assert again.changes[0].action == "unchanged"
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("sheets", "0", "damaged"),
+        ("sheets", "[]", "damaged"),
+        ("sheets", '{"Registratie": [["x", "y"]]}', "damaged"),
+        ("sheets", '{"Registratie": 5}', "damaged"),
+        ("format", "twee", "damaged"),
+        ("format", "99", "newer kansen_cli"),
+        ("kind", "boodschappen", "unknown sheet kind"),
+    ],
+)
+def test_a_damaged_marker_is_a_clear_file_problem(invoke, batch, tmp_path, key, value, message):
+    from openpyxl import load_workbook
+
+    campaign, _, _, sheet = batch
+    workbook = load_workbook(sheet)
+    for row in workbook["_kansen"].iter_rows():
+        if row[0].value == key:
+            row[1].value = value
+    path = tmp_path / "kapot.xlsx"
+    workbook.save(path)
+    result = invoke("ingest", path, "-c", campaign, "--json")
+    assert result.exit_code == 1
+    [problem] = json.loads(result.stdout)["files"][0]["problems"]
+    assert message in problem["message"]

@@ -398,28 +398,50 @@ class FilledWorkbook:
         return str(self.meta.get("batch_id") or "") or None
 
 
+# Per sheet kind: its data sheets and the columns `ingest` cannot do without.
+SHEET_KEYS: dict[str, dict[str, set[str]]] = {
+    REGISTRATION: {REGISTRATION_SHEET: {"client_id", "contact_result", "conversation_date"}},
+    FOLLOWUP: {
+        CALLS_SHEET: {"client_id", "round", "call_date", "followup_result"},
+        REFERRALS_SHEET: {"client_id", "destination", "result_date", "referral_result"},
+    },
+}
+
+
 def read_marker(workbook: Any, path: Path) -> dict[str, Any]:
+    """The hidden marker, checked: kind, format and the column layout of each data sheet."""
     if MARKER_SHEET not in workbook.sheetnames:
         raise InputFileError(
             f"{path.name}: not a kansen workbook (no '{MARKER_SHEET}' sheet); only sheets written by "
             "`kansen sheet` or `kansen followup` can be ingested"
         )
     meta: dict[str, Any] = {}
-    for key, value, *_ in workbook[MARKER_SHEET].iter_rows(min_row=1, max_col=2, values_only=True):
-        if key is None:
-            continue
-        meta[str(key)] = value
+    for values in workbook[MARKER_SHEET].iter_rows(min_row=1, max_col=2, values_only=True):
+        key, value = (*values, None, None)[:2]
+        if key is not None:
+            meta[str(key)] = value
+    damaged = InputFileError(f"{path.name}: the '{MARKER_SHEET}' sheet is damaged; write the workbook again")
     try:
         meta["sheets"] = json.loads(str(meta.get("sheets", "")))
         meta["format"] = int(str(meta.get("format")))
-    except (ValueError, TypeError):
-        raise InputFileError(
-            f"{path.name}: the '{MARKER_SHEET}' sheet is damaged; write the sheet again"
-        ) from None
+    except (ValueError, TypeError, RecursionError):
+        raise damaged from None
     if meta["format"] > FORMAT_VERSION:
         raise InputFileError(f"{path.name}: written by a newer kansen_cli (format {meta['format']}); upgrade")
-    if meta.get("kind") not in (REGISTRATION, FOLLOWUP):
-        raise InputFileError(f"{path.name}: unknown sheet kind {meta.get('kind')!r}")
+    kind = meta.get("kind")
+    if kind not in SHEET_KEYS:
+        raise InputFileError(f"{path.name}: unknown sheet kind {kind!r}")
+    layouts = meta["sheets"]
+    if not isinstance(layouts, dict) or set(layouts) != set(SHEET_KEYS[kind]):
+        raise damaged
+    for sheet_name, layout in layouts.items():
+        if not isinstance(layout, list) or not all(
+            isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) for p in pair)
+            for pair in layout
+        ):
+            raise damaged
+        if not SHEET_KEYS[kind][sheet_name] <= {pair[0] for pair in layout}:
+            raise damaged
     return meta
 
 
