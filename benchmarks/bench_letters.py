@@ -6,7 +6,9 @@ reference: one `weasyprint.HTML(string=...).write_pdf()` of the already rendered
 (what a hand-written script would do, single process).
 
 The two alternate, several repetitions; medians are printed with the ratio kansen/reference
-and seconds per page. The data is generated here (seeded), not read from sample_data.
+and seconds per page, both wall-clock (what a user waits) and CPU (this process and its
+workers: what the work costs, and steady on a machine shared with other jobs).
+The data is generated here (seeded), not read from sample_data.
 
     python benchmarks/bench_letters.py                       # 5,000 letters, 3 repetitions
     python benchmarks/bench_letters.py --people 200 --repeat 1   # smoke run
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import io
+import resource
 import statistics
 import sys
 import time
@@ -60,6 +63,12 @@ def people_frame(n: int, seed: int):
     return frame, settings
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (the PDF workers)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -92,28 +101,37 @@ def main(argv: list[str] | None = None) -> int:
         return HTML(string=html, base_url=str(letters.TEMPLATE_DIR)).write_pdf()
 
     timings: dict[str, list[float]] = {"kansen": [], "reference": []}
+    cpu: dict[str, list[float]] = {"kansen": [], "reference": []}
     pages: dict[str, int] = {}
     for rep in range(args.repeat):
         order = [("kansen", kansen), ("reference", reference)]
         if rep % 2:
             order.reverse()  # alternate, so neither always runs on a warm or cold machine
         for name, fn in order:
-            began = time.perf_counter()
+            began, began_cpu = time.perf_counter(), cpu_seconds()
             pdf = fn()
             timings[name].append(time.perf_counter() - began)
+            cpu[name].append(cpu_seconds() - began_cpu)
             pages[name] = len(PdfReader(io.BytesIO(pdf)).pages)
             print(
-                f"  run {rep + 1} {name:<9} {timings[name][-1]:8.2f} s  {pages[name]} pages", file=sys.stderr
+                f"  run {rep + 1} {name:<9} {timings[name][-1]:8.2f} s wall {cpu[name][-1]:8.2f} s CPU"
+                f"  {pages[name]} pages",
+                file=sys.stderr,
             )
 
     med = {name: statistics.median(values) for name, values in timings.items()}
+    med_cpu = {name: statistics.median(values) for name, values in cpu.items()}
     print(f"letters: {args.people}, repetitions: {args.repeat}, kansen workers: {args.workers}")
     for name in ("kansen", "reference"):
+        n = max(1, pages[name])
         print(
-            f"{name:<10} median {med[name]:8.2f} s   {med[name] / max(1, pages[name]):.4f} s/page"
-            f"   ({pages[name]} pages)"
+            f"{name:<10} median wall {med[name]:8.2f} s = {med[name] / n:.4f} s/page;"
+            f" CPU {med_cpu[name]:8.2f} s = {med_cpu[name] / n:.4f} s/page   ({pages[name]} pages)"
         )
-    print(f"ratio kansen/reference: {med['kansen'] / med['reference']:.2f}")
+    print(
+        f"ratio kansen/reference: wall {med['kansen'] / med['reference']:.2f},"
+        f" CPU {med_cpu['kansen'] / med_cpu['reference']:.2f}"
+    )
     if pages["kansen"] != args.people or pages["reference"] != args.people:
         print("page count differs from the number of letters", file=sys.stderr)
         return 1
