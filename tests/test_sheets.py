@@ -188,3 +188,18 @@ def test_groningen_preset_matches_spec_codebook():
     nijmegen = preset("nijmegen").codebook
     assert list(nijmegen.referrals) == ["klantmanager", "participatiecoach", "werkbedrijf"]
     assert {"niet_verschenen", "geen_afspraak"} <= set(nijmegen.contact_result)
+
+
+def test_names_and_addresses_with_gaps():
+    from kansen_cli.sheets import person_address, person_name
+
+    full = {"street": "Dorpsstraat", "house_number": 17.0, "house_number_addition": "a"}
+    assert (
+        person_address(full | {"postcode": "9700 AB", "city": "Groningen"})
+        == "Dorpsstraat 17a, 9700 AB Groningen"
+    )
+    assert person_address({"street": "Dorpsstraat", "house_number": float("nan"), "city": "Groningen"}) == (
+        "Dorpsstraat, Groningen"
+    )
+    assert person_name({"initials": "J.K.", "prefix": "van der", "surname": "Berg"}) == "J.K. van der Berg"
+    assert person_name({"initials": None, "prefix": None, "surname": "Berg"}) == "Berg"

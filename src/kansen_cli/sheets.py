@@ -131,8 +131,10 @@ def person_name(row: Any) -> str:
 
 
 def person_address(row: Any) -> str:
+    parts = (row.get("house_number"), row.get("house_number_addition"))
+    # A column of house numbers with a gap comes back from pandas as floats: 17.0 -> 17.
     number = "".join(
-        str(p) for p in (row.get("house_number"), row.get("house_number_addition")) if _present(p)
+        str(int(p)) if isinstance(p, float) and p.is_integer() else str(p) for p in parts if _present(p)
     )
     street = " ".join(str(p) for p in (row.get("street"), number) if _present(p) and str(p))
     town = " ".join(str(p) for p in (row.get("postcode"), row.get("city")) if _present(p))
