@@ -346,7 +346,7 @@ def merge_pdfs(parts: Sequence[bytes]) -> bytes:
 
     writer = PdfWriter()
     for part in parts:
-        writer.append(io.BytesIO(part))
+        writer.append(io.BytesIO(part), import_outline=False)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
