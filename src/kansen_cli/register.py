@@ -48,16 +48,12 @@ ADDRESS_FIELDS = ("street", "house_number", "postcode", "city")
 # Values of these columns are never shown in problems: they identify a person.
 PRIVATE_FIELDS = frozenset({"bsn", "initials", "prefix", "surname", "street", "phone", "email", "birth_date"})
 DELIMITERS = (";", ",", "\t")
-TRUE_WORDS = frozenset({"ja", "j", "yes", "y", "1", "true", "waar", "x"})
-FALSE_WORDS = frozenset({"nee", "n", "no", "0", "false", "onwaar"})
 HEADER_SEARCH_ROWS = 30
 # Client ids become file names: no path separators, no leading dot, no Windows device names.
 CLIENT_ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}"
 WINDOWS_RESERVED = frozenset(
     {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 )
-# Excel serial day numbers between 1910 and 2100; anything else in a date column is no date.
-SERIAL_MIN, SERIAL_MAX = 3654, 73051
 
 
 @dataclass
@@ -228,10 +224,15 @@ def _read_csv(path: Path, columns: ColumnMap, encoding: str | None, delimiter: s
     if not data.strip():
         raise InputFileError(f"{path}: the file is empty")
     text, used_encoding = _decode(data, path, encoding)
-    del data
-    if "\r" in text and "\n" not in text:
+    mac = "\r" in text and "\n" not in text
+    if mac:
         # Lines ended by a bare CR ('CSV (Macintosh)' from old Excel for Mac).
         text = text.replace("\r", "\n")
+    # UTF-8 files go to pyarrow as the bytes they are (no decode/encode round trip of the body).
+    body_bytes = None
+    if not mac and used_encoding in ("utf-8", "utf-8-sig"):
+        body_bytes = data[3:] if used_encoding == "utf-8-sig" else data
+    del data
     # Split on "\n" only (not str.splitlines, which also splits on form feeds and U+2028), so
     # the header's line index is the same one used to cut the body below.
     head = [line.rstrip("\r") for line in text[: 1 << 20].split("\n")[: HEADER_SEARCH_ROWS + 50]]
@@ -243,13 +244,14 @@ def _read_csv(path: Path, columns: ColumnMap, encoding: str | None, delimiter: s
     while len(headers) > 1 and not headers[-1]:
         headers.pop()
     width = len(headers)
-    # Title lines above the header are cut off as text, so pyarrow only sees the table.
-    body_start = 0
-    for _ in range(header_index + 1):
-        found = text.find("\n", body_start)
-        body_start = len(text) if found < 0 else found + 1
-    body_text = text[body_start:]
-    del text
+    # Title lines above the header are cut off, so pyarrow only sees the table.
+    if body_bytes is not None:
+        del text
+        body = _after_lines(body_bytes, header_index + 1)
+        del body_bytes
+    else:
+        body = _after_lines(text, header_index + 1).encode("utf-8")
+        del text
     header_row = header_index + 1
     source = SourceInfo(
         file=path.name,
@@ -260,11 +262,10 @@ def _read_csv(path: Path, columns: ColumnMap, encoding: str | None, delimiter: s
         header_row=header_row,
     )
     # Blank lines shift the row numbers Excel shows; pyarrow skips them silently, so a file
-    # with any goes through the exact (slower, per-line) reader below.
-    if _BLANK_LINE.search(body_text):
-        return _read_csv_exact(body_text, used_delimiter, headers, source)
-    body = body_text.encode("utf-8")
-    del body_text
+    # with any goes through the exact (slower, per-line) reader below. (A line of spaces is
+    # no blank line to pyarrow: it is a row of the wrong width, which also goes there.)
+    if body.startswith((b"\n", b"\r\n")) or b"\n\n" in body or b"\n\r\n" in body:
+        return _read_csv_exact(body.decode("utf-8"), used_delimiter, headers, source)
     names = [f"c{i}" for i in range(width)]
     broken_count = 0
 
@@ -303,7 +304,16 @@ def _read_csv(path: Path, columns: ColumnMap, encoding: str | None, delimiter: s
     return _Raw(headers, column_arrays, row_numbers, source, [])
 
 
-_BLANK_LINE = re.compile(r"(?:^|\n)[ \t]*\r?\n")
+def _after_lines(data: Any, count: int) -> Any:
+    """`data` (str or bytes) without its first `count` lines."""
+    newline = "\n" if isinstance(data, str) else b"\n"
+    start = 0
+    for _ in range(count):
+        found = data.find(newline, start)
+        if found < 0:
+            return data[:0]
+        start = found + 1
+    return data[start:]
 
 
 def _all_empty(arrays: list[pa.Array], n: int) -> np.ndarray:
@@ -505,9 +515,17 @@ def read_register(
     wijken: Path | None = None,
     need_birth_date: bool = False,
 ) -> Register:
-    """Read, map and validate one register export. Raises only for file-level problems."""
+    """Read, map and validate one register export. Raises only for file-level problems.
+
+    Cells are checked and parsed as Arrow arrays (kansen_cli.parsing: RE2 and NumPy, no
+    Python loop per row); Python only touches the rows that have a problem.
+    """
     import numpy as np
     import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from kansen_cli import parsing
 
     columns = columns or ColumnMap()
     raw = read_raw(Path(path), columns, encoding, delimiter, sheet)
@@ -518,144 +536,150 @@ def read_register(
     mapped_idx, unused = map_columns(raw.headers, columns, required, file)
     report = ProblemReport()
     n = len(raw.rows)
-    frame: dict[str, Any] = {}
     bad = np.zeros(n, dtype=bool)
+    nulls = pa.nulls(n, pa.string())
+    # Trimmed text per field, empty -> null; fields without a column are all null.
+    cells = {
+        name: _clean_arrow(raw.columns[mapped_idx[name]]) if name in mapped_idx else nulls for name in FIELDS
+    }
 
-    def problem(mask: np.ndarray, name: str, values: Any, kind: str, message: str) -> None:
+    def problem(mask: np.ndarray, name: str, show: bool, kind: str, message: str) -> None:
         nonlocal bad
         idx = np.flatnonzero(mask)
         if not len(idx):
             return
         bad |= mask
         header = raw.headers[mapped_idx[name]] if name in mapped_idx else name
-        for i in idx:
-            value = values[i] if values is not None else None
-            if name in PRIVATE_FIELDS and value is not None:
-                value = mask_bsn(str(value)) if name == "bsn" else None
+        shown: list[Any] = [None] * len(idx)
+        if show and name not in PRIVATE_FIELDS - {"bsn"}:
+            shown = pc.take(cells[name], pa.array(idx)).to_pylist()
+            if name == "bsn":
+                shown = [None if v is None else mask_bsn(v) for v in shown]
+        for i, value in zip(idx, shown, strict=True):
             report.add(file, int(raw.rows[i]), header, value, kind, message)
 
-    for name in FIELDS:
-        if name not in mapped_idx:
-            frame[name] = pd.array([None] * n, dtype="string") if n else pd.array([], dtype="string")
-            continue
-        frame[name] = _clean_text(raw.columns[mapped_idx[name]])
+    def missing(name: str) -> np.ndarray:
+        return cells[name].is_null().to_numpy(zero_copy_only=False)
 
-    text = {name: frame[name] for name in FIELDS}
-    values = {name: text[name].to_numpy(dtype=object, na_value=None) for name in FIELDS if name in mapped_idx}
-
-    # client id: text, never empty, unique
-    cid = text["client_id"]
-    empty = cid.isna().to_numpy()
-    problem(empty, "client_id", None, "missing_client_id", "client id is empty")
-    dup = cid.duplicated(keep=False).to_numpy() & ~empty
+    # client id: text, never empty, unique, safe as a file name (letters per person)
+    cid = cells["client_id"]
+    empty = missing("client_id")
+    problem(empty, "client_id", False, "missing_client_id", "client id is empty")
+    dup = pd.Series(cid.to_numpy(zero_copy_only=False)).duplicated(keep=False).to_numpy() & ~empty
     problem(
         dup,
         "client_id",
-        values.get("client_id"),
+        True,
         "duplicate_client_id",
         "client id occurs on more than one row; each person must appear once",
     )
-
-    # Client ids name files (letters per person), so they must be safe as a file name anywhere.
-    unsafe = (~cid.str.fullmatch(CLIENT_ID_PATTERN).fillna(True)).to_numpy(dtype=bool)
-    unsafe |= cid.str.upper().str.split(".").str[0].isin(WINDOWS_RESERVED).fillna(False).to_numpy(dtype=bool)
+    safe = pc.match_substring_regex(cid, f"^{CLIENT_ID_PATTERN}$")
+    reserved = pc.is_in(
+        pc.utf8_upper(pc.replace_substring_regex(cid, r"\..*$", "")),
+        value_set=pa.array(sorted(WINDOWS_RESERVED)),
+    )
+    unsafe = pc.or_(pc.invert(safe), reserved).fill_null(False).to_numpy(zero_copy_only=False)
     problem(
         unsafe,
         "client_id",
-        values.get("client_id"),
+        True,
         "invalid_client_id",
         "client id may hold letters, digits, '-', '_' and '.' only, starting with a letter or digit",
     )
 
     # BSN: optional; when present it must pass the elfproef and be unique
     if "bsn" in mapped_idx:
-        bsn = text["bsn"]
-        has = bsn.notna().to_numpy()
-        valid = _bsn_valid(bsn)
-        problem(has & ~valid, "bsn", values["bsn"], "invalid_bsn", "BSN fails the elfproef (11-check)")
-        dup_bsn = bsn.duplicated(keep=False).to_numpy() & has
-        problem(dup_bsn, "bsn", values["bsn"], "duplicate_bsn", "BSN occurs on more than one row")
+        has = ~missing("bsn")
+        valid = parsing.bsn_valid(cells["bsn"])
+        problem(has & ~valid, "bsn", True, "invalid_bsn", "BSN fails the elfproef (11-check)")
+        dup_bsn = (
+            pd.Series(cells["bsn"].to_numpy(zero_copy_only=False)).duplicated(keep=False).to_numpy() & has
+        )
+        problem(dup_bsn, "bsn", True, "duplicate_bsn", "BSN occurs on more than one row")
 
     # address
     for name in ("street", "city", "surname"):
         if name in mapped_idx:
             problem(
-                text[name].isna().to_numpy(),
+                missing(name),
                 name,
-                None,
+                False,
                 "missing_" + name,
                 f"{name.replace('_', ' ')} is empty; needed for the letter",
             )
-    house, addition, bad_house = _house_numbers(text["house_number"], text["house_number_addition"])
-    frame["house_number"] = house
-    frame["house_number_addition"] = addition
+    house, addition, bad_house = parsing.split_house_numbers(
+        cells["house_number"], cells["house_number_addition"]
+    )
     problem(
-        text["house_number"].isna().to_numpy(),
+        missing("house_number"),
         "house_number",
-        None,
+        False,
         "missing_house_number",
         "house number is empty; needed for the letter",
     )
     problem(
         bad_house,
         "house_number",
-        values.get("house_number"),
+        True,
         "invalid_house_number",
         "house number must start with digits, e.g. 12 or 12A",
     )
-    postcode, bad_pc = _postcodes(text["postcode"])
-    frame["postcode"] = postcode
+    postcode, bad_pc = parsing.normalise_postcodes(cells["postcode"])
     problem(
-        text["postcode"].isna().to_numpy(),
+        missing("postcode"),
         "postcode",
-        None,
+        False,
         "missing_postcode",
         "postcode is empty; needed for the letter",
     )
     problem(
         bad_pc,
         "postcode",
-        values.get("postcode"),
+        True,
         "invalid_postcode",
         "postcode must be four digits and two letters, e.g. 9741 AB",
     )
 
     # neighbourhood
+    neighbourhood = _to_pandas_text(cells["neighbourhood"])
     if wijken is not None:
-        frame["neighbourhood"] = _wijk_lookup(postcode, read_wijken(wijken))
+        neighbourhood = _wijk_lookup(_to_pandas_text(postcode), read_wijken(wijken))
     problem(
-        pd.isna(frame["neighbourhood"]) & ~bad_pc & text["postcode"].notna().to_numpy(),
+        neighbourhood.isna().to_numpy() & ~bad_pc & ~missing("postcode"),
         "neighbourhood",
-        None,
+        False,
         "missing_neighbourhood",
         "no neighbourhood: the column is empty"
         + (" and the postcode is not in the wijken table" if wijken else ""),
     )
 
+    frame: dict[str, Any] = {}
+    for name in FIELDS:
+        frame[name] = _to_pandas_text(cells[name])
+    frame["house_number"] = pd.array(np.where(house >= 0, house, 0), dtype="Int64")
+    frame["house_number"][house < 0] = pd.NA
+    frame["house_number_addition"] = _to_pandas_text(addition)
+    frame["postcode"] = _to_pandas_text(postcode)
+    frame["neighbourhood"] = neighbourhood
+
     # dates and booleans
     for name in DATE_FIELDS:
-        if name not in mapped_idx:
-            frame[name] = np.full(n, np.datetime64("NaT"), dtype="datetime64[s]")
-            continue
-        dates, unparsed = parse_dates(text[name])
+        dates, unparsed = parsing.parse_dates(cells[name])
         frame[name] = dates
         problem(
             unparsed,
             name,
-            values[name],
+            True,
             "invalid_date",
             "not a date; use dd-mm-yyyy, yyyy-mm-dd, dd/mm/yyyy or an Excel date",
         )
     for name in BOOL_FIELDS:
-        if name not in mapped_idx:
-            frame[name] = pd.array([None] * n, dtype="boolean")
-            continue
-        flags, unparsed = parse_booleans(text[name])
-        frame[name] = flags
+        flags, unparsed = parsing.parse_booleans(cells[name])
+        frame[name] = flags.to_pandas(types_mapper={pa.bool_(): pd.BooleanDtype()}.get)
         problem(
             unparsed,
             name,
-            values[name],
+            True,
             "invalid_boolean",
             "not a yes/no value; use Ja/Nee, J/N, Yes/No, 1/0 or True/False",
         )
@@ -687,114 +711,48 @@ def _append_broken(
     return out.sort_values("row", kind="stable")
 
 
-def _clean_text(array: pa.Array) -> pd.Series:
-    """Trim, collapse empty to missing; keeps text exactly otherwise."""
+def _clean_arrow(array: pa.Array) -> pa.Array:
+    """Trim; an empty cell becomes null. Text is kept exactly otherwise."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     trimmed = pc.utf8_trim_whitespace(array)
-    trimmed = pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
-    return trimmed.to_pandas(types_mapper=lambda t: __import__("pandas").StringDtype()).astype("string")
+    return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
 
 
-def _bsn_valid(bsn: pd.Series) -> np.ndarray:
-    import numpy as np
-
-    text = bsn.fillna("").to_numpy(dtype=object)
-    padded = [t.zfill(9) if t.isdigit() and 8 <= len(t) <= 9 else "" for t in text]
-    digits = np.array([[ord(c) - 48 for c in p] if p else [0] * 9 for p in padded], dtype=np.int64).reshape(
-        -1, 9
-    )
-    weights = np.array([9, 8, 7, 6, 5, 4, 3, 2, -1], dtype=np.int64)
-    total = digits @ weights
-    ok = np.array([bool(p) for p in padded], dtype=bool) & (total % 11 == 0) & (digits.sum(axis=1) > 0)
-    return ok
-
-
-def _house_numbers(numbers: pd.Series, additions: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarray]:
+def _to_pandas_text(array: pa.Array) -> pd.Series:
     import pandas as pd
 
-    parts = numbers.str.extract(r"^(\d+)(?:[.,]0+)?\s*[-/ ]?\s*([A-Za-z0-9]*)$")
-    number = pd.to_numeric(parts[0], errors="coerce").astype("Int64")
-    bad = (numbers.notna() & number.isna()).to_numpy(dtype=bool)
-    rest = parts[1].replace("", pd.NA).astype("string")
-    addition = additions.fillna(rest).astype("string")
-    return number, addition, bad
-
-
-def _postcodes(postcodes: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    parts = postcodes.str.upper().str.replace(r"\s+", "", regex=True).str.extract(r"^([1-9]\d{3})([A-Z]{2})$")
-    normal = (parts[0] + " " + parts[1]).astype("string")
-    bad = (postcodes.notna() & normal.isna()).to_numpy(dtype=bool)
-    return normal, bad
+    return array.to_pandas(types_mapper={array.type: pd.StringDtype()}.get).astype("string")
 
 
 def parse_dates(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Dates as datetime64[s] from any of the accepted spellings; a mask of values that failed.
+    """Dates as datetime64[s] from any accepted spelling, and a mask of values that failed.
 
     Day-first (`31-12-2019`, `1/2/2020`, `31.12.2019`), ISO (`2019-12-31`, optionally with a
     time), and Excel serial day numbers. Impossible dates such as 31-02-2019 fail rather than
-    roll over into March.
+    roll over into March. (A pandas front for `kansen_cli.parsing.parse_dates`.)
     """
-    import numpy as np
-    import pandas as pd
+    import pyarrow as pa
 
-    n = len(text)
-    year = np.full(n, -1, dtype=np.int64)
-    month = np.full(n, -1, dtype=np.int64)
-    day = np.full(n, -1, dtype=np.int64)
-    present = text.notna().to_numpy()
-    result = np.full(n, np.datetime64("NaT"), dtype="datetime64[s]")
-    if not present.any():
-        return result, np.zeros(n, dtype=bool)
-    stripped = text.str.strip()
-    patterns = (
-        (r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$", (2, 1, 0)),
-        (r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$", (0, 1, 2)),
+    from kansen_cli import parsing
+
+    return parsing.parse_dates(
+        _clean_arrow(pa.array(text.astype(object), type=pa.string(), from_pandas=True))
     )
-    for pattern, (yi, mi, di) in patterns:
-        todo = present & (year < 0)
-        if not todo.any():
-            break
-        parts = stripped[todo].str.extract(pattern)
-        hit = parts[0].notna().to_numpy()
-        where = np.flatnonzero(todo)[hit]
-        year[where] = parts[yi][hit].astype("int64").to_numpy()
-        month[where] = parts[mi][hit].astype("int64").to_numpy()
-        day[where] = parts[di][hit].astype("int64").to_numpy()
-    ok = year > 0
-    ok &= (month >= 1) & (month <= 12) & (day >= 1) & (day <= 31)
-    months = (np.where(ok, year, 1970) - 1970) * 12 + np.where(ok, month, 1) - 1
-    first = months.astype("datetime64[M]").astype("datetime64[D]")
-    candidate = first + (np.where(ok, day, 1) - 1).astype("timedelta64[D]")
-    # Day 31 of a 30-day month lands in the next month: that is no date.
-    ok &= candidate.astype("datetime64[M]") == first.astype("datetime64[M]")
-    result[ok] = candidate[ok].astype("datetime64[s]")
-    # Excel serials: whole (or fractional) day counts since 1899-12-30.
-    todo = present & ~ok
-    if todo.any():
-        serial = pd.to_numeric(stripped[todo], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-        good = ~np.isnan(serial) & (serial >= SERIAL_MIN) & (serial <= SERIAL_MAX)
-        where = np.flatnonzero(todo)[good]
-        base = np.datetime64("1899-12-30", "D")
-        result[where] = (base + np.floor(serial[good]).astype("int64").astype("timedelta64[D]")).astype(
-            "datetime64[s]"
-        )
-        ok[where] = True
-    return result, present & ~ok
 
 
 def parse_booleans(text: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Ja/Nee, J/N, Yes/No, 1/0, True/False (any case); empty is unknown (NA)."""
     import pandas as pd
+    import pyarrow as pa
 
-    lowered = text.str.strip().str.casefold()
-    truth = lowered.isin(TRUE_WORDS)
-    false = lowered.isin(FALSE_WORDS)
-    out = pd.array([None] * len(text), dtype="boolean")
-    out[truth.to_numpy(dtype=bool)] = True
-    out[false.to_numpy(dtype=bool)] = False
-    bad = (text.notna() & ~truth & ~false).to_numpy(dtype=bool)
-    return pd.Series(out), bad
+    from kansen_cli import parsing
+
+    values, bad = parsing.parse_booleans(
+        _clean_arrow(pa.array(text.astype(object), type=pa.string(), from_pandas=True))
+    )
+    return values.to_pandas(types_mapper={pa.bool_(): pd.BooleanDtype()}.get), bad
 
 
 # --------------------------------------------------------------------------- wijken
