@@ -158,3 +158,61 @@ def test_missing_file_exits_1(invoke, tmp_path):
     result = invoke("check", tmp_path / "nope.csv")
     assert result.exit_code == 1
     assert "not found" in result.stderr
+
+
+def test_debug_shows_the_error_itself(invoke):
+    result = invoke("--debug", "check", FIXTURES / "register_missing_column.csv")
+    assert result.exit_code == 1
+    from kansen_cli.errors import MissingColumnsError
+
+    assert isinstance(result.exception, MissingColumnsError)
+
+
+def test_unexpected_error_shows_its_type_only(invoke, monkeypatch):
+    import kansen_cli.register
+
+    def broken(*args, **kwargs):
+        raise ValueError("999990007 Jansen")  # a message that could hold personal data
+
+    monkeypatch.setattr(kansen_cli.register, "read_register", broken)
+    result = invoke("check", FIXTURES / "register_minimal.csv")
+    assert result.exit_code == 1
+    assert "internal error (ValueError)" in result.stderr
+    assert "999990007" not in result.stderr and "Jansen" not in result.stderr
+    assert "--debug" in result.stderr
+
+
+def test_debug_after_the_command_is_accepted():
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kansen_cli",
+            "check",
+            str(FIXTURES / "register_missing_column.csv"),
+            "--debug",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert "Traceback" in result.stderr
+    assert "MissingColumnsError" in result.stderr
+
+
+def test_wijken_option(invoke, tmp_path):
+    lines = (FIXTURES / "register_minimal.csv").read_bytes().decode("utf-8").split("\r\n")
+    path = tmp_path / "nowijk.csv"
+    path.write_text(
+        "\r\n".join(";".join(f for i, f in enumerate(line.split(";")) if i != 10) for line in lines),
+        encoding="utf-8",
+    )
+    assert invoke("check", path).exit_code == 1
+    table = tmp_path / "wijken.csv"
+    table.write_text("Postcode;Wijk\n9742;Paddepoel\n9741;Selwerd\n9736;Beijum\n", encoding="utf-8")
+    result = invoke("check", path, "--wijken", table, "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["invalid_rows"] == 0

@@ -297,3 +297,16 @@ def test_batch_files_failing_midway_record_nothing(invoke, campaign, small_regis
     (folder / f"{slug(hoods[-1])}-1.csv").rmdir()
     assert invoke("batch", "--size", "50", "--files", folder, "-c", campaign).exit_code == 0
     assert len(list(folder.iterdir())) > 1
+
+
+def test_batch_prints_an_overview(invoke, campaign, small_register):
+    invoke("select", small_register, "--as-of", AS_OF, "-c", campaign)
+    result = invoke("batch", "--size", "60", "--seed", "7", "-c", campaign)
+    assert result.exit_code == 0, result.stderr
+    assert "batches" in result.stdout
+    for column in ("batch", "neighbourhood", "size", "A", "B", "total"):
+        assert column in result.stdout
+    with open_ledger(campaign) as ledger:
+        first = ledger.query("SELECT batch_id FROM batches ORDER BY neighbourhood, seq")[0][0]
+        assert ledger.scalar("SELECT DISTINCT seed FROM batches") == 7
+    assert first in result.stdout
