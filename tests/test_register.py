@@ -364,6 +364,12 @@ def test_xlsx_sheet_choice(tmp_path):
     path.write_bytes(buffer.getvalue())
     reg = read_register(path, sheet="Data")
     assert reg.people["client_id"].tolist() == csv_reg.people["client_id"].tolist()
+    # Without --sheet: the first sheet with the client-id header, past the cover sheet.
+    found = read_register(path)
+    assert found.source.sheet == "Data"
+    assert found.people["client_id"].tolist() == csv_reg.people["client_id"].tolist()
+    with pytest.raises(MissingColumnsError):
+        read_register(path, sheet="Voorblad")
     with pytest.raises(InputFileError, match="no sheet 'Blad9'; sheets: Voorblad, Data"):
         read_register(path, sheet="Blad9")
 

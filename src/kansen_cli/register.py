@@ -375,21 +375,36 @@ def _read_workbook(path: Path, columns: ColumnMap, sheet: str | None) -> _Raw:
     except Exception as exc:  # calamine raises several unrelated types for damaged files
         raise InputFileError(f"{path}: not a readable Excel workbook ({type(exc).__name__})") from None
     names = workbook.sheet_names
+    key = normalise_header(columns.client_id)
+
+    def sheet_rows(name: str) -> list[list[Any]]:
+        try:
+            return workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except Exception as exc:
+            raise InputFileError(f"{path}: sheet {name!r} cannot be read ({type(exc).__name__})") from None
+
+    def has_key(rows: list[list[Any]]) -> bool:
+        return any(
+            key in {normalise_header(_cell_text(v) or "") for v in row} for row in rows[:HEADER_SEARCH_ROWS]
+        )
+
     if sheet is None:
         if not names:
             raise InputFileError(f"{path}: the workbook has no sheets")
-        chosen = names[0]
+        # The first sheet holding the client-id header: exports often open with a cover sheet.
+        chosen, rows = names[0], sheet_rows(names[0])
+        if not has_key(rows):
+            for name in names[1:]:
+                candidate = sheet_rows(name)
+                if has_key(candidate):
+                    chosen, rows = name, candidate
+                    break
     elif sheet in names:
-        chosen = sheet
+        chosen, rows = sheet, sheet_rows(sheet)
     else:
         raise InputFileError(f"{path}: no sheet {sheet!r}; sheets: {', '.join(names)}")
-    try:
-        rows = workbook.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
-    except Exception as exc:
-        raise InputFileError(f"{path}: sheet {chosen!r} cannot be read ({type(exc).__name__})") from None
     if not rows:
         raise InputFileError(f"{path}: sheet {chosen!r} is empty")
-    key = normalise_header(columns.client_id)
     wanted = {normalise_header(h) for h in columns.model_dump().values() if h}
     header_index = None
     best = (0, 0)
