@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from kansen_cli.cli.app import CampaignOpt, ForceOpt, JsonOpt, command, console, date_option, print_json
+from kansen_cli.cli.app import CampaignOpt, JsonOpt, command, console, date_option, print_json
 
 FORMATS = ("pdf", "html")
 DRY_RUN_LETTERS = 3
@@ -99,7 +99,10 @@ def letters(
     ] = None,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Processes rendering the PDF.")] = 2,
     campaign: CampaignOpt = Path("."),
-    force: ForceOpt = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Replace existing output files; record a batch already sent again."),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Render a batch's invitation letters, the mail-merge workbook and the reminder-call list.
@@ -178,8 +181,12 @@ def letters(
         err.print(
             f"{len(fields)} letters for {batch} in {folder}; recorded as sent on {letter_date:%d-%m-%Y}."
         )
+    htmls = [p for p in written if p.suffix == ".html"]
     for path in written:
-        console().print(str(path))
+        if path.suffix != ".html":
+            console().print(str(path))
+    if htmls:
+        console().print(f"{folder / (batch + '-<client id>.html')} ({len(htmls)} files)")
 
 
 def _output_paths(folder: Path, batch: str, fields: list, chosen: set[str]) -> dict[str, Path]:
