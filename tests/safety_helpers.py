@@ -11,6 +11,9 @@ from typing import Any
 
 LEDGER = "kansen.sqlite"
 BSN_RUN = re.compile(r"(?<!\d)\d{9}(?!\d)")
+# SHA-256 digests and HMAC pseudonyms (`ps-` + 24 hex) are long hex strings holding letters; a
+# nine-digit stretch inside one is chance, not a BSN.
+HEX_DIGEST = re.compile(r"[0-9a-fA-F]{16,}")
 # Columns holding the time a row was written: a re-run writes other times, the same facts.
 TIME_COLUMNS = frozenset({"created_at", "recorded_at", "planned_at", "loaded_at", "purged_at", "replaced_at"})
 
@@ -24,6 +27,7 @@ def elfproef(number: str) -> bool:
 
 def bsns_in(text: str) -> list[str]:
     """Every nine-digit run in `text` that passes the elfproef: a BSN, or something just like one."""
+    text = HEX_DIGEST.sub(lambda m: " " if re.search("[a-fA-F]", m.group()) else m.group(), text)
     return [m for m in BSN_RUN.findall(text) if elfproef(m)]
 
 

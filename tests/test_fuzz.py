@@ -398,7 +398,6 @@ def test_found_bare_cr_in_a_csv(tmp_path: Path) -> None:
         read_register(path)
 
 
-@pytest.mark.xfail(strict=True, reason="sheets.read_filled: marker 'sheets' = '0' gives AttributeError")
 def test_found_marker_sheets_not_an_object(registration, tmp_path: Path) -> None:
     from kansen_cli.sheets import read_filled
 
