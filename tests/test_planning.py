@@ -132,6 +132,12 @@ def test_holidays_and_closed_days_are_skipped() -> None:
     assert Calendar(planning, 2026).previous_open_day(dt.date(2026, 4, 29)) == dt.date(2026, 4, 24)
 
 
+def test_a_consultant_listed_twice_is_not_double_booked() -> None:
+    planning = PlanningSettings(consultants=["a", "a", "b"])
+    ids = [str(i) for i in range(30)]
+    check_plan(ids, plan(ids, dt.date(2026, 11, 2), planning), planning)
+
+
 def test_no_slot_fits_is_a_clear_error() -> None:
     planning = PlanningSettings(
         day_start=dt.time(9, 0), day_end=dt.time(9, 30), conversation_minutes=60, consultants=["a"]

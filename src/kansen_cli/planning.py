@@ -162,6 +162,8 @@ def plan(
                     f"no free day within {MAX_DAYS} days of {start:%d-%m-%Y}; check [planning] working_days "
                     "and closed_days in kansen.toml"
                 ) from None
+            # Booked at once, so a name listed twice in the settings is still never double-booked.
+            taken.setdefault((consultant, day), []).append((begin, end))
             rows.append(
                 {
                     "client_id": client_ids[index],
