@@ -439,3 +439,23 @@ def test_ordinary_client_ids_are_fine(tmp_path):
         text = text.replace(old, new, 1)
     path.write_text(text, encoding="utf-8")
     assert not read_register(path).report
+
+
+@pytest.mark.parametrize("trailer", ["", "\r\n", "\r\n\r\n;;;;\r\n"])
+def test_header_without_people_is_an_error(tmp_path, trailer):
+    path = tmp_path / "header.csv"
+    path.write_text(fixture_text().split("\r\n")[0] + trailer, encoding="utf-8")
+    with pytest.raises(InputFileError, match=r"no data rows below the header \(row 1\)"):
+        read_register(path)
+
+
+def test_workbook_header_without_people_is_an_error(tmp_path):
+    import sys
+
+    sys.path.insert(0, str(FIXTURES))
+    import make_fixtures as mf
+
+    path = tmp_path / "header.xlsx"
+    path.write_bytes(mf.workbook([["Titel"], mf.HEADERS]))
+    with pytest.raises(InputFileError, match=r"no data rows below the header \(row 2\)"):
+        read_register(path)

@@ -143,8 +143,10 @@ def read_raw(
         raise InputFileError(f"{path}: is a folder, not a register file")
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
-        return _read_workbook(path, columns, sheet)
-    return _read_csv(path, columns, encoding, delimiter)
+        raw = _read_workbook(path, columns, sheet)
+    else:
+        raw = _read_csv(path, columns, encoding, delimiter)
+    return raw
 
 
 def _decode(data: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
@@ -264,6 +266,11 @@ def _read_csv(path: Path, columns: ColumnMap, encoding: str | None, delimiter: s
     # Blank lines shift the row numbers Excel shows; pyarrow skips them silently, so a file
     # with any goes through the exact (slower, per-line) reader below. (A line of spaces is
     # no blank line to pyarrow: it is a row of the wrong width, which also goes there.)
+    if not body.strip(b" \t\r\n" + used_delimiter.encode()):
+        # A header and nothing else (or only blank lines): a register with no people.
+        no_rows = [pa.array([], type=pa.string()) for _ in headers]
+        source.empty_rows_dropped = body.count(b"\n")
+        return _Raw(headers, no_rows, np.zeros(0, dtype=np.int64), source, [])
     if body.startswith((b"\n", b"\r\n")) or b"\n\n" in body or b"\n\r\n" in body:
         return _read_csv_exact(body.decode("utf-8"), used_delimiter, headers, source)
     names = [f"c{i}" for i in range(width)]
@@ -549,6 +556,11 @@ def read_register(
     if need_birth_date:
         required.append("birth_date")
     mapped_idx, unused = map_columns(raw.headers, columns, required, file)
+    if not len(raw.rows) and not raw.broken:
+        # Selecting from nobody is a wrong export (a filter left on), not an empty campaign.
+        raise InputFileError(
+            f"{file}: no data rows below the header (row {raw.source.header_row}); is this the right export?"
+        )
     report = ProblemReport()
     n = len(raw.rows)
     bad = np.zeros(n, dtype=bool)
