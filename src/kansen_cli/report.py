@@ -690,7 +690,7 @@ def build_report(
     if start is None and end is None:
         # Without a period the letter cohort's 'spoken' and the conversations are the same people,
         # so a reader can equate the two tables: tell the suppression so.
-        pairs = [(("reach", "all", roles.spoken), ("out", "all", "n"))]
+        pairs: list[tuple[Key, Key]] = [(("reach", "all", roles.spoken), ("out", "all", "n"))]
         pairs += [(("reach", ("wijk", n), roles.spoken), ("outw", n, "n")) for n in out_neighbourhoods]
         for left, right in pairs:
             if left in b.values and right in b.values and b.values[left] == b.values[right]:
