@@ -210,7 +210,7 @@ def build_report(
         return label_cells + cells
 
     reach_columns = ["Benaderd", *(contact_label.get(c, c) for c in contact_codes), "Respons (%)"]
-    keyed = [("_approached"), *contact_codes]
+    keyed = ["_approached", *contact_codes]
     by_nbh = Table(
         "bereik_wijk", "Bereik per wijk (brieven verstuurd in de periode)", ["Wijk", *reach_columns]
     )
@@ -224,12 +224,9 @@ def build_report(
     by_nbh.rows.append(reach_row("all", [_label("Totaal")], letters, by_nbh.name, True))
     for column in keyed:
         b.equation(("reach", "all", column), [("reach", ("wijk", n), column) for n in neighbourhoods])
+    leaving = " − ".join(contact_label[c].lower() for c in na_codes)
     by_nbh.notes.append(
-        "Respons = gesproken / (benaderd − "
-        + ", ".join(contact_label[c].lower() for c in na_codes or [])
-        + ")."
-        if na_codes
-        else "Respons = gesproken / benaderd."
+        f"Respons = gesproken / (benaderd − {leaving})." if na_codes else "Respons = gesproken / benaderd."
     )
     tables.append(by_nbh)
 
@@ -259,10 +256,12 @@ def build_report(
 
     # ---- letter variants ----------------------------------------------------------------------
     variant_codes = _codes(settings.letters.variants, letters["variant"])
+    na_header = contact_label[na_codes[0]] if len(na_codes) == 1 else "Niet meer van toepassing"
+    spoken_header = contact_label.get(roles.spoken, roles.spoken)
     variants = Table(
         "varianten",
         "Briefvarianten: respons met 95%-betrouwbaarheidsinterval (Wilson)",
-        ["Variant", "Benaderd", "Vervallen", "Gesproken", "Respons (%)", "BI laag (%)", "BI hoog (%)"],
+        ["Variant", "Benaderd", na_header, spoken_header, "Respons (%)", "BI laag (%)", "BI hoog (%)"],
     )
     variant_counts: dict[str, tuple[int, int, int]] = {}
     for code in variant_codes:
@@ -275,8 +274,8 @@ def build_report(
         row = [
             _label(code),
             b.count(keys[0], len(frame), variants.name, f"Benaderd variant {code}"),
-            b.count(keys[1], na, variants.name, f"Vervallen variant {code}"),
-            b.count(keys[2], spoken, variants.name, f"Gesproken variant {code}"),
+            b.count(keys[1], na, variants.name, f"{na_header} variant {code}"),
+            b.count(keys[2], spoken, variants.name, f"{spoken_header} variant {code}"),
         ]
         prop = stats.wilson(spoken, len(frame) - na)
         row += _rate_cells(prop, keys)
@@ -289,10 +288,8 @@ def build_report(
         [
             _label("Totaal", bold=True),
             b.count(total_keys[0], total_approached, variants.name, "Benaderd"),
-            b.count(total_keys[1], total_na, variants.name, "Vervallen"),
-            b.count(
-                total_keys[2], total_spoken, variants.name, contact_label.get(roles.spoken, roles.spoken)
-            ),
+            b.count(total_keys[1], total_na, variants.name, na_header),
+            b.count(total_keys[2], total_spoken, variants.name, spoken_header),
             *_rate_cells(stats.wilson(total_spoken, total_approached - total_na), total_keys),
         ]
     )
@@ -300,7 +297,8 @@ def build_report(
         b.equation(total_keys[i], [("variant", c, part) for c in variant_codes])
     b.equation(("variant", "all", "na"), [("reach", "all", c) for c in na_codes])
     variants.notes.append(
-        "Respons = gesproken / (benaderd − vervallen); BI = 95%-betrouwbaarheidsinterval volgens Wilson."
+        f"Respons = {spoken_header.lower()} / (benaderd − {na_header.lower()}); "
+        "BI = 95%-betrouwbaarheidsinterval volgens Wilson."
     )
     tables.append(variants)
 
