@@ -231,11 +231,17 @@ def _kill(proc: subprocess.Popen) -> None:
     proc.wait(timeout=30)
 
 
-def _run_through(argv: list[str], log: Path, pause: float | None = None) -> tuple[int, float, str]:
+def _run_through(argv: list[str], log: Path, pause: float | None = None) -> tuple[int, float, float, str]:
+    """Run to the end; returns exit code, duration, and when the first transaction paused."""
     started = time.monotonic()
     proc, _out, err = _spawn(argv, _env(pause), log)
-    code = proc.wait(timeout=300)
-    return code, time.monotonic() - started, err.read_text(errors="replace")
+    first_pause = 0.0
+    while proc.poll() is None:
+        if not first_pause and PAUSE_MARK in err.read_text(errors="replace"):
+            first_pause = time.monotonic() - started
+        assert time.monotonic() - started < 300, "the command hangs"
+        time.sleep(0.01)
+    return proc.returncode, time.monotonic() - started, first_pause, err.read_text(errors="replace")
 
 
 # ---------------------------------------------------------------------------- checks
@@ -269,7 +275,9 @@ def _same_file(path: Path, reference: Path) -> bool:
     return path.read_bytes() == reference.read_bytes()
 
 
-def _check_after_kill(step: Step, campaign: Path, reference: Path, before: dict, after: dict) -> str:
+def _check_after_kill(
+    step: Step, campaign: Path, reference: Path, before: dict, after: dict, tally: dict[str, int]
+) -> str:
     """The invariants after a kill; returns 'before' or 'after' (where the ledger stands)."""
     assert integrity_ok(campaign), "ledger damaged"
     state = ledger_dump(campaign, skip_time=True)
@@ -280,12 +288,14 @@ def _check_after_kill(step: Step, campaign: Path, reference: Path, before: dict,
         path = campaign / name
         if path.exists():
             assert _same_file(path, reference / name), f"{step.name}: partial file at {name}"
+            tally["whole_target_files"] += 1
     target_names = {Path(t).name for t in targets}
     for path in campaign.rglob("*.part"):
         match = PART.match(path.name)
         assert match, f"unexpected temporary file {path.name}"
         assert match.group("target") in target_names | {"kansen.sqlite"}, path.name
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, f"{path.name} is not private"
+        tally["part_files_left"] += 1
     return where
 
 
@@ -346,7 +356,9 @@ def test_kill_anywhere(name: str, states, tmp_path: Path) -> None:
     # Reference: the command run through once, unkilled, in its own process, counting its
     # transactions (each pauses for a moment under the hook and says so).
     reference = _fresh(states, step, tmp_path / "reference")
-    code, duration, err = _run_through(_argv(states, step, reference), tmp_path / "reference", pause=0.01)
+    code, duration, first_pause, err = _run_through(
+        _argv(states, step, reference), tmp_path / "reference", pause=0.01
+    )
     assert code == 0, err[-1500:]
     transactions = err.count(PAUSE_MARK)
     after = ledger_dump(reference, skip_time=True)
@@ -354,7 +366,20 @@ def test_kill_anywhere(name: str, states, tmp_path: Path) -> None:
         assert transactions >= 1 and after != before, f"{name} changed nothing?"
     else:
         assert transactions == 0 and after == before, f"{name} changed the ledger"
-    tally = TALLY.setdefault(name, {"kills": 0, "ledger_before": 0, "ledger_after": 0, "already_done": 0})
+    tally = TALLY.setdefault(
+        name,
+        dict.fromkeys(
+            (
+                "kills",
+                "ledger_before",
+                "ledger_after",
+                "already_done",
+                "whole_target_files",
+                "part_files_left",
+            ),
+            0,
+        ),
+    )
 
     # Deterministic: inside transaction k, after its writes, before its COMMIT.
     for k in range(1, transactions + 1):
@@ -367,15 +392,18 @@ def test_kill_anywhere(name: str, states, tmp_path: Path) -> None:
             time.sleep(0.02)
         _kill(proc)
         tally["kills"] += 1
-        where = _check_after_kill(step, campaign, reference, before, after)
+        where = _check_after_kill(step, campaign, reference, before, after, tally)
         tally[f"ledger_{where}"] += 1
         assert where == "before", f"{name}: killed inside transaction {k} but its changes are there"
         _rerun(step, states, campaign, reference, after, where)
 
-    # Random moments from process start to the end of a normal run (seeded).
+    # Random moments (seeded) in the working part of a run: the first ~1.5 s of a process are
+    # imports, where a kill proves little, so kills fall from half-way to the first transaction
+    # (half-way through the run for the file-only commands) until just past its end.
     rng = random.Random(f"{SEED}-{name}")
+    lower = 0.5 * (first_pause if first_pause else duration)
     for i in range(KILLS):
-        delay = rng.uniform(0.2, max(0.5, duration * 1.1))
+        delay = rng.uniform(lower, duration * 1.1)
         campaign = _fresh(states, step, tmp_path / f"random{i}")
         proc, _out, _err = _spawn(_argv(states, step, campaign), _env(None), tmp_path / f"random{i}")
         try:
@@ -385,7 +413,7 @@ def test_kill_anywhere(name: str, states, tmp_path: Path) -> None:
             pass
         _kill(proc)
         tally["kills"] += 1
-        where = _check_after_kill(step, campaign, reference, before, after)
+        where = _check_after_kill(step, campaign, reference, before, after, tally)
         tally[f"ledger_{where}"] += 1
         _rerun(step, states, campaign, reference, after, where)
 
@@ -424,3 +452,30 @@ def test_batch_files_killed_while_writing_are_written_by_the_rerun(
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.stderr
     assert list((campaign / "batches").glob("*.csv")), "the batch files were never written"
+
+
+def test_a_stale_part_file_is_harmless(states, tmp_path: Path) -> None:
+    """What a SIGKILL inside `atomic_open` leaves: `.<target>.<random>.part`, mode 0600, next to the
+    target. The next run writes the target whole and is not confused by it."""
+    from typer.testing import CliRunner
+
+    from kansen_cli.cli import app
+
+    campaign = tmp_path / "campaign"
+    shutil.copytree(states["planned"], campaign)
+    batch = states["batch"]
+    folder = campaign / "letters" / batch
+    folder.mkdir(parents=True, mode=0o700)
+    stale = folder / f".{batch}.pdf.k1ll3d.part"
+    stale.write_bytes(b"%PDF-1.7 half a letter")
+    stale.chmod(0o600)
+    result = CliRunner().invoke(
+        app, ["letters", batch, "--sent-on", SENT_ON.isoformat(), "--format", "pdf", "-c", str(campaign)]
+    )
+    assert result.exit_code == 0, result.stderr
+    from pypdf import PdfReader
+
+    assert len(PdfReader(folder / f"{batch}.pdf").pages) >= 1
+    assert not (folder / f"{batch}.pdf").read_bytes().startswith(b"%PDF-1.7 half")
+    for path in folder.iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
