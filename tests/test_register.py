@@ -483,3 +483,15 @@ def test_committed_fixtures_match_their_generator(tmp_path, monkeypatch):
     from stdnum.nl import bsn
 
     assert all(b.startswith("99999") and bsn.is_valid(b) for b in mf.BSNS)
+
+
+def test_private_values_are_never_shown_in_problems(tmp_path):
+    path = tmp_path / "private.csv"
+    text = fixture_text().replace("01-05-1970", "31-02-1970").replace("Ratelwijk", "")
+    path.write_text(text, encoding="utf-8")
+    reg = read_register(path)
+    kinds = {p.kind: p for p in reg.report.problems}
+    assert kinds["invalid_date"].row == 2
+    assert kinds["invalid_date"].column == "Geboortedatum"
+    assert kinds["invalid_date"].value is None  # a birth date identifies a person
+    assert kinds["missing_street"].value is None
