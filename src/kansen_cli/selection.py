@@ -108,11 +108,7 @@ def select(
         ~np.isnat(last_guidance) & (last_guidance >= cutoff)
     )
     assign(recent, "recent_contact")
-    ids = people["client_id"]
-    assign(
-        ids.isin(list(approached)).to_numpy(dtype=bool) if len(approached) else np.zeros(n, bool),
-        "already_approached",
-    )
+    assign(_in_set(people["client_id"], approached), "already_approached")
     if exclusions:
         age = ages_on(people["birth_date"].to_numpy(dtype="datetime64[s]"), as_of)
         for rule in exclusions:
@@ -127,3 +123,16 @@ def select(
     counts = series.value_counts(sort=False)
     funnel = {name: int(counts.get(name, 0)) for name in order}
     return Selection(as_of=as_of, years=years, buckets=series, funnel=funnel)
+
+
+def _in_set(ids: pd.Series, values: Collection[str]) -> np.ndarray:
+    """`ids.isin(values)` in Arrow: pandas' isin on Arrow strings loops in Python over `values`."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not len(values):
+        return np.zeros(len(ids), dtype=bool)
+    array = pa.array(ids.astype(object), type=pa.string(), from_pandas=True)
+    found = pc.is_in(array, value_set=pa.array(list(values), type=pa.string()))
+    return found.fill_null(False).to_numpy(zero_copy_only=False)
