@@ -297,3 +297,17 @@ def test_write_table_both_ways(tmp_path: Path, suffix: str) -> None:
     else:
         sheet = load_workbook(path).active
         assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
+
+
+def test_report_counts_are_numbers(cycle) -> None:
+    _campaign, out, _batch, _ran = cycle
+    workbook = load_workbook(out / "rapport.xlsx")
+    numbers = [
+        c.value
+        for ws in workbook.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.data_type == "n" and c.value is not None
+    ]
+    assert len(numbers) > 20, "the report's counts should be numeric cells"
+    assert all(isinstance(v, int | float) for v in numbers)

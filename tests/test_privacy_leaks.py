@@ -196,6 +196,7 @@ def cycle(tmp_path_factory: pytest.TempPathFactory):
     out.mkdir(mode=0o700)
     batch, ran = run_cycle(invoke, campaign, register, out, formats="pdf,html")
     for args in (
+        ["report", "-c", campaign, "--json"],
         ["purge", "--older-than", "1", "--as-of", "2099-01-01", "--dry-run", "-c", campaign],
         ["purge", "--older-than", "1", "--as-of", "2099-01-01", "-c", campaign, "--json"],
         ["export", "outcomes", "-c", campaign],
@@ -288,3 +289,19 @@ def test_select_out_and_batch_files_hold_no_bsn(cycle) -> None:
     assert len(files) >= 10
     for path in files:
         assert bsns_in(_text_of(path)) == [], path.name
+
+
+def test_report_figures_identical_before_and_after_purge(cycle) -> None:
+    """The purge erases people, not figures: the council report reproduces exactly."""
+    import json
+
+    *_rest, ran = cycle
+    reports = [
+        json.loads(result.stdout) for line, result in ran if line.startswith("report") and "--json" in line
+    ]
+    purged = next(
+        json.loads(result.stdout) for line, result in ran if line.startswith("purge") and "--json" in line
+    )
+    assert len(reports) == 2
+    assert purged["people_purged"] > 0
+    assert reports[0] == reports[1]
