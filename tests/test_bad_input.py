@@ -310,6 +310,22 @@ def _ingest_cases(setup, folder: Path) -> dict[str, tuple[Path, str]]:
         ws.delete_cols(ws.max_column)
 
     add("column_missing", _edit(filled, folder / "column.xlsx", drop_column), "a column is missing")
+
+    def duplicate_row(wb):
+        ws = wb["Registratie"]
+        ws.append([c.value for c in ws[2]])
+
+    add("person_twice", _edit(filled, folder / "twice.xlsx", duplicate_row), "one person on two rows")
+
+    def future_date(wb):
+        ws = wb["Registratie"]
+        col = _headers(ws)["Datum gesprek"]
+        for row in range(2, ws.max_row + 1):
+            if ws.cell(row=row, column=col).value is not None:
+                ws.cell(row=row, column=col, value=dt.date.today() + dt.timedelta(days=30))
+                break
+
+    add("conversation_in_future", _edit(filled, folder / "future.xlsx", future_date), "a date in the future")
     for name in ("binary_named.xlsx", "corrupt.xlsx", "password.xlsx", "empty.csv", "zip_not_workbook.xlsx"):
         add(name, corpus.HERE / name, "not a kansen workbook")
     add("register_csv", OK_REGISTER, "a register, not a sheet")
@@ -324,6 +340,8 @@ INGEST_CASES = [
     "unknown_labels",
     "client_not_in_batch",
     "column_missing",
+    "person_twice",
+    "conversation_in_future",
     "binary_named.xlsx",
     "corrupt.xlsx",
     "password.xlsx",

@@ -363,6 +363,53 @@ def test_anything_in_the_marker(registration, marker: list) -> None:
             _ingest_one(work, path, False)
 
 
+@pytest.fixture(scope="module")
+def followup_sheet(registration, tmp_path_factory: pytest.TempPathFactory):
+    """The same campaign after its registrations are loaded, and the real follow-up workbook."""
+    from typer.testing import CliRunner
+
+    from kansen_cli.cli import app
+    from kansen_cli.settings import load_settings
+    from kansen_cli.simulate import fill_registration
+    from registration_helpers import SENT_ON
+
+    runner = CliRunner()
+    campaign, blank = registration
+    root = tmp_path_factory.mktemp("fuzz-followup")
+    work = root / "campaign"
+    shutil.copytree(campaign, work)
+    filled = root / "filled.xlsx"
+    fill_registration(blank, filled, seed=8, settings=load_settings(work), sent_on=SENT_ON)
+    result = runner.invoke(app, ["ingest", str(filled), "-c", str(work)])
+    assert result.exit_code == 0, result.stdout + result.stderr
+    sheet = root / "nabellen.xlsx"
+    due = (dt.date.today() + dt.timedelta(days=200)).isoformat()
+    result = runner.invoke(app, ["followup", "--due", due, "--out", str(sheet), "-c", str(work)])
+    assert result.exit_code == 0 and sheet.exists(), result.stdout + result.stderr
+    return work, sheet
+
+
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), skip_invalid=st.booleans())
+def test_anything_typed_into_a_followup_workbook(followup_sheet, data, skip_invalid: bool) -> None:
+    campaign, blank = followup_sheet
+    workbook = load_workbook(blank)
+    for name in ("Nabellen", "Verwijzingen"):
+        sheet = workbook[name]
+        for row, column, value in data.draw(typed_in(sheet.max_row, sheet.max_column)):
+            sheet.cell(row=row, column=column).value = _illegal_free(value)
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder) / "campaign"
+        shutil.copytree(campaign, work)
+        path = Path(folder) / "nabellen-ingevuld.xlsx"
+        workbook.save(path)
+        with contextlib.suppress(KansenError):
+            result = _ingest_one(work, path, skip_invalid)
+            if result["loaded"]:
+                again = _ingest_one(work, path, skip_invalid)
+                assert again["new"] == 0 and again["updated"] == 0
+
+
 # ---------------------------------------------------------------------------- through the CLI
 
 
