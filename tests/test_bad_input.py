@@ -67,7 +67,8 @@ def _args(command: str, path: Path, campaign: Path) -> list[str | Path]:
     if command == "wijken":
         return ["check", NO_WIJK_REGISTER, "--wijken", path, "-c", campaign]
     if command == "select":
-        return ["select", path, "--as-of", AS_OF, "-c", campaign]
+        # --out inside the campaign: a refused file must not leave even part of it behind.
+        return ["select", path, "--as-of", AS_OF, "-c", campaign, "--out", campaign / "out" / "selectie.csv"]
     return [command, path, "-c", campaign]
 
 
@@ -130,8 +131,8 @@ def test_corpus_file(case, command, campaign: Path, large_files: Path, invoke) -
     # select: a new run whose funnel accounts for every row; nothing else written
     after = ledger_dump(campaign)
     assert len(after["selection_runs"]) == len(before_ledger["selection_runs"]) + 1
-    assert set(tree(campaign)) == set(before_files)
-    run = json.loads(invoke(*_args(command, path, campaign), "--json").stdout)
+    assert set(tree(campaign)) == set(before_files) | {"out", "out/selectie.csv"}
+    run = json.loads(invoke(*_args(command, path, campaign), "--json", "--force").stdout)
     assert sum(run["funnel"].values()) == run["rows"]
     if case.invalid_rows is not None:
         assert run["funnel"]["invalid"] == case.invalid_rows
