@@ -49,6 +49,8 @@ import numpy.typing as npt
 import pandas as pd
 from stdnum.nl import bsn as _bsn
 
+from kansen_cli.settings import ColumnMap
+
 __all__ = [
     "NEIGHBOURHOODS",
     "REGISTER_HEADERS",
@@ -61,28 +63,8 @@ __all__ = [
 SAMPLE_AS_OF: date = date(2026, 10, 1)
 """Reference date (peildatum) the committed sample register is made for."""
 
-REGISTER_HEADERS: tuple[str, ...] = (
-    "Klantnummer",
-    "BSN",
-    "Voorletters",
-    "Tussenvoegsel",
-    "Achternaam",
-    "Straat",
-    "Huisnummer",
-    "Toevoeging",
-    "Postcode",
-    "Woonplaats",
-    "Wijk",
-    "Geboortedatum",
-    "Ingangsdatum uitkering",
-    "Datum laatste gesprek",
-    "Einddatum laatste traject",
-    "Actieve begeleiding",
-    "Bekend bij WIJ-team",
-    "Telefoonnummer",
-    "E-mailadres",
-    "Taal",
-)
+# The default headers of [register.columns], in their order: the sample reads with zero configuration.
+REGISTER_HEADERS: tuple[str, ...] = tuple(ColumnMap().model_dump().values())
 
 NEIGHBOURHOODS: dict[str, tuple[str, ...]] = {
     "Selwerd": ("9741",),

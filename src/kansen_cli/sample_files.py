@@ -7,13 +7,11 @@ from pathlib import Path
 
 from kansen_cli.errors import KansenError
 from kansen_cli.files import check_writable, write_csv, write_xlsx
+from kansen_cli.register import DATE_FIELDS
+from kansen_cli.settings import ColumnMap
 
-DATE_COLUMNS = (
-    "Geboortedatum",
-    "Ingangsdatum uitkering",
-    "Datum laatste gesprek",
-    "Einddatum laatste traject",
-)
+_HEADERS = ColumnMap()
+DATE_COLUMNS = tuple(getattr(_HEADERS, name) for name in DATE_FIELDS)
 
 
 def write_sample(

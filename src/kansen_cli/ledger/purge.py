@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from kansen_cli.ledger.core import Ledger, now
+from kansen_cli.ledger.runs import PERSON_COLUMNS
 
 # Every table that holds a client id. People's personal columns are blanked separately.
 CLIENT_ID_TABLES = (
@@ -22,21 +23,8 @@ CLIENT_ID_TABLES = (
     "followups",
     "history",
 )
-PERSONAL_COLUMNS = (
-    "bsn",
-    "initials",
-    "prefix",
-    "surname",
-    "street",
-    "house_number",
-    "house_number_addition",
-    "postcode",
-    "city",
-    "birth_date",
-    "phone",
-    "email",
-    "language",
-)
+# Everything the letters needed, except what the figures still count by.
+PERSONAL_COLUMNS = tuple(c for c in PERSON_COLUMNS if c not in ("client_id", "neighbourhood"))
 
 # The last thing that happened to each client id, whatever table it is in. Timestamps are
 # cut to their date so that dates and times compare as text.
