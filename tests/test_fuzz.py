@@ -457,3 +457,18 @@ def test_found_marker_sheets_not_an_object(registration, tmp_path: Path) -> None
     workbook.save(path)
     with pytest.raises(KansenError):
         read_filled(path)
+
+
+@pytest.mark.xfail(
+    strict=True, reason="parsing.split_house_numbers: int64 overflow on 20 digits (ArrowInvalid)"
+)
+def test_found_house_number_of_twenty_digits(tmp_path: Path) -> None:
+    workbook = Workbook()
+    workbook.active.append(HEADERS)
+    row = [""] * len(HEADERS)
+    row[0], row[6] = "1", 9.223372036854776e18
+    workbook.active.append(row)
+    path = tmp_path / "register.xlsx"
+    workbook.save(path)
+    register = read_register(path)  # a row problem, not a file problem
+    assert register.people["invalid"].all()
