@@ -74,3 +74,11 @@ def test_house_numbers_split_additions() -> None:
 def test_bsn_check_matches_python_stdnum(text: str) -> None:
     expected = len(text) in (8, 9) and stdnum_bsn.is_valid(text.zfill(9)) and int(text) != 0
     assert parsing.bsn_valid(pa.array([text])).tolist() == [expected]
+
+
+def test_an_absurdly_long_house_number_is_flagged_not_overflowed() -> None:
+    number, _, bad = parsing.split_house_numbers(
+        pa.array(["99999999999999999999999", "123456"]), pa.array([None, None])
+    )
+    assert bad.tolist() == [True, False]
+    assert number.tolist() == [-1, 123456]

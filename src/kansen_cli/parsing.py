@@ -21,7 +21,8 @@ _DAY_FIRST = r"^(?P<d>\d{1,2})[-/.](?P<m>\d{1,2})[-/.](?P<y>\d{4})(?:\s+\d{1,2}:
 _ISO = r"^(?P<y>\d{4})[-/](?P<m>\d{1,2})[-/](?P<d>\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
 _SERIAL = r"^\d{4,5}(?:\.\d+)?$"
 _POSTCODE = r"^(?P<digits>[1-9]\d{3})(?P<letters>[A-Z]{2})$"
-_HOUSE = r"^(?P<number>\d+)(?:[.,]0+)?\s*[-/ ]?\s*(?P<rest>[A-Za-z0-9]*)$"
+# At most six digits: a longer "house number" is a mistake, and would not fit an integer either.
+_HOUSE = r"^(?P<number>\d{1,6})(?:[.,]0+)?\s*[-/ ]?\s*(?P<rest>[A-Za-z0-9]*)$"
 
 
 def _valid(array: pa.Array) -> np.ndarray:
