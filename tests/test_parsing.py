@@ -78,7 +78,7 @@ def test_bsn_check_matches_python_stdnum(text: str) -> None:
 
 def test_an_absurdly_long_house_number_is_flagged_not_overflowed() -> None:
     number, _, bad = parsing.split_house_numbers(
-        pa.array(["99999999999999999999999", "123456"]), pa.array([None, None])
+        pa.array(["99999999999999999999999", "123456"]), pa.array([None, None], type=pa.string())
     )
     assert bad.tolist() == [True, False]
     assert number.tolist() == [-1, 123456]
