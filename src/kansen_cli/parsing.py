@@ -22,7 +22,12 @@ _ISO = r"^(?P<y>\d{4})[-/](?P<m>\d{1,2})[-/](?P<d>\d{1,2})(?:[ T]\d{1,2}:\d{2}(?
 _SERIAL = r"^\d{4,5}(?:\.\d+)?$"
 _POSTCODE = r"^(?P<digits>[1-9]\d{3})(?P<letters>[A-Z]{2})$"
 # At most six digits: a longer "house number" is a mistake, and would not fit an integer either.
-_HOUSE = r"^(?P<number>\d{1,6})(?:[.,]0+)?\s*[-/ ]?\s*(?P<rest>[A-Za-z0-9]*)$"
+# The addition follows a separator (12-1, 12 bis) or starts with a letter (12A); RE2 has no
+# look-ahead, so the separator is matched into the group and stripped afterwards.
+_HOUSE = (
+    r"^(?P<number>\d{1,6})(?:[.,]0+)?"
+    r"(?P<rest>\s*[-/ ]\s*[A-Za-z0-9]{1,6}|\s*[A-Za-z][A-Za-z0-9]{0,5})?$"
+)
 
 
 def _valid(array: pa.Array) -> np.ndarray:
@@ -123,6 +128,7 @@ def split_house_numbers(numbers: pa.Array, additions: pa.Array) -> tuple[np.ndar
     matched = parts.is_valid()
     number = _ints(parts, "number")
     rest = pc.if_else(matched, parts.field("rest"), pa.scalar(None, pa.string()))
+    rest = pc.replace_substring_regex(rest, r"^[\s/-]+", "")
     rest = pc.if_else(pc.equal(rest, ""), pa.scalar(None, pa.string()), rest)
     addition = pc.coalesce(additions, rest)
     bad = pc.and_(pc.is_valid(numbers), pc.invert(matched)).to_numpy(zero_copy_only=False)
