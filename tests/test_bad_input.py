@@ -79,10 +79,7 @@ def _assert_no_personal_data(text: str) -> None:
 
 
 # Known bugs in code this test does not own, for the lead (strict: they must fail until fixed).
-KNOWN_BUGS: dict[str, str] = {
-    "huge_house_number.csv": "parsing.split_house_numbers casts the digits to int64 unchecked: "
-    "20 digits raise pyarrow ArrowInvalid (internal error)",
-}
+KNOWN_BUGS: dict[str, str] = {}
 
 
 def _marks(case) -> list:

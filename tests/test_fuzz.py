@@ -67,11 +67,9 @@ HEADERS = [
 # (and only that exact failure) so the fuzzer keeps looking for new ones; remove an entry when
 # its regression test starts to pass.
 # Found and fixed so far: a bare CR in a CSV line (csv.Error in register._split), a marker whose
-# 'sheets' is JSON but no layout (AttributeError in sheets.read_filled): regression tests below.
-KNOWN_BUGS: list[tuple[type[BaseException], str]] = [
-    # parsing.split_house_numbers: a house number of 19+ digits overflows the int64 cast
-    (Exception, "as a scalar of type int64"),
-]
+# 'sheets' is JSON but no layout (AttributeError in sheets.read_filled), a house number of 20
+# digits (int64 overflow in parsing.split_house_numbers): regression tests below.
+KNOWN_BUGS: list[tuple[type[BaseException], str]] = []
 
 
 def _known_bug(exc: BaseException) -> bool:
@@ -460,9 +458,6 @@ def test_found_marker_sheets_not_an_object(registration, tmp_path: Path) -> None
         read_filled(path)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="parsing.split_house_numbers: int64 overflow on 20 digits (ArrowInvalid)"
-)
 def test_found_house_number_of_twenty_digits(tmp_path: Path) -> None:
     workbook = Workbook()
     workbook.active.append(HEADERS)
