@@ -305,3 +305,23 @@ def test_report_figures_identical_before_and_after_purge(cycle) -> None:
     assert len(reports) == 2
     assert purged["people_purged"] > 0
     assert reports[0] == reports[1]
+
+
+def test_an_unexpected_error_shows_its_type_only(tmp_path: Path, invoke, monkeypatch) -> None:
+    """A bug's message may hold a person's data (a pandas error quoting a cell): never shown."""
+    import kansen_cli.selection
+    from kansen_cli.sample_files import write_sample
+
+    register = tmp_path / "register.csv"
+    write_sample(register, rows=30, seed=3)
+
+    def broken(*args, **kwargs):
+        raise ValueError("could not convert 'Brouwersma' (BSN 999991243)")
+
+    monkeypatch.setattr(kansen_cli.selection, "select", broken)
+    result = invoke("select", register, "--as-of", "2026-10-01", "-c", tmp_path / "c")
+    printed = result.stdout + result.stderr
+    assert result.exit_code == 1
+    assert "internal error (ValueError)" in printed
+    assert "Brouwersma" not in printed and bsns_in(printed) == []
+    assert "Traceback" not in printed
