@@ -325,3 +325,38 @@ def test_an_unexpected_error_shows_its_type_only(tmp_path: Path, invoke, monkeyp
     assert "internal error (ValueError)" in printed
     assert "Brouwersma" not in printed and bsns_in(printed) == []
     assert "Traceback" not in printed
+
+
+def test_a_bsn_typed_into_a_workbook_is_shown_masked(tmp_path: Path, invoke, small_register: Path) -> None:
+    """Ingest lists typed values with its problems; a BSN typed anywhere is shown as *****1234."""
+    from openpyxl import load_workbook
+
+    from registration_helpers import build_campaign, send_letters
+
+    campaign = tmp_path / "campaign"
+    batch = build_campaign(invoke, campaign, small_register, preset="groningen")
+    send_letters(campaign, batch)
+    blank = tmp_path / "blank.xlsx"
+    assert invoke("sheet", batch, "--out", blank, "-c", campaign).exit_code == 0
+    workbook = load_workbook(blank)
+    sheet = workbook["Registratie"]
+    columns = {c.value: c.column for c in sheet[1]}
+    sheet.cell(row=2, column=columns["Klantnummer"], value="999991243")
+    sheet.cell(row=3, column=columns["Contactresultaat"], value="BSN 999991243")
+    filled = tmp_path / "filled.xlsx"
+    workbook.save(filled)
+    for args in (["ingest", filled, "-c", campaign], ["ingest", filled, "-c", campaign, "--json"]):
+        result = invoke(*args)
+        printed = result.stdout + result.stderr
+        assert result.exit_code == 1
+        assert bsns_in(printed) == [], printed[-1500:]
+        assert "*****1243" in printed
+
+
+def test_problem_values_mask_bsns_only() -> None:
+    from kansen_cli.problems import mask_bsns
+
+    assert mask_bsns("999991243") == "*****1243"
+    assert mask_bsns("x 999991243;999991244") == "x *****1243;999991244"  # the second fails the elfproef
+    assert mask_bsns("0612345678") == "0612345678"  # ten digits: a phone number
+    assert mask_bsns("1234567") == "1234567"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -41,7 +42,7 @@ class ProblemReport:
         kind: str,
         message: str,
     ) -> None:
-        shown = None if value is None else _shorten(str(value))
+        shown = None if value is None else _shorten(mask_bsns(str(value)))
         self.problems.append(Problem(file, row, column, shown, kind, message))
 
     def extend(self, other: ProblemReport) -> None:
@@ -67,6 +68,22 @@ class ProblemReport:
 
     def as_list(self) -> list[dict[str, Any]]:
         return [p.as_dict() for p in self.problems]
+
+
+_NINE_DIGITS = re.compile(r"(?<!\d)\d{9}(?!\d)")
+
+
+def mask_bsns(text: str) -> str:
+    """A BSN typed where it does not belong (a client-number cell, an answer) is shown masked.
+
+    Any nine-digit run passing the elfproef counts: better to mask a number that only looks
+    like a BSN than to print a real one.
+    """
+    from stdnum.nl import bsn
+
+    return _NINE_DIGITS.sub(
+        lambda m: "*****" + m.group()[-4:] if bsn.is_valid(m.group()) else m.group(), text
+    )
 
 
 def _shorten(text: str, limit: int = 60) -> str:
