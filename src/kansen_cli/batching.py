@@ -122,14 +122,26 @@ def batch_overview(assigned: pd.DataFrame, variants: Sequence[str]) -> list[dict
 
     if not len(assigned):
         return []
+    # One pass over the members (a million of them at national scale), not a lookup per batch.
     table = pd.crosstab(assigned["batch_id"], assigned["variant"])
-    hoods = assigned.groupby("batch_id")["neighbourhood"].first()
-    seqs = assigned.groupby("batch_id")["seq"].first()
+    first = assigned.groupby("batch_id", sort=False)[["neighbourhood", "seq"]].first()
+    first = first.loc[table.index]
+    sizes = table.sum(axis=1).tolist()
+    counts = {v: table[v].tolist() if v in table.columns else [0] * len(table) for v in variants}
+    order = sorted(
+        zip(
+            first["neighbourhood"].tolist(),
+            first["seq"].tolist(),
+            table.index.tolist(),
+            range(len(table)),
+            strict=True,
+        ),
+    )
     rows = []
-    for batch_id in sorted(table.index, key=lambda b: (hoods[b], seqs[b])):
-        row: dict[str, object] = {"batch": batch_id, "neighbourhood": hoods[batch_id]}
-        row["size"] = int(table.loc[batch_id].sum())
+    for hood, _seq, batch_id, i in order:
+        row: dict[str, object] = {"batch": batch_id, "neighbourhood": hood}
+        row["size"] = int(sizes[i])
         for v in variants:
-            row[v] = int(table.loc[batch_id].get(v, 0))
+            row[v] = int(counts[v][i])
         rows.append(row)
     return rows

@@ -74,7 +74,9 @@ class Ledger:
     def frame(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
         import pandas as pd
 
-        cursor = self.db.execute(sql, params)
+        cursor = self.db.cursor()
+        cursor.row_factory = None  # plain tuples: pandas reads them in C, sqlite3.Row one by one
+        cursor.execute(sql, params)
         names = [d[0] for d in cursor.description]
         return pd.DataFrame(cursor.fetchall(), columns=names)
 
