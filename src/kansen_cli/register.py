@@ -223,7 +223,7 @@ def _read_csv(path: Path, columns: ColumnMap, encoding: str | None, delimiter: s
 
     data = path.read_bytes()
     sha = hashlib.sha256(data).hexdigest()
-    if not data.strip():
+    if _blank(data):
         raise InputFileError(f"{path}: the file is empty")
     text, used_encoding = _decode(data, path, encoding)
     mac = "\r" in text and "\n" not in text
@@ -263,15 +263,13 @@ def _read_csv(path: Path, columns: ColumnMap, encoding: str | None, delimiter: s
         delimiter=used_delimiter,
         header_row=header_row,
     )
-    # Blank lines shift the row numbers Excel shows; pyarrow skips them silently, so a file
-    # with any goes through the exact (slower, per-line) reader below. (A line of spaces is
-    # no blank line to pyarrow: it is a row of the wrong width, which also goes there.)
-    if not body.strip(b" \t\r\n" + used_delimiter.encode()):
+    if _blank(body, b" \t\r\n" + used_delimiter.encode()):
         # A header and nothing else (or only blank lines): a register with no people.
         no_rows = [pa.array([], type=pa.string()) for _ in headers]
         source.empty_rows_dropped = body.count(b"\n")
         return _Raw(headers, no_rows, np.zeros(0, dtype=np.int64), source, [])
-    if body.startswith((b"\n", b"\r\n")) or b"\n\n" in body or b"\n\r\n" in body:
+    if width < 2 and (body.startswith((b"\n", b"\r\n")) or b"\n\n" in body or b"\n\r\n" in body):
+        # One column: a blank line would read as an empty cell; the exact reader counts it.
         return _read_csv_exact(body.decode("utf-8"), used_delimiter, headers, source)
     names = [f"c{i}" for i in range(width)]
     broken_count = 0
@@ -286,7 +284,14 @@ def _read_csv(path: Path, columns: ColumnMap, encoding: str | None, delimiter: s
             io.BytesIO(body),
             read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
             parse_options=pacsv.ParseOptions(
-                delimiter=used_delimiter, newlines_in_values=True, invalid_row_handler=on_invalid
+                delimiter=used_delimiter,
+                # A line break inside a value needs quotes; without any quote in the file the
+                # parser may split blocks at any newline (in parallel, and faster).
+                newlines_in_values=b'"' in body,
+                # Blank lines stay rows (all cells empty, dropped below), so every line is one
+                # row and the row numbers are the ones Excel shows.
+                ignore_empty_lines=False,
+                invalid_row_handler=on_invalid,
             ),
             convert_options=pacsv.ConvertOptions(
                 column_types={n: pa.string() for n in names},
@@ -323,14 +328,33 @@ def _after_lines(data: Any, count: int) -> Any:
     return data[start:]
 
 
+def _blank(data: bytes, chars: bytes | None = None) -> bool:
+    """Whether `data` holds only whitespace (or `chars`), without copying a large file."""
+    head = data[: 1 << 16]
+    return not head.strip(chars) and not data.strip(chars)
+
+
 def _all_empty(arrays: list[pa.Array], n: int) -> np.ndarray:
+    """Rows whose every cell is empty or blank. Only rows with a blank first cell can be,
+    so the other columns are looked at on those rows alone."""
     import numpy as np
+    import pyarrow as pa
     import pyarrow.compute as pc
 
-    empty = np.ones(n, dtype=bool)
-    for array in arrays:
-        blank = pc.equal(pc.utf8_trim_whitespace(array), "")
-        empty &= blank.fill_null(True).to_numpy(zero_copy_only=False)
+    def blank(array: pa.Array) -> np.ndarray:
+        return pc.equal(pc.utf8_trim_whitespace(array), "").fill_null(True).to_numpy(zero_copy_only=False)
+
+    if not arrays:
+        return np.ones(n, dtype=bool)
+    candidates = np.flatnonzero(blank(arrays[0]))
+    empty = np.zeros(n, dtype=bool)
+    if not len(candidates):
+        return empty
+    still = np.ones(len(candidates), dtype=bool)
+    where = pa.array(candidates)
+    for array in arrays[1:]:
+        still &= blank(pc.take(array, where))
+    empty[candidates[still]] = True
     return empty
 
 
@@ -369,7 +393,6 @@ def _read_csv_exact(body: str, delimiter: str, headers: list[str], source: Sourc
 
 def _read_workbook(path: Path, columns: ColumnMap, sheet: str | None) -> _Raw:
     import numpy as np
-    import pyarrow as pa
     import python_calamine as calamine
 
     sha = file_sha256(path)
@@ -434,14 +457,12 @@ def _read_workbook(path: Path, columns: ColumnMap, sheet: str | None) -> _Raw:
     # A row of empty or blank cells is no person (Excel keeps formatted empty rows).
     keep = [i for i, row in enumerate(data) if any((_cell_text(v) or "").strip() for v in row[:width])]
     dropped = len(data) - len(keep)
-    text_columns = []
-    for col in range(width):
-        text_columns.append(
-            pa.array(
-                [_cell_text(data[i][col]) if col < len(data[i]) else None for i in keep],
-                type=pa.string(),
-            )
-        )
+    kept = data if len(keep) == len(data) else [data[i] for i in keep]
+    if kept and min(map(len, kept)) < width:
+        kept = [row if len(row) >= width else [*row, *([None] * (width - len(row)))] for row in kept]
+    # Column by column (zip transposes in C); most columns convert as a whole.
+    columns_cells = list(zip(*kept, strict=False))[:width] if kept else [() for _ in range(width)]
+    text_columns = [_column_text(cells) for cells in columns_cells]
     row_numbers = np.asarray(keep, dtype=np.int64) + header_index + 2
     source = SourceInfo(
         file=path.name,
@@ -452,6 +473,38 @@ def _read_workbook(path: Path, columns: ColumnMap, sheet: str | None) -> _Raw:
         empty_rows_dropped=dropped,
     )
     return _Raw(headers, text_columns, row_numbers, source, [])
+
+
+def _column_text(cells: Sequence[Any]) -> pa.Array:
+    """One workbook column as text, exactly as `_cell_text` per cell gives it, but converted
+    as a whole where the column holds one kind of value (text, whole numbers or dates, with
+    empty cells): a Python call per cell costs seconds on a national register."""
+    import datetime as dt
+
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    null = pa.scalar(None, pa.string())
+
+    def no_empty(array: pa.Array) -> pa.Array:
+        return pc.if_else(pc.equal(array, ""), null, array)
+
+    kinds = set(map(type, cells))
+    kinds.discard(type(None))
+    if kinds <= {str}:
+        return no_empty(pa.array(cells, type=pa.string()))
+    if len(kinds - {str}) == 1 and all(v == "" for v in cells if type(v) is str):
+        kind = next(iter(kinds - {str}))
+        values = [v if type(v) is kind else None for v in cells] if str in kinds else list(cells)
+        if kind is dt.date:
+            return pa.array(values, type=pa.date32()).cast(pa.string())
+        if kind is float:
+            numbers = pa.array(values, type=pa.float64())
+            plain = numbers.drop_null().to_numpy()
+            if np.all((np.floor(plain) == plain) & (np.abs(plain) < 2**53)):
+                return numbers.cast(pa.int64()).cast(pa.string())
+    return pa.array([_cell_text(v) for v in cells], type=pa.string())
 
 
 def _cell_text(value: Any) -> str | None:
@@ -592,7 +645,7 @@ def read_register(
     cid = cells["client_id"]
     empty = missing("client_id")
     problem(empty, "client_id", False, "missing_client_id", "client id is empty")
-    dup = pd.Series(cid.to_numpy(zero_copy_only=False)).duplicated(keep=False).to_numpy() & ~empty
+    dup = _duplicated(cid) & ~empty
     problem(
         dup,
         "client_id",
@@ -619,9 +672,7 @@ def read_register(
         has = ~missing("bsn")
         valid = parsing.bsn_valid(cells["bsn"])
         problem(has & ~valid, "bsn", True, "invalid_bsn", "BSN fails the elfproef (11-check)")
-        dup_bsn = (
-            pd.Series(cells["bsn"].to_numpy(zero_copy_only=False)).duplicated(keep=False).to_numpy() & has
-        )
+        dup_bsn = _duplicated(cells["bsn"]) & has
         problem(dup_bsn, "bsn", True, "duplicate_bsn", "BSN occurs on more than one row")
 
     # address
@@ -736,6 +787,15 @@ def _append_broken(
     extra = pd.DataFrame({"row": [row for row, _ in broken], "invalid": True})
     out = pd.concat([people, extra], ignore_index=True)
     return out.sort_values("row", kind="stable")
+
+
+def _duplicated(array: pa.Array) -> np.ndarray:
+    """True on every row whose value occurs more than once (nulls are one value, like pandas'
+    `duplicated(keep=False)`), by Arrow's hash table instead of Python objects."""
+    import numpy as np
+
+    codes = array.dictionary_encode(null_encoding="encode").indices.to_numpy(zero_copy_only=False)
+    return np.bincount(codes)[codes] > 1 if len(codes) else np.zeros(0, dtype=bool)
 
 
 def _clean_arrow(array: pa.Array) -> pa.Array:
