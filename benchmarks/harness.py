@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 PYTHON = sys.executable
-DATA = Path(__file__).parent / ".data"
+# Generated registers and ledgers are kept between runs; the smoke test points this elsewhere.
+DATA = Path(os.environ.get("KANSEN_BENCH_DATA") or Path(__file__).parent / ".data")
 
 
 @dataclass
@@ -93,7 +94,7 @@ def report(name: str, ours: Runs, theirs: Runs, reference_name: str = "reference
 
 def sample_register(rows: int, suffix: str = ".csv", seed: int = 2015) -> Path:
     """A seeded synthetic register, made once and kept under benchmarks/.data."""
-    DATA.mkdir(exist_ok=True)
+    DATA.mkdir(parents=True, exist_ok=True)
     path = DATA / f"register-{rows}-{seed}{suffix}"
     if not path.exists():
         from kansen_cli.sample_files import write_sample
