@@ -22,6 +22,7 @@ Populations and periods:
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -217,6 +218,11 @@ def build_report(
     na_codes = [c for c in roles.not_applicable if c in contact_codes]
 
     def reach_counts(frame: pd.DataFrame) -> dict[str, int]:
+        if len(frame) < 10_000:
+            # A batch: counting a few hundred values in Python beats value_counts' fixed cost,
+            # which adds up to seconds over thousands of batches.
+            tally = Counter(frame["contact_result"].tolist())
+            return {code: int(tally.get(code, 0)) for code in contact_codes}
         counts = frame["contact_result"].value_counts()
         return {code: int(counts.get(code, 0)) for code in contact_codes}
 
