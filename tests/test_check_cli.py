@@ -216,3 +216,18 @@ def test_wijken_option(invoke, tmp_path):
     result = invoke("check", path, "--wijken", table, "--json")
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["invalid_rows"] == 0
+
+
+def test_cell_text_that_looks_like_markup_is_printed_as_data(invoke, tmp_path):
+    register = tmp_path / "register.csv"
+    register.write_text(
+        "Klantnummer;Achternaam;Straat;Huisnummer;Postcode;Woonplaats;Wijk;Datum laatste gesprek;"
+        "Einddatum laatste traject;Actieve begeleiding;Bekend bij WIJ-team;Geboortedatum\n"
+        "0012345;Jansen;Straat;1;9741AB;Groningen;Selwerd;[/bold];;[leeg];Nee;01-01-1980\n",
+        encoding="utf-8",
+    )
+    result = invoke("check", register)
+    assert result.exit_code == 0, result.output
+    assert "'[/bold]'" in result.stdout
+    assert "'[leeg]'" in result.stdout
+    assert "internal error" not in result.output

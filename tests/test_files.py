@@ -221,3 +221,12 @@ def test_sigkill_mid_write_leaves_no_file(tmp_path):
             proc.kill()
     assert proc.returncode == -signal.SIGKILL
     assert not path.exists()
+
+
+def test_every_folder_the_writer_creates_is_private(tmp_path):
+    from kansen_cli.files import write_text
+
+    target = tmp_path / "a" / "b" / "c" / "letter.html"
+    write_text(target, "x")
+    for folder in (tmp_path / "a", tmp_path / "a" / "b", tmp_path / "a" / "b" / "c"):
+        assert folder.stat().st_mode & 0o777 == 0o700, folder

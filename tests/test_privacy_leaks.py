@@ -151,11 +151,6 @@ def test_demo_files_are_private(demo_run) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="files.ensure_dir: Path.mkdir(parents=True, mode=0o700) gives the parents the umask's "
-    "mode, so letters/ (parent of letters/<batch>/) is 0755",
-)
 def test_demo_folders_are_private(demo_run) -> None:
     folder, _result = demo_run
     _assert_modes(folder, {p for p in folder.rglob("*") if p.is_dir()})
@@ -272,10 +267,6 @@ def test_cycle_files_are_private(cycle) -> None:
     _assert_modes(out, set())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="files.ensure_dir leaves the parents it creates with the umask's mode (letters/ is 0755)",
-)
 def test_cycle_folders_are_private(cycle) -> None:
     _root, campaign, out, _register, _batch, _ran = cycle
     _assert_modes(campaign, {p for p in campaign.rglob("*") if p.is_dir()})

@@ -259,3 +259,26 @@ def test_select_out_file(invoke, campaign, small_register, tmp_path):
 def test_bad_as_of_is_usage_error(invoke, campaign, small_register):
     result = invoke("select", small_register, "--as-of", "31-31-2026", "-c", campaign)
     assert result.exit_code == 2
+
+
+def test_already_approached_survives_lost_leading_zeros(invoke, campaign, tmp_path):
+    """A register re-saved by Excel turns 0088403 into 88403: still the same, approached person."""
+    import json
+
+    register = tmp_path / "register.csv"
+    rows = [f"00{n};Jansen;Straat;{n};9741AB;Groningen;Selwerd;;;Nee;Nee;01-01-1980" for n in range(101, 111)]
+    header = (
+        "Klantnummer;Achternaam;Straat;Huisnummer;Postcode;Woonplaats;Wijk;Datum laatste gesprek;"
+        "Einddatum laatste traject;Actieve begeleiding;Bekend bij WIJ-team;Geboortedatum"
+    )
+    register.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    assert invoke("select", register, "--as-of", "2026-10-01", "-c", campaign).exit_code == 0
+    assert invoke("batch", "-c", campaign).exit_code == 0
+    resaved = tmp_path / "resaved.csv"
+    resaved.write_text(register.read_text(encoding="utf-8").replace("\n00", "\n"), encoding="utf-8")
+    assert "\n101;" in resaved.read_text(encoding="utf-8")
+    result = invoke("select", resaved, "--as-of", "2026-10-01", "-c", campaign, "--json")
+    assert result.exit_code == 0, result.output
+    funnel = json.loads(result.stdout)["funnel"]
+    assert funnel["already_approached"] == 10
+    assert funnel["selected"] == 0

@@ -30,8 +30,19 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def ensure_dir(path: Path) -> Path:
-    """Create a folder for output, private to the owner when new."""
-    path.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+    """Create a folder for output; every folder created here is private to its owner.
+
+    `mkdir(parents=True, mode=...)` gives the mode to the last folder only, so the missing
+    parents are made one by one; folders that existed already keep their mode."""
+    path = Path(path)
+    missing = []
+    for folder in (path, *path.parents):
+        if folder.exists():
+            break
+        missing.append(folder)
+    for folder in reversed(missing):
+        folder.mkdir(mode=DIR_MODE, exist_ok=True)
+        os.chmod(folder, DIR_MODE)  # the umask may have taken bits off
     return path
 
 

@@ -13,6 +13,7 @@ from kansen_cli.settings import Exclusion
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
+    import pyarrow as pa
 
 STANDARD_BUCKETS = ("invalid", "active_guidance", "care_team", "recent_contact", "already_approached")
 SELECTED = "selected"
@@ -126,13 +127,28 @@ def select(
 
 
 def _in_set(ids: pd.Series, values: Collection[str]) -> np.ndarray:
-    """`ids.isin(values)` in Arrow: pandas' isin on Arrow strings loops in Python over `values`."""
+    """Which ids are among `values`, compared as client numbers: Excel turns `0088403` into
+    88403 when a CSV is re-saved, and that person must still count as approached.
+
+    Done in Arrow: pandas' isin on Arrow strings loops in Python over `values`."""
     import numpy as np
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     if not len(values):
         return np.zeros(len(ids), dtype=bool)
-    array = pa.array(ids.astype(object), type=pa.string(), from_pandas=True)
-    found = pc.is_in(array, value_set=pa.array(list(values), type=pa.string()))
-    return found.fill_null(False).to_numpy(zero_copy_only=False)
+    import pyarrow.compute as pc
+
+    array = client_number_key(pa.array(ids.astype(object), type=pa.string(), from_pandas=True))
+    known = client_number_key(pa.array(list(values), type=pa.string()))
+    return pc.is_in(array, value_set=known).fill_null(False).to_numpy(zero_copy_only=False)
+
+
+def client_number_key(ids: pa.Array) -> pa.Array:
+    """Client ids for matching: all-digit ids without their leading zeros, others as they are."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    digits = pc.match_substring_regex(ids, r"^[0-9]+$")
+    stripped = pc.utf8_ltrim(ids, "0")
+    stripped = pc.if_else(pc.equal(stripped, ""), pa.scalar("0"), stripped)
+    return pc.if_else(digits, stripped, ids)

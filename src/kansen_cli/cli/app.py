@@ -106,9 +106,10 @@ def print_json(data: Any) -> None:
 
 
 def console(stderr: bool = False) -> Any:
+    """A rich console that prints text as it is: a cell holding `[/bold]` is data, not markup."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    return Console(stderr=stderr, highlight=False, soft_wrap=False, markup=False)
 
 
 def date_option(value: str | None, name: str) -> Any:

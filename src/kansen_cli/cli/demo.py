@@ -41,14 +41,20 @@ def demo(
     Example: kansen demo kansen-demo
     """
     from kansen_cli.errors import OutputExistsError
+    from kansen_cli.ledger import ledger_path
 
     if directory.exists() and any(directory.iterdir()) and not force:
         raise OutputExistsError(f"{directory} is not empty; choose a new folder or use --force")
+    if force:
+        # A demo starts from nothing: an earlier demo's ledger would make everyone
+        # 'already approached'.
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(str(ledger_path(directory)) + suffix).unlink(missing_ok=True)
     run_demo(directory, batches, force)
 
 
 def _step(text: str) -> None:
-    console(stderr=True).rule(f"[bold]{text}")
+    console(stderr=True).rule(text, style="bold")
 
 
 def run_demo(

@@ -179,7 +179,7 @@ def _render_ingest(results: list[dict[str, Any]], totals: dict[str, int]) -> Non
     out = console()
     keys = ("new", "updated", "unchanged", "rejected", "blank")
     for r in results:
-        state = "loaded" if r["loaded"] else "[bold red]NOT loaded[/bold red]"
+        state = "loaded" if r["loaded"] else "NOT loaded"
         what = r["kind"] + (f" {r['batch_id']}" if r["batch_id"] else "") if r["kind"] else "?"
         out.print(f"{r['file']} ({what}): {state}: " + ", ".join(f"{r[k]} {k}" for k in keys))
     if len(results) > 1:

@@ -41,7 +41,7 @@ def select_command(
     import datetime as dt
 
     from kansen_cli.files import check_writable, write_table
-    from kansen_cli.ledger import open_ledger
+    from kansen_cli.ledger import ledger_path, open_ledger
     from kansen_cli.ledger.runs import approached_ids, record_selection
     from kansen_cli.register import read_register
     from kansen_cli.selection import select
@@ -77,12 +77,12 @@ def select_command(
     if as_json:
         print_json(selection.as_json())
         return
-    _render_funnel(selection, reg.source.file, run_id, len(reg.report))
+    _render_funnel(selection, reg.source.file, run_id, len(reg.report), ledger_path(campaign).resolve())
     if out is not None:
         console(stderr=True).print(f"Selection written to {out}")
 
 
-def _render_funnel(selection, file: str, run_id: int, problems: int) -> None:
+def _render_funnel(selection, file: str, run_id: int, problems: int, ledger: Path) -> None:
     from rich.table import Table
 
     out = console()
@@ -103,7 +103,7 @@ def _render_funnel(selection, file: str, run_id: int, problems: int) -> None:
             f"{selection.funnel['invalid']} rows are invalid ({problems} problems); "
             "`kansen check` lists them."
         )
-    out.print(f"Recorded as selection run {run_id}. Next: kansen batch")
+    out.print(f"Recorded as selection run {run_id} in {ledger}. Next: kansen batch")
 
 
 @command()

@@ -45,16 +45,16 @@ def init(
     """
     from kansen_cli import settings as st
     from kansen_cli.files import write_text
-    from kansen_cli.ledger import open_ledger
+    from kansen_cli.ledger import ledger_path, open_ledger
 
     if preset not in st.PRESETS:
         raise typer.BadParameter(f"choose one of: {', '.join(st.PRESETS)}", param_hint="--preset")
     text = st.render_settings(st.preset(preset), preset)
+    had_ledger = ledger_path(directory).exists()
     write_text(st.settings_path(directory), text, force=force)
     open_ledger(directory, create=True).close()
-    console(stderr=True).print(
-        f"Created {st.settings_path(directory)} (preset {preset}) and an empty ledger."
-    )
+    ledger_note = "kept the existing ledger" if had_ledger else "created an empty ledger"
+    console(stderr=True).print(f"Wrote {st.settings_path(directory)} (preset {preset}); {ledger_note}.")
 
 
 @command()
@@ -101,7 +101,7 @@ def _render_check(summary: dict) -> None:
     out = console()
     fmt = summary["format"]
     how = ", ".join(f"{k} {v}" for k, v in fmt.items())
-    out.print(f"[bold]{summary['file']}[/bold]: {how}")
+    out.print(f"{summary['file']}: {how}", style="bold")
     out.print(
         f"{summary['rows']} rows read: {summary['valid_rows']} valid, {summary['invalid_rows']} with problems"
     )

@@ -78,6 +78,7 @@ def purge(
     if dry_run:
         ids, people = _due(ledger.db, cutoff)
         return PurgeResult(cutoff.isoformat(), people, len(ids))
+    ledger.db.execute("PRAGMA secure_delete = ON")
     with ledger.transaction() as db:
         ids, people = _due(db, cutoff)
         if not ids:
@@ -97,4 +98,6 @@ def purge(
                 " WHERE client_id IN (SELECT old FROM purge_map)"
             )
         db.execute("DROP TABLE purge_map")
+    # Erased values may linger in free pages of the file; rewrite it without them.
+    ledger.db.execute("VACUUM")
     return PurgeResult(cutoff.isoformat(), people, len(ids))
