@@ -177,6 +177,10 @@ TEXT_CELLS = st.one_of(
             '"',
             ";",
             "",
+            "[/bold]",
+            "[red]x[/red]",
+            "[/]",
+            "[link=http://x]y",
         ]
     ),
     st.integers(min_value=-(10**30), max_value=10**30).map(str),
@@ -284,7 +288,9 @@ def registration(tmp_path_factory: pytest.TempPathFactory, small_register: Path)
     return campaign, sheet
 
 
-ANSWERS = st.one_of(XLSX_CELLS, st.sampled_from(["Gesproken", "Ja", "Nee", "Thuis", "x", "✓"]))
+ANSWERS = st.one_of(
+    XLSX_CELLS, st.sampled_from(["Gesproken", "Ja", "Nee", "Thuis", "x", "✓", "[/bold]", "[/]"])
+)
 
 
 @st.composite
@@ -432,6 +438,30 @@ def test_cli_exit_codes(data: bytes, table, as_bytes: bool) -> None:
             assert result.exit_code in (0, 1), result.stderr
             if result.exit_code == 1:
                 assert result.stderr.startswith("kansen: error:"), result.stderr[:300]
+
+
+@settings(max_examples=examples(10), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_cli_ingest_of_anything_typed(registration, data) -> None:
+    """Typed-in workbooks through `kansen ingest` itself: the problem table is rendered too."""
+    from typer.testing import CliRunner
+
+    from kansen_cli.cli import app
+
+    campaign, blank = registration
+    workbook = load_workbook(blank)
+    sheet = workbook["Registratie"]
+    for row, column, value in data.draw(typed_in(sheet.max_row, sheet.max_column)):
+        sheet.cell(row=row, column=column).value = _illegal_free(value)
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder) / "campaign"
+        shutil.copytree(campaign, work)
+        path = Path(folder) / "ingevuld.xlsx"
+        workbook.save(path)
+        for extra in ([], ["--json"]):
+            result = CliRunner().invoke(app, ["ingest", str(path), "-c", str(work), *extra])
+            assert_no_traceback(result)
+            assert result.exit_code in (0, 1), result.stderr[-500:]
 
 
 # ---------------------------------------------------------------------------- found by fuzzing
