@@ -244,3 +244,14 @@ def test_json_is_what_the_core_returns(invoke, registered):
         calls = due_calls(followup_people(ledger), current_followups(ledger), settings, DUE)
         referrals = due_referrals(open_referrals(ledger), settings, DUE)
     assert {k: v for k, v in data.items() if k != "file"} == summary(calls, referrals, DUE)
+
+
+def test_one_months_before_and_one_norm():
+    import kansen_cli.followup as followup
+    import kansen_cli.ingest as ingest
+    import kansen_cli.privacy as privacy
+    import kansen_cli.sheets as sheets
+
+    assert followup.months_before is privacy.months_before
+    assert ingest.norm is sheets.norm
+    assert sheets.norm(None) == "" and sheets.norm("  Datum   Gesprek ") == "datum gesprek"

@@ -527,3 +527,81 @@ def test_a_damaged_marker_is_a_clear_file_problem(invoke, batch, tmp_path, key, 
     assert result.exit_code == 1
     [problem] = json.loads(result.stdout)["files"][0]["problems"]
     assert message in problem["message"]
+
+
+def test_followup_ids_that_lost_their_leading_zeros_still_match():
+    from kansen_cli.ingest import FollowupContext, plan_followup
+    from kansen_cli.sheets import CALLS_SHEET, REFERRALS_SHEET, calls_columns, referral_columns
+
+    settings = Settings()
+    cb = settings.codebook
+    result = next(iter(cb.followup_result.values()))
+    destination = next(iter(cb.referrals))
+    answer_code = next(iter(cb.referral_result))
+    answer = cb.referral_result[answer_code]
+    calls = {c.key: c.header for c in calls_columns(settings)}
+    refs = {c.key: c.header for c in referral_columns(settings)}
+    filled = FilledWorkbook(
+        path=Path("f.xlsx"),
+        name="f.xlsx",
+        sha256="0",
+        meta={"kind": "followup", "campaign": settings.campaign.name},
+        headers={CALLS_SHEET: calls, REFERRALS_SHEET: refs},
+    )
+    day = SENT_ON + dt.timedelta(days=40)
+    # Excel made the client numbers 0000119 and 0000120 into the numbers 119 and 120.
+    filled.rows.append(
+        FilledRow(
+            CALLS_SHEET,
+            2,
+            dict.fromkeys(calls)
+            | {"client_id": 119, "round": 1, "call_date": day, "followup_result": result},
+        )
+    )
+    filled.rows.append(
+        FilledRow(
+            REFERRALS_SHEET,
+            2,
+            dict.fromkeys(refs)
+            | {
+                "client_id": 120.0,
+                "destination": cb.referrals[destination],
+                "result_date": day,
+                "referral_result": answer,
+            },
+        )
+    )
+    outcome = {
+        "participation_potential": cb.roles.potential_self,
+        "conversation_date": (SENT_ON + dt.timedelta(days=3)).isoformat(),
+    }
+    referral = {"referred_on": SENT_ON.isoformat(), "result": None, "result_date": None}
+    context = FollowupContext({"0000119": outcome}, {}, {("0000120", destination): referral}, TODAY)
+    plan = plan_followup(filled, context, settings)
+    assert not plan.problems, plan.problems.problems
+    assert [(c.kind, c.client_id, c.action) for c in plan.changes] == [
+        ("followup", "0000119", "new"),
+        ("referral", "0000120", "new"),
+    ]
+    # The same answer again is unchanged; another answer is an update that keeps the old one.
+    answered = {**referral, "result": answer_code, "result_date": day.isoformat()}
+    context.referrals[("0000120", destination)] = answered
+    assert plan_followup(filled, context, settings).changes[1].action == "unchanged"
+    context.referrals[("0000120", destination)] = answered | {"result_date": SENT_ON.isoformat()}
+    change = plan_followup(filled, context, settings).changes[1]
+    assert change.action == "updated" and change.old == {
+        "destination": destination,
+        "referred_on": SENT_ON.isoformat(),
+        "result": answer_code,
+        "result_date": SENT_ON.isoformat(),
+    }
+
+
+def test_client_ids_match_without_leading_zeros_unless_ambiguous():
+    from kansen_cli.ingest import ClientIds
+
+    ids = ClientIds(["0001", "0119", "012", "12"])
+    assert ids.match("0001") == "0001"
+    assert ids.match(1) == "0001" and ids.match(1.0) == "0001" and ids.match(" 119 ") == "0119"
+    assert ids.match(12) == "12" and ids.match("012") == "012" and ids.match("0012") is None
+    assert ids.match(None) is None and ids.match("") is None and ids.match(7) is None

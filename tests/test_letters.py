@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -217,11 +218,18 @@ def test_golden_letter(variant: str) -> None:
     assert html == path.read_text(encoding="utf-8")
 
 
+# Wording that tells the reader taking part is up to them: only variant B may say it (SPEC §1).
+VOLUNTARY_PHRASES = ("vrijwillig", "geen gesprek", "zelf of u meedoet", "niet mee", "geen gevolgen")
+
+
 def test_variant_b_states_voluntariness_and_a_does_not() -> None:
     env = core.environment(None)
+    a, b = (_flat(core.render_letter(env, golden_fields(v))).casefold() for v in "AB")
+    assert [p for p in VOLUNTARY_PHRASES if p in a] == []
+    assert [p for p in VOLUNTARY_PHRASES if p not in b] == []
+    # A still says how to move or cancel the appointment, by phone and by e-mail.
+    assert "verzetten of afzeggen" in a and "verzetten of afzeggen" in b
     a, b = (_flat(core.render_letter(env, golden_fields(v))) for v in "AB")
-    assert "geen gevolgen voor uw uitkering" in b
-    assert "geen gevolgen voor uw uitkering" not in a
     for text in (a, b):
         assert "dinsdag 3 november 2026 om 10.30 uur" in text
         assert "ongeveer een uur" in text
@@ -356,13 +364,19 @@ def test_dry_run_records_nothing(invoke, planned) -> None:
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     folder = Path(data["folder"])
-    try:
-        assert data["letters"] == core_dry_run_count()
-        assert len(PdfReader(folder / "hoogkerk-1.pdf").pages) == data["letters"]
-        assert len(list(folder.glob("*.html"))) == data["letters"]
-    finally:
-        shutil.rmtree(folder)
-    assert not (planned / "letters").exists()
+    # The sample letters hold names and addresses: inside the campaign, private, never in /tmp.
+    assert folder == planned / "letters" / "hoogkerk-1" / "proef"
+    assert data["letters"] == core_dry_run_count()
+    assert len(PdfReader(folder / "hoogkerk-1.pdf").pages) == data["letters"]
+    assert len(list(folder.glob("*.html"))) == data["letters"]
+    assert sorted(p.name for p in folder.parent.iterdir()) == ["proef"]
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert all(p.stat().st_mode & 0o777 == 0o600 for p in folder.iterdir())
+    # A second dry run replaces the sample; without --html its HTML files go.
+    again = invoke("letters", "hoogkerk-1", "--dry-run", "--sent-on", "2026-10-26", "-c", planned)
+    assert again.exit_code == 0, again.stderr
+    assert str(folder) in again.stderr.replace("\n", "")
+    assert sorted(p.name for p in folder.iterdir()) == ["hoogkerk-1.pdf"]
     with open_ledger(planned, create=False) as ledger:
         assert ledger.scalar("SELECT count(*) FROM letters") == 0
         assert ledger.scalar("SELECT invited_on FROM batches WHERE batch_id = 'hoogkerk-1'") is None
@@ -383,6 +397,61 @@ def test_existing_output_is_kept_without_force(invoke, planned) -> None:
     assert "--force" in result.stderr
     assert (folder / "hoogkerk-1.pdf").read_bytes() == b"old"
     assert sorted(p.name for p in folder.iterdir()) == ["hoogkerk-1.pdf"]
+
+
+def test_letter_over_one_page_writes_nothing_and_records_nothing(invoke, planned) -> None:
+    from kansen_cli.ledger import open_ledger
+
+    folder = planned / "templates" / "letters"
+    folder.mkdir(parents=True)
+    for variant in "AB":
+        (folder / f"{variant}.html.j2").write_text(
+            '{% extends "base.html.j2" %}{% block intro %}'
+            '<div style="height: 300mm">{{ name }}</div>{% endblock %}'
+        )
+    result = invoke("letters", "hoogkerk-1", "--format", "pdf,html", "--sent-on", "2026-10-26", "-c", planned)
+    assert result.exit_code == 1
+    assert re.search(r"7 letters made \d+ pages; a letter must fit on one page", result.stderr)
+    assert not (planned / "letters").exists()
+    with open_ledger(planned, create=False) as ledger:
+        assert ledger.scalar("SELECT count(*) FROM letters") == 0
+        assert ledger.scalar("SELECT invited_on FROM batches WHERE batch_id = 'hoogkerk-1'") is None
+
+
+def test_failed_write_leaves_no_file_and_a_rerun_works(invoke, planned, monkeypatch) -> None:
+    import kansen_cli.files as files
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(files, "write_xlsx", broken)
+    result = invoke("letters", "hoogkerk-1", "--format", "pdf,html", "--sent-on", "2026-10-26", "-c", planned)
+    assert result.exit_code != 0
+    assert not (planned / "letters").exists()
+    monkeypatch.undo()
+    result = invoke("letters", "hoogkerk-1", "--format", "pdf,html", "--sent-on", "2026-10-26", "-c", planned)
+    assert result.exit_code == 0, result.stderr
+    assert len(list((planned / "letters" / "hoogkerk-1").iterdir())) == 7 + 3
+
+
+def test_missing_templates(tmp_path) -> None:
+    assert core.missing_templates(["B", "A", "A"], None) == []
+    assert core.missing_templates(["A", "C", "D"], tmp_path) == ["C", "D"]
+    folder = core.campaign_template_dir(tmp_path)
+    folder.mkdir(parents=True)
+    (folder / "C.html.j2").write_text('{% extends "base.html.j2" %}')
+    assert core.missing_templates(["A", "C", "D"], tmp_path) == ["D"]
+
+
+def test_address_line_is_the_same_in_letter_and_sheet() -> None:
+    from kansen_cli.sheets import person_address
+
+    assert core.address_line("Amkemaheerd", 1, "A") == "Amkemaheerd 1 A"
+    assert core.address_line("Amkemaheerd", 17.0, None) == "Amkemaheerd 17"
+    assert core.address_line("Amkemaheerd", float("nan"), " ") == "Amkemaheerd"
+    row = {"street": "Amkemaheerd", "house_number": 1, "house_number_addition": "A", "postcode": "9736 AB"}
+    fields = core.person_fields(row)
+    assert person_address(row).startswith(f"{fields['street_line']}, ")
 
 
 def test_bad_format_is_a_usage_error(invoke, planned) -> None:

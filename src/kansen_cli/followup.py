@@ -12,22 +12,15 @@ Two lists, as Groningen kept them:
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from typing import TYPE_CHECKING, Any
+
+from kansen_cli.privacy import months_before
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from kansen_cli.settings import Settings
-
-
-def months_before(day: dt.date, months: int) -> dt.date:
-    """The same day `months` months earlier (the month's last day when it has fewer days)."""
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return dt.date(year, month + 1, min(day.day, last))
 
 
 def next_round(calls: dict[int, dict[str, Any]], settings: Settings) -> int | None:

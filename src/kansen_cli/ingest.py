@@ -22,6 +22,7 @@ rows with problems are counted as `rejected`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +37,7 @@ from kansen_cli.sheets import (
     REGISTRATION,
     FilledRow,
     FilledWorkbook,
+    norm,
 )
 
 # Several-valued answers (activity types, referrals) are stored in the ledger as codes joined
@@ -90,10 +92,6 @@ class IngestPlan:
         }
 
 
-def norm(value: Any) -> str:
-    return " ".join(str(value).split()).casefold()
-
-
 def lookup(choices: dict[str, str]) -> dict[str, str]:
     """Normalised label or code -> code."""
     table = {norm(code): code for code in choices}
@@ -136,6 +134,31 @@ def cell_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
+
+
+class ClientIds:
+    """Matches a client-number cell to a known client id, for every kind of returned workbook.
+
+    Excel turns a number-like id such as 0000119 into the number 119, so an id that matches
+    no one exactly is matched once more without leading zeros, unless that is ambiguous
+    (both 012 and 12 known).
+    """
+
+    def __init__(self, known: Iterable[str]) -> None:
+        self.known = set(known)
+        stripped: dict[str, str | None] = {}
+        for client_id in self.known:
+            key = client_id.lstrip("0")
+            stripped[key] = None if key in stripped else client_id
+        self.stripped = stripped
+
+    def match(self, value: Any) -> str | None:
+        if is_blank(value):
+            return None
+        text = cell_text(value)
+        if text in self.known:
+            return text
+        return self.stripped.get(text.lstrip("0"))
 
 
 class _RowCheck:
@@ -228,12 +251,13 @@ def plan_registration(filled: FilledWorkbook, context: RegistrationContext, sett
         or k.startswith(("activity:", "referral:"))
     ]
     seen: dict[str, int] = {}
+    members = ClientIds(context.members)
     for row in filled.rows:
         if all(is_blank(row.cells.get(k)) for k in answer_keys):
             plan.blank += 1
             continue
         check = _RowCheck(plan, headers, row)
-        client_id = _member(check, context.members, row.cells.get("client_id"))
+        client_id = _member(check, members, row.cells.get("client_id"))
         if client_id is not None:
             if client_id in seen:
                 check.problem("client_id", client_id, "duplicate", f"also in row {seen[client_id]}")
@@ -334,19 +358,16 @@ def _only_spoken(spoken_label: str) -> str:
     return f"only when the contact result is '{spoken_label}'"
 
 
-def _member(check: _RowCheck, members: set[str], value: Any) -> str | None:
+def _member(check: _RowCheck, members: ClientIds, value: Any) -> str | None:
     if is_blank(value):
         check.problem("client_id", None, "missing", "the client number is empty")
         return None
-    text = cell_text(value)
-    if text in members:
-        return text
-    # Excel may have dropped leading zeros of a number-like id.
-    stripped = {m.lstrip("0"): m for m in members}
-    if text.lstrip("0") in stripped:
-        return stripped[text.lstrip("0")]
-    check.problem("client_id", text, "not_in_batch", "this client number is not in the workbook's batch")
-    return None
+    client_id = members.match(value)
+    if client_id is None:
+        check.problem(
+            "client_id", cell_text(value), "not_in_batch", "this client number is not in the workbook's batch"
+        )
+    return client_id
 
 
 def _plan_change(
@@ -400,6 +421,9 @@ def plan_followup(filled: FilledWorkbook, context: FollowupContext, settings: Se
     cb = settings.codebook
     roles = cb.roles
     seen: set[tuple[str, Any]] = set()
+    # The same leading-zero tolerance as registration: one matcher per sheet's known ids.
+    due_ids = ClientIds(context.outcomes)
+    referred_ids = ClientIds(client_id for client_id, _ in context.referrals)
     for row in filled.rows:
         headers = filled.headers[row.sheet]
         if row.sheet == CALLS_SHEET:
@@ -407,7 +431,7 @@ def plan_followup(filled: FilledWorkbook, context: FollowupContext, settings: Se
                 plan.blank += 1
                 continue
             check = _RowCheck(plan, headers, row)
-            client_id = cell_text(row.cells.get("client_id") or "")
+            client_id = _known_id(due_ids, row.cells.get("client_id"))
             outcome = context.outcomes.get(client_id)
             if outcome is None or outcome.get("participation_potential") != roles.potential_self:
                 check.problem("client_id", client_id, "not_due", "this person is not on a follow-up list")
@@ -460,7 +484,7 @@ def plan_followup(filled: FilledWorkbook, context: FollowupContext, settings: Se
                 plan.blank += 1
                 continue
             check = _RowCheck(plan, headers, row)
-            client_id = cell_text(row.cells.get("client_id") or "")
+            client_id = _known_id(referred_ids, row.cells.get("client_id"))
             destination = lookup(cb.referrals).get(norm(row.cells.get("destination") or ""))
             current = context.referrals.get((client_id, destination or ""))
             if current is None:
@@ -491,18 +515,16 @@ def plan_followup(filled: FilledWorkbook, context: FollowupContext, settings: Se
                 plan.rejected_rows.add((row.sheet, row.row))
                 continue
             record = {"destination": destination, "result": result, "result_date": result_date}
-            old = {"destination": destination, **{k: current.get(k) for k in ("result", "result_date")}}
-            if current.get("result") is None and current.get("result_date") is None:
-                old_or_none = None
-            else:
-                old_or_none = {**old, "referred_on": current.get("referred_on")}
-            change_old = old_or_none
-            if change_old is not None and all(change_old.get(k) == v for k, v in record.items()):
-                plan.changes.append(Change("referral", client_id, "unchanged", record, change_old, row.row))
-            else:
-                action = "new" if change_old is None else "updated"
-                plan.changes.append(Change("referral", client_id, action, record, change_old, row.row))
+            # A referral without a result yet gets its first one: "new", like any first record.
+            answered = current.get("result") is not None or current.get("result_date") is not None
+            old = {**current, "destination": destination} if answered else None
+            _plan_change(plan, "referral", client_id, record, old, row.row)
     return plan
+
+
+def _known_id(ids: ClientIds, value: Any) -> str:
+    """The known client id a cell stands for, else the cell's text (for the problem message)."""
+    return ids.match(value) or ("" if is_blank(value) else cell_text(value))
 
 
 def _round(check: _RowCheck, value: Any, rounds: int) -> int | None:

@@ -69,6 +69,25 @@ def environment(campaign: Path | None = None) -> SandboxedEnvironment:
     )
 
 
+def missing_templates(variants: Iterable[str], campaign: Path | None) -> list[str]:
+    """The letter variants (sorted) that have neither a campaign nor a packaged template.
+
+    `kansen batch` calls it before it assigns variants to people, so a variant without a
+    letter is refused there, not only at `kansen letters` after the batches exist.
+    """
+    from jinja2 import TemplateNotFound
+
+    env = environment(campaign)
+    assert env.loader is not None
+    missing = []
+    for variant in sorted(set(variants)):
+        try:
+            env.loader.get_source(env, template_name(variant))
+        except TemplateNotFound:
+            missing.append(variant)
+    return missing
+
+
 # --- fields -------------------------------------------------------------------------------
 
 
@@ -87,6 +106,14 @@ def _text(value: Any) -> str | None:
 
 def _join(*parts: str | None) -> str:
     return " ".join(p for p in parts if p)
+
+
+def address_line(street: Any, number: Any, addition: Any) -> str:
+    """`Amkemaheerd 1 A`: street, house number and addition separated by spaces (NEN 5825).
+
+    Gaps are left out; a house number pandas read as a float (17.0) prints as 17.
+    """
+    return _join(_text(street), _text(number), _text(addition))
 
 
 def format_postcode(value: str | None) -> str | None:
@@ -170,7 +197,7 @@ def person_fields(row: Mapping[str, Any], calendar: Calendar | None = None) -> F
         "street": street,
         "house_number": number,
         "house_number_addition": addition,
-        "street_line": _join(street, number, addition) if street and number else None,
+        "street_line": address_line(street, number, addition) if street and number else None,
         "postcode": postcode,
         "city": city,
         "postcode_city": f"{postcode}  {city.upper()}" if postcode and city else None,

@@ -27,6 +27,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kansen_cli.errors import InputFileError
+from kansen_cli.ledger.core import now
+from kansen_cli.letters import address_line
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -131,12 +133,8 @@ def person_name(row: Any) -> str:
 
 
 def person_address(row: Any) -> str:
-    parts = (row.get("house_number"), row.get("house_number_addition"))
-    # A column of house numbers with a gap comes back from pandas as floats: 17.0 -> 17.
-    number = "".join(
-        str(int(p)) if isinstance(p, float) and p.is_integer() else str(p) for p in parts if _present(p)
-    )
-    street = " ".join(str(p) for p in (row.get("street"), number) if _present(p) and str(p))
+    # The street line exactly as the letter prints it, so sheet and letter name the same address.
+    street = address_line(row.get("street"), row.get("house_number"), row.get("house_number_addition"))
     town = " ".join(str(p) for p in (row.get("postcode"), row.get("city")) if _present(p))
     return ", ".join(p for p in (street, town) if p)
 
@@ -192,7 +190,7 @@ def build_registration(
             "format": FORMAT_VERSION,
             "campaign": settings.campaign.name,
             "batch_id": batch_id,
-            "created_at": created_at or _stamp(),
+            "created_at": created_at or now(),
             "sheets": {REGISTRATION_SHEET: [[c.key, c.header] for c in columns]},
         },
     )
@@ -260,7 +258,7 @@ def build_followup(
             "campaign": settings.campaign.name,
             "batch_id": "",
             "due": due.isoformat(),
-            "created_at": created_at or _stamp(),
+            "created_at": created_at or now(),
             "sheets": {
                 CALLS_SHEET: [[c.key, c.header] for c in call_cols],
                 REFERRALS_SHEET: [[c.key, c.header] for c in ref_cols],
@@ -268,10 +266,6 @@ def build_followup(
         },
     )
     return workbook
-
-
-def _stamp() -> str:
-    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
 
 def _as_date(value: Any) -> dt.date | None:
@@ -447,7 +441,8 @@ def read_marker(workbook: Any, path: Path) -> dict[str, Any]:
     return meta
 
 
-def _norm(text: Any) -> str:
+def norm(text: Any) -> str:
+    """A header or label compared without regard to case or spacing."""
     return " ".join(str(text).split()).casefold() if text is not None else ""
 
 
@@ -486,11 +481,11 @@ def read_filled(path: Path) -> FilledWorkbook:
 def _read_sheet(sheet: Any, sheet_name: str, headers: dict[str, str], filled: FilledWorkbook) -> None:
     rows = sheet.iter_rows(values_only=True)
     header_row = next(rows, ())
-    found = {_norm(h): i for i, h in enumerate(header_row) if h is not None}
+    found = {norm(h): i for i, h in enumerate(header_row) if h is not None}
     positions: dict[str, int] = {}
     for key, header in headers.items():
-        if _norm(header) in found:
-            positions[key] = found[_norm(header)]
+        if norm(header) in found:
+            positions[key] = found[norm(header)]
         else:
             filled.problems.append((header, f"column '{header}' is missing from sheet '{sheet_name}'"))
     for number, values in enumerate(rows, start=2):

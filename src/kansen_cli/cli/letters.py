@@ -11,6 +11,7 @@ from kansen_cli.cli.app import CampaignOpt, JsonOpt, command, console, date_opti
 
 FORMATS = ("pdf", "html")
 DRY_RUN_LETTERS = 3
+DRY_RUN_FOLDER = "proef"
 
 
 @command()
@@ -91,7 +92,9 @@ def letters(
     dry_run: Annotated[
         bool,
         typer.Option(
-            "--dry-run", help=f"Render {DRY_RUN_LETTERS} letters to a temporary folder; record nothing."
+            "--dry-run",
+            help=f"Render {DRY_RUN_LETTERS} sample letters to <campaign>/letters/<batch>/{DRY_RUN_FOLDER}/;"
+            " record nothing.",
         ),
     ] = False,
     out: Annotated[
@@ -115,10 +118,9 @@ def letters(
     Example: kansen letters selwerd-1 --format pdf,html --sent-on 2026-10-26
     """
     import datetime as dt
-    import tempfile
 
     from kansen_cli import letters as core
-    from kansen_cli.files import check_writable, ensure_dir, write_xlsx
+    from kansen_cli.files import check_writable
     from kansen_cli.ledger import open_ledger
     from kansen_cli.ledger.letters import AlreadyInvitedError, letter_people, letters_sent_on, record_letters
     from kansen_cli.ledger.runs import require_batch
@@ -141,28 +143,41 @@ def letters(
         core.preflight(env, fields, batch, letter_date)
 
         if dry_run:
-            folder = Path(tempfile.mkdtemp(prefix=f"kansen-{batch}-"))
+            # Inside the campaign, where the retention rules apply, never in the system temp folder;
+            # each dry run replaces the previous sample.
+            folder = Path(campaign) / "letters" / batch / DRY_RUN_FOLDER
             fields = fields[:DRY_RUN_LETTERS]
         else:
             folder = out if out is not None else Path(campaign) / "letters" / batch
-        paths = _output_paths(folder, batch, fields, chosen)
+        paths = _output_paths(folder, batch, fields, chosen, workbooks=not dry_run)
         if not dry_run:
             for path in paths.values():
                 check_writable(path, force)
-        ensure_dir(folder)
 
-        written = _render(core, env, fields, paths, chosen, workers, force)
+        # Everything is rendered in memory first, so a failure (a letter running over one page,
+        # a template error) leaves no file behind; then the files appear together.
+        contents: dict[Path, bytes] = _render(core, env, fields, paths, chosen, workers)
+        sheets: dict[Path, Any] = {}
         if not dry_run:
-            write_xlsx(paths["mailmerge"], {"Brieven": core.mailmerge_frame(fields)}, force)
-            write_xlsx(paths["calls"], core.call_lists(fields), force)
-            written += [paths["mailmerge"], paths["calls"]]
-            record_letters(
-                ledger,
-                batch,
-                [(str(f["client_id"]), str(f["variant"])) for f in fields],
-                letter_date,
-                force=force,
-            )
+            sheets = {
+                paths["mailmerge"]: {"Brieven": core.mailmerge_frame(fields)},
+                paths["calls"]: core.call_lists(fields),
+            }
+        written = _write_together(folder, contents, sheets, force or dry_run, replace_folder=dry_run)
+        if not dry_run:
+            try:
+                record_letters(
+                    ledger,
+                    batch,
+                    [(str(f["client_id"]), str(f["variant"])) for f in fields],
+                    letter_date,
+                    force=force,
+                )
+            except BaseException:
+                # Not recorded: take the new files away again, so that a re-run is not refused.
+                for path in written:
+                    path.unlink(missing_ok=True)
+                raise
     result: dict[str, Any] = {
         "batch": batch,
         "letters": len(fields),
@@ -189,15 +204,16 @@ def letters(
         console().print(f"{folder / (batch + '-<client id>.html')} ({len(htmls)} files)")
 
 
-def _output_paths(folder: Path, batch: str, fields: list, chosen: set[str]) -> dict[str, Path]:
+def _output_paths(
+    folder: Path, batch: str, fields: list, chosen: set[str], workbooks: bool = True
+) -> dict[str, Path]:
     # File names from batch and client ids only, never from names.
-    paths = {
-        "pdf": folder / f"{batch}.pdf",
-        "mailmerge": folder / f"{batch}-mailmerge.xlsx",
-        "calls": folder / f"{batch}-bellijst.xlsx",
-    }
-    if "pdf" not in chosen:
-        del paths["pdf"]
+    paths = {}
+    if "pdf" in chosen:
+        paths["pdf"] = folder / f"{batch}.pdf"
+    if workbooks:
+        paths["mailmerge"] = folder / f"{batch}-mailmerge.xlsx"
+        paths["calls"] = folder / f"{batch}-bellijst.xlsx"
     if "html" in chosen:
         for f in fields:
             paths[f"html:{f['client_id']}"] = folder / f"{batch}-{f['client_id']}.html"
@@ -205,13 +221,12 @@ def _output_paths(folder: Path, batch: str, fields: list, chosen: set[str]) -> d
 
 
 def _render(
-    core: Any, env: Any, fields: list, paths: dict[str, Path], chosen: set[str], workers: int, force: bool
-):
+    core: Any, env: Any, fields: list, paths: dict[str, Path], chosen: set[str], workers: int
+) -> dict[Path, bytes]:
+    """The PDF (page count checked) and the HTML letters, in memory; nothing is written here."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from kansen_cli.files import write_bytes, write_text
-
-    written: list[Path] = []
+    contents: dict[Path, bytes] = {}
     total = len(fields) * len(chosen)
     # auto_refresh off: no refresh thread alive while the PDF workers are forked.
     with Progress(
@@ -229,13 +244,62 @@ def _render(
             progress.advance(task, n)
             progress.refresh()
 
+        if "pdf" in chosen:
+            contents[paths["pdf"]] = core.render_pdf(env, fields, workers=workers, progress=advance)
         if "html" in chosen:
             for f in fields:
-                path = paths[f"html:{f['client_id']}"]
-                write_text(path, core.render_letter(env, f), force)
-                written.append(path)
+                contents[paths[f"html:{f['client_id']}"]] = core.render_letter(env, f).encode("utf-8")
                 advance(1)
-        if "pdf" in chosen:
-            write_bytes(paths["pdf"], core.render_pdf(env, fields, workers=workers, progress=advance), force)
-            written.insert(0, paths["pdf"])
-    return written
+    return contents
+
+
+def _write_together(
+    folder: Path,
+    contents: dict[Path, bytes],
+    sheets: dict[Path, Any],
+    force: bool,
+    replace_folder: bool = False,
+) -> list[Path]:
+    """Write all files into a private staging folder inside `folder`, then move them into place.
+
+    On any failure nothing is left at the target paths, and folders this call made are removed
+    again. With replace_folder, files in `folder` that are not among the new ones go (a dry
+    run's previous sample).
+    """
+    import contextlib
+    import os
+    import shutil
+    import tempfile
+
+    from kansen_cli.files import check_writable, ensure_dir, write_bytes, write_xlsx
+
+    created = [p for p in (folder, *folder.parents) if not p.exists()]
+    ensure_dir(folder)
+    staging = Path(tempfile.mkdtemp(dir=folder, prefix=".kansen-"))
+    moved: list[Path] = []
+    try:
+        for path, data in contents.items():
+            write_bytes(staging / path.name, data)
+        for path, frames in sheets.items():
+            write_xlsx(staging / path.name, frames)
+        targets = [*contents, *sheets]
+        for path in targets:
+            check_writable(path, force)
+        if replace_folder:
+            keep = {p.name for p in targets}
+            for old in folder.iterdir():
+                if old.is_file() and old.name not in keep:
+                    old.unlink()
+        for path in targets:
+            os.replace(staging / path.name, path)
+            moved.append(path)
+    except BaseException:
+        for path in moved:
+            path.unlink(missing_ok=True)
+        shutil.rmtree(staging, ignore_errors=True)
+        for path in created:  # innermost first
+            with contextlib.suppress(OSError):
+                path.rmdir()
+        raise
+    staging.rmdir()
+    return moved
