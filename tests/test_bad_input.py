@@ -79,9 +79,7 @@ def _assert_no_personal_data(text: str) -> None:
 
 
 # Known bugs in code this test does not own, for the lead (strict: they must fail until fixed).
-KNOWN_BUGS: dict[str, str] = {
-    "utf16_truncated.csv": "register._decode: data.decode('utf-16') unguarded, UnicodeDecodeError",
-}
+KNOWN_BUGS: dict[str, str] = {}
 
 
 def _marks(case) -> list:

@@ -160,7 +160,12 @@ def _decode(data: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
                 f"{path}: not valid {encoding} at byte {exc.start}; try --encoding utf-8 or cp1252"
             ) from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:  # cut off mid-character, or not UTF-16 after all
+            raise InputFileError(
+                f"{path}: starts as UTF-16 but is damaged at byte {exc.start} (cut off?); export it again"
+            ) from None
     if b"\x00" in data[:65536]:
         raise InputFileError(
             f"{path}: holds NUL bytes, so it is no text file (binary, or UTF-16 without BOM); "
