@@ -192,3 +192,16 @@ def test_overview_counts():
     assert sum(row["size"] for row in overview) == 30
     assert all(row["A"] + row["B"] == row["size"] for row in overview)
     assert [row["batch"] for row in overview][:2] == ["corpus-den-hoorn-1", "corpus-den-hoorn-2"]
+
+
+def test_batch_refuses_a_variant_without_a_letter_template(invoke, campaign, small_register):
+    assert invoke("init", campaign).exit_code == 0
+    settings = campaign / "kansen.toml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(text.replace('B = "Voorstel', 'C = "Derde variant"\nB = "Voorstel'), encoding="utf-8")
+    assert invoke("select", small_register, "--as-of", "2026-10-01", "-c", campaign).exit_code == 0
+    result = invoke("batch", "-c", campaign)
+    assert result.exit_code == 1
+    assert "no letter template for C" in result.stderr
+    exported = invoke("export", "batches", "-c", campaign)
+    assert exported.stdout.strip().count("\n") == 0  # header only: nobody was batched

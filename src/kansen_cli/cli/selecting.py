@@ -124,14 +124,22 @@ def batch(
     Example: kansen batch --size 250 --seed 2015 --files batches/
     """
     from kansen_cli.batching import batch_overview, make_batches
+    from kansen_cli.errors import SettingsError
     from kansen_cli.ledger import open_ledger
     from kansen_cli.ledger.runs import batch_members, batch_numbers_taken, record_batches, unbatched_selected
+    from kansen_cli.letters import missing_templates
     from kansen_cli.settings import load_settings
 
     settings = load_settings(campaign)
     size = size or settings.batch.size
     seed = settings.batch.seed if seed is None else seed
     variants = list(settings.letters.variants)
+    missing = missing_templates(variants, campaign)
+    if missing:
+        raise SettingsError(
+            f"letters.variants: no letter template for {', '.join(missing)}; add "
+            f"templates/letters/<variant>.html.j2 to the campaign folder or remove the variant"
+        )
     with open_ledger(campaign, create=False) as ledger:
         people = unbatched_selected(ledger)
         assigned = make_batches(people, size, seed, variants, batch_numbers_taken(ledger))
