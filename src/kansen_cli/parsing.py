@@ -68,7 +68,7 @@ def _fixed_width_dates(text: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarr
     starts = offsets[sized]
     # One byte position at a time (ten gathers of one byte per cell), digits as small ints.
     chars = [data[starts + k] for k in range(10)]
-    value = [c.astype(np.int64) - 48 for c in chars]
+    value = [c.astype(np.int16) - 48 for c in chars]  # four digits fit in int16
     digit = [(c >= 48) & (c <= 57) for c in chars]
 
     def number(first: int, last: int) -> np.ndarray:
