@@ -82,3 +82,9 @@ def test_an_absurdly_long_house_number_is_flagged_not_overflowed() -> None:
     )
     assert bad.tolist() == [True, False]
     assert number.tolist() == [-1, 123456]
+
+
+def test_implausible_years_are_typing_errors_not_dates() -> None:
+    values, bad = parsing.parse_dates(pa.array(["01-05-0202", "01-05-2202", "0202-05-01", "01-05-1900"]))
+    assert bad.tolist() == [True, True, True, False]
+    assert values[3].astype("datetime64[D]").tolist() == dt.date(1900, 5, 1)

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 TRUE_WORDS = ("ja", "j", "yes", "y", "1", "true", "waar", "x")
 FALSE_WORDS = ("nee", "n", "no", "0", "false", "onwaar")
+YEAR_MIN, YEAR_MAX = 1900, 2100
 # Excel serial day numbers between 1910 and 2100; anything else in a date column is no date.
 SERIAL_MIN, SERIAL_MAX = 3654, 73051
 _DAY_FIRST = r"^(?P<d>\d{1,2})[-/.](?P<m>\d{1,2})[-/.](?P<y>\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$"
@@ -107,7 +108,8 @@ def _days_since_epoch(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> t
 
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
     month_days = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
-    in_range = (year > 0) & (month >= 1) & (month <= 12)
+    # Years outside 1900-2100 are typing errors (01-05-0202 for 2022), not dates to select on.
+    in_range = (year >= YEAR_MIN) & (year <= YEAR_MAX) & (month >= 1) & (month <= 12)
     limit = month_days[np.where(in_range, month, 0)] + (leap & (month == 2))
     ok = in_range & (day >= 1) & (day <= limit)
     y = np.where(ok, year, 1970) - (np.where(ok, month, 1) <= 2)
@@ -122,7 +124,8 @@ def _days_since_epoch(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> t
 def parse_dates(array: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """Dates as datetime64[s]: day-first (31-12-2019, 1/2/2020, 31.12.2019), ISO
     (2019-12-31, with or without a time) and Excel serial numbers. Impossible dates such as
-    31-02-2019 fail instead of rolling over into March."""
+    31-02-2019 fail instead of rolling over into March, and so do years before 1900 or after
+    2100, which are typing errors."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
