@@ -28,6 +28,7 @@ from openpyxl import Workbook, load_workbook
 
 from kansen_cli.errors import KansenError
 from kansen_cli.register import read_register
+from kansen_cli.sample import REGISTER_HEADERS
 from safety_helpers import assert_no_traceback
 
 # KANSEN_FUZZ_SCALE=20 runs twenty times the default examples (a long, local run).
@@ -38,28 +39,7 @@ def examples(n: int) -> int:
     return n * SCALE
 
 
-HEADERS = [
-    "Klantnummer",
-    "BSN",
-    "Voorletters",
-    "Tussenvoegsel",
-    "Achternaam",
-    "Straat",
-    "Huisnummer",
-    "Toevoeging",
-    "Postcode",
-    "Woonplaats",
-    "Wijk",
-    "Geboortedatum",
-    "Ingangsdatum uitkering",
-    "Datum laatste gesprek",
-    "Einddatum laatste traject",
-    "Actieve begeleiding",
-    "Bekend bij WIJ-team",
-    "Telefoonnummer",
-    "E-mailadres",
-    "Taal",
-]
+HEADERS = list(REGISTER_HEADERS)
 
 
 # Crashes found by this fuzzer in code it does not own, each with an xfail(strict) regression
