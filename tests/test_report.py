@@ -304,11 +304,12 @@ def test_publish_hides_every_small_count_and_nothing_can_be_recomputed(golden: P
                     assert cell.hidden, (table.name, cell.key)
                 if cell.kind == "pct" and cell.base is not None and cell.base < 10:
                     assert cell.hidden, (table.name, cell.inputs)
+    from test_suppression import pinned
+
+    assert not pinned(report.counts, report.equations, report.hidden)
     data = report.data
     assert data["contact_results"]["afgezegd"] is None  # 3
     assert data["referrals"]["wij_team"] is None  # 1
-    assert data["referrals_total"] == 8
-    assert data["became_active"]["total"] == 5
 
 
 def test_json_keys_of_spec_section_9(golden: Path) -> None:
@@ -418,7 +419,8 @@ def test_cli_xlsx_published_cells_say_x(golden: Path, invoke, tmp_path: Path) ->
     out = tmp_path / "rapport.xlsx"
     assert invoke("report", "-c", golden, "--format", "xlsx", "--out", out, "--publish").exit_code == 0
     reach = [list(r) for r in load_workbook(out)["bereik_wijk"].iter_rows(values_only=True)]
-    assert reach[1] == ["Noord", 16, 8, "x", "x", "x", "x", "x", "x"]
+    assert reach[1] == ["Noord", *["x"] * 8]  # 16 = 8 + 2 + 2 + 1 + 2 + 1 is all small parts
+    assert reach[3][:2] == ["Totaal", 24]
 
 
 def test_cli_xlsx_needs_out(golden: Path, invoke) -> None:
@@ -551,9 +553,9 @@ def test_random_ledgers_add_up_and_publish_leaks_nothing(tmp_path_factory) -> No
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
-    from test_suppression import recoverable
+    from test_suppression import pinned, recoverable
 
-    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(st.data())
     def check(data) -> None:
         campaign = tmp_path_factory.mktemp("random")
@@ -562,6 +564,82 @@ def test_random_ledgers_add_up_and_publish_leaks_nothing(tmp_path_factory) -> No
         small = {k for k, v in report.counts.items() if 1 <= v <= 4}
         assert small <= report.hidden
         assert not recoverable(report.counts, report.equations, report.hidden)
+        assert not pinned(report.counts, report.equations, report.hidden)
         assert to_markdown(report).count("|") > 0
 
     check()
+
+
+# ---- review of issue 6 ---------------------------------------------------------------------------
+
+
+def test_stratified_comparison_has_its_own_labelled_table(golden: Path) -> None:
+    report = make_report(golden)
+    difference = report.table("varianten_verschil")
+    assert all("CMH" not in str(row[0].value) for row in difference.rows)
+    stratified = report.table("varianten_per_batch")
+    assert stratified.columns[2:] == [
+        "Odds ratio",
+        "BI laag (odds ratio)",
+        "BI hoog (odds ratio)",
+        "p-waarde",
+    ]
+    (row,) = stratified.rows
+    assert row[2].value == round(report.data["variant_stratified"][0]["odds_ratio"], 2)
+    text = to_markdown(report)
+    assert "Odds ratio" in text and "Cochran–Mantel–Haenszel" in text
+
+
+def test_publish_hides_the_stratified_comparison_when_a_batch_count_is_hidden(golden: Path) -> None:
+    report = make_report(golden, publish=True)
+    assert any(k[0] == "reach" and k[1][0] == "batch" for k in report.hidden if isinstance(k[1], tuple))
+    (row,) = report.table("varianten_per_batch").rows
+    assert all(cell.hidden for cell in row[2:])
+    (strat,) = report.data["variant_stratified"]
+    assert (strat["odds_ratio"], strat["ci_low"], strat["ci_high"], strat["p_value"]) == (None,) * 4
+
+
+def test_funnel_follows_the_cohort_approached_in_the_period(golden: Path) -> None:
+    data = make_report(golden, start=dt.date(2026, 2, 1), end=dt.date(2026, 2, 28)).data
+    funnel = {step["step"]: step["count"] for step in data["funnel"]}
+    # zuid-1's 8 letters; of them 5 spoken, z01 and z03 referred, z03 (referral) and z08 (follow-up)
+    # active: the same people all the way down, so no step exceeds the one before.
+    assert [funnel[s] for s in ("approached", "spoken", "referred", "active")] == [8, 5, 2, 2]
+    assert funnel["spoken"] == data["spoken"]
+    counts = [step["count"] for step in data["funnel"]]
+    assert counts == sorted(counts, reverse=True)
+    note = " ".join(make_report(golden).table("trechter").notes)
+    assert "één groep" in note
+
+
+def test_funnel_cohort_includes_conversations_after_the_period(golden: Path) -> None:
+    # noord-1's letters (10 January) with the period ending before any of its conversations.
+    data = make_report(golden, end=dt.date(2026, 1, 15)).data
+    funnel = {step["step"]: step["count"] for step in data["funnel"]}
+    assert data["spoken_in_period"] == 0
+    assert [funnel[s] for s in ("approached", "spoken")] == [10, 5]
+    assert funnel["spoken"] == data["spoken"]
+
+
+def test_outcomes_per_wijk_says_what_spoken_counts(golden: Path) -> None:
+    report = make_report(golden)
+    assert report.table("uitkomsten_wijk").columns[1] == "Gesproken in de periode"
+    assert any("brief" in note for note in report.table("uitkomsten_wijk").notes)
+
+
+def test_funnel_register_and_selected_come_from_the_latest_run(golden: Path) -> None:
+    with open_ledger(golden, create=False) as ledger, ledger.transaction() as db:
+        db.execute(
+            "INSERT INTO selection_runs VALUES"
+            " (2, ?, '2026-03-01', 2, 'register2.csv', 'abd', '{}', 90, '{}', 20)",
+            (NOW,),
+        )
+    data = make_report(golden).data
+    funnel = [(step["step"], step["count"]) for step in data["funnel"]]
+    assert funnel[:4] == [("register", 90), ("selected", 20), ("selected_ever", 26), ("approached", 24)]
+    labels = [row[0].value for row in make_report(golden).table("trechter").rows]
+    assert labels[:3] == [
+        "Regels in het register (laatste selectie)",
+        "Geselecteerd (laatste selectie)",
+        "Ooit geselecteerd (alle selecties)",
+    ]

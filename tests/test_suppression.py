@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kansen_cli.suppression import Equation, primary, suppress
+from kansen_cli.suppression import Equation, narrow, primary, suppress
 
 THRESHOLD = 5
 
@@ -54,6 +54,39 @@ def recoverable(values: dict, equations: list[Equation], hidden: set) -> set:
     return found
 
 
+def pinned(values: dict, equations: list[Equation], hidden: set) -> set:
+    """Independent check with bounds: every key is a variable, shown ones fixed at their value,
+    hidden primary ones at least 1, hidden secondary ones at least 0; a hidden non-zero key whose LP
+    range is under 1 is pinned."""
+    from scipy.optimize import linprog
+
+    order = sorted(values, key=repr)
+    index = {k: i for i, k in enumerate(order)}
+    a = np.zeros((len(equations), len(order)))
+    for r, eq in enumerate(equations):
+        a[r, index[eq.total]] -= 1
+        for part in eq.parts:
+            a[r, index[part]] += 1
+    bounds = [
+        (values[k], values[k]) if k not in hidden else ((1, None) if 0 < values[k] < THRESHOLD else (0, None))
+        for k in order
+    ]
+    found = set()
+    for key in hidden:
+        if values[key] == 0:
+            continue
+        c = np.zeros(len(order))
+        c[index[key]] = 1
+        low = linprog(c, A_eq=a, b_eq=np.zeros(len(equations)), bounds=bounds, method="highs")
+        high = linprog(-c, A_eq=a, b_eq=np.zeros(len(equations)), bounds=bounds, method="highs")
+        assert low.status == 0
+        if high.status == 3:
+            continue
+        if high.x[index[key]] - low.x[index[key]] < 1 - 1e-6:
+            found.add(key)
+    return found
+
+
 tables = st.integers(1, 4).flatmap(
     lambda rows: st.integers(1, 4).flatmap(
         lambda cols: st.lists(
@@ -70,6 +103,7 @@ def test_random_tables_hide_small_counts_and_leak_nothing(cells: list[list[int]]
     hidden = suppress(values, equations, THRESHOLD)
     assert {k for k, v in values.items() if 1 <= v <= THRESHOLD - 1} <= hidden
     assert not recoverable(values, equations, hidden)
+    assert not pinned(values, equations, hidden)
     for eq in equations:
         line = [eq.total, *eq.parts]
         hidden_in_line = sum(k in hidden for k in line)
@@ -97,6 +131,7 @@ def test_linked_tables_groups_and_their_total(groups: list[list[int]]) -> None:
     hidden = suppress(values, equations, THRESHOLD)
     assert primary(values, THRESHOLD) <= hidden
     assert not recoverable(values, equations, hidden)
+    assert not pinned(values, equations, hidden)
 
 
 def test_zero_is_not_suppressed_and_the_smallest_partner_is_chosen() -> None:
@@ -117,3 +152,14 @@ def test_a_small_total_is_suppressed_too() -> None:
 def test_nothing_small_means_nothing_hidden() -> None:
     values, equations = grid([[5, 0], [7, 9]])
     assert suppress(values, equations, THRESHOLD) == set()
+
+
+def test_hidden_counts_cannot_be_solved_with_their_lower_bound() -> None:
+    # Review finding (issue 6): only b and c were hidden; 12 = 10 + b + c with b, c >= 1 gives
+    # b = c = 1, although no linear combination of the sums fixes them.
+    values = {"T": 12, "a": 10, "b": 1, "c": 1}
+    equations = [Equation("T", ("a", "b", "c"))]
+    assert narrow(values, {"b", "c"}, equations, THRESHOLD) == {"b", "c"}
+    hidden = suppress(values, equations, THRESHOLD)
+    assert {"b", "c"} < hidden
+    assert not pinned(values, equations, hidden)

@@ -15,8 +15,10 @@ Populations and periods:
   response rate = spoken / (approached − not applicable);
 - outcomes, activity types, location: people spoken to with the conversation date in the
   period; referrals, follow-up and became-active belong to those same conversations;
-- the funnel's first two steps (register rows of the latest selection run, people selected in
-  any run) do not depend on the period.
+- the funnel's first steps (register rows and people selected of the latest selection run, and
+  people selected by any run when that differs) do not depend on the period; from "approached" on
+  it follows one cohort, the people approached in the period, whenever they were later spoken to,
+  referred or became active.
 """
 
 from __future__ import annotations
@@ -263,6 +265,10 @@ def build_report(
     by_nbh.notes.append(
         f"Respons = gesproken / (benaderd − {leaving})." if na_codes else "Respons = gesproken / benaderd."
     )
+    by_nbh.notes.append(
+        "Alle kolommen gaan over wie in de periode een brief kreeg, met het resultaat tot nu "
+        "(ook een gesprek na de periode)."
+    )
     tables.append(by_nbh)
 
     by_batch = Table("bereik_batch", "Bereik per batch", ["Batch", "Wijk", *reach_columns])
@@ -373,6 +379,11 @@ def build_report(
             }
         )
     stratified_json: list[dict[str, Any]] = []
+    stratified = Table(
+        "varianten_per_batch",
+        "Briefvarianten vergeleken binnen batches (Cochran–Mantel–Haenszel)",
+        ["Vergelijking", "Batches", "Odds ratio", "BI laag (odds ratio)", "BI hoog (odds ratio)", "p-waarde"],
+    )
     if len(batch_ids) > 1:
         for other in variant_codes[1:]:
             strata = []
@@ -386,13 +397,22 @@ def build_report(
                     row_counts += [counts.get(roles.spoken, 0), nobs]
                 strata.append((row_counts[0], row_counts[1], row_counts[2], row_counts[3]))
             cmh = stats.stratified(first, other, strata)
-            comparison.rows.append(
+            # Computed from the per-batch counts: under --publish it goes when any batch's count
+            # (or a variant's) is hidden, as a percentage goes with its hidden numerator.
+            cmh_inputs = tuple(
+                ("reach", ("batch", x), c)
+                for x in batch_ids
+                for c in ("_approached", roles.spoken, *na_codes)
+            ) + tuple(("variant", v, p) for v in (first, other) for p in ("approached", "na", "spoken"))
+            cmh_base = min(k1_n1[0] - k1_n1[1], variant_counts[other][0] - variant_counts[other][1])
+            stratified.rows.append(
                 [
-                    _label(f"{first} / {other}, per batch (CMH, odds ratio; {cmh.strata} batches)"),
-                    _stat(cmh.odds_ratio, (), 0, digits=2),
-                    _stat(cmh.ci_low, (), 0, digits=2),
-                    _stat(cmh.ci_high, (), 0, digits=2),
-                    _stat(cmh.p_value, (), 0, digits=3),
+                    _label(f"{first} / {other}"),
+                    _label(str(cmh.strata)),
+                    _stat(cmh.odds_ratio, cmh_inputs, cmh_base, digits=2),
+                    _stat(cmh.ci_low, cmh_inputs, cmh_base, digits=2),
+                    _stat(cmh.ci_high, cmh_inputs, cmh_base, digits=2),
+                    _stat(cmh.p_value, cmh_inputs, cmh_base, digits=3),
                 ]
             )
             stratified_json.append(
@@ -404,14 +424,23 @@ def build_report(
                     "ci_low": cmh.ci_low,
                     "ci_high": cmh.ci_high,
                     "p_value": cmh.p_value,
+                    "_cells": stratified.rows[-1][2:],
                 }
             )
     comparison.notes.append(
-        "Verschil in respons met Newcombe-interval en score-toets (statsmodels); de vergelijking per "
-        "batch (Cochran–Mantel–Haenszel) corrigeert voor verschillen tussen batches."
+        "Verschil in respons met Newcombe-interval en score-toets (statsmodels); de vergelijking "
+        "binnen batches staat in de volgende tabel."
+    )
+    stratified.notes.append(
+        "Gemeenschappelijke odds ratio van respons (eerste variant ten opzichte van de tweede) over de "
+        "batches, met 95%-betrouwbaarheidsinterval en p-waarde (Cochran–Mantel–Haenszel, statsmodels); "
+        "corrigeert voor verschillen tussen batches. Een odds ratio boven 1: de eerste variant doet het "
+        "beter. Geen verschil in procentpunten."
     )
     if len(variant_codes) > 1:
         tables.append(comparison)
+        if stratified.rows:
+            tables.append(stratified)
 
     # ---- outcomes: conversations in the period -----------------------------------------------
     outcomes = data.outcomes.copy()
@@ -489,8 +518,12 @@ def build_report(
 
     out_nbh = Table(
         "uitkomsten_wijk",
-        "Uitkomsten per wijk",
-        ["Wijk", "Gesproken", *(class_label.get(c, c) for c in class_codes)],
+        "Uitkomsten per wijk (gesprekken in de periode)",
+        ["Wijk", "Gesproken in de periode", *(class_label.get(c, c) for c in class_codes)],
+    )
+    out_nbh.notes.append(
+        "Gesproken in de periode: gesprekken met een gespreksdatum in de periode. De bereiktabellen "
+        "tellen bij 'gesproken' wie in de periode een brief kreeg, ook als het gesprek later was."
     )
     out_neighbourhoods = sorted(outcomes["neighbourhood"].dropna().unique())
     outcomes_by_nbh = _groups(outcomes, "neighbourhood")
@@ -692,24 +725,59 @@ def build_report(
 
     # ---- funnel ---------------------------------------------------------------------------------
     funnel = Table("trechter", "Van register tot actief", ["Stap", "Personen"])
-    referred_people = len({cid for cid, _ in recorded})
+    # One cohort: the people approached in the period, followed through whenever they were spoken
+    # to, referred or became active (the outcome tables count conversations in the period instead).
+    cohort = set(letters["client_id"])
+    cohort_refs = data.referrals[_isin(data.referrals["client_id"], cohort)]
+    cohort_calls = data.followups[_isin(data.followups["client_id"], cohort)]
+    cohort_latest = cohort_calls.sort_values(["client_id", "round"]).groupby("client_id", sort=True).tail(1)
+    cohort_via = set(cohort_refs.loc[_clean(cohort_refs["result"]) == roles.referral_started, "client_id"])
+    cohort_own = set(cohort_latest.loc[cohort_latest["result"] == roles.followup_became_active, "client_id"])
     steps: list[tuple[str, str, Key, int | None]] = [
-        ("register", "Regels in het register", ("funnel", "register"), data.register_rows),
+        (
+            "register",
+            "Regels in het register (laatste selectie)",
+            ("funnel", "register"),
+            data.register_rows,
+        ),
         (
             "selected",
-            "Geselecteerd" if batch is None else "In de batch",
+            "Geselecteerd (laatste selectie)" if batch is None else "In de batch",
             ("funnel", "selected"),
             data.selected,
         ),
-        ("approached", "Benaderd (brief verstuurd)", ("reach", "all", "_approached"), len(data.letters)),
+    ]
+    if data.selected_ever is not None and data.selected_ever != data.selected:
+        # Letters can go to people an earlier selection run chose: without this row the funnel
+        # could narrow and widen again.
+        steps.append(
+            (
+                "selected_ever",
+                "Ooit geselecteerd (alle selecties)",
+                ("funnel", "selected_ever"),
+                data.selected_ever,
+            )
+        )
+    steps += [
+        (
+            "approached",
+            "Benaderd (brief verstuurd in de periode)",
+            ("reach", "all", "_approached"),
+            len(letters),
+        ),
         (
             "spoken",
-            "Gesproken",
-            ("out", "all", "n"),
-            int((data.outcomes["contact_result"] == roles.spoken).sum()),
+            "Van hen gesproken",
+            ("reach", "all", roles.spoken),
+            int((letters["contact_result"] == roles.spoken).sum()),
         ),
-        ("referred", "Verwezen", ("funnel", "referred"), referred_people),
-        ("active", "Actief geworden", ("funnel", "active"), len(via) + len(own)),
+        (
+            "referred",
+            "Van hen verwezen",
+            ("funnel", "cohort_referred"),
+            int(cohort_refs["client_id"].nunique()),
+        ),
+        ("active", "Van hen actief geworden", ("funnel", "cohort_active"), len(cohort_via | cohort_own)),
     ]
     funnel_json: list[tuple[str, Key]] = []
     for step, label, step_key, step_value in steps:
@@ -717,8 +785,12 @@ def build_report(
             continue
         funnel.rows.append([_label(label), b.count(step_key, step_value, funnel.name, label)])
         funnel_json.append((step, step_key))
+    ever = " (ooit geselecteerd: alle selecties samen)" if any(s[0] == "selected_ever" for s in steps) else ""
     funnel.notes.append(
-        "Benaderd: brieven verstuurd in de periode; gesproken en verder: gesprekken in de periode."
+        f"Register en selectie: de laatste selectie{ever}. Vanaf "
+        "'benaderd' één groep: wie in de periode een brief kreeg, gevolgd tot nu (gesprek, verwijzing "
+        "en actief worden ook als die na de periode vielen). De tabellen met uitkomsten tellen "
+        "gesprekken in de periode en kunnen daarom afwijken."
     )
     tables.append(funnel)
 
@@ -728,6 +800,8 @@ def build_report(
         # so a reader can equate the two tables: tell the suppression so.
         pairs: list[tuple[Key, Key]] = [(("reach", "all", roles.spoken), ("out", "all", "n"))]
         pairs += [(("reach", ("wijk", n), roles.spoken), ("outw", n, "n")) for n in out_neighbourhoods]
+        pairs += [(("funnel", "referred"), ("funnel", "cohort_referred"))]
+        pairs += [(("funnel", "active"), ("funnel", "cohort_active"))]
         for left, right in pairs:
             if left in b.values and right in b.values and b.values[left] == b.values[right]:
                 b.equation(left, [right])
@@ -739,6 +813,9 @@ def build_report(
         for item in comparison_json:
             if any(cell.hidden for cell in item["_cells"]):
                 item.update(difference=None, ci_low=None, ci_high=None, p_value=None)
+        for item in stratified_json:
+            if any(cell.hidden for cell in item["_cells"]):
+                item.update(odds_ratio=None, ci_low=None, ci_high=None, p_value=None)
 
     def get(key: Key) -> int | None:
         return None if key in hidden else b.values[key]
@@ -836,7 +913,7 @@ def build_report(
             for i, code in enumerate(variant_codes)
         ],
         "variant_comparison": [{k: v for k, v in item.items() if k != "_cells"} for item in comparison_json],
-        "variant_stratified": stratified_json,
+        "variant_stratified": [{k: v for k, v in item.items() if k != "_cells"} for item in stratified_json],
     }
     period = _period_text(start, end)
     subtitle = f"{settings.campaign.municipality}, {period}" + (f", batch {batch}" if batch else "")

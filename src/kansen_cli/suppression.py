@@ -4,13 +4,23 @@ Every count in the report has a key (the same figure in two tables has the same 
 report knows the linear relations between them (`Equation`: a total and the parts that add up to
 it, within a table and across tables, such as batches adding up to their neighbourhood).
 
-Primary suppression hides every count from 1 to threshold − 1. Zero is not hidden: following CBS
-practice, the disclosure risk is a small group of real people that can be singled out; an empty
-cell describes nobody. Secondary suppression then hides more cells until no hidden count can be
-recomputed from the shown ones: a hidden count is recomputable exactly when it is fixed by the
-equations once every shown value is filled in, i.e. when every solution of the homogeneous system
-restricted to the hidden cells is zero in that cell. We test that with the null space of the
-system, so relations across tables (the ones hand-made suppression misses) are covered too.
+Primary suppression hides every count from 1 to threshold − 1. Zero is never hidden as a primary
+cell (following CBS practice, the disclosure risk is a small group of real people that can be
+singled out; an empty cell describes nobody), but it may be hidden as a secondary cell.
+
+Secondary suppression then hides more cells until every hidden count has a feasible range of more
+than one value, given every shown value, every equation and the bounds a reader can assume. Linear
+sums alone are not enough: counts are never negative, and a reader who knows that primary cells are
+at least 1 can solve 12 = 10 + x + y to x = y = 1. The reader modelled here even knows which hidden
+cells are primary (so each is at least 1) and that a secondary one is any count from 0 up (secondary
+cells may be zeros). No upper bound: a hidden total may be secondary, so the reader cannot cap it at
+threshold − 1 (with that cap a line of only small counts, 4 = 1+1+1+1, could never be protected). A
+non-empty cell is protected when the largest and smallest value it can take under those constraints
+differ by at least 1 (a hidden zero pinned at 0 gives nothing away: zeros are publishable). The
+range comes from linear programming (scipy's HiGHS): the relaxation's range contains the integer
+one, and the true values are feasible. A cheap exact test comes first: a cell fixed by the equations
+alone (its unit vector in the row space of the hidden system) is exposed whatever the bounds, so
+relations across tables are covered too.
 
 Percentages are the report's business: it shows one only where its denominator reaches
 `min_denominator` and none of the counts it is made from is hidden (a percentage and its base
@@ -120,6 +130,136 @@ def _fixed_columns(matrix: Any) -> list[int]:
     return fixed
 
 
+def _lines(
+    values: Mapping[Key, int], hidden: set[Key], equations: Sequence[Equation]
+) -> list[tuple[list[tuple[Key, float]], float]]:
+    """Each equation with a hidden cell as `sum(sign * hidden) == constant` (shown values moved over)."""
+    out = []
+    for eq in equations:
+        line: list[tuple[Key, float]] = []
+        constant = 0.0
+        for key, sign in [(eq.total, -1.0), *((p, 1.0) for p in eq.parts)]:
+            if key in hidden:
+                line.append((key, sign))
+            else:
+                constant -= sign * values[key]
+        if line:
+            out.append((line, constant))
+    return out
+
+
+def _components(
+    hidden: set[Key], lines: list[tuple[list[tuple[Key, float]], float]]
+) -> list[tuple[list[Key], list[tuple[list[tuple[Key, float]], float]]]]:
+    """Hidden cells linked by shared lines, each group with its lines (a cell in no line is alone)."""
+    parent: dict[Key, Key] = {k: k for k in hidden}
+
+    def root(key: Key) -> Key:
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    for line, _ in lines:
+        first = root(line[0][0])
+        for key, _sign in line[1:]:
+            other = root(key)
+            if other != first:
+                parent[other] = first
+    cells: dict[Key, list[Key]] = {}
+    for key in sorted(hidden, key=repr):
+        cells.setdefault(root(key), []).append(key)
+    grouped: dict[Key, list[tuple[list[tuple[Key, float]], float]]] = {r: [] for r in cells}
+    for entry in lines:
+        grouped[root(entry[0][0][0])].append(entry)
+    return [(cells[r], grouped[r]) for r in cells]
+
+
+def narrow(
+    values: Mapping[Key, int],
+    hidden: set[Key],
+    equations: Sequence[Equation],
+    threshold: int,
+    only: Key | None = None,
+    first: bool = False,
+) -> set[Key]:
+    """The hidden keys whose feasible range is narrower than one: exposed despite the linear test.
+
+    Feasible: the equations hold with the shown values filled in, a primary cell is at least 1 and a
+    secondary one at least 0 (see the module docstring); only non-empty cells can be exposed. Per
+    group of linked cells, two LPs (maximise and minimise the group's sum) clear most cells at once,
+    since the true values are feasible and a cell the optimum moved by 1 or more already has a wide
+    enough range; the rest get their own max and min. With `only`, just that cell's group and that
+    cell are checked; with `first`, the search stops at the first exposed cell (all `suppress` needs
+    per round).
+    """
+    import numpy as np
+    from scipy.optimize import linprog
+
+    exposed: set[Key] = set()
+    for cells, lines in _components(hidden, _lines(values, hidden, equations)):
+        if only is not None and only not in cells:
+            continue
+        if not lines:
+            continue  # in no equation with a shown value or other hidden cell: unbounded above
+        index = {k: i for i, k in enumerate(cells)}
+        a = np.zeros((len(lines), len(cells)))
+        rhs = np.zeros(len(lines))
+        for r, (line, constant) in enumerate(lines):
+            for key, sign in line:
+                a[r, index[key]] += sign
+            rhs[r] = constant
+        bounds = [(1.0, None) if 0 < values[k] < threshold else (0.0, None) for k in cells]
+        truth = np.array([float(values[k]) for k in cells])
+        low = truth.copy()
+        high = truth.copy()
+
+        def solve(objective: Any, a: Any = a, rhs: Any = rhs, bounds: Any = bounds) -> Any:
+            result = linprog(objective, A_eq=a, b_eq=rhs, bounds=bounds, method="highs")
+            if result.status == 2:  # infeasible: cannot happen for the true values; be safe
+                raise ValueError("suppression check: the shown values contradict the equations")
+            return result
+
+        for sign in (-1.0, 1.0):  # maximise, then minimise the sum
+            result = solve(np.full(len(cells), sign))
+            if result.status == 0:
+                low = np.minimum(low, result.x)
+                high = np.maximum(high, result.x)
+        for i, key in enumerate(cells):
+            if high[i] - low[i] >= 1 - 1e-6 or (only is not None and key != only) or values[key] == 0:
+                continue
+            unit = np.zeros(len(cells))
+            unit[i] = -1.0
+            top = solve(unit)
+            if top.status == 3:  # unbounded above
+                continue
+            if top.status == 0:
+                high[i] = max(high[i], top.x[i])
+            unit[i] = 1.0
+            bottom = solve(unit)
+            if bottom.status == 0:
+                low[i] = min(low[i], bottom.x[i])
+            if high[i] - low[i] < 1 - 1e-6:
+                exposed.add(key)
+                if first:
+                    return exposed
+    return exposed
+
+
+def exposed_cells(
+    values: Mapping[Key, int],
+    hidden: set[Key],
+    equations: Sequence[Equation],
+    threshold: int,
+    first: bool = False,
+) -> set[Key]:
+    """Hidden keys a reader can pin down: by the sums alone (cheap, exact) or with the bounds (LP)."""
+    fixed = derivable(hidden, equations)
+    if fixed:
+        return fixed
+    return narrow(values, hidden, equations, threshold, first=first)
+
+
 def suppress(values: Mapping[Key, int], equations: Sequence[Equation], threshold: int) -> set[Key]:
     """The keys to hide: primary cells plus the fewest-and-smallest secondary cells found greedily."""
     for eq in equations:
@@ -153,22 +293,34 @@ def suppress(values: Mapping[Key, int], equations: Sequence[Equation], threshold
                         hidden.add(partners[0])
                         changed = True
 
+    def boundary(target: Key) -> list[Key]:
+        # The shown cells in the equations of the target's group of linked hidden cells: the
+        # constants that pin it down, so hiding one of them is what can widen its range.
+        group = {target}
+        frontier = [target]
+        while frontier:
+            key = frontier.pop()
+            for other in neighbours.get(key, ()):
+                if other in hidden and other not in group:
+                    group.add(other)
+                    frontier.append(other)
+        shown = {k for key in group for k in neighbours.get(key, ()) if k not in hidden}
+        return sorted(shown, key=preference)
+
     while True:
         close_lines()
-        # Then exact: combinations of lines (across tables too) can still pin a cell down.
-        exposed = derivable(hidden, equations)
+        # Then exact: combinations of lines (across tables too) and the bounds can still pin a
+        # cell down.
+        exposed = exposed_cells(values, hidden, equations, threshold, first=True)
         if not exposed:
             return hidden
         target = min(exposed, key=repr)
-        candidates = sorted((k for k in neighbours.get(target, ()) if k not in hidden), key=preference)
+        candidates = boundary(target)
         if not candidates:
-            # Every neighbour is hidden and still the value follows: widen to the whole system.
-            candidates = sorted((k for k in neighbours if k not in hidden), key=preference)
-            if not candidates:
-                return hidden
+            return hidden  # nothing left to hide around it (cannot happen: hiding all frees it)
         chosen = candidates[0]
-        for candidate in candidates[:4]:
-            if target not in derivable(hidden | {candidate}, equations):
+        for candidate in candidates[:12]:
+            if target not in narrow(values, hidden | {candidate}, equations, threshold, only=target):
                 chosen = candidate
                 break
         hidden.add(chosen)

@@ -26,8 +26,11 @@ class ReportData:
     referrals: pd.DataFrame  # client_id, destination, result
     followups: pd.DataFrame  # client_id, round, call_date, result
     register_rows: int | None  # rows of the latest selection run (None: no run, or --batch)
-    selected: int  # people selected (with --batch: the batch's members)
+    selected: int  # people selected by the latest run (with --batch: the batch's members)
     batches: pd.DataFrame  # batch_id, neighbourhood: every batch in scope, also those without letters
+    # People selected by any run (None with --batch): letters may go to people an earlier run
+    # selected, so the latest run alone can be smaller than the number approached.
+    selected_ever: int | None = None
 
 
 def _period(column: str, start: dt.date | None, end: dt.date | None) -> tuple[str, list[Any]]:
@@ -88,10 +91,14 @@ def read_report_data(
         params,
     )
     if batch is None:
-        register_rows = ledger.scalar("SELECT rows FROM selection_runs ORDER BY run_id DESC LIMIT 1")
-        selected = int(ledger.scalar("SELECT count(*) FROM people") or 0)
+        # Both from the same (latest) run, so the funnel's first two steps count the same thing.
+        latest = ledger.query("SELECT rows, selected FROM selection_runs ORDER BY run_id DESC LIMIT 1")
+        register_rows = latest[0][0] if latest else None
+        selected = int(latest[0][1]) if latest else 0
+        selected_ever = int(ledger.scalar("SELECT count(*) FROM people") or 0)
     else:
         register_rows = None
+        selected_ever = None
         selected = int(ledger.scalar("SELECT count(*) FROM batch_members WHERE batch_id = ?", (batch,)) or 0)
     return ReportData(
         letters=letters,
@@ -101,4 +108,5 @@ def read_report_data(
         register_rows=None if register_rows is None else int(register_rows),
         selected=selected,
         batches=batches,
+        selected_ever=selected_ever,
     )
