@@ -30,37 +30,12 @@ START = dt.date(2026, 11, 2)
 
 def people_frame(n: int, seed: int):
     """n synthetic people with an appointment each, shaped like `ledger.letters.letter_people`."""
-    import pandas as pd
-
-    from kansen_cli.planning import plan
-    from kansen_cli.sample import generate_register
+    from kansen_cli.sample import generate_register, letter_people
     from kansen_cli.settings import Settings
 
     register = generate_register(n + n // 10 + 10, seed=seed, invalid_rows=0).head(n)
-    frame = pd.DataFrame(
-        {
-            "batch_id": "bench-1",
-            "variant": ["A", "B"] * (n // 2) + ["A"] * (n % 2),
-            "client_id": register["Klantnummer"].astype(str).to_numpy(),
-            "initials": register["Voorletters"].to_numpy(),
-            "prefix": register["Tussenvoegsel"].to_numpy(),
-            "surname": register["Achternaam"].to_numpy(),
-            "street": register["Straat"].to_numpy(),
-            "house_number": register["Huisnummer"].to_numpy(),
-            "house_number_addition": register["Toevoeging"].to_numpy(),
-            "postcode": register["Postcode"].to_numpy(),
-            "city": register["Woonplaats"].to_numpy(),
-            "phone": register["Telefoonnummer"].to_numpy(),
-            "email": register["E-mailadres"].to_numpy(),
-        }
-    )
     settings = Settings()
-    appointments = plan(frame["client_id"].tolist(), START, settings.planning)
-    frame["appointment_date"] = [d.isoformat() for d in appointments["date"]]
-    frame["appointment_start"] = [t.strftime("%H:%M") for t in appointments["start"]]
-    frame["appointment_end"] = [t.strftime("%H:%M") for t in appointments["end"]]
-    frame["consultant"] = appointments["consultant"].to_numpy()
-    return frame, settings
+    return letter_people(register, START, settings.planning, batch_id="bench-1"), settings
 
 
 def cpu_seconds() -> float:

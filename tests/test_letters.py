@@ -17,8 +17,7 @@ from pypdf import PdfReader
 
 from kansen_cli import letters as core
 from kansen_cli.errors import TemplateFieldError
-from kansen_cli.planning import plan
-from kansen_cli.sample import generate_register
+from kansen_cli.sample import generate_register, letter_people
 from kansen_cli.settings import Settings
 
 GOLDEN = Path(__file__).parent / "golden" / "letters"
@@ -33,29 +32,7 @@ def _flat(text: str) -> str:
 
 def people_with_appointments(register: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """Register rows shaped like `ledger.letters.letter_people`, planned from START."""
-    frame = pd.DataFrame(
-        {
-            "batch_id": "test-1",
-            "variant": [("A", "B")[i % 2] for i in range(len(register))],
-            "client_id": register["Klantnummer"].astype(str).to_numpy(),
-            "initials": register["Voorletters"].to_numpy(),
-            "prefix": register["Tussenvoegsel"].to_numpy(),
-            "surname": register["Achternaam"].to_numpy(),
-            "street": register["Straat"].to_numpy(),
-            "house_number": register["Huisnummer"].to_numpy(),
-            "house_number_addition": register["Toevoeging"].to_numpy(),
-            "postcode": register["Postcode"].to_numpy(),
-            "city": register["Woonplaats"].to_numpy(),
-            "phone": register["Telefoonnummer"].to_numpy(),
-            "email": register["E-mailadres"].to_numpy(),
-        }
-    )
-    appointments = plan(frame["client_id"].tolist(), START, settings.planning)
-    frame["appointment_date"] = [d.isoformat() for d in appointments["date"]]
-    frame["appointment_start"] = [t.strftime("%H:%M") for t in appointments["start"]]
-    frame["appointment_end"] = [t.strftime("%H:%M") for t in appointments["end"]]
-    frame["consultant"] = appointments["consultant"].to_numpy()
-    return frame
+    return letter_people(register, START, settings.planning, batch_id="test-1")
 
 
 @pytest.fixture(scope="module")

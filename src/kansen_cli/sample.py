@@ -49,7 +49,7 @@ import numpy.typing as npt
 import pandas as pd
 from stdnum.nl import bsn as _bsn
 
-from kansen_cli.settings import ColumnMap
+from kansen_cli.settings import ColumnMap, PlanningSettings
 
 __all__ = [
     "NEIGHBOURHOODS",
@@ -761,3 +761,40 @@ def _finish(frame: pd.DataFrame) -> pd.DataFrame:
         frame[column] = frame[column].astype("str")
     frame["Huisnummer"] = frame["Huisnummer"].astype(np.int64)
     return frame[list(REGISTER_HEADERS)]
+
+
+def letter_people(
+    register: pd.DataFrame, start: date, planning: PlanningSettings, batch_id: str = "sample-1"
+) -> pd.DataFrame:
+    """Generated people shaped like the ledger's letter rows (`ledger.letters.letter_people`),
+    variants A and B alternating, each with an appointment planned from `start`: letters can
+    be tried and benchmarked without a campaign."""
+    from kansen_cli.planning import plan
+
+    headers = ColumnMap()
+    fields: tuple[str, ...] = (
+        "initials",
+        "prefix",
+        "surname",
+        "street",
+        "house_number",
+        "house_number_addition",
+        "postcode",
+        "city",
+        "phone",
+        "email",
+    )
+    frame = pd.DataFrame(
+        {
+            "batch_id": batch_id,
+            "variant": [("A", "B")[i % 2] for i in range(len(register))],
+            "client_id": register[headers.client_id].astype(str).to_numpy(),
+            **{name: register[getattr(headers, name)].to_numpy() for name in fields},
+        }
+    )
+    appointments = plan(frame["client_id"].tolist(), start, planning)
+    frame["appointment_date"] = [d.isoformat() for d in appointments["date"]]
+    frame["appointment_start"] = [t.strftime("%H:%M") for t in appointments["start"]]
+    frame["appointment_end"] = [t.strftime("%H:%M") for t in appointments["end"]]
+    frame["consultant"] = appointments["consultant"].to_numpy()
+    return frame
