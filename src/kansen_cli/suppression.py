@@ -254,10 +254,19 @@ def exposed_cells(
     first: bool = False,
 ) -> set[Key]:
     """Hidden keys a reader can pin down: by the sums alone (cheap, exact) or with the bounds (LP)."""
-    fixed = derivable(hidden, equations)
+    # A zero pinned by the equations alone is revealed at the end (see `_show_known_zeros`).
+    fixed = {key for key in derivable(hidden, equations) if values[key] != 0}
     if fixed:
         return fixed
     return narrow(values, hidden, equations, threshold, first=first)
+
+
+def _show_known_zeros(values: Mapping[Key, int], hidden: set[Key], equations: Sequence[Equation]) -> set[Key]:
+    """Show the hidden zeros the equations give away anyway (a cell linked to equal totals in
+    two tables, say): hiding them protects nothing, and a reader could recompute them. Their
+    values were implied already, so showing them makes no other cell derivable."""
+    known = {key for key in derivable(hidden, equations) if values[key] == 0}
+    return hidden - known
 
 
 def suppress(values: Mapping[Key, int], equations: Sequence[Equation], threshold: int) -> set[Key]:
@@ -313,11 +322,11 @@ def suppress(values: Mapping[Key, int], equations: Sequence[Equation], threshold
         # cell down.
         exposed = exposed_cells(values, hidden, equations, threshold, first=True)
         if not exposed:
-            return hidden
+            return _show_known_zeros(values, hidden, equations)
         target = min(exposed, key=repr)
         candidates = boundary(target)
         if not candidates:
-            return hidden  # nothing left to hide around it (cannot happen: hiding all frees it)
+            return _show_known_zeros(values, hidden, equations)  # nothing left to hide around it
         chosen = candidates[0]
         for candidate in candidates[:12]:
             if target not in narrow(values, hidden | {candidate}, equations, threshold, only=target):
