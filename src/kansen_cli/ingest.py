@@ -186,6 +186,11 @@ class _RowCheck:
             )
         return code
 
+    def missing(self, key: str, message: str) -> None:
+        """A problem when the cell is empty; a filled but invalid cell has its own problem."""
+        if is_blank(self.row.cells.get(key)):
+            self.problem(key, None, "missing", message)
+
     def mark(self, key: str) -> bool:
         value = self.row.cells.get(key)
         if is_blank(value) or value is False:
@@ -271,17 +276,12 @@ def plan_registration(filled: FilledWorkbook, context: RegistrationContext, sett
                 "no letter was sent to this person; run `kansen letters` for the batch first",
             )
         contact = check.coded("contact_result", cb.contact_result)
-        if contact is None and is_blank(row.cells.get("contact_result")):
-            check.problem(
-                "contact_result",
-                None,
-                "missing",
-                "required; allowed: " + ", ".join(cb.contact_result.values()),
-            )
+        if contact is None:
+            check.missing("contact_result", "required; allowed: " + ", ".join(cb.contact_result.values()))
         spoken = contact == roles.spoken
         date = check.date("conversation_date", sent, context.today, "the letter date")
-        if spoken and date is None and is_blank(row.cells.get("conversation_date")):
-            check.problem("conversation_date", None, "missing", "required for a conversation")
+        if spoken and date is None:
+            check.missing("conversation_date", "required for a conversation")
         location = check.coded("location", cb.location)
         classification = check.coded("classification", cb.classification)
         potential = check.coded("participation_potential", cb.participation_potential)
@@ -314,11 +314,9 @@ def plan_registration(filled: FilledWorkbook, context: RegistrationContext, sett
                     _only_spoken(cb.contact_result[roles.spoken]),
                 )
         if spoken:
-            if classification is None and is_blank(row.cells.get("classification")):
-                check.problem(
+            if classification is None:
+                check.missing(
                     "classification",
-                    None,
-                    "missing",
                     "required for a conversation; allowed: " + ", ".join(cb.classification.values()),
                 )
             if activities and classification is not None and classification != roles.active:
@@ -445,14 +443,11 @@ def plan_followup(filled: FilledWorkbook, context: FollowupContext, settings: Se
                 earlier = dt.date.fromisoformat(outcome["conversation_date"])
             call_date = check.date("call_date", earlier, context.today, "the conversation")
             result = check.coded("followup_result", cb.followup_result)
-            if call_date is None and is_blank(row.cells.get("call_date")):
-                check.problem("call_date", None, "missing", "the date of the call is required")
-            if result is None and is_blank(row.cells.get("followup_result")):
-                check.problem(
-                    "followup_result",
-                    None,
-                    "missing",
-                    "required; allowed: " + ", ".join(cb.followup_result.values()),
+            if call_date is None:
+                check.missing("call_date", "the date of the call is required")
+            if result is None:
+                check.missing(
+                    "followup_result", "required; allowed: " + ", ".join(cb.followup_result.values())
                 )
             calls = context.followups.get(client_id, {})
             if round_no is not None and outcome is not None:
@@ -504,12 +499,9 @@ def plan_followup(filled: FilledWorkbook, context: FollowupContext, settings: Se
                 referred = dt.date.fromisoformat(current["referred_on"])
             result_date = check.date("result_date", referred, context.today, "the referral")
             result = check.coded("referral_result", cb.referral_result)
-            if result is None and is_blank(row.cells.get("referral_result")):
-                check.problem(
-                    "referral_result",
-                    None,
-                    "missing",
-                    "required; allowed: " + ", ".join(cb.referral_result.values()),
+            if result is None:
+                check.missing(
+                    "referral_result", "required; allowed: " + ", ".join(cb.referral_result.values())
                 )
             if check.failed or current is None or destination is None:
                 plan.rejected_rows.add((row.sheet, row.row))
