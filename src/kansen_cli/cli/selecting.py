@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from kansen_cli.cli.app import CampaignOpt, ForceOpt, JsonOpt, command, console, date_option, print_json
-from kansen_cli.cli.setup import DelimiterOpt, EncodingOpt, SheetOpt, WijkenOpt, delimiter_value
+from kansen_cli.cli.setup import DelimiterOpt, EncodingOpt, SheetOpt, WijkenOpt, read_options
+from kansen_cli.ledger.exports import EXPORTS
+
+if TYPE_CHECKING:
+    from kansen_cli.workflows.select import SelectResult
 
 
 @command("select")
@@ -38,56 +42,36 @@ def select_command(
 
     Example: kansen select sample_data/register.csv --as-of 2026-10-01 --out selectie.xlsx
     """
-    import datetime as dt
-
-    from kansen_cli.files import check_writable, write_table
-    from kansen_cli.ledger import ledger_path, open_ledger
-    from kansen_cli.ledger.runs import approached_ids, record_selection
-    from kansen_cli.register import read_register
-    from kansen_cli.selection import select
+    from kansen_cli.clock import today
     from kansen_cli.settings import load_settings
+    from kansen_cli.workflows import select
 
-    settings = load_settings(campaign)
-    reference = date_option(as_of, "--as-of") or dt.date.today()
-    window = settings.selection.years if years is None else years
-    if out is not None:
-        check_writable(out, force)
-    reg = read_register(
+    result = select.run(
+        campaign,
+        load_settings(campaign),
         register,
-        settings.register_.columns,
-        encoding=encoding,
-        delimiter=delimiter_value(delimiter),
-        sheet=sheet,
-        wijken=wijken,
-        need_birth_date=settings.selection.needs_birth_date(),
+        as_of=date_option(as_of, "--as-of") or today(),
+        years=years,
+        out=out,
+        options=read_options(encoding, delimiter, sheet, wijken),
+        force=force,
     )
-    with open_ledger(campaign) as ledger:
-        selection = select(
-            reg.people, reference, window, approached_ids(ledger), settings.selection.exclusions
-        )
-        target = out
-
-        def write_out() -> None:
-            # Inside the ledger transaction: the file and the recorded run exist together or not at all.
-            if target is not None:
-                chosen = (selection.buckets == "selected").to_numpy()
-                write_table(target, reg.people.loc[chosen].drop(columns=["invalid", "bsn"]), force)
-
-        run_id = record_selection(ledger, reg, selection, settings, before_commit=write_out)
     if as_json:
-        print_json(selection.as_json())
+        print_json(result.as_json())
         return
-    _render_funnel(selection, reg.source.file, run_id, len(reg.report), ledger_path(campaign).resolve())
+    _render_funnel(result)
     if out is not None:
         console(stderr=True).print(f"Selection written to {out}")
 
 
-def _render_funnel(selection, file: str, run_id: int, problems: int, ledger: Path) -> None:
+def _render_funnel(result: SelectResult) -> None:
     from rich.table import Table
 
+    selection = result.selection
     out = console()
     table = Table(
-        title=f"Selection funnel, {file}, as of {selection.as_of:%d-%m-%Y}, window {selection.years} years"
+        title=f"Selection funnel, {result.register_file}, as of {selection.as_of:%d-%m-%Y}, "
+        f"window {selection.years} years"
     )
     table.add_column("bucket")
     table.add_column("people", justify="right")
@@ -98,12 +82,12 @@ def _render_funnel(selection, file: str, run_id: int, problems: int, ledger: Pat
     table.add_section()
     table.add_row("register rows", str(selection.rows), "100.0")
     out.print(table)
-    if problems:
+    if result.problems:
         out.print(
-            f"{selection.funnel['invalid']} rows are invalid ({problems} problems); "
+            f"{selection.funnel['invalid']} rows are invalid ({result.problems} problems); "
             "`kansen check` lists them."
         )
-    out.print(f"Recorded as selection run {run_id} in {ledger}. Next: kansen batch")
+    out.print(f"Recorded as selection run {result.run_id} in {result.ledger}. Next: kansen batch")
 
 
 @command()
@@ -123,80 +107,24 @@ def batch(
 
     Example: kansen batch --size 250 --seed 2015 --files batches/
     """
-    from kansen_cli.batching import batch_overview, make_batches
-    from kansen_cli.errors import SettingsError
-    from kansen_cli.ledger import open_ledger
-    from kansen_cli.ledger.runs import batch_members, batch_numbers_taken, record_batches, unbatched_selected
-    from kansen_cli.letters import missing_templates
     from kansen_cli.settings import load_settings
+    from kansen_cli.workflows import batch as workflow
 
-    settings = load_settings(campaign)
-    size = size or settings.batch.size
-    seed = settings.batch.seed if seed is None else seed
-    variants = list(settings.letters.variants)
-    missing = missing_templates(variants, campaign)
-    if missing:
-        raise SettingsError(
-            f"letters.variants: no letter template for {', '.join(missing)}; add "
-            f"templates/letters/<variant>.html.j2 to the campaign folder or remove the variant"
-        )
-    with open_ledger(campaign, create=False) as ledger:
-        people = unbatched_selected(ledger)
-        assigned = make_batches(people, size, seed, variants, batch_numbers_taken(ledger))
-        if files is not None:
-            _check_batch_files(files, assigned, force)
-        if len(assigned):
-            folder = files
-            # The files are written inside the ledger transaction: if one cannot be written,
-            # the batches are not recorded either, and the command can simply be run again.
-            write = (
-                None
-                if folder is None
-                else lambda: _write_batch_files(
-                    folder, batch_members(ledger), set(assigned["batch_id"]), force
-                )
-            )
-            record_batches(ledger, assigned, seed, before_commit=write)
-            if folder is not None:
-                console(stderr=True).print(f"One file per batch in {folder}")
-        overview = batch_overview(assigned, variants)
+    result = workflow.run(campaign, load_settings(campaign), size=size, seed=seed, files=files, force=force)
+    if files is not None and result.batched:
+        console(stderr=True).print(f"One file per batch in {files}")
     if as_json:
-        print_json({"batched": len(assigned), "batches": overview})
+        print_json(result.as_json())
         return
-    if not len(assigned):
+    if not result.batched:
         console(stderr=True).print(
             "Nobody to batch: everyone selected in the latest run is in a batch already."
         )
         return
-    _render_overview(overview, variants)
+    _render_overview(result.overview, result.variants)
 
 
-def _check_batch_files(folder: Path, assigned, force: bool) -> None:
-    from kansen_cli.files import check_writable
-
-    for batch_id in sorted(set(assigned["batch_id"])):
-        check_writable(folder / f"{batch_id}.csv", force)
-
-
-def _write_batch_files(folder: Path, members, batch_ids: set[str], force: bool) -> None:
-    from kansen_cli.files import write_csv
-
-    written: list[Path] = []
-    try:
-        for batch_id, group in members[members["batch_id"].isin(batch_ids)].groupby("batch_id"):
-            path = folder / f"{batch_id}.csv"
-            existed = path.exists()
-            write_csv(path, group.drop(columns=["run_id", "purged_at", "bsn"], errors="ignore"), force)
-            if not existed:
-                written.append(path)
-    except BaseException:
-        # The batches will not be recorded: remove the files of this run that are new.
-        for path in written:
-            path.unlink(missing_ok=True)
-        raise
-
-
-def _render_overview(overview: list[dict], variants: list[str]) -> None:
+def _render_overview(overview: list[dict[str, Any]], variants: list[str]) -> None:
     from rich.table import Table
 
     table = Table(title=f"{len(overview)} batches")
@@ -214,19 +142,6 @@ def _render_overview(overview: list[dict], variants: list[str]) -> None:
     console().print(table)
 
 
-EXPORTS = {
-    "selection": "every register row of the latest selection with its bucket",
-    "batches": "every batched person with batch and letter variant",
-    "runs": "the selection runs with their funnels",
-    "appointments": "planned appointments",
-    "letters": "letters sent (people approached)",
-    "outcomes": "conversation outcomes",
-    "referrals": "referrals and their results",
-    "followups": "follow-up calls",
-    "history": "replaced outcome values",
-}
-
-
 @command()
 def export(
     what: Annotated[str, typer.Argument(help="One of: " + ", ".join(EXPORTS) + ".")],
@@ -240,30 +155,12 @@ def export(
 
     Example: kansen export selection --out selectie.xlsx
     """
-    from kansen_cli.files import check_writable, write_table
-    from kansen_cli.ledger import open_ledger
-    from kansen_cli.ledger.runs import batches_export, selection_export
+    from kansen_cli.workflows import export as workflow
 
     if what not in EXPORTS:
         raise typer.BadParameter(f"choose one of: {', '.join(EXPORTS)}", param_hint="WHAT")
-    if out is not None:
-        check_writable(out, force)
-    with open_ledger(campaign, create=False) as ledger:
-        if what == "selection":
-            frame = selection_export(ledger)
-        elif what == "batches":
-            frame = batches_export(ledger)
-        elif what == "runs":
-            frame = ledger.frame(
-                "SELECT run_id, created_at, as_of, years, register_name, register_sha256, rows,"
-                " funnel_json, selected FROM selection_runs"
-            )
-        else:
-            frame = ledger.frame(f"SELECT * FROM {what}")
+    result = workflow.run(campaign, what, out=out, force=force)
     if out is None:
-        from kansen_cli.files import neutralise_frame
-
-        typer.echo(neutralise_frame(frame).to_csv(sep=";", index=False), nl=False)
+        typer.echo(result.csv_text(), nl=False)
         return
-    write_table(out, frame, force)
-    console(stderr=True).print(f"{len(frame)} rows written to {out}")
+    console(stderr=True).print(f"{len(result.frame)} rows written to {out}")

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from kansen_cli.cli.app import CampaignOpt, ForceOpt, JsonOpt, command, console, print_json
+
+if TYPE_CHECKING:
+    from kansen_cli.workflows.check import ReadOptions
 
 EncodingOpt = Annotated[
     str | None, typer.Option("--encoding", help="Text encoding of a CSV (default: detect).")
@@ -31,6 +34,15 @@ def delimiter_value(text: str | None) -> str | None:
     return value
 
 
+def read_options(
+    encoding: str | None, delimiter: str | None, sheet: str | None, wijken: Path | None
+) -> ReadOptions:
+    """The reading options shared by `check` and `select`, checked."""
+    from kansen_cli.workflows.check import ReadOptions
+
+    return ReadOptions(encoding=encoding, delimiter=delimiter_value(delimiter), sheet=sheet, wijken=wijken)
+
+
 @command()
 def init(
     directory: Annotated[Path, typer.Argument(help="Campaign folder to create.")] = Path("."),
@@ -43,18 +55,14 @@ def init(
 
     Example: kansen init wijkronde-2026 --preset nijmegen
     """
-    from kansen_cli import settings as st
-    from kansen_cli.files import write_text
-    from kansen_cli.ledger import ledger_path, open_ledger
+    from kansen_cli.settings import PRESETS
+    from kansen_cli.workflows import init as workflow
 
-    if preset not in st.PRESETS:
-        raise typer.BadParameter(f"choose one of: {', '.join(st.PRESETS)}", param_hint="--preset")
-    text = st.render_settings(st.preset(preset), preset)
-    had_ledger = ledger_path(directory).exists()
-    write_text(st.settings_path(directory), text, force=force)
-    open_ledger(directory, create=True).close()
-    ledger_note = "kept the existing ledger" if had_ledger else "created an empty ledger"
-    console(stderr=True).print(f"Wrote {st.settings_path(directory)} (preset {preset}); {ledger_note}.")
+    if preset not in PRESETS:
+        raise typer.BadParameter(f"choose one of: {', '.join(PRESETS)}", param_hint="--preset")
+    result = workflow.run(directory, preset, force)
+    ledger_note = "kept the existing ledger" if result.kept_ledger else "created an empty ledger"
+    console(stderr=True).print(f"Wrote {result.settings_file} (preset {preset}); {ledger_note}.")
 
 
 @command()
@@ -73,26 +81,15 @@ def check(
 
     Example: kansen check sample_data/register.xlsx --json
     """
-    from kansen_cli.checking import check_summary
-    from kansen_cli.register import read_register
     from kansen_cli.settings import load_settings
+    from kansen_cli.workflows import check as workflow
 
-    settings = load_settings(campaign)
-    reg = read_register(
-        register,
-        settings.register_.columns,
-        encoding=encoding,
-        delimiter=delimiter_value(delimiter),
-        sheet=sheet,
-        wijken=wijken,
-        # The same columns as `select` needs, so a file that passes check also selects.
-        need_birth_date=settings.selection.needs_birth_date(),
-    )
-    summary = check_summary(reg)
+    options = read_options(encoding, delimiter, sheet, wijken)
+    result = workflow.run(register, load_settings(campaign), options)
     if as_json:
-        print_json(summary)
+        print_json(result.as_json())
         return
-    _render_check(summary)
+    _render_check(result.summary)
 
 
 def _render_check(summary: dict) -> None:

@@ -1,0 +1,37 @@
+"""`kansen export`: a ledger table to CSV or XLSX."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    frame: pd.DataFrame
+    out: Path | None  # None: the caller prints `csv_text()`
+
+    def csv_text(self) -> str:
+        """The export as semicolon CSV for the terminal, formula-safe like every file."""
+        from kansen_cli.files import neutralise_frame
+
+        return str(neutralise_frame(self.frame).to_csv(sep=";", index=False))
+
+
+def run(campaign: Path, what: str, out: Path | None = None, force: bool = False) -> ExportResult:
+    """Read export `what` (see `ledger.exports.EXPORTS`) and write it to `out` when given."""
+    from kansen_cli.files import check_writable, write_table
+    from kansen_cli.ledger import open_ledger
+    from kansen_cli.ledger.exports import export_frame
+
+    if out is not None:
+        check_writable(out, force)
+    with open_ledger(campaign, create=False) as ledger:
+        frame = export_frame(ledger, what)
+    if out is not None:
+        write_table(out, frame, force)
+    return ExportResult(frame, out)
