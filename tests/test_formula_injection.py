@@ -27,10 +27,15 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from kansen_cli.files import FORMULA_TRIGGERS, write_csv, write_table, write_xlsx
+from kansen_cli.files import write_csv, write_table, write_xlsx
 from safety_helpers import run_cycle
 
 TRIGGERS = ("=", "+", "-", "@")
+# What a spreadsheet may run as a formula when a cell starts with it (OWASP's list, and the
+# full-width forms that East Asian input turns into the ASCII ones). Kept here, not imported
+# from the code under test, so that a character dropped from the code's list is caught.
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+FULL_WIDTH = ("\uff1d", "\uff0b", "\uff0d", "\uff20")  # ＝ ＋ － ＠
 NUMBER = re.compile(r"^-?\d+(?:[.,]\d+)?(?:[eE][-+]?\d+)?$")
 # Values a spreadsheet would run, one per trigger; several per column across the rows.
 NASTY = {
@@ -44,6 +49,8 @@ NASTY = {
     "E-mailadres": ["=a@example.nl", "+b@example.nl", "-c@example.nl", "@d@example.nl"],
     "Taal": ["=Nederlands", "@Engels", "+Arabisch", "-Turks"],
 }
+# Full-width triggers ride along in one column (a town typed with a CJK keyboard layout).
+NASTY["Woonplaats"] += [c + "Groningen" for c in FULL_WIDTH]
 
 
 @pytest.fixture(scope="module")
@@ -167,7 +174,7 @@ def test_nasty_text_reached_the_workbooks(cycle) -> None:
             for c in row
             if isinstance(c.value, str)
         ]
-        risky = [t for t in texts if t.startswith(FORMULA_TRIGGERS)]
+        risky = [t for t in texts if t.startswith(DANGEROUS)]
         assert risky, f"{name}: no trigger text reached it"
 
 
@@ -187,9 +194,9 @@ def test_every_csv_cell_is_neutralised(cycle) -> None:
         apostrophes = 0
         for number, row in enumerate(body, start=2):
             for column, cell in zip(header, row, strict=False):
-                if cell.startswith(FORMULA_TRIGGERS):
+                if cell.startswith(DANGEROUS):
                     assert NUMBER.match(cell), f"{path.name} row {number} {column}: {cell[:40]!r}"
-                if cell.startswith("'") and cell[1:2] in FORMULA_TRIGGERS:
+                if cell.startswith("'") and cell[1:2] in DANGEROUS:
                     apostrophes += 1
         personal = {"surname", "street", "city", "Achternaam", "Straat", "Woonplaats"} & set(header)
         if personal and body:
@@ -205,7 +212,7 @@ def test_export_to_stdout_is_neutralised(cycle, invoke) -> None:
     rows = list(csv.reader(io.StringIO(result.stdout, newline=""), delimiter=";"))
     cells = [c for row in rows[1:] for c in row]
     assert any(c.startswith("'=") for c in cells)
-    assert not [c for c in cells if c.startswith(FORMULA_TRIGGERS) and not NUMBER.match(c)]
+    assert not [c for c in cells if c.startswith(DANGEROUS) and not NUMBER.match(c)]
 
 
 def test_house_numbers_stay_numbers(cycle) -> None:
@@ -293,7 +300,7 @@ def test_save_workbook_turns_formula_cells_into_text(tmp_path: Path) -> None:
 def test_write_table_both_ways(tmp_path: Path, suffix: str) -> None:
     path = write_table(tmp_path / f"t{suffix}", FRAME)
     if suffix == ".csv":
-        assert all(not c.startswith(FORMULA_TRIGGERS) or NUMBER.match(c) for r in _csv_cells(path) for c in r)
+        assert all(not c.startswith(DANGEROUS) or NUMBER.match(c) for r in _csv_cells(path) for c in r)
     else:
         sheet = load_workbook(path).active
         assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
@@ -311,3 +318,18 @@ def test_report_counts_are_numbers(cycle) -> None:
     ]
     assert len(numbers) > 20, "the report's counts should be numeric cells"
     assert all(isinstance(v, int | float) for v in numbers)
+
+
+@pytest.mark.parametrize("lead", DANGEROUS)
+def test_each_dangerous_character_is_neutralised_in_csv(tmp_path: Path, lead: str) -> None:
+    frame = pd.DataFrame({"naam": [lead + "SUM(A1)", "gewoon"], "nummer": [-5, 7]})
+    rows = _csv_cells(write_csv(tmp_path / "t.csv", frame))
+    assert rows[1] == ["'" + lead + "SUM(A1)", "-5"]
+    assert rows[2] == ["gewoon", "7"]
+
+
+def test_full_width_text_reached_the_csv_files_neutralised(cycle) -> None:
+    campaign, out, _batch, _ran = cycle
+    cells = [c for path in _outputs(campaign, out, ".csv") for row in _csv_cells(path) for c in row]
+    assert any(c.startswith("'" + FULL_WIDTH[0]) for c in cells)
+    assert not [c for c in cells if c.startswith(FULL_WIDTH)]

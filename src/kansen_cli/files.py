@@ -25,8 +25,9 @@ if TYPE_CHECKING:
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
-# Characters that make Excel, LibreOffice or Google Sheets treat a cell as a formula (OWASP).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Characters that make Excel, LibreOffice or Google Sheets treat a cell as a formula (OWASP),
+# and the full-width forms of the first four, which East Asian input methods turn into them.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def ensure_dir(path: Path) -> Path:
