@@ -8,10 +8,24 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from dates import TODAY
 from kansen_cli.cli import app
+from kansen_cli.clock import TODAY_ENV
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE_AS_OF = "2026-10-01"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def fixed_today():
+    """Every command the tests run, here or in a subprocess, takes TODAY as today."""
+    previous = os.environ.get(TODAY_ENV)
+    os.environ[TODAY_ENV] = TODAY.isoformat()
+    yield TODAY
+    if previous is None:
+        os.environ.pop(TODAY_ENV, None)
+    else:
+        os.environ[TODAY_ENV] = previous
 
 
 @pytest.fixture
