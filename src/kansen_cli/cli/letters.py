@@ -119,6 +119,7 @@ def letters(
     """
     import datetime as dt
 
+    from kansen_cli import letter_render, letter_templates
     from kansen_cli import letters as core
     from kansen_cli.files import check_writable
     from kansen_cli.ledger import open_ledger
@@ -138,7 +139,7 @@ def letters(
                 "use --force to make and record them again"
             )
         people = letter_people(ledger, batch)
-        env = core.environment(campaign)
+        env = letter_templates.environment(campaign)
         fields = core.letter_fields(people, settings, letter_date)
         core.preflight(env, fields, batch, letter_date)
 
@@ -156,7 +157,7 @@ def letters(
 
         # Everything is rendered in memory first, so a failure (a letter running over one page,
         # a template error) leaves no file behind; then the files appear together.
-        contents: dict[Path, bytes] = _render(core, env, fields, paths, chosen, workers)
+        contents: dict[Path, bytes] = _render(letter_render, env, fields, paths, chosen, workers)
         sheets: dict[Path, Any] = {}
         if not dry_run:
             sheets = {
@@ -221,7 +222,7 @@ def _output_paths(
 
 
 def _render(
-    core: Any, env: Any, fields: list, paths: dict[str, Path], chosen: set[str], workers: int
+    render: Any, env: Any, fields: list, paths: dict[str, Path], chosen: set[str], workers: int
 ) -> dict[Path, bytes]:
     """The PDF (page count checked) and the HTML letters, in memory; nothing is written here."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -245,10 +246,10 @@ def _render(
             progress.refresh()
 
         if "pdf" in chosen:
-            contents[paths["pdf"]] = core.render_pdf(env, fields, workers=workers, progress=advance)
+            contents[paths["pdf"]] = render.render_pdf(env, fields, workers=workers, progress=advance)
         if "html" in chosen:
             for f in fields:
-                contents[paths[f"html:{f['client_id']}"]] = core.render_letter(env, f).encode("utf-8")
+                contents[paths[f"html:{f['client_id']}"]] = render.render_letter(env, f).encode("utf-8")
                 advance(1)
     return contents
 
