@@ -340,7 +340,7 @@ def test_dry_run_records_nothing(invoke, planned) -> None:
 
 
 def core_dry_run_count() -> int:
-    from kansen_cli.cli.letters import DRY_RUN_LETTERS
+    from kansen_cli.workflows.letters import DRY_RUN_LETTERS
 
     return DRY_RUN_LETTERS
 
@@ -414,3 +414,70 @@ def test_address_line_is_the_same_in_letter_and_sheet() -> None:
 def test_bad_format_is_a_usage_error(invoke, planned) -> None:
     result = invoke("letters", "hoogkerk-1", "--format", "docx", "-c", planned)
     assert result.exit_code == 2
+
+
+# --- the workflow ----------------------------------------------------------------------------
+
+
+def test_workflow_dates_the_letters_today_and_reports_progress(planned) -> None:
+    from kansen_cli.ledger import open_ledger
+    from kansen_cli.settings import load_settings
+    from kansen_cli.workflows import letters as workflow
+
+    calls: list[tuple[int, int]] = []
+    result = workflow.run(
+        planned,
+        load_settings(planned),
+        "hoogkerk-1",
+        today=dt.date(2026, 10, 20),
+        formats=("pdf", "html"),
+        progress=lambda done, total: calls.append((done, total)),
+    )
+    assert result.sent_on == dt.date(2026, 10, 20) and result.letters == 7
+    with open_ledger(planned, create=False) as ledger:
+        assert ledger.scalar("SELECT invited_on FROM batches WHERE batch_id = 'hoogkerk-1'") == "2026-10-20"
+    # 7 letters in two formats: 14 renderings, counted from 0 up to 14.
+    assert calls[0] == (0, 14) and calls[-1] == (14, 14)
+    assert [done for done, _ in calls] == sorted(done for done, _ in calls)
+    assert sorted(p.name for p in result.files) == sorted(p.name for p in result.folder.iterdir())
+    assert len(result.files) == 1 + 2 + 7
+
+
+def test_cli_dates_the_letters_with_kansen_today(invoke, planned, monkeypatch) -> None:
+    monkeypatch.setenv("KANSEN_TODAY", "2026-10-21")
+    result = invoke("letters", "hoogkerk-1", "-c", planned)
+    assert result.exit_code == 0, result.stderr
+    assert "recorded as sent on 21-10-2026" in result.stderr
+
+
+def test_dry_run_json_is_the_workflow_result(invoke, planned) -> None:
+    from kansen_cli.settings import load_settings
+    from kansen_cli.workflows import letters as workflow
+
+    result = workflow.run(
+        planned, load_settings(planned), "hoogkerk-1", today=SENT_ON, formats=["html"], dry_run=True
+    )
+    cli = invoke(
+        "letters",
+        "hoogkerk-1",
+        "--dry-run",
+        "--format",
+        "html",
+        "--sent-on",
+        "2026-10-26",
+        "-c",
+        planned,
+        "--json",
+    )
+    assert cli.exit_code == 0, cli.stderr
+    assert json.loads(cli.stdout) == result.as_json()
+    assert result.as_json()["sent_on"] is None and result.letters == 3
+
+
+def test_workflow_refuses_unknown_formats(planned) -> None:
+    from kansen_cli.settings import load_settings
+    from kansen_cli.workflows import letters as workflow
+
+    with pytest.raises(KansenError, match="pdf and html"):
+        workflow.run(planned, load_settings(planned), "hoogkerk-1", today=SENT_ON, formats=["docx"])
+    assert not (planned / "letters").exists()
