@@ -60,20 +60,20 @@ def main(argv: list[str] | None = None) -> int:
     from pypdf import PdfReader
     from weasyprint import HTML
 
-    from kansen_cli import letters
+    from kansen_cli import letter_render, letter_templates, letters
 
     frame, settings = people_frame(args.people, args.seed)
-    env = letters.environment(None)
+    env = letter_templates.environment(None)
 
     def kansen() -> bytes:
         fields = letters.letter_fields(frame, settings, SENT_ON)
         letters.preflight(env, fields, "bench-1", SENT_ON)
-        return letters.render_pdf(env, fields, workers=args.workers)
+        return letter_render.render_pdf(env, fields, workers=args.workers)
 
-    html = letters.render_document(env, letters.letter_fields(frame, settings, SENT_ON))
+    html = letter_render.render_document(env, letters.letter_fields(frame, settings, SENT_ON))
 
     def reference() -> bytes:
-        return HTML(string=html, base_url=str(letters.TEMPLATE_DIR)).write_pdf()
+        return HTML(string=html, base_url=str(letter_templates.packaged_template_dir())).write_pdf()
 
     timings: dict[str, list[float]] = {"kansen": [], "reference": []}
     cpu: dict[str, list[float]] = {"kansen": [], "reference": []}

@@ -15,14 +15,15 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from kansen_cli import letter_render as render
+from kansen_cli import letter_templates as templates
 from kansen_cli import letters as core
-from kansen_cli.errors import TemplateFieldError
+from kansen_cli.errors import KansenError, TemplateFieldError
 from kansen_cli.sample import generate_register, letter_people
 from kansen_cli.settings import Settings
+from letter_helpers import GOLDEN, SENT_ON, golden_fields
 
-GOLDEN = Path(__file__).parent / "golden" / "letters"
 REGENERATE = "KANSEN_REGENERATE_GOLDEN"
-SENT_ON = dt.date(2026, 10, 26)
 START = dt.date(2026, 11, 2)
 
 
@@ -60,10 +61,10 @@ def test_fields_are_dutch_text(longest) -> None:
 
 def test_pdf_has_one_page_per_person_with_their_details(longest) -> None:
     settings = Settings()
-    env = core.environment(None)
+    env = templates.environment(None)
     fields = core.letter_fields(longest, settings, SENT_ON)
     core.preflight(env, fields, "test-1", SENT_ON)
-    reader = PdfReader(io.BytesIO(core.render_pdf(env, fields, workers=1)))
+    reader = PdfReader(io.BytesIO(render.render_pdf(env, fields, workers=1)))
     assert len(reader.pages) == len(fields) == len(longest)
     for page, f in zip(reader.pages, fields, strict=True):
         text = _flat(page.extract_text())
@@ -72,10 +73,10 @@ def test_pdf_has_one_page_per_person_with_their_details(longest) -> None:
 
 
 def test_pdf_in_chunks_on_two_workers_keeps_order(monkeypatch, longest) -> None:
-    monkeypatch.setattr(core, "PARALLEL_FROM", 2)
-    env = core.environment(None)
+    monkeypatch.setattr(render, "PARALLEL_FROM", 2)
+    env = templates.environment(None)
     fields = core.letter_fields(longest, Settings(), SENT_ON)
-    reader = PdfReader(io.BytesIO(core.render_pdf(env, fields, workers=2)))
+    reader = PdfReader(io.BytesIO(render.render_pdf(env, fields, workers=2)))
     assert len(reader.pages) == len(fields)
     for page, f in zip(reader.pages, fields, strict=True):
         assert _flat(str(f["name"])) in _flat(page.extract_text())
@@ -88,17 +89,17 @@ def test_a_letter_longer_than_a_page_is_an_error(tmp_path, longest) -> None:
         '{% extends "base.html.j2" %}{% block intro %}'
         '<div style="height: 300mm">{{ name }}</div>{% endblock %}'
     )
-    env = core.environment(tmp_path)
+    env = templates.environment(tmp_path)
     fields = [f for f in core.letter_fields(longest, Settings(), SENT_ON) if f["variant"] == "A"]
-    with pytest.raises(core.KansenError, match="one page"):
-        core.render_pdf(env, fields, workers=1)
+    with pytest.raises(KansenError, match="one page"):
+        render.render_pdf(env, fields, workers=1)
 
 
 def test_script_in_a_name_is_escaped(longest) -> None:
     people = longest.head(1).copy()
     people["surname"] = "<script>alert(1)</script>"
     fields = core.letter_fields(people, Settings(), SENT_ON)
-    html = core.render_letter(core.environment(None), fields[0])
+    html = render.render_letter(templates.environment(None), fields[0])
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
@@ -109,7 +110,7 @@ def test_template_with_unknown_field_names_field_and_count(tmp_path, longest) ->
     (folder / "A.html.j2").write_text(
         '{% extends "base.html.j2" %}{% block intro %}<p>{{ shoe_size }}</p>{% endblock %}'
     )
-    env = core.environment(tmp_path)
+    env = templates.environment(tmp_path)
     fields = core.letter_fields(longest, Settings(), SENT_ON)
     count_a = sum(1 for f in fields if f["variant"] == "A")
     with pytest.raises(
@@ -124,7 +125,7 @@ def test_preflight_reports_every_gap_at_once(longest) -> None:
     people.loc[[1, 2], "appointment_date"] = None
     fields = core.letter_fields(people, Settings(), SENT_ON)
     with pytest.raises(TemplateFieldError) as info:
-        core.preflight(core.environment(None), fields, "test-1", SENT_ON)
+        core.preflight(templates.environment(None), fields, "test-1", SENT_ON)
     message = str(info.value)
     assert "'street_line' is missing or empty for 1 of" in message
     assert "'date' is missing or empty for 2 of" in message
@@ -136,13 +137,15 @@ def test_preflight_reports_every_gap_at_once(longest) -> None:
 def test_appointment_before_the_letter_is_refused(longest) -> None:
     fields = core.letter_fields(longest, Settings(), START + dt.timedelta(days=3))
     with pytest.raises(TemplateFieldError, match="on or before the letter date"):
-        core.preflight(core.environment(None), fields, "test-1", START + dt.timedelta(days=3))
+        core.preflight(templates.environment(None), fields, "test-1", START + dt.timedelta(days=3))
 
 
 def test_unknown_variant_needs_a_template(longest) -> None:
     people = longest.head(2).assign(variant="C")
     with pytest.raises(TemplateFieldError, match=r"C\.html\.j2"):
-        core.preflight(core.environment(None), core.letter_fields(people, Settings(), SENT_ON), "t", SENT_ON)
+        core.preflight(
+            templates.environment(None), core.letter_fields(people, Settings(), SENT_ON), "t", SENT_ON
+        )
 
 
 def test_call_list_puts_people_without_phone_apart(longest) -> None:
@@ -161,32 +164,9 @@ def test_call_list_puts_people_without_phone_apart(longest) -> None:
 # --- golden files ----------------------------------------------------------------------------
 
 
-def golden_fields(variant: str) -> dict[str, str | None]:
-    row = {
-        "batch_id": "selwerd-1",
-        "variant": variant,
-        "client_id": "0012345",
-        "initials": "J.A.",
-        "prefix": "van der",
-        "surname": "Veen",
-        "street": "Eikenlaan",
-        "house_number": 12,
-        "house_number_addition": "A",
-        "postcode": "9741AB",
-        "city": "Groningen",
-        "phone": "06-12345678",
-        "email": None,
-        "appointment_date": "2026-11-03",
-        "appointment_start": "10:30",
-        "appointment_end": "11:30",
-        "consultant": "Anouk Dijkstra",
-    }
-    return core.letter_fields(pd.DataFrame([row]), Settings(), SENT_ON)[0]
-
-
 @pytest.mark.parametrize("variant", ["A", "B"])
 def test_golden_letter(variant: str) -> None:
-    html = core.render_letter(core.environment(None), golden_fields(variant))
+    html = render.render_letter(templates.environment(None), golden_fields(variant))
     path = GOLDEN / f"{variant}.html"
     if os.environ.get(REGENERATE):
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -200,13 +180,13 @@ VOLUNTARY_PHRASES = ("vrijwillig", "geen gesprek", "zelf of u meedoet", "niet me
 
 
 def test_variant_b_states_voluntariness_and_a_does_not() -> None:
-    env = core.environment(None)
-    a, b = (_flat(core.render_letter(env, golden_fields(v))).casefold() for v in "AB")
+    env = templates.environment(None)
+    a, b = (_flat(render.render_letter(env, golden_fields(v))).casefold() for v in "AB")
     assert [p for p in VOLUNTARY_PHRASES if p in a] == []
     assert [p for p in VOLUNTARY_PHRASES if p not in b] == []
     # A still says how to move or cancel the appointment, by phone and by e-mail.
     assert "verzetten of afzeggen" in a and "verzetten of afzeggen" in b
-    a, b = (_flat(core.render_letter(env, golden_fields(v))) for v in "AB")
+    a, b = (_flat(render.render_letter(env, golden_fields(v))) for v in "AB")
     for text in (a, b):
         assert "dinsdag 3 november 2026 om 10.30 uur" in text
         assert "ongeveer een uur" in text
@@ -360,7 +340,7 @@ def test_dry_run_records_nothing(invoke, planned) -> None:
 
 
 def core_dry_run_count() -> int:
-    from kansen_cli.cli.letters import DRY_RUN_LETTERS
+    from kansen_cli.workflows.letters import DRY_RUN_LETTERS
 
     return DRY_RUN_LETTERS
 
@@ -412,12 +392,12 @@ def test_failed_write_leaves_no_file_and_a_rerun_works(invoke, planned, monkeypa
 
 
 def test_missing_templates(tmp_path) -> None:
-    assert core.missing_templates(["B", "A", "A"], None) == []
-    assert core.missing_templates(["A", "C", "D"], tmp_path) == ["C", "D"]
-    folder = core.campaign_template_dir(tmp_path)
+    assert templates.missing_templates(["B", "A", "A"], None) == []
+    assert templates.missing_templates(["A", "C", "D"], tmp_path) == ["C", "D"]
+    folder = templates.campaign_template_dir(tmp_path)
     folder.mkdir(parents=True)
     (folder / "C.html.j2").write_text('{% extends "base.html.j2" %}')
-    assert core.missing_templates(["A", "C", "D"], tmp_path) == ["D"]
+    assert templates.missing_templates(["A", "C", "D"], tmp_path) == ["D"]
 
 
 def test_address_line_is_the_same_in_letter_and_sheet() -> None:
@@ -434,3 +414,70 @@ def test_address_line_is_the_same_in_letter_and_sheet() -> None:
 def test_bad_format_is_a_usage_error(invoke, planned) -> None:
     result = invoke("letters", "hoogkerk-1", "--format", "docx", "-c", planned)
     assert result.exit_code == 2
+
+
+# --- the workflow ----------------------------------------------------------------------------
+
+
+def test_workflow_dates_the_letters_today_and_reports_progress(planned) -> None:
+    from kansen_cli.ledger import open_ledger
+    from kansen_cli.settings import load_settings
+    from kansen_cli.workflows import letters as workflow
+
+    calls: list[tuple[int, int]] = []
+    result = workflow.run(
+        planned,
+        load_settings(planned),
+        "hoogkerk-1",
+        today=dt.date(2026, 10, 20),
+        formats=("pdf", "html"),
+        progress=lambda done, total: calls.append((done, total)),
+    )
+    assert result.sent_on == dt.date(2026, 10, 20) and result.letters == 7
+    with open_ledger(planned, create=False) as ledger:
+        assert ledger.scalar("SELECT invited_on FROM batches WHERE batch_id = 'hoogkerk-1'") == "2026-10-20"
+    # 7 letters in two formats: 14 renderings, counted from 0 up to 14.
+    assert calls[0] == (0, 14) and calls[-1] == (14, 14)
+    assert [done for done, _ in calls] == sorted(done for done, _ in calls)
+    assert sorted(p.name for p in result.files) == sorted(p.name for p in result.folder.iterdir())
+    assert len(result.files) == 1 + 2 + 7
+
+
+def test_cli_dates_the_letters_with_kansen_today(invoke, planned, monkeypatch) -> None:
+    monkeypatch.setenv("KANSEN_TODAY", "2026-10-21")
+    result = invoke("letters", "hoogkerk-1", "-c", planned)
+    assert result.exit_code == 0, result.stderr
+    assert "recorded as sent on 21-10-2026" in result.stderr
+
+
+def test_dry_run_json_is_the_workflow_result(invoke, planned) -> None:
+    from kansen_cli.settings import load_settings
+    from kansen_cli.workflows import letters as workflow
+
+    result = workflow.run(
+        planned, load_settings(planned), "hoogkerk-1", today=SENT_ON, formats=["html"], dry_run=True
+    )
+    cli = invoke(
+        "letters",
+        "hoogkerk-1",
+        "--dry-run",
+        "--format",
+        "html",
+        "--sent-on",
+        "2026-10-26",
+        "-c",
+        planned,
+        "--json",
+    )
+    assert cli.exit_code == 0, cli.stderr
+    assert json.loads(cli.stdout) == result.as_json()
+    assert result.as_json()["sent_on"] is None and result.letters == 3
+
+
+def test_workflow_refuses_unknown_formats(planned) -> None:
+    from kansen_cli.settings import load_settings
+    from kansen_cli.workflows import letters as workflow
+
+    with pytest.raises(KansenError, match="pdf and html"):
+        workflow.run(planned, load_settings(planned), "hoogkerk-1", today=SENT_ON, formats=["docx"])
+    assert not (planned / "letters").exists()

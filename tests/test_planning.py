@@ -209,3 +209,17 @@ def test_plan_unknown_batch_and_bad_date(invoke, batched) -> None:
     assert "no batch 'nergens-1'" in unknown.stderr
     bad = invoke("plan", "selwerd-1", "--start", "morgen", "-c", batched)
     assert bad.exit_code == 2
+
+
+def test_plan_workflow_result_is_the_json(invoke, batched) -> None:
+    from kansen_cli.settings import load_settings
+    from kansen_cli.workflows import plan as workflow
+
+    result = workflow.run(batched, load_settings(batched), "selwerd-1", dt.date(2026, 11, 2))
+    # Planning again from the same day makes the same plan: the command prints the same result.
+    cli = invoke("plan", "selwerd-1", "--start", "2026-11-02", "-c", batched, "--json")
+    assert cli.exit_code == 0, cli.stderr
+    assert json.loads(cli.stdout) == result.as_json()
+    # 6 consultants over the batch, 5 visits a day each from Monday 2 November 2026.
+    assert result.planned == sum(c["people"] for c in result.consultants)
+    assert {c["first"] for c in result.consultants} == {"2026-11-02"}

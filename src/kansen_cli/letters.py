@@ -1,9 +1,9 @@
-"""Invitation letters: the fields of each letter, the pre-flight, rendering to HTML and PDF.
+"""Invitation letters: the fields of each letter, the pre-flight, the mail merge and call list.
 
 Every letter field is text, formatted the way the letter prints it (dates written out in
 Dutch by babel), so the same fields feed the templates, the mail-merge workbook and the
-reminder-call list. Templates are Jinja2 HTML rendered in a sandbox with autoescape and
-StrictUndefined; a campaign folder's `templates/letters/` overrides the packaged ones.
+reminder-call list. Where the templates are and how a campaign overrides them is
+`letter_templates`; rendering to HTML and PDF is `letter_render`.
 
 Before anything is written, `preflight` checks every field every template needs for every
 person, and reports all gaps at once.
@@ -12,13 +12,12 @@ person, and reports all gaps at once.
 from __future__ import annotations
 
 import datetime as dt
-import io
-import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from pathlib import Path
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from kansen_cli.errors import KansenError, TemplateFieldError
+from kansen_cli.errors import TemplateFieldError
+from kansen_cli.letter_templates import missing_templates as missing_templates  # used by `kansen batch`
+from kansen_cli.letter_templates import template_name, template_variables
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -29,63 +28,12 @@ if TYPE_CHECKING:
 
 Fields = dict[str, str | None]
 
-TEMPLATE_DIR = Path(__file__).parent / "templates" / "letters"
-DOCUMENT_TEMPLATE = "document.html.j2"
 # Fields that may be empty for some people without anything being wrong (most people have
 # no surname prefix or house number addition); a template using them just prints nothing.
 OPTIONAL_FIELDS = frozenset({"initials", "prefix", "house_number_addition", "phone", "email", "language"})
 # Fields that come from the plan, not the register: their absence means "run kansen plan".
 APPOINTMENT_FIELDS = frozenset({"date", "date_numeric", "time", "end_time", "consultant", "call_date"})
 ADDRESS_FIELDS = frozenset({"street", "house_number", "street_line", "postcode", "city", "postcode_city"})
-# Rendering in worker processes pays only from this many letters on: each chunk costs a process
-# hand-over, its own font subsetting (~0.3 s) and the merge, against ~0.025 s of layout a page.
-PARALLEL_FROM = 60
-CHUNK_LETTERS = 500
-
-
-def template_name(variant: str) -> str:
-    return f"{variant}.html.j2"
-
-
-def campaign_template_dir(campaign: Path) -> Path:
-    return Path(campaign) / "templates" / "letters"
-
-
-def environment(campaign: Path | None = None) -> SandboxedEnvironment:
-    """The sandboxed Jinja2 environment; the campaign's templates come before the packaged ones."""
-    from jinja2 import FileSystemLoader, StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
-
-    paths = [str(TEMPLATE_DIR)]
-    if campaign is not None and campaign_template_dir(campaign).is_dir():
-        paths.insert(0, str(campaign_template_dir(campaign)))
-    return SandboxedEnvironment(
-        loader=FileSystemLoader(paths),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-
-
-def missing_templates(variants: Iterable[str], campaign: Path | None) -> list[str]:
-    """The letter variants (sorted) that have neither a campaign nor a packaged template.
-
-    `kansen batch` calls it before it assigns variants to people, so a variant without a
-    letter is refused there, not only at `kansen letters` after the batches exist.
-    """
-    from jinja2 import TemplateNotFound
-
-    env = environment(campaign)
-    assert env.loader is not None
-    missing = []
-    for variant in sorted(set(variants)):
-        try:
-            env.loader.get_source(env, template_name(variant))
-        except TemplateNotFound:
-            missing.append(variant)
-    return missing
 
 
 # --- fields -------------------------------------------------------------------------------
@@ -250,26 +198,6 @@ def letter_fields(people: pd.DataFrame, settings: Settings, sent_on: dt.date) ->
 # --- pre-flight ---------------------------------------------------------------------------
 
 
-def template_variables(env: SandboxedEnvironment, name: str) -> set[str]:
-    """Every top-level variable a template, and the templates it extends or includes, uses."""
-    from jinja2 import meta
-
-    seen: set[str] = set()
-    names: set[str] = set()
-    todo = [name]
-    while todo:
-        current = todo.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        assert env.loader is not None
-        source = env.loader.get_source(env, current)[0]
-        tree = env.parse(source)
-        names |= meta.find_undeclared_variables(tree)
-        todo.extend(t for t in meta.find_referenced_templates(tree) if t is not None)
-    return names - {"fragment"}
-
-
 def _hint(field: str, batch_id: str) -> str:
     if field in APPOINTMENT_FIELDS:
         return f"no appointment; run `kansen plan {batch_id} --start DATE`"
@@ -331,90 +259,6 @@ def preflight(
         raise TemplateFieldError(
             f"letters for batch {batch_id!r} not made, nothing written: " + "; ".join(problems)
         )
-
-
-# --- rendering ----------------------------------------------------------------------------
-
-
-def render_letter(env: SandboxedEnvironment, fields: Fields, fragment: bool = False) -> str:
-    """One letter as a whole HTML page, or (fragment=True) as the section for the combined document."""
-    template = env.get_template(template_name(str(fields["variant"])))
-    return template.render(**fields, fragment=fragment)
-
-
-def render_document(env: SandboxedEnvironment, letters: Iterable[Fields]) -> str:
-    """One HTML document holding the given letters, one per page."""
-    from markupsafe import Markup
-
-    sections = [Markup(render_letter(env, f, fragment=True)) for f in letters]
-    return env.get_template(DOCUMENT_TEMPLATE).render(letters=sections)
-
-
-def pdf_from_html(html: str) -> tuple[bytes, int]:
-    """WeasyPrint: PDF bytes and the number of pages."""
-    from weasyprint import HTML
-
-    document = HTML(string=html, base_url=str(TEMPLATE_DIR)).render()
-    return document.write_pdf(), len(document.pages)
-
-
-def _chunks(n: int, workers: int) -> list[range]:
-    if workers <= 1 or n < PARALLEL_FROM:
-        return [range(n)]
-    # One chunk per worker, at most CHUNK_LETTERS each so the progress bar moves and memory stays bounded.
-    size = max(1, min(CHUNK_LETTERS, math.ceil(n / workers)))
-    return [range(i, min(n, i + size)) for i in range(0, n, size)]
-
-
-def merge_pdfs(parts: Sequence[bytes]) -> bytes:
-    if len(parts) == 1:
-        return parts[0]
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    for part in parts:
-        writer.append(io.BytesIO(part), import_outline=False)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def render_pdf(
-    env: SandboxedEnvironment,
-    letters: Sequence[Fields],
-    workers: int = 2,
-    progress: Callable[[int], None] | None = None,
-) -> bytes:
-    """The combined PDF of `letters`, in the given order, one page each.
-
-    Large batches are rendered in chunks on `workers` processes and merged; the page count is
-    checked, so a template that runs over one page is an error, not a surprise in the post room.
-    """
-    chunks = _chunks(len(letters), workers)
-    htmls = [render_document(env, [letters[i] for i in chunk]) for chunk in chunks]
-    results: list[tuple[bytes, int]] = []
-    if len(chunks) == 1:
-        results = [pdf_from_html(htmls[0])]
-        if progress:
-            progress(len(letters))
-    else:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        # fork: the workers share the already imported WeasyPrint instead of importing it again.
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            for chunk, result in zip(chunks, pool.map(pdf_from_html, htmls), strict=True):
-                results.append(result)
-                if progress:
-                    progress(len(chunk))
-    pages = sum(p for _, p in results)
-    if pages != len(letters):
-        raise KansenError(
-            f"{len(letters)} letters made {pages} pages; a letter must fit on one page. "
-            "Shorten the letter template (templates/letters/) or its font size"
-        )
-    return merge_pdfs([pdf for pdf, _ in results])
 
 
 # --- workbooks ----------------------------------------------------------------------------

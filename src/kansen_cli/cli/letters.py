@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from kansen_cli.cli.app import CampaignOpt, JsonOpt, command, console, date_option, print_json
+from kansen_cli.workflows.letters import DRY_RUN_FOLDER, DRY_RUN_LETTERS, FORMATS
 
-FORMATS = ("pdf", "html")
-DRY_RUN_LETTERS = 3
-DRY_RUN_FOLDER = "proef"
+if TYPE_CHECKING:
+    from kansen_cli.workflows.letters import LettersResult
 
 
 @command()
@@ -32,31 +34,20 @@ def plan(
 
     Example: kansen plan selwerd-1 --start 2026-11-02
     """
-    from kansen_cli.ledger import open_ledger
-    from kansen_cli.ledger.letters import busy_elsewhere, route, store_plan
-    from kansen_cli.ledger.runs import require_batch
-    from kansen_cli.planning import plan as make_plan
-    from kansen_cli.planning import plan_overview
     from kansen_cli.settings import load_settings
+    from kansen_cli.workflows.plan import run
 
     first = date_option(start, "--start")
-    settings = load_settings(campaign)
-    with open_ledger(campaign, create=False) as ledger:
-        require_batch(ledger, batch)
-        appointments = make_plan(
-            route(ledger, batch), first, settings.planning, busy_elsewhere(ledger, batch)
-        )
-        store_plan(ledger, batch, appointments, force)
-    overview = plan_overview(appointments)
+    result = run(campaign, load_settings(campaign), batch, first, force=force)
     if as_json:
-        print_json({"batch": batch, "planned": len(appointments), "consultants": overview})
+        print_json(result.as_json())
         return
     from rich.table import Table
 
-    table = Table(title=f"Plan for {batch}: {len(appointments)} appointments")
+    table = Table(title=f"Plan for {batch}: {result.planned} appointments")
     for column in ("consultant", "people", "days", "first", "last"):
         table.add_column(column, justify="right" if column in ("people", "days") else "left")
-    for row in overview:
+    for row in result.consultants:
         table.add_row(
             row["consultant"],
             str(row["people"]),
@@ -117,189 +108,80 @@ def letters(
 
     Example: kansen letters selwerd-1 --format pdf,html --sent-on 2026-10-26
     """
-    import datetime as dt
-
-    from kansen_cli import letters as core
-    from kansen_cli.files import check_writable
-    from kansen_cli.ledger import open_ledger
-    from kansen_cli.ledger.letters import AlreadyInvitedError, letter_people, letters_sent_on, record_letters
-    from kansen_cli.ledger.runs import require_batch
+    from kansen_cli.clock import today
     from kansen_cli.settings import load_settings
+    from kansen_cli.workflows.letters import run
 
     chosen = _formats(formats)
-    letter_date = date_option(sent_on, "--sent-on") or dt.date.today()
+    letter_date = date_option(sent_on, "--sent-on")
     settings = load_settings(campaign)
-    with open_ledger(campaign, create=False) as ledger:
-        require_batch(ledger, batch)
-        previous = letters_sent_on(ledger, batch)
-        if previous is not None and not force and not dry_run:
-            raise AlreadyInvitedError(
-                f"the letters of batch {batch!r} were recorded as sent on {previous}; "
-                "use --force to make and record them again"
-            )
-        people = letter_people(ledger, batch)
-        env = core.environment(campaign)
-        fields = core.letter_fields(people, settings, letter_date)
-        core.preflight(env, fields, batch, letter_date)
-
-        if dry_run:
-            # Inside the campaign, where the retention rules apply, never in the system temp folder;
-            # each dry run replaces the previous sample.
-            folder = Path(campaign) / "letters" / batch / DRY_RUN_FOLDER
-            fields = fields[:DRY_RUN_LETTERS]
-        else:
-            folder = out if out is not None else Path(campaign) / "letters" / batch
-        paths = _output_paths(folder, batch, fields, chosen, workbooks=not dry_run)
-        if not dry_run:
-            for path in paths.values():
-                check_writable(path, force)
-
-        # Everything is rendered in memory first, so a failure (a letter running over one page,
-        # a template error) leaves no file behind; then the files appear together.
-        contents: dict[Path, bytes] = _render(core, env, fields, paths, chosen, workers)
-        sheets: dict[Path, Any] = {}
-        if not dry_run:
-            sheets = {
-                paths["mailmerge"]: {"Brieven": core.mailmerge_frame(fields)},
-                paths["calls"]: core.call_lists(fields),
-            }
-        written = _write_together(folder, contents, sheets, force or dry_run, replace_folder=dry_run)
-        if not dry_run:
-            try:
-                record_letters(
-                    ledger,
-                    batch,
-                    [(str(f["client_id"]), str(f["variant"])) for f in fields],
-                    letter_date,
-                    force=force,
-                )
-            except BaseException:
-                # Not recorded: take the new files away again, so that a re-run is not refused.
-                for path in written:
-                    path.unlink(missing_ok=True)
-                raise
-    result: dict[str, Any] = {
-        "batch": batch,
-        "letters": len(fields),
-        "sent_on": None if dry_run else letter_date.isoformat(),
-        "dry_run": dry_run,
-        "folder": str(folder),
-        "files": [str(p) for p in written],
-    }
+    with _progress_bar() as progress:
+        result = run(
+            campaign,
+            settings,
+            batch,
+            today=today(),
+            formats=chosen,
+            sent_on=letter_date,
+            dry_run=dry_run,
+            out=out,
+            workers=workers,
+            force=force,
+            progress=progress,
+        )
     if as_json:
-        print_json(result)
+        print_json(result.as_json())
         return
+    _print_result(result)
+
+
+def _print_result(result: LettersResult) -> None:
     err = console(stderr=True)
-    if dry_run:
-        err.print(f"Dry run: {len(fields)} sample letters in {folder}; nothing recorded.")
+    if result.dry_run:
+        err.print(f"Dry run: {result.letters} sample letters in {result.folder}; nothing recorded.")
     else:
         err.print(
-            f"{len(fields)} letters for {batch} in {folder}; recorded as sent on {letter_date:%d-%m-%Y}."
+            f"{result.letters} letters for {result.batch} in {result.folder};"
+            f" recorded as sent on {result.sent_on:%d-%m-%Y}."
         )
-    htmls = [p for p in written if p.suffix == ".html"]
-    for path in written:
+    htmls = [p for p in result.files if p.suffix == ".html"]
+    for path in result.files:
         if path.suffix != ".html":
             console().print(str(path))
     if htmls:
-        console().print(f"{folder / (batch + '-<client id>.html')} ({len(htmls)} files)")
+        console().print(f"{result.folder / (result.batch + '-<client id>.html')} ({len(htmls)} files)")
 
 
-def _output_paths(
-    folder: Path, batch: str, fields: list, chosen: set[str], workbooks: bool = True
-) -> dict[str, Path]:
-    # File names from batch and client ids only, never from names.
-    paths = {}
-    if "pdf" in chosen:
-        paths["pdf"] = folder / f"{batch}.pdf"
-    if workbooks:
-        paths["mailmerge"] = folder / f"{batch}-mailmerge.xlsx"
-        paths["calls"] = folder / f"{batch}-bellijst.xlsx"
-    if "html" in chosen:
-        for f in fields:
-            paths[f"html:{f['client_id']}"] = folder / f"{batch}-{f['client_id']}.html"
-    return paths
-
-
-def _render(
-    core: Any, env: Any, fields: list, paths: dict[str, Path], chosen: set[str], workers: int
-) -> dict[Path, bytes]:
-    """The PDF (page count checked) and the HTML letters, in memory; nothing is written here."""
+@contextlib.contextmanager
+def _progress_bar() -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr for the rendering; it appears when the workflow starts to render
+    (after the pre-flight) and goes when everything is rendered."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    contents: dict[Path, bytes] = {}
-    total = len(fields) * len(chosen)
-    # auto_refresh off: no refresh thread alive while the PDF workers are forked.
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=console(stderr=True),
-        auto_refresh=False,
-        transient=True,
-    ) as progress:
-        task = progress.add_task("Letters", total=total)
+    shown: list[Any] = []  # the Progress and its task, once rendering has started
 
-        def advance(n: int) -> None:
-            progress.advance(task, n)
-            progress.refresh()
+    def update(done: int, total: int) -> None:
+        if not shown:
+            # auto_refresh off: no refresh thread alive while the PDF workers are forked.
+            bar = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=console(stderr=True),
+                auto_refresh=False,
+                transient=True,
+            )
+            bar.start()
+            shown.extend([bar, bar.add_task("Letters", total=total)])
+        bar, task = shown
+        bar.update(task, completed=done)
+        bar.refresh()
+        if done >= total:
+            bar.stop()
 
-        if "pdf" in chosen:
-            contents[paths["pdf"]] = core.render_pdf(env, fields, workers=workers, progress=advance)
-        if "html" in chosen:
-            for f in fields:
-                contents[paths[f"html:{f['client_id']}"]] = core.render_letter(env, f).encode("utf-8")
-                advance(1)
-    return contents
-
-
-def _write_together(
-    folder: Path,
-    contents: dict[Path, bytes],
-    sheets: dict[Path, Any],
-    force: bool,
-    replace_folder: bool = False,
-) -> list[Path]:
-    """Write all files into a private staging folder inside `folder`, then move them into place.
-
-    On any failure nothing is left at the target paths, and folders this call made are removed
-    again. With replace_folder, files in `folder` that are not among the new ones go (a dry
-    run's previous sample).
-    """
-    import contextlib
-    import os
-    import shutil
-    import tempfile
-
-    from kansen_cli.files import check_writable, ensure_dir, write_bytes, write_xlsx
-
-    created = [p for p in (folder, *folder.parents) if not p.exists()]
-    ensure_dir(folder)
-    staging = Path(tempfile.mkdtemp(dir=folder, prefix=".kansen-"))
-    moved: list[Path] = []
     try:
-        for path, data in contents.items():
-            write_bytes(staging / path.name, data)
-        for path, frames in sheets.items():
-            write_xlsx(staging / path.name, frames)
-        targets = [*contents, *sheets]
-        for path in targets:
-            check_writable(path, force)
-        if replace_folder:
-            keep = {p.name for p in targets}
-            for old in folder.iterdir():
-                if old.is_file() and old.name not in keep:
-                    old.unlink()
-        for path in targets:
-            os.replace(staging / path.name, path)
-            moved.append(path)
-    except BaseException:
-        for path in moved:
-            path.unlink(missing_ok=True)
-        shutil.rmtree(staging, ignore_errors=True)
-        for path in created:  # innermost first
-            with contextlib.suppress(OSError):
-                path.rmdir()
-        raise
-    staging.rmdir()
-    return moved
+        yield update
+    finally:
+        if shown:
+            shown[0].stop()

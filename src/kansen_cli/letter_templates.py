@@ -1,0 +1,176 @@
+"""Where the letter templates are, and the sandboxed Jinja2 environment that reads them.
+
+The packaged templates are kept in `templates/letters/` at the top of the repository (SPEC §7)
+and shipped inside the package as `kansen_cli/templates/letters/` (setup.py, pyproject.toml).
+A campaign folder's own `templates/letters/` is searched first, file by file: a campaign that
+puts only `waar.html.j2` there changes where the conversation takes place and keeps the rest
+of the letter. The parts a campaign changes most are such small files: `huisstijl.css` (font,
+size, colours), `afzender.html.j2` (sender block), `waar.html.j2`, `ondertekening.html.j2`
+(signature). A logo (`logo.svg`, `logo.png` or `logo.jpg`) in that folder shows in the
+sender block.
+
+Templates render in a sandbox, autoescaped and with StrictUndefined; `template_variables`
+follows extends and includes through the campaign's overrides, so the pre-flight sees every
+field every template needs.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kansen_cli.errors import KansenError
+
+if TYPE_CHECKING:
+    from jinja2.sandbox import SandboxedEnvironment
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+BASE_TEMPLATE = "base.html.j2"
+DOCUMENT_TEMPLATE = "document.html.j2"
+# The kinds of file that are templates; `copy_templates` copies these and nothing else.
+TEMPLATE_SUFFIXES = (".j2", ".css")
+# The first of these a campaign has is its logo.
+LOGO_FILES = {
+    "logo.svg": "image/svg+xml",
+    "logo.png": "image/png",
+    "logo.jpg": "image/jpeg",
+    "logo.jpeg": "image/jpeg",
+}
+# Names the renderer passes itself: not letter fields, so the pre-flight does not ask for them.
+RENDER_ARGUMENTS = frozenset({"fragment", "logo"})
+
+
+def packaged_template_dir() -> Path:
+    """The letter templates that come with kansen.
+
+    Installed from a wheel they sit inside the package (`kansen_cli/templates/letters/`); from a
+    checkout or an editable install they are read where they are kept, `templates/letters/` at
+    the top of the repository, two folders above `src/kansen_cli/`.
+    """
+    candidates = (
+        PACKAGE_DIR / "templates" / "letters",
+        PACKAGE_DIR.parents[1] / "templates" / "letters",
+    )
+    for folder in candidates:
+        if (folder / BASE_TEMPLATE).is_file():
+            return folder
+    raise KansenError(
+        "the letter templates of kansen are missing (looked in "
+        + " and ".join(str(c) for c in candidates)
+        + "); reinstall kansen_cli"
+    )
+
+
+def campaign_template_dir(campaign: Path) -> Path:
+    return Path(campaign) / "templates" / "letters"
+
+
+def template_name(variant: str) -> str:
+    return f"{variant}.html.j2"
+
+
+def find_logo(folder: Path) -> tuple[Path, str] | None:
+    """The campaign's logo file in `folder` and its media type, or None."""
+    for name, mime in LOGO_FILES.items():
+        if (folder / name).is_file():
+            return folder / name, mime
+    return None
+
+
+def environment(campaign: Path | None = None) -> SandboxedEnvironment:
+    """The sandboxed Jinja2 environment; the campaign's templates come before the packaged ones.
+
+    The campaign's logo is in the globals twice: `logo`, inline as a data URL, so that a letter
+    saved on its own as HTML carries it; and `logo_file`, a file URL for the combined document
+    of a batch, where WeasyPrint loads it once instead of parsing thousands of inline copies.
+    Without a logo both are empty and the sender block shows none.
+    """
+    from jinja2 import FileSystemLoader, StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    paths = [str(packaged_template_dir())]
+    own = campaign_template_dir(campaign) if campaign is not None else None
+    if own is not None and own.is_dir():
+        paths.insert(0, str(own))
+    env = SandboxedEnvironment(
+        loader=FileSystemLoader(paths),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    logo = find_logo(own) if own is not None else None
+    env.globals["logo"] = env.globals["logo_file"] = ""
+    if logo is not None:
+        path, mime = logo
+        env.globals["logo"] = f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+        env.globals["logo_file"] = path.resolve().as_uri()
+    return env
+
+
+def logo_source(env: SandboxedEnvironment, fragment: bool) -> str:
+    """The logo's URL for one letter: a file URL in the combined document, else inline."""
+    return str(env.globals.get("logo_file" if fragment else "logo", ""))
+
+
+def missing_templates(variants: Iterable[str], campaign: Path | None) -> list[str]:
+    """The letter variants (sorted) that have neither a campaign nor a packaged template.
+
+    `kansen batch` calls it before it assigns variants to people, so a variant without a
+    letter is refused there, not only at `kansen letters` after the batches exist.
+    """
+    from jinja2 import TemplateNotFound
+
+    env = environment(campaign)
+    assert env.loader is not None
+    missing = []
+    for variant in sorted(set(variants)):
+        try:
+            env.loader.get_source(env, template_name(variant))
+        except TemplateNotFound:
+            missing.append(variant)
+    return missing
+
+
+def template_variables(env: SandboxedEnvironment, name: str) -> set[str]:
+    """Every top-level variable a template, and the templates it extends or includes, uses.
+
+    Each name is looked up through the loader, so a campaign's override of an included block
+    is the one read. The renderer's own arguments and the environment's globals are left out.
+    """
+    from jinja2 import meta
+
+    seen: set[str] = set()
+    names: set[str] = set()
+    todo = [name]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        assert env.loader is not None
+        source = env.loader.get_source(env, current)[0]
+        tree = env.parse(source)
+        names |= meta.find_undeclared_variables(tree)
+        todo.extend(t for t in meta.find_referenced_templates(tree) if t is not None)
+    return names - RENDER_ARGUMENTS - set(env.globals)
+
+
+def copy_templates(campaign: Path, force: bool = False) -> list[Path]:
+    """Copy the packaged letter templates into `<campaign>/templates/letters/` to edit them there.
+
+    Returns the files written, sorted. An existing file is only replaced with `force`; without
+    it, if any of them exists, nothing is copied (the check comes before the first copy).
+    A campaign that wants to change one part only may keep just that file and delete the rest.
+    """
+    from kansen_cli.files import check_writable, write_bytes
+
+    source = packaged_template_dir()
+    target = campaign_template_dir(campaign)
+    names = sorted(p.name for p in source.iterdir() if p.is_file() and p.name.endswith(TEMPLATE_SUFFIXES))
+    for name in names:
+        check_writable(target / name, force)
+    return [write_bytes(target / name, (source / name).read_bytes(), force) for name in names]

@@ -1,0 +1,204 @@
+"""`kansen letters`: a batch's invitation letters, mail-merge workbook and reminder-call list.
+
+Nothing half-written: every field of every letter is checked first (the pre-flight), then
+everything is rendered in memory, then the files appear together, and only then is the batch
+recorded as invited. If the recording fails, the new files are taken away again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kansen_cli.errors import KansenError
+
+if TYPE_CHECKING:
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from kansen_cli.ledger.core import Ledger
+    from kansen_cli.letters import Fields
+    from kansen_cli.settings import Settings
+
+FORMATS = ("pdf", "html")
+# A dry run renders this many letters, enough to see the layout with real names and addresses.
+DRY_RUN_LETTERS = 3
+DRY_RUN_FOLDER = "proef"
+# Called with (letters rendered so far, letters to render in all); first with 0 as rendering starts.
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class LettersResult:
+    """What `kansen letters` made: the files in the order written, and the date recorded."""
+
+    batch: str
+    letters: int
+    sent_on: dt.date
+    dry_run: bool
+    folder: Path
+    files: list[Path]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "batch": self.batch,
+            "letters": self.letters,
+            "sent_on": None if self.dry_run else self.sent_on.isoformat(),
+            "dry_run": self.dry_run,
+            "folder": str(self.folder),
+            "files": [str(p) for p in self.files],
+        }
+
+
+def run(
+    campaign: Path,
+    settings: Settings,
+    batch: str,
+    *,
+    today: dt.date,
+    formats: Collection[str] = ("pdf",),
+    sent_on: dt.date | None = None,
+    dry_run: bool = False,
+    out: Path | None = None,
+    workers: int = 2,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> LettersResult:
+    """Make the batch's letters (dated `sent_on`, default `today`) and record them as sent.
+
+    Writes into `out` (default `<campaign>/letters/<batch>/`): `<batch>.pdf` with `pdf` in
+    `formats`, one `<batch>-<client id>.html` per person with `html`, and the mail-merge and
+    call-list workbooks. A dry run writes the first DRY_RUN_LETTERS letters only, into
+    `<campaign>/letters/<batch>/proef/` (replacing the previous sample), and records nothing.
+    A batch already sent, or an existing file, is refused unless `force`.
+    """
+    from kansen_cli.files import check_writable
+    from kansen_cli.ledger import open_ledger
+    from kansen_cli.ledger.letters import letter_people
+    from kansen_cli.ledger.runs import require_batch
+    from kansen_cli.letter_templates import environment
+    from kansen_cli.letters import call_lists, letter_fields, mailmerge_frame, preflight
+    from kansen_cli.staging import write_together
+
+    chosen = _checked_formats(formats)
+    letter_date = sent_on or today
+    with open_ledger(campaign, create=False) as ledger:
+        require_batch(ledger, batch)
+        _refuse_when_sent(ledger, batch, force or dry_run)
+        people = letter_people(ledger, batch)
+        env = environment(campaign)
+        fields = letter_fields(people, settings, letter_date)
+        preflight(env, fields, batch, letter_date)
+        if dry_run:
+            # Inside the campaign, where the retention rules apply, never in the system temp folder.
+            folder = Path(campaign) / "letters" / batch / DRY_RUN_FOLDER
+            fields = fields[:DRY_RUN_LETTERS]
+        else:
+            folder = out if out is not None else Path(campaign) / "letters" / batch
+        paths = output_paths(folder, batch, fields, chosen, workbooks=not dry_run)
+        if not dry_run:
+            # Refused before the rendering starts, so nobody waits for nothing.
+            for path in paths.values():
+                check_writable(path, force)
+        # Everything is rendered in memory first, so a failure (a letter running over one page,
+        # a template error) leaves no file behind; then the files appear together.
+        contents = render_contents(env, fields, paths, chosen, workers, progress)
+        sheets: dict[Path, Any] = {}
+        if not dry_run:
+            sheets = {
+                paths["mailmerge"]: {"Brieven": mailmerge_frame(fields)},
+                paths["calls"]: call_lists(fields),
+            }
+        # A dry run replaces the previous sample in its folder.
+        written = write_together(folder, contents, sheets, force or dry_run, replace_folder=dry_run)
+        if not dry_run:
+            _record(ledger, batch, fields, letter_date, force, written)
+    return LettersResult(batch, len(fields), letter_date, dry_run, folder, written)
+
+
+def _checked_formats(formats: Collection[str]) -> set[str]:
+    chosen = {f.strip().lower() for f in formats}
+    unknown = chosen - set(FORMATS)
+    if unknown or not chosen:
+        raise KansenError(f"letter formats are pdf and html (got {', '.join(sorted(formats)) or 'none'})")
+    return chosen
+
+
+def _refuse_when_sent(ledger: Ledger, batch: str, allowed: bool) -> None:
+    from kansen_cli.ledger.letters import AlreadyInvitedError, letters_sent_on
+
+    previous = letters_sent_on(ledger, batch)
+    if previous is not None and not allowed:
+        raise AlreadyInvitedError(
+            f"the letters of batch {batch!r} were recorded as sent on {previous}; "
+            "use --force to make and record them again"
+        )
+
+
+def output_paths(
+    folder: Path, batch: str, fields: Sequence[Fields], chosen: Collection[str], workbooks: bool = True
+) -> dict[str, Path]:
+    """The files to write, by kind (`pdf`, `mailmerge`, `calls`, `html:<client id>`)."""
+    # File names from batch and client ids only, never from names.
+    paths = {}
+    if "pdf" in chosen:
+        paths["pdf"] = folder / f"{batch}.pdf"
+    if workbooks:
+        paths["mailmerge"] = folder / f"{batch}-mailmerge.xlsx"
+        paths["calls"] = folder / f"{batch}-bellijst.xlsx"
+    if "html" in chosen:
+        for f in fields:
+            paths[f"html:{f['client_id']}"] = folder / f"{batch}-{f['client_id']}.html"
+    return paths
+
+
+def render_contents(
+    env: SandboxedEnvironment,
+    fields: list[Fields],
+    paths: dict[str, Path],
+    chosen: Collection[str],
+    workers: int,
+    progress: Progress | None = None,
+) -> dict[Path, bytes]:
+    """The PDF (page count checked) and the HTML letters, in memory; nothing is written here."""
+    from kansen_cli.letter_render import render_letter, render_pdf
+
+    total = len(fields) * len(chosen)
+    done = 0
+
+    def advance(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress:
+            progress(done, total)
+
+    advance(0)
+    contents: dict[Path, bytes] = {}
+    if "pdf" in chosen:
+        contents[paths["pdf"]] = render_pdf(env, fields, workers=workers, progress=advance)
+    if "html" in chosen:
+        for f in fields:
+            contents[paths[f"html:{f['client_id']}"]] = render_letter(env, f).encode("utf-8")
+            advance(1)
+    return contents
+
+
+def _record(
+    ledger: Ledger, batch: str, fields: list[Fields], sent_on: dt.date, force: bool, written: list[Path]
+) -> None:
+    """Record the batch as invited; if that fails, take the new files away again.
+
+    Otherwise a re-run would be refused for files whose letters were never recorded as sent.
+    """
+    from kansen_cli.ledger.letters import record_letters
+
+    try:
+        record_letters(
+            ledger, batch, [(str(f["client_id"]), str(f["variant"])) for f in fields], sent_on, force=force
+        )
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
