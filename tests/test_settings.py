@@ -133,3 +133,16 @@ def test_every_command_works_without_a_settings_file(tmp_path, invoke):
     assert invoke("export", "selection", "-c", folder).exit_code == 0
     assert invoke("export", "batches", "-c", folder).exit_code == 0
     assert not (folder / "kansen.toml").exists()
+
+
+def test_init_templates_copies_the_letter_templates_to_edit(invoke, tmp_path) -> None:
+    campaign = tmp_path / "campagne"
+    result = invoke("init", campaign, "--templates")
+    assert result.exit_code == 0, result.stderr
+    copied = {p.name for p in (campaign / "templates" / "letters").iterdir()}
+    # The variants and the parts a municipality changes most, each its own file to edit.
+    assert {"A.html.j2", "B.html.j2", "base.html.j2", "waar.html.j2", "afzender.html.j2"} <= copied
+    assert {"ondertekening.html.j2", "huisstijl.css"} <= copied
+    # A second init without --force changes nothing and says so.
+    again = invoke("init", campaign, "--templates")
+    assert again.exit_code == 1 and "exists" in again.stderr

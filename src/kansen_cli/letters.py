@@ -16,7 +16,6 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from kansen_cli.errors import TemplateFieldError
-from kansen_cli.letter_templates import missing_templates as missing_templates  # used by `kansen batch`
 from kansen_cli.letter_templates import template_name, template_variables
 
 if TYPE_CHECKING:

@@ -49,20 +49,36 @@ def init(
     preset: Annotated[
         str, typer.Option("--preset", help="Starting settings: groningen, nijmegen or generic.")
     ] = "groningen",
+    templates: Annotated[
+        bool,
+        typer.Option(
+            "--templates",
+            help="Also copy the letter templates into <DIR>/templates/letters/ to edit them there.",
+        ),
+    ] = False,
     force: ForceOpt = False,
 ) -> None:
     """Create a campaign folder: a fully commented kansen.toml and an empty ledger.
 
-    Example: kansen init wijkronde-2026 --preset nijmegen
+    With --templates the letter templates are copied into the campaign's templates/letters/;
+    a campaign may also keep only the file of the part it changes there (waar.html.j2 for the
+    place of the conversation, afzender.html.j2, ondertekening.html.j2, huisstijl.css, a logo).
+
+    Example: kansen init wijkronde-2026 --preset nijmegen --templates
     """
     from kansen_cli.settings import PRESETS
     from kansen_cli.workflows import init as workflow
 
     if preset not in PRESETS:
         raise typer.BadParameter(f"choose one of: {', '.join(PRESETS)}", param_hint="--preset")
-    result = workflow.run(directory, preset, force)
+    result = workflow.run(directory, preset, force, templates=templates)
     ledger_note = "kept the existing ledger" if result.kept_ledger else "created an empty ledger"
     console(stderr=True).print(f"Wrote {result.settings_file} (preset {preset}); {ledger_note}.")
+    if result.templates:
+        folder = result.templates[0].parent
+        console(stderr=True).print(
+            f"{len(result.templates)} letter templates copied to {folder} for editing."
+        )
 
 
 @command()

@@ -59,7 +59,7 @@ def run(
 def _require_templates(variants: list[str], campaign: Path) -> None:
     """A variant without a letter is refused before anyone is assigned it."""
     from kansen_cli.errors import SettingsError
-    from kansen_cli.letters import missing_templates
+    from kansen_cli.letter_templates import missing_templates
 
     missing = missing_templates(variants, campaign)
     if missing:

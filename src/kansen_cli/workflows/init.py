@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -11,16 +11,23 @@ class InitResult:
     settings_file: Path
     preset: str
     kept_ledger: bool  # a ledger was there already and is left as it was
+    templates: list[Path] = field(default_factory=list)  # letter templates copied for editing
 
 
-def run(directory: Path, preset: str = "groningen", force: bool = False) -> InitResult:
-    """Write the settings of `preset` (refusing to replace them without `force`) and open the ledger."""
+def run(
+    directory: Path, preset: str = "groningen", force: bool = False, templates: bool = False
+) -> InitResult:
+    """Write the settings of `preset` (refusing to replace them without `force`) and open the ledger;
+    with `templates`, copy the packaged letter templates into the campaign to edit them there."""
     from kansen_cli import settings as st
-    from kansen_cli.files import write_text
+    from kansen_cli.files import check_writable, write_text
     from kansen_cli.ledger import ledger_path, open_ledger
+    from kansen_cli.letter_templates import copy_templates
 
     text = st.render_settings(st.preset(preset), preset)
     had_ledger = ledger_path(directory).exists()
+    check_writable(st.settings_path(directory), force)
+    copied = copy_templates(directory, force) if templates else []
     write_text(st.settings_path(directory), text, force=force)
     open_ledger(directory, create=True).close()
-    return InitResult(st.settings_path(directory), preset, had_ledger)
+    return InitResult(st.settings_path(directory), preset, had_ledger, copied)
