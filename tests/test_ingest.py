@@ -172,6 +172,20 @@ def test_round_trip_loads_exactly_the_answers(invoke, batch, tmp_path):
     assert files[0]["name"] == "ingevuld.xlsx" and json.loads(files[0]["counts_json"])["new"] == 4
 
 
+def test_progress_is_reported_per_file(batch, tmp_path):
+    campaign, _, ids, sheet = batch
+    filled = tmp_path / "ingevuld.xlsx"
+    fill(sheet, filled, answers_for(ids))
+    seen: list[tuple[int, int]] = []
+    settings = load_settings(campaign)
+    result = ingest_workflow.run(
+        campaign, settings, [filled, filled], TODAY, progress=lambda *a: seen.append(a)
+    )
+    assert seen == [(1, 2), (2, 2)]
+    assert [f.counts["new"] for f in result.files] == [4, 0]
+    assert [f.counts["unchanged"] for f in result.files] == [0, 4]
+
+
 def test_same_file_twice_changes_nothing_and_a_changed_answer_keeps_history(invoke, batch, tmp_path):
     campaign, _, ids, sheet = batch
     filled = tmp_path / "ingevuld.xlsx"
