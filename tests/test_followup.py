@@ -13,12 +13,25 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from kansen_cli.followup import due_calls, due_referrals, months_before, next_round
-from kansen_cli.settings import Settings
-from kansen_cli.sheets import CALLS_SHEET, MARKER_SHEET, REFERRALS_SHEET
-from registration_helpers import TODAY, build_campaign, fill, ledger_rows, members, send_letters
+from kansen_cli.settings import Settings, load_settings
+from kansen_cli.workbooks.followup import CALLS_SHEET, REFERRALS_SHEET
+from kansen_cli.workbooks.layout import MARKER_SHEET
+from kansen_cli.workflows import followup as followup_workflow
+from kansen_cli.workflows import ingest as ingest_workflow
+from registration_helpers import TODAY, build_campaign, fill, fixed_today, ledger_rows, members, send_letters
 
 SPOKE = TODAY - dt.timedelta(days=30)
 DUE = TODAY + dt.timedelta(days=100)  # more than three months after the conversations
+
+
+@pytest.fixture(autouse=True)
+def _today(monkeypatch: pytest.MonkeyPatch) -> None:
+    fixed_today(monkeypatch)
+
+
+def ingest(campaign: Path, path: Path) -> dict:
+    """The ingest workflow on TODAY, as the JSON `kansen ingest --json` prints."""
+    return ingest_workflow.run(campaign, load_settings(campaign), [path], TODAY).as_json()
 
 
 @given(st.dates(min_value=dt.date(1901, 1, 1), max_value=dt.date(2100, 12, 31)), st.integers(0, 36))
@@ -96,15 +109,13 @@ def registered(invoke, campaign: Path, small_register: Path, tmp_path: Path):
     }
     filled = tmp_path / "registratie.xlsx"
     fill(campaign / "sheets" / f"{batch_id}-registratie.xlsx", filled, answers)
-    result = invoke("ingest", filled, "-c", campaign)
-    assert result.exit_code == 0, result.stdout
+    assert ingest(campaign, filled)["new"] == 4
     return campaign, ids
 
 
 def _due(invoke, campaign: Path, day: dt.date) -> dict:
-    result = invoke("followup", "--due", day.isoformat(), "-c", campaign, "--json")
-    assert result.exit_code == 0, result.stderr
-    return json.loads(result.stdout)
+    """The follow-up workflow on `day`, as the JSON `kansen followup --json` prints."""
+    return followup_workflow.run(campaign, load_settings(campaign), TODAY, due=day).as_json()
 
 
 def test_nobody_due_before_the_months_have_passed(invoke, registered):
@@ -151,14 +162,12 @@ def test_followup_round_trip_with_two_rounds(invoke, registered, tmp_path):
         },
         sheet=REFERRALS_SHEET,
     )
-    result = invoke("ingest", with_refs, "-c", campaign, "--json")
-    assert result.exit_code == 0, result.stdout
-    counts = json.loads(result.stdout)
-    assert (counts["new"], counts["rejected"]) == (4, 0)
+    counts = ingest(campaign, with_refs)
+    assert counts["not_loaded"] == [] and (counts["new"], counts["rejected"]) == (4, 0)
     assert ledger_rows(campaign, "SELECT result, result_date FROM referrals") == [
         {"result": "gestart", "result_date": TODAY.isoformat()}
     ]
-    again = json.loads(invoke("ingest", with_refs, "-c", campaign, "--json").stdout)
+    again = ingest(campaign, with_refs)
     assert (again["new"], again["updated"], again["unchanged"]) == (0, 0, 4)
 
     # Round 2: only those not reached; the active one and the answered referral are gone.
@@ -179,7 +188,7 @@ def test_followup_round_trip_with_two_rounds(invoke, registered, tmp_path):
         },
         sheet=CALLS_SHEET,
     )
-    assert invoke("ingest", round_2, "-c", campaign).exit_code == 0
+    assert ingest(campaign, round_2)["not_loaded"] == []
     rows = ledger_rows(campaign, "SELECT client_id, round, result FROM followups ORDER BY client_id, round")
     assert rows == sorted(
         [
@@ -200,9 +209,9 @@ def test_followup_round_trip_with_two_rounds(invoke, registered, tmp_path):
     # Loading round 1 again with a different result is refused: round 2 exists already.
     changed = tmp_path / "ronde1-anders.xlsx"
     fill(round_1, changed, {ids[0]: {"followup_result": "Niet actief"}}, sheet=CALLS_SHEET)
-    refused = invoke("ingest", changed, "-c", campaign, "--json")
-    assert refused.exit_code == 1
-    assert json.loads(refused.stdout)["files"][0]["problems"][0]["kind"] == "round_order"
+    refused = ingest(campaign, changed)
+    assert refused["not_loaded"] == ["ronde1-anders.xlsx"]
+    assert [p["kind"] for p in refused["files"][0]["problems"]] == ["round_order"]
 
 
 def test_followup_problems_name_row_and_column(invoke, registered, tmp_path):
@@ -235,23 +244,47 @@ def test_followup_problems_name_row_and_column(invoke, registered, tmp_path):
 def test_json_is_what_the_core_returns(invoke, registered):
     from kansen_cli.followup import summary
     from kansen_cli.ledger import open_ledger
-    from kansen_cli.ledger.outcomes import current_followups, followup_people, open_referrals
+    from kansen_cli.ledger.followups import current_followups, followup_people, open_referrals
 
     campaign, _ = registered
-    data = _due(invoke, campaign, DUE)
+    result = invoke("followup", "--due", DUE.isoformat(), "-c", campaign, "--json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["file"] == str(campaign / "sheets" / f"nabellen-{DUE.isoformat()}.xlsx")
     settings = Settings()
     with open_ledger(campaign, create=False) as ledger:
         calls = due_calls(followup_people(ledger), current_followups(ledger), settings, DUE)
         referrals = due_referrals(open_referrals(ledger), settings, DUE)
     assert {k: v for k, v in data.items() if k != "file"} == summary(calls, referrals, DUE)
+    # Three people acting on their own, one referral (the `registered` fixture).
+    assert (data["calls"], data["calls_by_round"], data["referrals"]) == (3, {"1": 3}, 1)
+    human = invoke("followup", "--due", DUE.isoformat(), "-c", campaign, "--force")
+    assert human.exit_code == 0, human.stderr
+    assert " ".join(human.stdout.split()) == (
+        f"Due on {DUE:%d-%m-%Y}: 3 calls (round 1: 3); 1 referrals waiting for an answer."
+    )
+    assert "Next: fill it in" in human.stderr
+
+
+def test_followup_defaults_to_today(invoke, registered):
+    """Without --due the list is for today: KANSEN_TODAY on the command line, `today=` in the workflow."""
+    campaign, _ = registered
+    result = invoke("followup", "-c", campaign, "--json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    # TODAY is 30 days after the conversations: no call due yet, the referral waits from the start.
+    assert (data["due"], data["calls"], data["referrals"]) == (TODAY.isoformat(), 0, 1)
+    assert data["file"] == str(campaign / "sheets" / f"nabellen-{TODAY.isoformat()}.xlsx")
+    later = followup_workflow.run(campaign, load_settings(campaign), DUE, force=True)
+    assert later.due == DUE and later.calls == 3
 
 
 def test_one_months_before_and_one_norm():
     import kansen_cli.followup as followup
-    import kansen_cli.ingest as ingest
     import kansen_cli.privacy as privacy
-    import kansen_cli.sheets as sheets
+    import kansen_cli.workbooks.cells as cells
+    import kansen_cli.workbooks.reading as reading
 
     assert followup.months_before is privacy.months_before
-    assert ingest.norm is sheets.norm
-    assert sheets.norm(None) == "" and sheets.norm("  Datum   Gesprek ") == "datum gesprek"
+    assert reading.norm is cells.norm
+    assert cells.norm(None) == "" and cells.norm("  Datum   Gesprek ") == "datum gesprek"

@@ -15,15 +15,39 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kansen_cli.ingest import RegistrationContext, lookup, norm, parse_date, plan_registration
-from kansen_cli.settings import Settings, preset
-from kansen_cli.sheets import REGISTRATION_SHEET, FilledRow, FilledWorkbook, registration_columns
-from registration_helpers import SENT_ON, TODAY, build_campaign, fill, ledger_rows, members, send_letters
+from kansen_cli.settings import Settings, load_settings, preset
+from kansen_cli.workbooks.cells import lookup, norm, parse_date
+from kansen_cli.workbooks.reading import FilledRow, FilledWorkbook
+from kansen_cli.workbooks.registration import SHEET as REGISTRATION_SHEET
+from kansen_cli.workbooks.registration import RegistrationContext, plan_registration
+from kansen_cli.workbooks.registration import columns as registration_columns
+from kansen_cli.workflows import ingest as ingest_workflow
+from registration_helpers import (
+    SENT_ON,
+    TODAY,
+    build_campaign,
+    fill,
+    fixed_today,
+    ledger_rows,
+    members,
+    send_letters,
+)
 
 OUTCOME_COLUMNS = (
     "client_id, contact_result, conversation_date, location, classification, activity_types,"
     " participation_potential, referrals, consent"
 )
+
+
+@pytest.fixture(autouse=True)
+def _today(monkeypatch: pytest.MonkeyPatch) -> None:
+    fixed_today(monkeypatch)
+
+
+def ingest(campaign: Path, *files: Path, skip_invalid: bool = False) -> dict:
+    """The ingest workflow on TODAY, as the JSON `kansen ingest --json` prints."""
+    result = ingest_workflow.run(campaign, load_settings(campaign), files, TODAY, skip_invalid=skip_invalid)
+    return result.as_json()
 
 
 @pytest.fixture
@@ -128,9 +152,8 @@ def test_round_trip_loads_exactly_the_answers(invoke, batch, tmp_path):
     campaign, batch_id, ids, sheet = batch
     filled = tmp_path / "ingevuld.xlsx"
     fill(sheet, filled, answers_for(ids))
-    result = invoke("ingest", filled, "-c", campaign, "--json")
-    assert result.exit_code == 0, result.stdout + result.stderr
-    data = json.loads(result.stdout)
+    data = ingest(campaign, filled)
+    assert data["not_loaded"] == []
     assert (data["new"], data["updated"], data["unchanged"], data["rejected"]) == (4, 0, 0, 0)
     assert data["blank"] == len(ids) - 4
     assert data["files"][0]["kind"] == "registration" and data["files"][0]["batch_id"] == batch_id
@@ -149,22 +172,34 @@ def test_round_trip_loads_exactly_the_answers(invoke, batch, tmp_path):
     assert files[0]["name"] == "ingevuld.xlsx" and json.loads(files[0]["counts_json"])["new"] == 4
 
 
+def test_progress_is_reported_per_file(batch, tmp_path):
+    campaign, _, ids, sheet = batch
+    filled = tmp_path / "ingevuld.xlsx"
+    fill(sheet, filled, answers_for(ids))
+    seen: list[tuple[int, int]] = []
+    settings = load_settings(campaign)
+    result = ingest_workflow.run(
+        campaign, settings, [filled, filled], TODAY, progress=lambda *a: seen.append(a)
+    )
+    assert seen == [(1, 2), (2, 2)]
+    assert [f.counts["new"] for f in result.files] == [4, 0]
+    assert [f.counts["unchanged"] for f in result.files] == [0, 4]
+
+
 def test_same_file_twice_changes_nothing_and_a_changed_answer_keeps_history(invoke, batch, tmp_path):
     campaign, _, ids, sheet = batch
     filled = tmp_path / "ingevuld.xlsx"
     fill(sheet, filled, answers_for(ids))
-    assert invoke("ingest", filled, "-c", campaign).exit_code == 0
+    assert ingest(campaign, filled)["not_loaded"] == []
     before = ledger_rows(campaign, "SELECT * FROM outcomes ORDER BY client_id")
-    again = invoke("ingest", filled, "-c", campaign, "--json")
-    data = json.loads(again.stdout)
+    data = ingest(campaign, filled)
     assert (data["new"], data["updated"], data["unchanged"]) == (0, 0, 4)
     assert ledger_rows(campaign, "SELECT * FROM outcomes ORDER BY client_id") == before
     assert ledger_rows(campaign, "SELECT * FROM history") == []
 
     changed = tmp_path / "gewijzigd.xlsx"
     fill(filled, changed, {ids[1]: {"classification": "Arbeidspotentieel"}})
-    result = invoke("ingest", changed, "-c", campaign, "--json")
-    data = json.loads(result.stdout)
+    data = ingest(campaign, changed)
     assert (data["new"], data["updated"], data["unchanged"]) == (0, 1, 3)
     now = ledger_rows(campaign, "SELECT classification FROM outcomes WHERE client_id = ?", (ids[1],))
     assert now == [{"classification": "arbeidspotentieel"}]
@@ -179,10 +214,10 @@ def test_changed_referrals_follow_the_outcome(invoke, batch, tmp_path):
     campaign, _, ids, sheet = batch
     filled = tmp_path / "a.xlsx"
     fill(sheet, filled, answers_for(ids))
-    assert invoke("ingest", filled, "-c", campaign).exit_code == 0
+    assert ingest(campaign, filled)["not_loaded"] == []
     changed = tmp_path / "b.xlsx"
     fill(filled, changed, {ids[0]: {"referral:coach_meedoen": "Nee", "referral:wij_team": "Ja"}})
-    assert invoke("ingest", changed, "-c", campaign).exit_code == 0
+    assert ingest(campaign, changed)["not_loaded"] == []
     rows = ledger_rows(campaign, "SELECT destination FROM referrals WHERE client_id = ?", (ids[0],))
     assert rows == [{"destination": "wij_team"}]
     kinds = [r["kind"] for r in ledger_rows(campaign, "SELECT kind FROM history ORDER BY id")]
@@ -220,6 +255,38 @@ def test_one_bad_row_loads_nothing_and_names_row_and_column(invoke, batch, tmp_p
     assert loaded == {ids[0], ids[2], ids[3]}
 
 
+def test_cli_prints_the_workflow_result_and_exits_1_when_a_file_did_not_load(invoke, batch, tmp_path):
+    import shutil
+
+    campaign, _, ids, sheet = batch
+    good, bad = tmp_path / "goed.xlsx", tmp_path / "fout.xlsx"
+    fill(sheet, good, answers_for(ids))
+    fill(sheet, bad, {ids[0]: {"contact_result": "Misschien"}})
+    twin = tmp_path / "twin"
+    shutil.copytree(campaign, twin)
+    result = invoke("ingest", good, bad, "-c", campaign, "--json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == ingest(twin, good, bad)
+    stored = f"SELECT {OUTCOME_COLUMNS} FROM outcomes ORDER BY client_id"
+    assert ledger_rows(campaign, stored) == ledger_rows(twin, stored) == expected_outcomes(ids)
+    message = " ".join(result.stderr.split())
+    assert message == (
+        "1 file(s) not loaded: fout.xlsx. "
+        "Fix the problems listed, or use --skip-invalid to load the valid rows."
+    )
+    human = invoke("ingest", good, bad, "-c", campaign)
+    assert human.exit_code == 1
+    printed = " ".join(human.stdout.split())  # rich wraps long lines
+    blank = len(ids) - 4, len(ids) - 1
+    assert printed.startswith(
+        f"goed.xlsx (registration {batch[1]}): loaded: 0 new, 0 updated, 4 unchanged, 0 rejected,"
+        f" {blank[0]} blank fout.xlsx (registration {batch[1]}):"
+        " NOT loaded: 0 new, 0 updated, 0 unchanged, 1 rejected,"
+        f" {blank[1]} blank total: 0 new, 0 updated, 4 unchanged, 1 rejected, {sum(blank)} blank"
+    )
+    assert "Misschien" in printed
+
+
 def test_not_a_kansen_workbook(invoke, batch, tmp_path):
     from openpyxl import Workbook
 
@@ -239,9 +306,9 @@ def test_outcomes_only_for_the_approached(invoke, campaign, small_register, tmp_
     fill(
         campaign / "sheets" / f"{batch_id}-registratie.xlsx", filled, {ids[0]: {"contact_result": "Afgezegd"}}
     )
-    result = invoke("ingest", filled, "-c", campaign, "--json")
-    assert result.exit_code == 1
-    assert json.loads(result.stdout)["files"][0]["problems"][0]["kind"] == "not_approached"
+    data = ingest(campaign, filled)
+    assert data["not_loaded"] == ["f.xlsx"]
+    assert [p["kind"] for p in data["files"][0]["problems"]] == ["not_approached"]
 
 
 # ---- the rules, on the pure core ---------------------------------------------------------------
@@ -400,9 +467,8 @@ def test_nijmegen_round_trip_with_its_own_codes(invoke, campaign, small_register
             },
         },
     )
-    result = invoke("ingest", filled, "-c", campaign, "--json")
-    assert result.exit_code == 0, result.stdout
-    assert json.loads(result.stdout)["new"] == 3
+    data = ingest(campaign, filled)
+    assert data["not_loaded"] == [] and data["new"] == 3
     got = {r["client_id"]: r for r in ledger_rows(campaign, "SELECT * FROM outcomes")}
     assert got[ids[0]]["contact_result"] == "niet_verschenen"
     assert got[ids[1]]["contact_result"] == "geen_afspraak"
@@ -530,8 +596,14 @@ def test_a_damaged_marker_is_a_clear_file_problem(invoke, batch, tmp_path, key, 
 
 
 def test_followup_ids_that_lost_their_leading_zeros_still_match():
-    from kansen_cli.ingest import FollowupContext, plan_followup
-    from kansen_cli.sheets import CALLS_SHEET, REFERRALS_SHEET, calls_columns, referral_columns
+    from kansen_cli.workbooks.followup import (
+        CALLS_SHEET,
+        REFERRALS_SHEET,
+        FollowupContext,
+        calls_columns,
+        plan_followup,
+        referral_columns,
+    )
 
     settings = Settings()
     cb = settings.codebook
@@ -598,7 +670,7 @@ def test_followup_ids_that_lost_their_leading_zeros_still_match():
 
 
 def test_client_ids_match_without_leading_zeros_unless_ambiguous():
-    from kansen_cli.ingest import ClientIds
+    from kansen_cli.workbooks.cells import ClientIds
 
     ids = ClientIds(["0001", "0119", "012", "12"])
     assert ids.match("0001") == "0001"

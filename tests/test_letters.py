@@ -401,7 +401,7 @@ def test_missing_templates(tmp_path) -> None:
 
 
 def test_address_line_is_the_same_in_letter_and_sheet() -> None:
-    from kansen_cli.sheets import person_address
+    from kansen_cli.workbooks.layout import person_address
 
     assert core.address_line("Amkemaheerd", 1, "A") == "Amkemaheerd 1 A"
     assert core.address_line("Amkemaheerd", 17.0, None) == "Amkemaheerd 17"

@@ -10,8 +10,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from kansen_cli.settings import Settings, preset
-from kansen_cli.sheets import LISTS_SHEET, MARKER_SHEET, REGISTRATION_SHEET, registration_columns
+from kansen_cli.settings import Settings, load_settings, preset
+from kansen_cli.workbooks.layout import LISTS_SHEET, MARKER_SHEET
+from kansen_cli.workbooks.registration import SHEET as REGISTRATION_SHEET
+from kansen_cli.workbooks.registration import columns as registration_columns
+from kansen_cli.workflows import sheet as sheet_workflow
 from registration_helpers import build_campaign, ledger_rows, members, send_letters
 
 
@@ -19,15 +22,31 @@ from registration_helpers import build_campaign, ledger_rows, members, send_lett
 def written(invoke, campaign: Path, small_register: Path) -> tuple[Path, str, Path]:
     batch_id = build_campaign(invoke, campaign, small_register)
     send_letters(campaign, batch_id, plan_every=2)
-    result = invoke("sheet", batch_id, "-c", campaign, "--json")
+    result = sheet_workflow.run(campaign, load_settings(campaign), batch_id)
+    assert result.file == campaign / "sheets" / f"{batch_id}-registratie.xlsx"
+    assert result.people == len(members(campaign, batch_id))
+    assert result.with_appointment == (result.people + 1) // 2  # every second person, from the first
+    assert result.approached == result.people and result.without_letter == 0
+    return campaign, batch_id, result.file
+
+
+def test_cli_prints_the_workflow_result(invoke, written):
+    campaign, batch_id, path = written
+    people = len(members(campaign, batch_id))
+    result = invoke("sheet", batch_id, "-c", campaign, "--json", "--force")
     assert result.exit_code == 0, result.stderr
-    data = json.loads(result.stdout)
-    path = Path(data["file"])
-    assert path == campaign / "sheets" / f"{batch_id}-registratie.xlsx"
-    assert data["people"] == len(members(campaign, batch_id))
-    assert data["with_appointment"] == (data["people"] + 1) // 2
-    assert data["approached"] == data["people"]
-    return campaign, batch_id, path
+    assert json.loads(result.stdout) == {
+        "batch_id": batch_id,
+        "file": str(path),
+        "people": people,
+        "with_appointment": (people + 1) // 2,
+        "approached": people,
+    }
+    human = invoke("sheet", batch_id, "-c", campaign, "--force")
+    assert human.exit_code == 0 and human.stdout == ""
+    said = " ".join(human.stderr.split())
+    assert f"{people} people, {(people + 1) // 2} with an appointment" in said
+    assert "no letter recorded yet" not in said
 
 
 def _headers(ws) -> dict[str, int]:
@@ -191,7 +210,7 @@ def test_groningen_preset_matches_spec_codebook():
 
 
 def test_names_and_addresses_with_gaps():
-    from kansen_cli.sheets import person_address, person_name
+    from kansen_cli.workbooks.layout import person_address, person_name
 
     full = {"street": "Dorpsstraat", "house_number": 17.0, "house_number_addition": "a"}
     assert (

@@ -12,9 +12,14 @@ import pytest
 from openpyxl import load_workbook
 
 from kansen_cli.settings import Settings, preset
-from kansen_cli.sheets import REGISTRATION_SHEET
 from kansen_cli.simulate import fill_followup, fill_registration, registration_answers
-from registration_helpers import SENT_ON, TODAY, build_campaign, ledger_rows, send_letters
+from kansen_cli.workbooks.registration import SHEET as REGISTRATION_SHEET
+from registration_helpers import SENT_ON, TODAY, build_campaign, fixed_today, ledger_rows, send_letters
+
+
+@pytest.fixture(autouse=True)
+def _today(monkeypatch: pytest.MonkeyPatch) -> None:
+    fixed_today(monkeypatch)
 
 
 def test_proportions_are_like_groningen():
@@ -49,10 +54,12 @@ def test_filled_workbooks_ingest_cleanly(invoke, campaign: Path, small_register:
     assert invoke("sheet", batch_id, "-c", campaign).exit_code == 0
     sheet = campaign / "sheets" / f"{batch_id}-registratie.xlsx"
     filled = tmp_path / "gevuld.xlsx"
-    counts = fill_registration(sheet, filled, seed=3, settings=settings, sent_on=SENT_ON, blank_share=0.1)
+    counts = fill_registration(
+        sheet, filled, seed=3, settings=settings, sent_on=SENT_ON, today=TODAY, blank_share=0.1
+    )
     # Seeded: the same seed gives the same workbook contents.
     again = tmp_path / "nogmaals.xlsx"
-    fill_registration(sheet, again, seed=3, settings=settings, sent_on=SENT_ON, blank_share=0.1)
+    fill_registration(sheet, again, seed=3, settings=settings, sent_on=SENT_ON, today=TODAY, blank_share=0.1)
     rows_a = list(load_workbook(filled)[REGISTRATION_SHEET].iter_rows(values_only=True))
     rows_b = list(load_workbook(again)[REGISTRATION_SHEET].iter_rows(values_only=True))
     assert rows_a == rows_b

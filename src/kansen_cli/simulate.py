@@ -23,7 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from kansen_cli.settings import Settings
-from kansen_cli.sheets import CALLS_SHEET, MARK_NO, MARK_YES, REFERRALS_SHEET, read_marker
+from kansen_cli.workbooks.followup import CALLS_SHEET, REFERRALS_SHEET
+from kansen_cli.workbooks.layout import MARK_NO, MARK_YES
+from kansen_cli.workbooks.reading import read_marker
 
 SPOKEN_SHARE = 0.61
 HOME_SHARE = 0.90

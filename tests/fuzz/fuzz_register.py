@@ -21,7 +21,7 @@ import atheris  # type: ignore[import-not-found]
 with atheris.instrument_imports():
     from kansen_cli.errors import KansenError
     from kansen_cli.register import read_register
-    from kansen_cli.sheets import read_filled
+    from kansen_cli.workbooks.reading import read_filled
 
 FOLDER = Path(tempfile.mkdtemp(prefix="kansen-fuzz-"))
 TARGET = "ingest" if "--target=ingest" in sys.argv else "register"

@@ -1,0 +1,219 @@
+"""Checking a returned workbook's rows and planning what changes in the ledger (pure: no I/O).
+
+Every kind plans the same way: file-level problems first (another campaign, a missing
+column: the file never loads), then row by row. A row with every answer cell empty is not
+filled in yet: skipped and counted as `blank`. Otherwise the kind's rule for that sheet
+checks it through a `RowCheck`, which collects problems instead of stopping at the first,
+and returns the record it would write. A file with any problem loads nothing, unless
+skip_invalid: then its valid rows load and the rows with problems count as `rejected`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from kansen_cli.problems import ProblemReport
+from kansen_cli.workbooks.cells import ClientIds, cell_text, is_blank, lookup, mark, norm, parse_date
+from kansen_cli.workbooks.layout import MARK_NO, MARK_YES
+
+if TYPE_CHECKING:
+    from kansen_cli.settings import Settings
+    from kansen_cli.workbooks.reading import FilledRow, FilledWorkbook
+
+
+@dataclass
+class Change:
+    """One planned change: a new, updated or unchanged record of one kind for one person."""
+
+    kind: str  # what the record is, as the ledger's history names it: outcome, followup, …
+    client_id: str
+    action: str  # new | updated | unchanged
+    record: dict[str, Any]
+    old: dict[str, Any] | None
+    row: int
+
+
+@dataclass
+class IngestPlan:
+    """Everything `ingest` found in one file and what it would change."""
+
+    file: str
+    sha256: str
+    kind: str
+    batch_id: str | None
+    changes: list[Change] = field(default_factory=list)
+    problems: ProblemReport = field(default_factory=ProblemReport)
+    rejected_rows: set[tuple[str, int]] = field(default_factory=set)
+    blank: int = 0
+    file_level: bool = False  # a problem with the file itself: never loads
+
+    def loadable(self, skip_invalid: bool) -> bool:
+        if self.file_level:
+            return False
+        return not self.problems or skip_invalid
+
+    def counts(self, loaded: bool = True) -> dict[str, int]:
+        def count(action: str) -> int:
+            return sum(1 for c in self.changes if c.action == action) if loaded else 0
+
+        return {
+            "new": count("new"),
+            "updated": count("updated"),
+            "unchanged": count("unchanged"),
+            "rejected": len(self.rejected_rows),
+            "blank": self.blank,
+        }
+
+
+class FileRefused(Exception):
+    """Raised by a kind's `read_context` when the file cannot be checked at all (unknown batch)."""
+
+    def __init__(self, problem: str, value: str | None, message: str, batch_id: str | None = None) -> None:
+        super().__init__(message)
+        self.problem = problem
+        self.value = value
+        self.message = message
+        self.batch_id = batch_id
+
+    def plan(self, filled: FilledWorkbook) -> IngestPlan:
+        """The plan of a refused file: one file-level problem, nothing to load."""
+        plan = IngestPlan(filled.name, filled.sha256, filled.kind, self.batch_id, file_level=True)
+        plan.problems.add(filled.name, None, None, self.value, self.problem, self.message)
+        return plan
+
+
+class RowCheck:
+    """Problems of one row, collected into the file's report."""
+
+    def __init__(self, plan: IngestPlan, headers: dict[str, str], row: FilledRow) -> None:
+        self.plan = plan
+        self.headers = headers
+        self.row = row
+        self.failed = False
+
+    def cell(self, key: str) -> Any:
+        return self.row.cells.get(key)
+
+    def problem(self, key: str | None, value: Any, kind: str, message: str) -> None:
+        column = self.headers.get(key, key) if key else None
+        self.plan.problems.add(self.plan.file, self.row.row, column, value, kind, message)
+        self.failed = True
+
+    def coded(self, key: str, choices: dict[str, str]) -> str | None:
+        value = self.cell(key)
+        if is_blank(value):
+            return None
+        code = lookup(choices).get(norm(value))
+        if code is None:
+            self.problem(
+                key, value, "unknown_value", "not in the list; allowed: " + ", ".join(choices.values())
+            )
+        return code
+
+    def missing(self, key: str, message: str) -> None:
+        """A problem when the cell is empty; a filled but invalid cell has its own problem."""
+        if is_blank(self.cell(key)):
+            self.problem(key, None, "missing", message)
+
+    def mark(self, key: str) -> bool:
+        value = self.cell(key)
+        marked = mark(value)
+        if marked is None:
+            self.problem(key, value, "unknown_value", f"allowed: {MARK_YES}, {MARK_NO} or empty")
+            return False
+        return marked
+
+    def date(self, key: str, not_before: dt.date | None, today: dt.date, before_what: str) -> str | None:
+        value = self.cell(key)
+        if is_blank(value):
+            return None
+        parsed = parse_date(value)
+        if parsed is None:
+            self.problem(key, value, "bad_date", "not a date; write it as dd-mm-jjjj")
+            return None
+        if parsed > today:
+            self.problem(key, value, "date_in_future", f"lies after today ({today:%d-%m-%Y})")
+        elif not_before is not None and parsed < not_before:
+            self.problem(key, value, "date_too_early", f"lies before {before_what} ({not_before:%d-%m-%Y})")
+        return parsed.isoformat()
+
+    def known_id(self, ids: ClientIds, key: str = "client_id") -> str:
+        """The known client id the cell stands for, else the cell's text (for a problem message)."""
+        value = self.cell(key)
+        return ids.match(value) or ("" if is_blank(value) else cell_text(value))
+
+
+@dataclass
+class Planned:
+    """What a valid row would write: the record and the one it replaces (None when new)."""
+
+    kind: str
+    client_id: str
+    record: dict[str, Any]
+    old: dict[str, Any] | None
+
+
+@dataclass
+class SheetRules:
+    """How one data sheet's rows are checked: its answer columns and its rule for a filled row.
+
+    The rule reports problems through the `RowCheck` and returns the planned record, or None
+    when the row cannot be planned (it has a problem then).
+    """
+
+    answers: Collection[str]
+    rule: Callable[[RowCheck, FilledRow], Planned | None]
+
+
+def start_plan(filled: FilledWorkbook, settings: Settings, batch_id: str | None) -> IngestPlan:
+    """An empty plan with the file-level problems: another campaign's file, missing columns."""
+    plan = IngestPlan(filled.name, filled.sha256, filled.kind, batch_id)
+    campaign = str(filled.meta.get("campaign", ""))
+    if campaign != settings.campaign.name:
+        plan.problems.add(
+            filled.name,
+            None,
+            None,
+            campaign,
+            "wrong_campaign",
+            f"this workbook belongs to campaign '{campaign}', not to '{settings.campaign.name}'",
+        )
+        plan.file_level = True
+    for column, message in filled.problems:
+        plan.problems.add(filled.name, 1, column or None, None, "missing_column", message)
+        plan.file_level = True
+    return plan
+
+
+def plan_rows(plan: IngestPlan, filled: FilledWorkbook, sheets: Mapping[str, SheetRules]) -> IngestPlan:
+    """Check every row by its sheet's rules and plan the changes of the valid ones."""
+    if plan.file_level:
+        return plan
+    for row in filled.rows:
+        rules = sheets[row.sheet]
+        if all(is_blank(row.cells.get(key)) for key in rules.answers):
+            plan.blank += 1
+            continue
+        check = RowCheck(plan, filled.headers[row.sheet], row)
+        planned = rules.rule(check, row)
+        if check.failed or planned is None:
+            plan.rejected_rows.add((row.sheet, row.row))
+            continue
+        plan_change(plan, planned, row.row)
+    return plan
+
+
+def plan_change(plan: IngestPlan, planned: Planned, row: int) -> None:
+    old = planned.old
+    if old is None:
+        action = "new"
+    elif all(old.get(k) == v for k, v in planned.record.items()):
+        action = "unchanged"
+    else:
+        action = "updated"
+    plan.changes.append(
+        Change(planned.kind, planned.client_id, action, planned.record, None if action == "new" else old, row)
+    )

@@ -1,0 +1,294 @@
+"""The registration workbook of one batch (`kansen sheet`) and its rules for `ingest`.
+
+One row per member in route order, pre-filled with client number, name, address and
+appointment; the consultant answers contact result, conversation date, location,
+classification, activity types, participation potential, consent and referrals.
+
+Rules, all from the codebook roles in the settings:
+
+- the person must belong to the batch of the workbook, appear once, and have been sent a
+  letter (approached): outcomes exist only for the approached, so every outcome has a
+  denominator in the report;
+- contact result is required; a conversation date is required when spoken to, and is never
+  before the letter went out nor in the future;
+- location, classification, participation potential, consent, referrals and activity types
+  only for people spoken to (role `spoken`); a classification is required for them, so that
+  the outcome table adds up to the number spoken;
+- activity types only for the socially active (role `active`);
+- a referral only with consent to share (role `consent_yes`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from kansen_cli.ledger import outcomes as ledger_outcomes
+from kansen_cli.workbooks.cells import ClientIds, cell_text, is_blank
+from kansen_cli.workbooks.kind import WorkbookKind
+from kansen_cli.workbooks.layout import MARK_NO, MARK_YES, Column, as_date, person_address, person_name
+from kansen_cli.workbooks.plan import (
+    Change,
+    FileRefused,
+    IngestPlan,
+    Planned,
+    RowCheck,
+    SheetRules,
+    plan_rows,
+    start_plan,
+)
+from kansen_cli.workbooks.writing import DataSheet, write_workbook
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from openpyxl import Workbook
+
+    from kansen_cli.ledger import Ledger
+    from kansen_cli.settings import Settings
+    from kansen_cli.workbooks.reading import FilledRow, FilledWorkbook
+
+NAME = "registration"
+SHEET = "Registratie"
+REQUIRED = frozenset({"client_id", "contact_result", "conversation_date"})
+# The answer columns: a row with all of them empty is not registered yet.
+ANSWER_KEYS = frozenset(
+    {
+        "conversation_date",
+        "contact_result",
+        "location",
+        "classification",
+        "participation_potential",
+        "consent",
+    }
+)
+OPTION_PREFIXES = ("activity:", "referral:")
+CODED = ("location", "classification", "participation_potential", "consent")
+
+
+def columns(settings: Settings) -> list[Column]:
+    cb = settings.codebook
+    found = [
+        Column("client_id", "Klantnummer", 12),
+        Column("name", "Naam", 24),
+        Column("address", "Adres", 34),
+        Column("appointment_date", "Afspraak", 12, date=True),
+        Column("appointment_start", "Tijd", 7),
+        Column("consultant", "Consulent", 18),
+        Column("conversation_date", "Datum gesprek", 13, answer=True, date=True),
+        Column("contact_result", "Contactresultaat", 26, True, tuple(cb.contact_result.values())),
+        Column("location", "Locatie", 10, True, tuple(cb.location.values())),
+        Column("classification", "Indeling", 26, True, tuple(cb.classification.values())),
+    ]
+    found += [
+        Column(f"activity:{code}", f"Activiteit: {label}", 14, True, (MARK_YES, MARK_NO))
+        for code, label in cb.activity_types.items()
+    ]
+    found += [
+        Column(
+            "participation_potential",
+            "Participatiepotentieel",
+            26,
+            True,
+            tuple(cb.participation_potential.values()),
+        ),
+        Column("consent", "Toestemming delen", 12, True, tuple(cb.consent.values())),
+    ]
+    found += [
+        Column(f"referral:{code}", f"Verwijzing: {label}", 14, True, (MARK_YES, MARK_NO))
+        for code, label in cb.referrals.items()
+    ]
+    return found
+
+
+def build(people: pd.DataFrame, settings: Settings, batch_id: str, created_at: str | None = None) -> Workbook:
+    """The registration workbook of one batch; `people` as `ledger.outcomes.sheet_people` returns."""
+    rows = [
+        {
+            "client_id": str(person["client_id"]),
+            "name": person_name(person),
+            "address": person_address(person),
+            "appointment_date": as_date(person.get("appointment_date")),
+            "appointment_start": person.get("appointment_start") or None,
+            "consultant": person.get("consultant") or None,
+        }
+        for person in people.to_dict("records")
+    ]
+    explanation = [
+        f"Registratie {settings.campaign.name}, batch {batch_id}.",
+        "Vul per persoon de gekleurde kolommen in; kies uit de lijstjes.",
+        "Datum gesprek: de dag van het gesprek (of van de laatste poging), als dd-mm-jjjj.",
+        "Indeling, activiteiten, participatiepotentieel, toestemming en verwijzingen alleen"
+        " invullen als er een gesprek is geweest.",
+        "Verwijzen naar een partner kan alleen met toestemming om gegevens te delen.",
+        "Activiteiten: alleen voor wie maatschappelijk actief is; kies Ja bij elke activiteit.",
+        "Een lege rij betekent: nog niet geregistreerd.",
+        "Lever het bestand in bij de coördinator; die leest het in met `kansen ingest`.",
+    ]
+    return write_workbook(
+        [DataSheet(SHEET, columns(settings), rows)],
+        explanation,
+        kind=NAME,
+        campaign=settings.campaign.name,
+        batch_id=batch_id,
+        created_at=created_at,
+    )
+
+
+@dataclass
+class RegistrationContext:
+    """What the ledger knows about the batch of a registration workbook."""
+
+    members: set[str]
+    approached_on: dict[str, dt.date]
+    current: dict[str, dict[str, Any]]
+    today: dt.date
+
+
+class RegistrationKind(WorkbookKind):
+    name = NAME
+    required: ClassVar[Mapping[str, frozenset[str]]] = {SHEET: REQUIRED}
+
+    def read_context(self, ledger: Ledger, filled: FilledWorkbook, today: dt.date) -> RegistrationContext:
+        batch_id = filled.batch_id or ""
+        if not ledger_outcomes.batch_exists(ledger, batch_id):
+            raise FileRefused("unknown_batch", batch_id, "this campaign has no such batch", batch_id)
+        return RegistrationContext(
+            members=ledger_outcomes.batch_member_ids(ledger, batch_id),
+            approached_on=ledger_outcomes.approached_on(ledger, batch_id),
+            current=ledger_outcomes.current_outcomes(ledger, batch_id),
+            today=today,
+        )
+
+    def plan(self, filled: FilledWorkbook, context: RegistrationContext, settings: Settings) -> IngestPlan:
+        return plan_registration(filled, context, settings)
+
+    def write(self, db: sqlite3.Connection, plan: IngestPlan, change: Change, stamp: str) -> None:
+        source = (plan.file, plan.sha256)
+        ledger_outcomes.write_outcome(db, plan.batch_id, change.client_id, change.record, source, stamp)
+
+
+KIND = RegistrationKind()
+
+
+def plan_registration(filled: FilledWorkbook, context: RegistrationContext, settings: Settings) -> IngestPlan:
+    """Validate every row of a registration workbook and plan the outcome changes."""
+    plan = start_plan(filled, settings, filled.batch_id)
+    if plan.file_level:
+        return plan
+    headers = filled.headers[SHEET]
+    answers = [k for k in headers if k in ANSWER_KEYS or k.startswith(OPTION_PREFIXES)]
+    rules = _Rules(context, settings)
+    return plan_rows(plan, filled, {SHEET: SheetRules(answers, rules.row)})
+
+
+class _Rules:
+    """The rules of one file's rows; remembers who was seen, to catch a person twice."""
+
+    def __init__(self, context: RegistrationContext, settings: Settings) -> None:
+        self.context = context
+        self.cb = settings.codebook
+        self.roles = settings.codebook.roles
+        self.members = ClientIds(context.members)
+        self.seen: dict[str, int] = {}
+
+    def row(self, check: RowCheck, row: FilledRow) -> Planned | None:
+        client_id = self._member(check, row.row)
+        sent = self.context.approached_on.get(client_id) if client_id else None
+        if client_id is not None and sent is None:
+            check.problem(
+                "client_id",
+                client_id,
+                "not_approached",
+                "no letter was sent to this person; run `kansen letters` for the batch first",
+            )
+        record, activities, referrals = self._answers(check, sent)
+        contact = record["contact_result"]
+        if contact is not None and contact != self.roles.spoken:
+            self._only_spoken(check, record, activities, referrals)
+        if contact == self.roles.spoken:
+            self._spoken(check, record, activities, referrals)
+        if client_id is None:
+            return None
+        return Planned("outcome", client_id, record, self.context.current.get(client_id))
+
+    def _member(self, check: RowCheck, number: int) -> str | None:
+        """The batch member the client-number cell names; once per file."""
+        value = check.cell("client_id")
+        if is_blank(value):
+            check.problem("client_id", None, "missing", "the client number is empty")
+            return None
+        client_id = self.members.match(value)
+        if client_id is None:
+            check.problem(
+                "client_id",
+                cell_text(value),
+                "not_in_batch",
+                "this client number is not in the workbook's batch",
+            )
+            return None
+        if client_id in self.seen:
+            check.problem("client_id", client_id, "duplicate", f"also in row {self.seen[client_id]}")
+        self.seen.setdefault(client_id, number)
+        return client_id
+
+    def _answers(self, check: RowCheck, sent: dt.date | None) -> tuple[dict[str, Any], list[str], list[str]]:
+        """Every answer read and checked on its own; the record as the ledger stores it."""
+        cb = self.cb
+        contact = check.coded("contact_result", cb.contact_result)
+        if contact is None:
+            check.missing("contact_result", "required; allowed: " + ", ".join(cb.contact_result.values()))
+        date = check.date("conversation_date", sent, self.context.today, "the letter date")
+        if contact == self.roles.spoken and date is None:
+            check.missing("conversation_date", "required for a conversation")
+        location = check.coded("location", cb.location)
+        classification = check.coded("classification", cb.classification)
+        potential = check.coded("participation_potential", cb.participation_potential)
+        consent = check.coded("consent", cb.consent)
+        activities = [code for code in cb.activity_types if check.mark(f"activity:{code}")]
+        referrals = [code for code in cb.referrals if check.mark(f"referral:{code}")]
+        record = {
+            "contact_result": contact,
+            "conversation_date": date,
+            "location": location,
+            "classification": classification,
+            "activity_types": ledger_outcomes.MULTI_SEP.join(activities),
+            "participation_potential": potential,
+            "referrals": ledger_outcomes.MULTI_SEP.join(referrals),
+            "consent": consent,
+        }
+        return record, activities, referrals
+
+    def _only_spoken(
+        self, check: RowCheck, record: dict[str, Any], activities: list[str], referrals: list[str]
+    ) -> None:
+        """Not spoken to: no answer that only a conversation gives."""
+        message = f"only when the contact result is '{self.cb.contact_result[self.roles.spoken]}'"
+        keys = [key for key in CODED if record[key] is not None]
+        keys += [f"activity:{code}" for code in activities] + [f"referral:{code}" for code in referrals]
+        for key in keys:
+            check.problem(key, check.cell(key), "only_spoken", message)
+
+    def _spoken(
+        self, check: RowCheck, record: dict[str, Any], activities: list[str], referrals: list[str]
+    ) -> None:
+        """Spoken to: a classification; activities only when active; referrals only with consent."""
+        cb, roles = self.cb, self.roles
+        classification = record["classification"]
+        if classification is None:
+            check.missing(
+                "classification",
+                "required for a conversation; allowed: " + ", ".join(cb.classification.values()),
+            )
+        if activities and classification is not None and classification != roles.active:
+            for code in activities:
+                key = f"activity:{code}"
+                message = f"activity types only for '{cb.classification[roles.active]}'"
+                check.problem(key, check.cell(key), "only_active", message)
+        if referrals and record["consent"] != roles.consent_yes:
+            for code in referrals:
+                key = f"referral:{code}"
+                message = f"a referral needs consent to share ('{cb.consent[roles.consent_yes]}')"
+                check.problem(key, check.cell(key), "no_consent", message)

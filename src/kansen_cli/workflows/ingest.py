@@ -1,0 +1,145 @@
+"""`kansen ingest`: validate returned workbooks of any kind and load them, one transaction per file.
+
+The kind of each file is looked up in `workbooks.registry` by its hidden marker; the kind
+reads what the rows are checked against, plans the changes and writes them. A file with any
+problem loads nothing unless `skip_invalid`; loading the same file again changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kansen_cli.ledger import Ledger
+    from kansen_cli.settings import Settings
+    from kansen_cli.workbooks.plan import IngestPlan
+    from kansen_cli.workbooks.reading import FilledWorkbook
+
+COUNT_KEYS = ("new", "updated", "unchanged", "rejected", "blank")
+
+
+@dataclass
+class FileResult:
+    """What became of one file: its kind, whether it loaded, the counts and every problem."""
+
+    file: str
+    kind: str
+    batch_id: str | None
+    loaded: bool
+    file_problem: bool  # a problem with the file itself, which --skip-invalid cannot help
+    counts: dict[str, int]
+    problems: list[dict[str, Any]]
+
+    @classmethod
+    def of(cls, plan: IngestPlan, loaded: bool) -> FileResult:
+        counts = plan.counts(loaded=loaded)
+        if not loaded:
+            # Nothing of the file loaded: every filled row counts as rejected.
+            counts["rejected"] = len(plan.changes) + len(plan.rejected_rows)
+        return cls(
+            plan.file, plan.kind, plan.batch_id, loaded, plan.file_level, counts, plan.problems.as_list()
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "kind": self.kind,
+            "batch_id": self.batch_id,
+            "loaded": self.loaded,
+            "file_problem": self.file_problem,
+            **self.counts,
+            "problems": self.problems,
+        }
+
+
+@dataclass
+class IngestResult:
+    files: list[FileResult]
+    skip_invalid: bool
+
+    @property
+    def totals(self) -> dict[str, int]:
+        return {key: sum(f.counts[key] for f in self.files) for key in COUNT_KEYS}
+
+    @property
+    def not_loaded(self) -> list[str]:
+        return [f.file for f in self.files if not f.loaded]
+
+    @property
+    def skip_invalid_would_help(self) -> bool:
+        """Some file was refused for its rows only, and --skip-invalid was not given."""
+        return not self.skip_invalid and not all(f.file_problem for f in self.files if not f.loaded)
+
+    def as_json(self) -> dict[str, Any]:
+        return {**self.totals, "files": [f.as_json() for f in self.files], "not_loaded": self.not_loaded}
+
+
+def run(
+    campaign: Path,
+    settings: Settings,
+    files: Sequence[Path],
+    today: dt.date,
+    skip_invalid: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> IngestResult:
+    """Ingest `files` in order; dates after `today` are refused. `progress(done, total)` per file."""
+    from kansen_cli.ledger import open_ledger
+
+    results = []
+    with open_ledger(campaign, create=False) as ledger:
+        for path in files:
+            results.append(ingest_file(ledger, path, settings, today, skip_invalid))
+            if progress is not None:
+                progress(len(results), len(files))
+    return IngestResult(results, skip_invalid)
+
+
+def ingest_file(
+    ledger: Ledger, path: Path, settings: Settings, today: dt.date, skip_invalid: bool
+) -> FileResult:
+    """Read, check and load one file; a file that cannot be read is a file-level problem."""
+    from kansen_cli.errors import KansenError
+    from kansen_cli.workbooks.plan import IngestPlan
+    from kansen_cli.workbooks.reading import read_filled
+
+    try:
+        filled = read_filled(path)
+    except KansenError as exc:
+        plan = IngestPlan(Path(path).name, "", "", None, file_level=True)
+        plan.problems.add(Path(path).name, None, None, None, "file", str(exc))
+        return FileResult.of(plan, loaded=False)
+    plan, loaded = load_file(ledger, filled, settings, today, skip_invalid)
+    return FileResult.of(plan, loaded=loaded)
+
+
+def load_file(
+    ledger: Ledger, filled: FilledWorkbook, settings: Settings, today: dt.date, skip_invalid: bool
+) -> tuple[IngestPlan, bool]:
+    """Validate one read workbook against the ledger and load it: one transaction.
+
+    The ledger is read inside the same transaction that writes, so two ingests running at
+    once cannot both plan against the same old state. Returns the plan and whether it loaded.
+    A test may set KANSEN_TEST_PAUSE_IN_TRANSACTION (see `ledger.core`) to kill `ingest` here.
+    """
+    from kansen_cli.errors import InputFileError
+    from kansen_cli.ledger.ingests import write_plan
+    from kansen_cli.workbooks.plan import FileRefused
+    from kansen_cli.workbooks.registry import kind_named
+
+    kind = kind_named(filled.kind)
+    if kind is None:
+        raise InputFileError(f"{filled.name}: unknown sheet kind {filled.kind!r}")
+    with ledger.transaction() as db:
+        try:
+            context = kind.read_context(ledger, filled, today)
+        except FileRefused as refused:
+            return refused.plan(filled), False
+        plan = kind.plan(filled, context, settings)
+        if not plan.loadable(skip_invalid):
+            return plan, False
+        write_plan(db, plan, kind.write)
+    return plan, True
