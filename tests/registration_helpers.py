@@ -14,19 +14,12 @@ from typing import Any
 
 from openpyxl import load_workbook
 
+from dates import TODAY
+
 AS_OF = "2026-10-01"
-# A fixed "today" for every verdict that depends on the date (a date in the future, who is
-# due): workflows get it as `today=`, CLI calls through KANSEN_TODAY (see `fixed_today`). It
-# lies in the past, so that tests which still ingest against the real date accept it too.
-TODAY = dt.date(2026, 11, 20)
+# Every verdict that depends on the date (a date in the future, who is due) takes the tests'
+# fixed today: workflows get it as `today=`, commands through KANSEN_TODAY (conftest.py).
 SENT_ON = TODAY - dt.timedelta(days=40)
-
-
-def fixed_today(monkeypatch: Any) -> None:
-    """Make the command line's today TODAY (call it from an autouse fixture)."""
-    from kansen_cli.clock import TODAY_ENV
-
-    monkeypatch.setenv(TODAY_ENV, TODAY.isoformat())
 
 
 def build_campaign(invoke: Any, campaign: Path, register: Path, preset: str | None = None) -> str:

@@ -109,14 +109,14 @@ def run_cycle(
     """The whole cycle through the CLI, every export the tool has written into `out`.
 
     Returns the batch worked on and (command line, result) of every command, so a test can
-    look at everything printed. Dates are laid out backwards from today, as ingest demands.
+    look at everything printed. Dates are laid out backwards from the tests' fixed today, as ingest demands.
     """
     import datetime as dt
 
+    from dates import TODAY as today
     from kansen_cli.settings import load_settings
     from kansen_cli.simulate import fill_followup, fill_registration
 
-    today = dt.date.today()
     sent_on = today - dt.timedelta(days=40)
     ran: list[tuple[str, Any]] = []
 

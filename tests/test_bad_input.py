@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from dates import TODAY
 from safety_helpers import assert_clean_failure, assert_no_traceback, bsns_in, ledger_dump, tree
 
 sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "bad"))
@@ -241,7 +242,9 @@ def _filled(sheet: Path, out: Path, settings_campaign: Path, **labels) -> Path:
     from kansen_cli.simulate import fill_registration
 
     settings = load_settings(settings_campaign)
-    fill_registration(sheet, out, seed=3, settings=settings, sent_on=dt.date.today() - dt.timedelta(days=40))
+    fill_registration(
+        sheet, out, seed=3, settings=settings, sent_on=TODAY - dt.timedelta(days=40), today=TODAY
+    )
     return out
 
 
@@ -323,7 +326,7 @@ def _ingest_cases(setup, folder: Path) -> dict[str, tuple[Path, str]]:
         col = _headers(ws)["Datum gesprek"]
         for row in range(2, ws.max_row + 1):
             if ws.cell(row=row, column=col).value is not None:
-                ws.cell(row=row, column=col, value=dt.date.today() + dt.timedelta(days=30))
+                ws.cell(row=row, column=col, value=TODAY + dt.timedelta(days=30))
                 break
 
     add("conversation_in_future", _edit(filled, folder / "future.xlsx", future_date), "a date in the future")

@@ -187,6 +187,7 @@ def states(tmp_path_factory: pytest.TempPathFactory, small_register: Path):
         seed=4,
         settings=load_settings(work),
         sent_on=SENT_ON,
+        today=TODAY,
     )
     found["invited"] = snapshot("invited")
     run("ingest", filled, "-c", work)

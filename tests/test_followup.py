@@ -18,15 +18,10 @@ from kansen_cli.workbooks.followup import CALLS_SHEET, REFERRALS_SHEET
 from kansen_cli.workbooks.layout import MARKER_SHEET
 from kansen_cli.workflows import followup as followup_workflow
 from kansen_cli.workflows import ingest as ingest_workflow
-from registration_helpers import TODAY, build_campaign, fill, fixed_today, ledger_rows, members, send_letters
+from registration_helpers import TODAY, build_campaign, fill, ledger_rows, members, send_letters
 
 SPOKE = TODAY - dt.timedelta(days=30)
 DUE = TODAY + dt.timedelta(days=100)  # more than three months after the conversations
-
-
-@pytest.fixture(autouse=True)
-def _today(monkeypatch: pytest.MonkeyPatch) -> None:
-    fixed_today(monkeypatch)
 
 
 def ingest(campaign: Path, path: Path) -> dict:

@@ -27,7 +27,6 @@ from registration_helpers import (
     TODAY,
     build_campaign,
     fill,
-    fixed_today,
     ledger_rows,
     members,
     send_letters,
@@ -37,11 +36,6 @@ OUTCOME_COLUMNS = (
     "client_id, contact_result, conversation_date, location, classification, activity_types,"
     " participation_potential, referrals, consent"
 )
-
-
-@pytest.fixture(autouse=True)
-def _today(monkeypatch: pytest.MonkeyPatch) -> None:
-    fixed_today(monkeypatch)
 
 
 def ingest(campaign: Path, *files: Path, skip_invalid: bool = False) -> dict:

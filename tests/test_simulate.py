@@ -14,12 +14,7 @@ from openpyxl import load_workbook
 from kansen_cli.settings import Settings, preset
 from kansen_cli.simulate import fill_followup, fill_registration, registration_answers
 from kansen_cli.workbooks.registration import SHEET as REGISTRATION_SHEET
-from registration_helpers import SENT_ON, TODAY, build_campaign, fixed_today, ledger_rows, send_letters
-
-
-@pytest.fixture(autouse=True)
-def _today(monkeypatch: pytest.MonkeyPatch) -> None:
-    fixed_today(monkeypatch)
+from registration_helpers import SENT_ON, TODAY, build_campaign, ledger_rows, send_letters
 
 
 def test_proportions_are_like_groningen():

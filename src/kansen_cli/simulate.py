@@ -153,7 +153,7 @@ def fill_registration(
     seed: int,
     settings: Settings,
     sent_on: dt.date,
-    today: dt.date | None = None,
+    today: dt.date,
     blank_share: float = 0.0,
     force: bool = False,
 ) -> dict[str, int]:
@@ -162,7 +162,6 @@ def fill_registration(
 
     from kansen_cli.files import save_workbook
 
-    today = today or dt.date.today()
     rng = random.Random(seed)
     workbook = load_workbook(path_in)
     meta = read_marker(workbook, Path(path_in))
