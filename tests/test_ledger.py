@@ -16,8 +16,9 @@ import pytest
 
 from kansen_cli.batching import slug
 from kansen_cli.errors import LedgerError
-from kansen_cli.ledger import core
+from kansen_cli.ledger import core, schema
 from kansen_cli.ledger.core import TEST_PAUSE_ENV, ledger_path, open_ledger
+from kansen_cli.ledger.migrations import Migration, statements
 from kansen_cli.ledger.runs import approached_ids
 from kansen_cli.ledger.schema import MIGRATIONS
 
@@ -43,12 +44,27 @@ def counts(path: Path) -> dict[str, int]:
 # --------------------------------------------------------------------------- schema
 
 
-def test_fresh_ledger_is_at_the_latest_schema(tmp_path):
+def recorded(path: Path) -> list[tuple[str, str | None]]:
+    with sqlite3.connect(path) as db:
+        return db.execute("SELECT name, applied_at FROM schema_migrations ORDER BY name").fetchall()
+
+
+def test_fresh_ledger_is_at_the_latest_schema(tmp_path, monkeypatch):
+    monkeypatch.setattr(core, "now", lambda: "2026-05-04T10:00:00+02:00")
     with open_ledger(tmp_path) as ledger:
         assert ledger.scalar("PRAGMA user_version") == len(MIGRATIONS)
         tables = {r[0] for r in ledger.query("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"selection_runs", "run_rows", "people", "batches", "batch_members"} <= tables
     assert (ledger_path(tmp_path).stat().st_mode & 0o777) == 0o600
+    # Each migration recorded by name with the time it was applied.
+    assert recorded(ledger_path(tmp_path)) == [("0001_whole_cycle", "2026-05-04T10:00:00+02:00")]
+
+
+def test_opening_an_up_to_date_ledger_writes_nothing(tmp_path):
+    open_ledger(tmp_path).close()
+    before = ledger_path(tmp_path).read_bytes()
+    open_ledger(tmp_path).close()
+    assert ledger_path(tmp_path).read_bytes() == before
 
 
 def test_ledger_from_a_newer_version_is_refused(tmp_path, invoke):
@@ -64,16 +80,109 @@ def test_ledger_from_a_newer_version_is_refused(tmp_path, invoke):
     assert dump(ledger_path(tmp_path)) == before
 
 
+def test_ledger_with_an_unknown_migration_is_refused(tmp_path, invoke):
+    open_ledger(tmp_path).close()
+    with sqlite3.connect(ledger_path(tmp_path)) as db:
+        db.execute("INSERT INTO schema_migrations VALUES ('0900_from_the_future', '2030-01-01T00:00+01:00')")
+    before = dump(ledger_path(tmp_path))
+    with pytest.raises(LedgerError, match=r"newer kansen_cli \(migration 0900_from_the_future\); upgrade"):
+        open_ledger(tmp_path)
+    result = invoke("batch", "-c", tmp_path)
+    assert result.exit_code == 1
+    assert "0900_from_the_future" in result.stderr and "upgrade" in result.stderr
+    assert dump(ledger_path(tmp_path)) == before
+
+
 def test_migrations_run_from_the_stored_version(tmp_path, monkeypatch):
     with open_ledger(tmp_path) as ledger, ledger.transaction() as db:
         db.execute(INSERT_RUN)
-    extra = "ALTER TABLE selection_runs ADD COLUMN note TEXT; CREATE TABLE extra (x INTEGER)"
-    monkeypatch.setattr(core, "MIGRATIONS", [*MIGRATIONS, extra])
+    extra = Migration(
+        "0002_note", "ALTER TABLE selection_runs ADD COLUMN note TEXT; CREATE TABLE extra (x INTEGER)"
+    )
+    monkeypatch.setattr(schema, "MIGRATIONS", (*MIGRATIONS, extra))
     with open_ledger(tmp_path) as ledger:
         assert ledger.scalar("PRAGMA user_version") == len(MIGRATIONS) + 1
         assert ledger.scalar("SELECT count(*) FROM selection_runs") == 1
         assert ledger.scalar("SELECT note FROM selection_runs") is None
         assert ledger.scalar("SELECT count(*) FROM extra") == 0
+    assert [name for name, _ in recorded(ledger_path(tmp_path))] == ["0001_whole_cycle", "0002_note"]
+
+
+def test_a_migration_with_a_trigger_and_semicolons_in_strings_applies(tmp_path, monkeypatch):
+    # Cut at every `;`, as the ledger once did, this breaks inside the trigger and the strings.
+    sql = """
+        CREATE TABLE notes (text TEXT NOT NULL);  -- a comment; with a semicolon
+        CREATE TRIGGER note_each_run AFTER INSERT ON selection_runs BEGIN
+            INSERT INTO notes VALUES ('run ' || NEW.run_id || '; recorded');
+            INSERT INTO notes VALUES ('second; statement');
+        END;
+        /* a block comment; also with one */
+        INSERT INTO notes VALUES ('a string; with; semicolons')
+    """
+    monkeypatch.setattr(schema, "MIGRATIONS", (*MIGRATIONS, Migration("0002_notes", sql)))
+    with open_ledger(tmp_path) as ledger:
+        with ledger.transaction() as db:
+            db.execute(INSERT_RUN)
+        notes = [r[0] for r in ledger.query("SELECT text FROM notes ORDER BY rowid")]
+    assert notes == ["a string; with; semicolons", "run 1; recorded", "second; statement"]
+    assert [name for name, _ in recorded(ledger_path(tmp_path))] == ["0001_whole_cycle", "0002_notes"]
+
+
+def test_statements_are_cut_where_sqlite_says_they_end():
+    assert statements("SELECT 1; SELECT ';'") == ["SELECT 1;", " SELECT ';'"]
+    assert statements("SELECT 1; -- done\n") == ["SELECT 1;", " -- done\n"]
+    assert statements("  \n") == []
+
+
+def test_a_failing_migration_leaves_the_ledger_as_before(tmp_path, monkeypatch):
+    with open_ledger(tmp_path) as ledger, ledger.transaction() as db:
+        db.execute(INSERT_RUN)
+    before = dump(ledger_path(tmp_path))
+    broken = Migration(
+        "0002_broken",
+        "CREATE TABLE half (x INTEGER); INSERT INTO half VALUES (1); UPDATE selection_runs SET years = 9;"
+        " INSERT INTO no_such_table VALUES (1);",
+    )
+    monkeypatch.setattr(schema, "MIGRATIONS", (*MIGRATIONS, broken))
+    with pytest.raises(
+        LedgerError,
+        match=r"migration 0002_broken failed \(no such table: no_such_table\); nothing of it was applied",
+    ):
+        open_ledger(tmp_path)
+    assert dump(ledger_path(tmp_path)) == before
+    assert [name for name, _ in recorded(ledger_path(tmp_path))] == ["0001_whole_cycle"]
+    # Nothing half-done stays behind: the next program without the broken step opens it.
+    monkeypatch.setattr(schema, "MIGRATIONS", MIGRATIONS)
+    open_ledger(tmp_path).close()
+    assert dump(ledger_path(tmp_path)) == before
+
+
+def old_ledger(folder: Path) -> Path:
+    """A ledger as kansen_cli wrote it before migrations had names: the first migration's
+    SQL cut at every `;`, user_version 1, no record table."""
+    path = ledger_path(folder)
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("BEGIN IMMEDIATE")
+    for part in MIGRATIONS[0].sql.split(";"):
+        if part.strip():
+            db.execute(part)
+    db.execute("PRAGMA user_version = 1")
+    db.execute(INSERT_RUN)
+    db.execute("COMMIT")
+    db.close()
+    return path
+
+
+def test_an_old_ledger_is_recorded_as_having_the_first_migration(tmp_path, monkeypatch):
+    path = old_ledger(tmp_path)
+    extra = Migration("0002_extra", "CREATE TABLE extra (x)")
+    monkeypatch.setattr(schema, "MIGRATIONS", (*MIGRATIONS, extra))
+    monkeypatch.setattr(core, "now", lambda: "2026-05-04T10:00:00+02:00")
+    with open_ledger(tmp_path) as ledger:
+        assert ledger.scalar("SELECT count(*) FROM selection_runs") == 1
+        assert ledger.scalar("PRAGMA user_version") == 2
+    # When the first migration was applied, nobody wrote down: NULL, not a made-up time.
+    assert recorded(path) == [("0001_whole_cycle", None), ("0002_extra", "2026-05-04T10:00:00+02:00")]
 
 
 def test_not_a_ledger(tmp_path):

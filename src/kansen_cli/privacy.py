@@ -21,7 +21,8 @@ MIN_KEY_LENGTH = 16
 
 
 def pseudonym(client_id: str, key: bytes) -> str:
-    """HMAC-SHA256 of the client id, shortened; stable for one key, unlinkable without it."""
+    """`ps-` and the first 24 hex digits of HMAC-SHA256(key, client id as UTF-8); stable for
+    one key, unlinkable without it."""
     digest = hmac.new(key, client_id.encode("utf-8"), hashlib.sha256).hexdigest()
     return PSEUDONYM_PREFIX + digest[:24]
 

@@ -33,23 +33,18 @@ def purge(
 
     Example: KANSEN_PSEUDONYM_KEY=... kansen purge --older-than 24
     """
-    import datetime as dt
-
-    from kansen_cli.ledger import open_ledger
-    from kansen_cli.ledger.purge import purge as purge_ledger
-    from kansen_cli.privacy import load_key, months_before, pseudonym
+    from kansen_cli.clock import today
     from kansen_cli.settings import load_settings
+    from kansen_cli.workflows import purge as workflow
 
+    reference = date_option(as_of, "--as-of")
     settings = load_settings(campaign)
-    key = load_key(settings.privacy, campaign)
-    cutoff = months_before(date_option(as_of, "--as-of") or dt.date.today(), older_than)
-    with open_ledger(campaign, create=False) as ledger:
-        result = purge_ledger(ledger, cutoff, lambda cid: pseudonym(cid, key), dry_run=dry_run)
+    result = workflow.run(campaign, settings, older_than, today=today(), as_of=reference, dry_run=dry_run)
     if as_json:
-        print_json(result.as_json() | {"dry_run": dry_run})
+        print_json(result.as_json())
         return
     verb = "would be" if dry_run else "were"
     console().print(
-        f"Last event before {cutoff:%d-%m-%Y}: {result.people_purged} people's personal data "
+        f"Last event before {result.cutoff:%d-%m-%Y}: {result.people_purged} people's personal data "
         f"{verb} erased; {result.ids_pseudonymised} client ids {verb} replaced by pseudonyms."
     )

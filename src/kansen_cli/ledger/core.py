@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from kansen_cli.errors import LedgerError
 from kansen_cli.files import FILE_MODE, ensure_dir
-from kansen_cli.ledger.schema import MIGRATIONS
+from kansen_cli.ledger import migrations, schema
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -104,23 +104,37 @@ def open_ledger(campaign: Path, create: bool = True) -> Ledger:
     connection.row_factory = sqlite3.Row
     connection.execute("PRAGMA foreign_keys = ON")
     try:
-        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        newer = migrations.unknown(connection, schema.MIGRATIONS)
     except sqlite3.DatabaseError:
         connection.close()
         raise LedgerError(f"{path} is not a kansen ledger (not an SQLite database)") from None
-    if version > len(MIGRATIONS):
+    if newer:
         connection.close()
-        raise LedgerError(f"{path} was written by a newer kansen_cli (schema {version}); upgrade kansen_cli")
+        raise LedgerError(
+            f"{path} was written by a newer kansen_cli ({', '.join(newer)}); upgrade kansen_cli"
+        )
     ledger = Ledger(path, connection)
-    if version < len(MIGRATIONS):
-        _migrate(ledger, version)
+    if not migrations.up_to_date(connection, schema.MIGRATIONS):
+        try:
+            _migrate(ledger, schema.MIGRATIONS)
+        except BaseException:
+            connection.close()
+            raise
     return ledger
 
 
-def _migrate(ledger: Ledger, version: int) -> None:
-    with ledger.transaction() as db:
-        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-            for statement in script.split(";"):
-                if statement.strip():
-                    db.execute(statement)
-            db.execute(f"PRAGMA user_version = {number}")
+def _migrate(ledger: Ledger, known: Sequence[migrations.Migration]) -> None:
+    """Each pending migration in a transaction of its own, with its record: all of it or none."""
+    while True:
+        with ledger.transaction() as db:
+            migrations.start_record(db, known)
+            todo = migrations.pending(db, known)
+            if todo:
+                try:
+                    migrations.apply(db, todo[0], now())
+                except sqlite3.Error as exc:
+                    raise LedgerError(
+                        f"{ledger.path}: migration {todo[0].name} failed ({exc}); nothing of it was applied"
+                    ) from None
+        if len(todo) <= 1:
+            return

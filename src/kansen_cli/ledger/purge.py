@@ -1,61 +1,42 @@
-"""Ledger side of `kansen purge`: find people past retention, blank their personal data and
-replace their client id by a pseudonym everywhere, in one transaction."""
+"""Ledger side of `kansen purge`: find people past retention, erase their personal data and
+replace their client id by a pseudonym everywhere, in one transaction.
+
+"Everywhere" is read from the schema (`ledger.personal`): every column holding client ids in
+every table, and every column declared personal with the migration that made it. A person's
+last event is the latest date of the event queries declared with the migrations.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from kansen_cli.ledger import schema
 from kansen_cli.ledger.core import Ledger, now
-from kansen_cli.ledger.runs import PERSON_COLUMNS
+from kansen_cli.ledger.migrations import event_queries
+from kansen_cli.ledger.personal import client_id_columns, columns, declared_personal, owners
 
-# Every table that holds a client id. People's personal columns are blanked separately.
-CLIENT_ID_TABLES = (
-    "run_rows",
-    "people",
-    "batch_members",
-    "appointments",
-    "letters",
-    "outcomes",
-    "referrals",
-    "followups",
-    "history",
-)
-# Everything the letters needed, except what the figures still count by.
-PERSONAL_COLUMNS = tuple(c for c in PERSON_COLUMNS if c not in ("client_id", "neighbourhood"))
-
-# The last thing that happened to each client id, whatever table it is in. Timestamps are
-# cut to their date so that dates and times compare as text.
-LAST_EVENT_SQL = """
-WITH events(client_id, day) AS (
-    SELECT r.client_id, s.as_of FROM run_rows r JOIN selection_runs s USING (run_id)
-        WHERE r.client_id IS NOT NULL
-    UNION ALL SELECT m.client_id, substr(b.created_at, 1, 10)
-        FROM batch_members m JOIN batches b USING (batch_id)
-    UNION ALL SELECT client_id, date FROM appointments
-    UNION ALL SELECT client_id, sent_on FROM letters
-    UNION ALL SELECT client_id, coalesce(conversation_date, substr(loaded_at, 1, 10)) FROM outcomes
-    UNION ALL SELECT client_id, coalesce(result_date, substr(loaded_at, 1, 10)) FROM referrals
-    UNION ALL SELECT client_id, coalesce(call_date, substr(loaded_at, 1, 10)) FROM followups
-)
-SELECT client_id, max(day) AS last_event FROM events GROUP BY client_id
-"""
+# Stamped, in any table that has it, on the rows whose personal data was erased.
+PURGED_AT = "purged_at"
+EMPTY = "''"
 
 
 @dataclass
-class PurgeResult:
-    cutoff: str
+class PurgeCounts:
     people_purged: int
     ids_pseudonymised: int
 
-    def as_json(self) -> dict[str, object]:
-        return {
-            "cutoff": self.cutoff,
-            "people_purged": self.people_purged,
-            "ids_pseudonymised": self.ids_pseudonymised,
-        }
+
+def last_event_sql() -> str:
+    """The last thing that happened to each client id, whatever table it is in."""
+    queries = [q for q in event_queries(schema.MIGRATIONS).values() if q is not None]
+    union = "\n    UNION ALL ".join(queries)
+    return (
+        f"WITH events(client_id, day) AS (\n    {union}\n)\n"
+        "SELECT client_id, max(day) AS last_event FROM events GROUP BY client_id"
+    )
 
 
 def _due(db: sqlite3.Connection, cutoff: dt.date) -> tuple[list[str], int]:
@@ -63,7 +44,7 @@ def _due(db: sqlite3.Connection, cutoff: dt.date) -> tuple[list[str], int]:
     ids = [
         row[0]
         for row in db.execute(
-            f"SELECT client_id FROM ({LAST_EVENT_SQL}) WHERE last_event < ? AND client_id NOT LIKE 'ps-%'",
+            f"SELECT client_id FROM ({last_event_sql()}) WHERE last_event < ? AND client_id NOT LIKE 'ps-%'",
             (cutoff.isoformat(),),
         )
     ]
@@ -71,33 +52,50 @@ def _due(db: sqlite3.Connection, cutoff: dt.date) -> tuple[list[str], int]:
     return ids, sum(1 for i in ids if i in with_data)
 
 
+def _erase(db: sqlite3.Connection, id_columns: Mapping[str, tuple[str, ...]]) -> None:
+    """Blank every declared personal column in the rows of the people in `purge_map`."""
+    stamp = now()
+    for table, personal in declared_personal(db, schema.MIGRATIONS).items():
+        # NOT NULL columns cannot hold NULL: they get an empty text instead.
+        blank = [f"{name} = {EMPTY if notnull else 'NULL'}" for name, notnull in personal.items()]
+        params: list[str] = []
+        if PURGED_AT in columns(db, table):
+            blank.append(f"{PURGED_AT} = ?")
+            params.append(stamp)
+        whose = " OR ".join(f"{c} IN (SELECT old FROM purge_map)" for c in owners(id_columns, table))
+        db.execute(f"UPDATE {table} SET {', '.join(blank)} WHERE {whose}", params)
+
+
+def _pseudonymise(db: sqlite3.Connection, id_columns: Mapping[str, tuple[str, ...]]) -> None:
+    """Replace every old client id in `purge_map` by its pseudonym, in every client-id column."""
+    for table, names in id_columns.items():
+        for column in names:
+            db.execute(
+                f"UPDATE {table} SET {column} = (SELECT new FROM purge_map WHERE old = {table}.{column})"
+                f" WHERE {column} IN (SELECT old FROM purge_map)"
+            )
+
+
 def purge(
     ledger: Ledger, cutoff: dt.date, pseudonym: Callable[[str], str], dry_run: bool = False
-) -> PurgeResult:
-    """Pseudonymise every client id whose last event is before `cutoff`."""
+) -> PurgeCounts:
+    """Pseudonymise every client id whose last event is before `cutoff`, erasing personal data."""
     if dry_run:
         ids, people = _due(ledger.db, cutoff)
-        return PurgeResult(cutoff.isoformat(), people, len(ids))
+        return PurgeCounts(people, len(ids))
     ledger.db.execute("PRAGMA secure_delete = ON")
     with ledger.transaction() as db:
         ids, people = _due(db, cutoff)
         if not ids:
-            return PurgeResult(cutoff.isoformat(), 0, 0)
+            return PurgeCounts(0, 0)
         # Client ids are keys referenced by other tables: check the references at commit.
         db.execute("PRAGMA defer_foreign_keys = ON")
         db.execute("CREATE TEMP TABLE purge_map (old TEXT PRIMARY KEY, new TEXT NOT NULL)")
         db.executemany("INSERT INTO purge_map (new, old) VALUES (?, ?)", [(pseudonym(i), i) for i in ids])
-        blank = ", ".join(f"{c} = NULL" for c in PERSONAL_COLUMNS)
-        db.execute(
-            f"UPDATE people SET {blank}, purged_at = ? WHERE client_id IN (SELECT old FROM purge_map)",
-            (now(),),
-        )
-        for table in CLIENT_ID_TABLES:
-            db.execute(
-                f"UPDATE {table} SET client_id = (SELECT new FROM purge_map WHERE old = {table}.client_id)"
-                " WHERE client_id IN (SELECT old FROM purge_map)"
-            )
+        id_columns = client_id_columns(db)
+        _erase(db, id_columns)
+        _pseudonymise(db, id_columns)
         db.execute("DROP TABLE purge_map")
     # Erased values may linger in free pages of the file; rewrite it without them.
     ledger.db.execute("VACUUM")
-    return PurgeResult(cutoff.isoformat(), people, len(ids))
+    return PurgeCounts(people, len(ids))

@@ -1,13 +1,18 @@
-"""Ledger schema, as a list of migrations. Never edit a released migration: add one.
+"""The ledger's schema: named migrations, in the order they are applied.
 
-The database's `user_version` is the number of migrations applied.
+Never edit a released migration: add the next one to `MIGRATIONS`. A new table is declared
+where it is created: its columns holding a person's data (`personal`, erased by `kansen
+purge`) and how its rows date a person's events (`events`, for the purge's "last event").
+Columns holding client ids need no declaration: the purge finds them in the schema (a column
+named `client_id` or `*_client_id`, or a foreign key to one) and pseudonymises them all.
+`ledger.migrations` applies and records them.
 """
 
 from __future__ import annotations
 
-MIGRATIONS: list[str] = [
-    # 1: the whole cycle
-    """
+from kansen_cli.ledger.migrations import Migration
+
+WHOLE_CYCLE_SQL = """
     CREATE TABLE selection_runs (
         run_id          INTEGER PRIMARY KEY,
         created_at      TEXT NOT NULL,
@@ -135,5 +140,46 @@ MIGRATIONS: list[str] = [
         loaded_at   TEXT NOT NULL,
         counts_json TEXT NOT NULL
     );
-    """,
-]
+    """
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        "0001_whole_cycle",
+        WHOLE_CYCLE_SQL,
+        # Everything the letters needed, except what the figures still count by (neighbourhood).
+        personal={
+            "people": (
+                "bsn",
+                "initials",
+                "prefix",
+                "surname",
+                "street",
+                "house_number",
+                "house_number_addition",
+                "postcode",
+                "city",
+                "birth_date",
+                "phone",
+                "email",
+                "language",
+            ),
+        },
+        # Timestamps are cut to their date so that dates and times compare as text.
+        events={
+            "run_rows": "SELECT r.client_id, s.as_of FROM run_rows r JOIN selection_runs s USING (run_id)"
+            " WHERE r.client_id IS NOT NULL",
+            "batch_members": "SELECT m.client_id, substr(b.created_at, 1, 10)"
+            " FROM batch_members m JOIN batches b USING (batch_id)",
+            "appointments": "SELECT client_id, date FROM appointments",
+            "letters": "SELECT client_id, sent_on FROM letters",
+            "outcomes": "SELECT client_id, coalesce(conversation_date, substr(loaded_at, 1, 10))"
+            " FROM outcomes",
+            "referrals": "SELECT client_id, coalesce(result_date, substr(loaded_at, 1, 10)) FROM referrals",
+            "followups": "SELECT client_id, coalesce(call_date, substr(loaded_at, 1, 10)) FROM followups",
+            # Dated by the selection that brought them (run_rows).
+            "people": None,
+            # An old value replaced: the row that replaced it is dated in its own table.
+            "history": None,
+        },
+    ),
+)
