@@ -15,7 +15,9 @@ BSN_RUN = re.compile(r"(?<!\d)\d{9}(?!\d)")
 # nine-digit stretch inside one is chance, not a BSN.
 HEX_DIGEST = re.compile(r"[0-9a-fA-F]{16,}")
 # Columns holding the time a row was written: a re-run writes other times, the same facts.
-TIME_COLUMNS = frozenset({"created_at", "recorded_at", "planned_at", "loaded_at", "purged_at", "replaced_at"})
+TIME_COLUMNS = frozenset(
+    {"created_at", "recorded_at", "planned_at", "loaded_at", "purged_at", "replaced_at", "applied_at"}
+)
 
 
 def elfproef(number: str) -> bool:
