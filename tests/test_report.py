@@ -277,9 +277,9 @@ def test_referrals_that_disagree_raise(golden: Path) -> None:
 
 
 def test_a_figure_that_differs_between_tables_raises() -> None:
-    from kansen_cli.report import _Builder
+    from kansen_cli.report import Builder
 
-    b = _Builder()
+    b = Builder()
     b.count(("x",), 3, "a", "Verwezen")
     with pytest.raises(ReportInconsistent, match="Verwezen"):
         b.count(("x",), 4, "b", "Verwezen personen")
