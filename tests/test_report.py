@@ -354,6 +354,53 @@ def test_variant_figures_by_hand(golden: Path) -> None:
     assert strat["p_value"] == pytest.approx(p_value)
 
 
+def test_a_new_section_is_one_function_and_one_entry_in_the_list(golden: Path) -> None:
+    # A programme's own table: its module's function, added to the list; nothing else changes.
+    from kansen_cli.report import SECTIONS
+    from kansen_cli.report.cells import Count, Table, label
+    from kansen_cli.report.context import Part
+
+    def by_phone(ctx, b):
+        table = Table("telefoon", "Telefonisch na te bellen", ["Groep", "Personen"])
+        key = ("reach", "all", "niet_bereikt")  # the reach table's figure: the same key, checked
+        value = int((ctx.letters["contact_result"] == "niet_bereikt").sum())
+        table.rows.append([label("Niet bereikt"), b.count(key, value, table.name, "Niet bereikt")])
+        return Part(tables=[table], summary={"phone": {"to_call": Count(key)}})
+
+    with open_ledger(golden, create=False) as ledger:
+        data = read_report_data(ledger)
+    plain = build_report(data, Settings())
+    more = build_report(data, Settings(), sections=(*SECTIONS, by_phone))
+    assert [t.name for t in more.tables] == [t.name for t in plain.tables] + ["telefoon"]
+    assert more.data["phone"] == {"to_call": 2}  # z04 and n109
+    keys = list(plain.data)
+    after_funnel = keys.index("funnel") + 1  # summaries in section order, then the breakdowns
+    assert list(more.data) == [*keys[:after_funnel], "phone", *keys[after_funnel:]]
+    assert {k: v for k, v in more.data.items() if k != "phone"} == plain.data
+    assert to_markdown(more).startswith(to_markdown(plain).rsplit("\n\n", 2)[0])
+
+
+def test_the_workflow_writes_what_was_asked_and_refuses_to_overwrite(golden: Path, tmp_path: Path) -> None:
+    from kansen_cli.charts import CHART_FILES
+    from kansen_cli.errors import KansenError, OutputExistsError
+    from kansen_cli.workflows import report as workflow
+
+    out = tmp_path / "raad.md"
+    result = workflow.run(golden, Settings(), fmt="md", out=out, charts=tmp_path / "g", publish=True)
+    assert result.out == out
+    assert out.read_text(encoding="utf-8") == (GOLDEN / "report_publish.md").read_text(encoding="utf-8")
+    assert result.text == out.read_text(encoding="utf-8")
+    assert [p.name for p in result.charts] == list(CHART_FILES)
+    assert result.as_json()["published"] is True and result.as_json()["contact_results"]["afgezegd"] is None
+    with pytest.raises(OutputExistsError):
+        workflow.run(golden, Settings(), fmt="md", out=out)
+    with pytest.raises(KansenError, match="--out"):
+        workflow.run(golden, Settings(), fmt="xlsx")
+    table = workflow.run(golden, Settings(), batch="noord-2")  # the terminal renders it
+    assert (table.text, table.out, table.charts) == (None, None, [])
+    assert table.as_json()["approached"] == 6
+
+
 # ---- the command ----------------------------------------------------------------------------------
 
 
