@@ -277,9 +277,9 @@ def test_referrals_that_disagree_raise(golden: Path) -> None:
 
 
 def test_a_figure_that_differs_between_tables_raises() -> None:
-    from kansen_cli.report import _Builder
+    from kansen_cli.report import Builder
 
-    b = _Builder()
+    b = Builder()
     b.count(("x",), 3, "a", "Verwezen")
     with pytest.raises(ReportInconsistent, match="Verwezen"):
         b.count(("x",), 4, "b", "Verwezen personen")
@@ -332,32 +332,73 @@ def test_json_keys_of_spec_section_9(golden: Path) -> None:
     assert sum(data["referrals"].values()) == data["referrals_total"]
 
 
-def test_variant_figures_against_statsmodels(golden: Path) -> None:
-    import numpy as np
-    from statsmodels.stats import proportion as smp
-    from statsmodels.stats.contingency_tables import StratifiedTable
+def test_variant_figures_by_hand(golden: Path) -> None:
+    from test_stats import cmh_by_hand, newcombe_by_hand, score_p_by_hand, wilson_by_hand
 
     data = make_report(golden).data
     a, b = data["by_variant"]
     # Variant A: 6 spoken of 12 approached, 2 no longer applicable; B: 7 of 12, none.
-    low, high = smp.proportion_confint(6, 10, method="wilson")
-    assert (a["ci_low"], a["ci_high"]) == (round(low, 4), round(high, 4))
-    low, high = smp.proportion_confint(7, 12, method="wilson")
-    assert (b["ci_low"], b["ci_high"]) == (round(low, 4), round(high, 4))
+    assert (a["ci_low"], a["ci_high"]) == tuple(round(v, 4) for v in wilson_by_hand(6, 10))
+    assert (b["ci_low"], b["ci_high"]) == tuple(round(v, 4) for v in wilson_by_hand(7, 12))
     (diff,) = data["variant_comparison"]
-    low, high = smp.confint_proportions_2indep(6, 10, 7, 12, method="newcomb", compare="diff")
-    test = smp.test_proportions_2indep(6, 10, 7, 12, method="score", compare="diff")
     assert diff["difference"] == pytest.approx(6 / 10 - 7 / 12)
-    assert (diff["ci_low"], diff["ci_high"]) == pytest.approx((low, high))
-    assert diff["p_value"] == pytest.approx(test.pvalue)
-    # Per batch, spoken / (approached − no longer applicable) for A and B, counted by hand.
-    table = StratifiedTable(
-        [np.array([[2, 2], [3, 2]]), np.array([[1, 1], [2, 1]]), np.array([[3, 1], [2, 2]])]
-    )
+    assert (diff["ci_low"], diff["ci_high"]) == pytest.approx(newcombe_by_hand(6, 10, 7, 12))
+    assert diff["p_value"] == pytest.approx(score_p_by_hand(6, 10, 7, 12))
+    # Per batch, (spoken, approached − no longer applicable) for A and B, counted by hand from
+    # PEOPLE: noord-1 A 2 of 5 − 1 (n107 moved), B 3 of 5; noord-2 A 1 of 3 − 1, B 2 of 3; zuid-1
+    # A 3 of 4, B 2 of 4.
+    ratio, low, high, p_value = cmh_by_hand([(2, 4, 3, 5), (1, 2, 2, 3), (3, 4, 2, 4)])
     (strat,) = data["variant_stratified"]
     assert strat["strata"] == 3
-    assert strat["odds_ratio"] == pytest.approx(table.oddsratio_pooled)
-    assert strat["p_value"] == pytest.approx(table.test_null_odds(correction=False).pvalue)
+    assert (strat["odds_ratio"], strat["ci_low"], strat["ci_high"]) == pytest.approx((ratio, low, high))
+    assert strat["p_value"] == pytest.approx(p_value)
+
+
+def test_a_new_section_is_one_function_and_one_entry_in_the_list(golden: Path) -> None:
+    # A programme's own table: its module's function, added to the list; nothing else changes.
+    from kansen_cli.report import SECTIONS
+    from kansen_cli.report.cells import Count, Table, label
+    from kansen_cli.report.context import Part
+
+    def by_phone(ctx, b):
+        table = Table("telefoon", "Telefonisch na te bellen", ["Groep", "Personen"])
+        key = ("reach", "all", "niet_bereikt")  # the reach table's figure: the same key, checked
+        value = int((ctx.letters["contact_result"] == "niet_bereikt").sum())
+        table.rows.append([label("Niet bereikt"), b.count(key, value, table.name, "Niet bereikt")])
+        return Part(tables=[table], summary={"phone": {"to_call": Count(key)}})
+
+    with open_ledger(golden, create=False) as ledger:
+        data = read_report_data(ledger)
+    plain = build_report(data, Settings())
+    more = build_report(data, Settings(), sections=(*SECTIONS, by_phone))
+    assert [t.name for t in more.tables] == [t.name for t in plain.tables] + ["telefoon"]
+    assert more.data["phone"] == {"to_call": 2}  # z04 and n109
+    keys = list(plain.data)
+    after_funnel = keys.index("funnel") + 1  # summaries in section order, then the breakdowns
+    assert list(more.data) == [*keys[:after_funnel], "phone", *keys[after_funnel:]]
+    assert {k: v for k, v in more.data.items() if k != "phone"} == plain.data
+    assert to_markdown(more).startswith(to_markdown(plain).rsplit("\n\n", 2)[0])
+
+
+def test_the_workflow_writes_what_was_asked_and_refuses_to_overwrite(golden: Path, tmp_path: Path) -> None:
+    from kansen_cli.charts import CHART_FILES
+    from kansen_cli.errors import KansenError, OutputExistsError
+    from kansen_cli.workflows import report as workflow
+
+    out = tmp_path / "raad.md"
+    result = workflow.run(golden, Settings(), fmt="md", out=out, charts=tmp_path / "g", publish=True)
+    assert result.out == out
+    assert out.read_text(encoding="utf-8") == (GOLDEN / "report_publish.md").read_text(encoding="utf-8")
+    assert result.text == out.read_text(encoding="utf-8")
+    assert [p.name for p in result.charts] == list(CHART_FILES)
+    assert result.as_json()["published"] is True and result.as_json()["contact_results"]["afgezegd"] is None
+    with pytest.raises(OutputExistsError):
+        workflow.run(golden, Settings(), fmt="md", out=out)
+    with pytest.raises(KansenError, match="--out"):
+        workflow.run(golden, Settings(), fmt="xlsx")
+    table = workflow.run(golden, Settings(), batch="noord-2")  # the terminal renders it
+    assert (table.text, table.out, table.charts) == (None, None, [])
+    assert table.as_json()["approached"] == 6
 
 
 # ---- the command ----------------------------------------------------------------------------------
@@ -585,6 +626,8 @@ def test_stratified_comparison_has_its_own_labelled_table(golden: Path) -> None:
         "p-waarde",
     ]
     (row,) = stratified.rows
+    # Mantel–Haenszel by hand (see test_variant_figures_by_hand): (4/9 + 1/5 + 6/8) / (6/9 + 2/5 + 2/8).
+    assert row[2].value == 1.06
     assert row[2].value == round(report.data["variant_stratified"][0]["odds_ratio"], 2)
     text = to_markdown(report)
     assert "Odds ratio" in text and "Cochran–Mantel–Haenszel" in text

@@ -114,20 +114,8 @@ def test_random_tables_hide_small_counts_and_leak_nothing(cells: list[list[int]]
 @settings(max_examples=80, deadline=None)
 @given(st.lists(st.lists(st.integers(0, 12), min_size=1, max_size=4), min_size=1, max_size=4))
 def test_linked_tables_groups_and_their_total(groups: list[list[int]]) -> None:
-    # Batches within neighbourhoods: batch counts add up to their neighbourhood, neighbourhoods
-    # to the total; the two tables share the total, so suppression must hold across them.
-    values: dict = {}
-    equations = []
-    for g, parts in enumerate(groups):
-        for i, v in enumerate(parts):
-            values[("batch", g, i)] = v
-        values[("wijk", g)] = sum(parts)
-        equations.append(Equation(("wijk", g), tuple(("batch", g, i) for i in range(len(parts)))))
-    values["total"] = sum(map(sum, groups))
-    equations.append(Equation("total", tuple(("wijk", g) for g in range(len(groups)))))
-    equations.append(
-        Equation("total", tuple(("batch", g, i) for g, parts in enumerate(groups) for i in range(len(parts))))
-    )
+    # The two tables share the total, so suppression must hold across them.
+    values, equations = linked(groups)
     hidden = suppress(values, equations, THRESHOLD)
     assert primary(values, THRESHOLD) <= hidden
     assert not recoverable(values, equations, hidden)
@@ -154,6 +142,24 @@ def test_nothing_small_means_nothing_hidden() -> None:
     assert suppress(values, equations, THRESHOLD) == set()
 
 
+def linked(groups: list[list[int]]) -> tuple[dict, list[Equation]]:
+    """Batches within neighbourhoods: batch counts add up to their neighbourhood, neighbourhoods
+    to the total, and the batches to the total too (the report's two reach tables)."""
+    values: dict = {}
+    equations = []
+    for g, parts in enumerate(groups):
+        for i, v in enumerate(parts):
+            values[("batch", g, i)] = v
+        values[("wijk", g)] = sum(parts)
+        equations.append(Equation(("wijk", g), tuple(("batch", g, i) for i in range(len(parts)))))
+    values["total"] = sum(map(sum, groups))
+    equations.append(Equation("total", tuple(("wijk", g) for g in range(len(groups)))))
+    equations.append(
+        Equation("total", tuple(("batch", g, i) for g, parts in enumerate(groups) for i in range(len(parts))))
+    )
+    return values, equations
+
+
 def test_hidden_counts_cannot_be_solved_with_their_lower_bound() -> None:
     # Review finding (issue 6): only b and c were hidden; 12 = 10 + b + c with b, c >= 1 gives
     # b = c = 1, although no linear combination of the sums fixes them.
@@ -163,3 +169,50 @@ def test_hidden_counts_cannot_be_solved_with_their_lower_bound() -> None:
     hidden = suppress(values, equations, THRESHOLD)
     assert {"b", "c"} < hidden
     assert not pinned(values, equations, hidden)
+
+
+# ---- the remembering reader against the plain one ------------------------------------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(tables, st.integers(2, 8))
+def test_fast_suppression_hides_what_the_plain_search_hides_in_tables(
+    cells: list[list[int]], threshold: int
+) -> None:
+    # The plain reader solves every question from scratch; the fast one remembers witnesses and
+    # uses duality bounds. Same greedy search, so the same answers must give the same hidden set.
+    values, equations = grid(cells)
+    assert suppress(values, equations, threshold) == suppress(values, equations, threshold, plain=True)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.lists(st.integers(0, 12), min_size=1, max_size=4), min_size=1, max_size=4),
+    tables,
+)
+def test_fast_suppression_hides_what_the_plain_search_hides_across_tables(
+    groups: list[list[int]], cells: list[list[int]]
+) -> None:
+    # Linked tables plus a grid whose grand total is also the linked tables' total, as the
+    # report's reach, variant and outcome tables share their totals.
+    values, equations = linked(groups)
+    more, more_equations = grid(cells)
+    values.update({("grid", k): v for k, v in more.items()})
+    for eq in more_equations:
+        equations.append(Equation(("grid", eq.total), tuple(("grid", p) for p in eq.parts)))
+    if values[("grid", ("T", "T"))] == values["total"]:
+        equations.append(Equation("total", (("grid", ("T", "T")),)))
+    assert suppress(values, equations, THRESHOLD) == suppress(values, equations, THRESHOLD, plain=True)
+
+
+def test_the_fast_reader_starts_over_when_the_hidden_set_shrinks() -> None:
+    # Its memory holds for a growing hidden set only; asked about a smaller one it must forget.
+    from kansen_cli.suppression import PlainReader
+    from kansen_cli.suppression_memo import MemoReader
+
+    values = {"T": 12, "a": 10, "b": 1, "c": 1}
+    equations = [Equation("T", ("a", "b", "c"))]
+    fast, plain = MemoReader(values, equations, THRESHOLD), PlainReader(values, equations, THRESHOLD)
+    for hidden in ({"a", "b", "c"}, {"b", "c"}, {"a", "b", "c", "T"}):
+        assert fast.first_exposed(set(hidden)) == plain.first_exposed(set(hidden))
+        assert fast.exposed_with(set(hidden), "T", "b") == plain.exposed_with(set(hidden), "T", "b")

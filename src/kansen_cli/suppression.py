@@ -22,6 +22,13 @@ one, and the true values are feasible. A cheap exact test comes first: a cell fi
 alone (its unit vector in the row space of the hidden system) is exposed whatever the bounds, so
 relations across tables are covered too.
 
+The greedy search asks the same two questions every round (which hidden cell is exposed first;
+would hiding this candidate protect it), and the hidden set only grows. A cell's range can only
+widen when more is hidden (any earlier solution, with the newly hidden cells at their true values,
+still fits), so a cell once seen protected stays protected and every solution found stays a valid
+witness: `suppression_memo` answers the questions with that memory, `narrow` and `exposed_cells`
+answer them from scratch, and both give the same hidden set (tested).
+
 Percentages are the report's business: it shows one only where its denominator reaches
 `min_denominator` and none of the counts it is made from is hidden (a percentage and its base
 would give the hidden numerator back).
@@ -29,12 +36,13 @@ would give the hidden numerator back).
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 Key = Hashable
 _TOL = 1e-9
+WIDE = 1 - 1e-6  # a range at least this wide protects a cell (LP solutions are floats)
 
 
 @dataclass(frozen=True)
@@ -45,26 +53,38 @@ class Equation:
     parts: tuple[Key, ...]
 
 
+# sum(sign * hidden cell) == constant, from this equation
+Line = tuple[list[tuple[Key, float]], float, Equation]
+
+
 def primary(values: Mapping[Key, int], threshold: int) -> set[Key]:
     """Counts from 1 to threshold − 1."""
     return {key for key, value in values.items() if 0 < value < threshold}
 
 
-def derivable(hidden: set[Key], equations: Sequence[Equation]) -> set[Key]:
-    """The hidden keys whose value follows from the shown values and the equations.
-
-    Shown values are constants, so the system falls apart into groups of hidden cells linked by
-    shared equations; each group is solved on its own. A hidden cell is fixed exactly when its
-    unit vector lies in the row space of its group's equations.
-    """
-    import numpy as np
-
-    lines: list[list[tuple[Key, float]]] = []
+def lines(
+    hidden: set[Key], equations: Sequence[Equation], values: Mapping[Key, int] | None = None
+) -> list[Line]:
+    """Each equation with a hidden cell as `sum(sign * hidden) == constant`, the shown values
+    moved over (constant 0 without `values`: the sums alone)."""
+    out = []
     for eq in equations:
-        line = [(k, -1.0) for k in (eq.total,) if k in hidden]
-        line += [(k, 1.0) for k in eq.parts if k in hidden]
+        line: list[tuple[Key, float]] = []
+        constant = 0.0
+        for key, sign in [(eq.total, -1.0), *((p, 1.0) for p in eq.parts)]:
+            if key in hidden:
+                line.append((key, sign))
+            elif values is not None:
+                constant -= sign * values[key]
         if line:
-            lines.append(line)
+            out.append((line, constant, eq))
+    return out
+
+
+def components(hidden: Iterable[Key], system: list[Line]) -> list[tuple[list[Key], list[Line]]]:
+    """Hidden cells linked by shared lines (union-find), each group with its lines in equation
+    order; groups in the order of their first cell by repr, cells by repr (a cell in no line is
+    alone). Shown values are constants, so each group can be solved on its own."""
     parent: dict[Key, Key] = {k: k for k in hidden}
 
     def root(key: Key) -> Key:
@@ -73,24 +93,43 @@ def derivable(hidden: set[Key], equations: Sequence[Equation]) -> set[Key]:
             key = parent[key]
         return key
 
-    for line in lines:
+    for line, _, _ in system:
         first = root(line[0][0])
-        for key, _ in line[1:]:
+        for key, _sign in line[1:]:
             other = root(key)
             if other != first:
                 parent[other] = first
-    groups: dict[Key, list[list[tuple[Key, float]]]] = {}
-    for line in lines:
-        groups.setdefault(root(line[0][0]), []).append(line)
+    cells: dict[Key, list[Key]] = {}
+    for key in sorted(parent, key=repr):
+        cells.setdefault(root(key), []).append(key)
+    grouped: dict[Key, list[Line]] = {r: [] for r in cells}
+    for entry in system:
+        grouped[root(entry[0][0][0])].append(entry)
+    return [(cells[r], grouped[r]) for r in cells]
+
+
+def fixed_cells(cells: list[Key], group: list[Line]) -> list[Key]:
+    """The cells of one group whose value follows from its equations alone."""
+    import numpy as np
+
+    index = {key: i for i, key in enumerate(cells)}
+    matrix = np.zeros((len(group), len(cells)))
+    for r, (line, _, _) in enumerate(group):
+        for key, sign in line:
+            matrix[r, index[key]] += sign
+    return [cells[c] for c in _fixed_columns(matrix)]
+
+
+def derivable(hidden: set[Key], equations: Sequence[Equation]) -> set[Key]:
+    """The hidden keys whose value follows from the shown values and the equations.
+
+    A hidden cell is fixed exactly when its unit vector lies in the row space of its group's
+    equations.
+    """
     fixed: set[Key] = set()
-    for group in groups.values():
-        order = sorted({k for line in group for k, _ in line}, key=repr)
-        index = {key: i for i, key in enumerate(order)}
-        matrix = np.zeros((len(group), len(order)))
-        for r, line in enumerate(group):
-            for key, sign in line:
-                matrix[r, index[key]] += sign
-        fixed.update(order[c] for c in _fixed_columns(matrix))
+    for cells, group in components(hidden, lines(hidden, equations)):
+        if group:
+            fixed.update(fixed_cells(cells, group))
     return fixed
 
 
@@ -130,49 +169,42 @@ def _fixed_columns(matrix: Any) -> list[int]:
     return fixed
 
 
-def _lines(
-    values: Mapping[Key, int], hidden: set[Key], equations: Sequence[Equation]
-) -> list[tuple[list[tuple[Key, float]], float]]:
-    """Each equation with a hidden cell as `sum(sign * hidden) == constant` (shown values moved over)."""
-    out = []
-    for eq in equations:
-        line: list[tuple[Key, float]] = []
-        constant = 0.0
-        for key, sign in [(eq.total, -1.0), *((p, 1.0) for p in eq.parts)]:
-            if key in hidden:
-                line.append((key, sign))
-            else:
-                constant -= sign * values[key]
-        if line:
-            out.append((line, constant))
-    return out
+class System:
+    """One group of linked hidden cells as an LP: its lines as equalities, a primary cell at
+    least 1 and a secondary one at least 0, no upper bound."""
 
+    def __init__(
+        self, cells: list[Key], group: list[Line], values: Mapping[Key, int], threshold: int
+    ) -> None:
+        import numpy as np
 
-def _components(
-    hidden: set[Key], lines: list[tuple[list[tuple[Key, float]], float]]
-) -> list[tuple[list[Key], list[tuple[list[tuple[Key, float]], float]]]]:
-    """Hidden cells linked by shared lines, each group with its lines (a cell in no line is alone)."""
-    parent: dict[Key, Key] = {k: k for k in hidden}
+        self.cells = cells
+        self.index = {k: i for i, k in enumerate(cells)}
+        self.a = np.zeros((len(group), len(cells)))
+        self.rhs = np.zeros(len(group))
+        self.rows = [eq for _, _, eq in group]
+        for r, (line, constant, _) in enumerate(group):
+            for key, sign in line:
+                self.a[r, self.index[key]] += sign
+            self.rhs[r] = constant
+        self.bounds = [(1.0, None) if 0 < values[k] < threshold else (0.0, None) for k in cells]
 
-    def root(key: Key) -> Key:
-        while parent[key] != key:
-            parent[key] = parent[parent[key]]
-            key = parent[key]
-        return key
+    def solve(self, objective: Any) -> Any:
+        """Minimise `objective`; scipy's result (status 0 solved, 3 unbounded)."""
+        from scipy.optimize import linprog
 
-    for line, _ in lines:
-        first = root(line[0][0])
-        for key, _sign in line[1:]:
-            other = root(key)
-            if other != first:
-                parent[other] = first
-    cells: dict[Key, list[Key]] = {}
-    for key in sorted(hidden, key=repr):
-        cells.setdefault(root(key), []).append(key)
-    grouped: dict[Key, list[tuple[list[tuple[Key, float]], float]]] = {r: [] for r in cells}
-    for entry in lines:
-        grouped[root(entry[0][0][0])].append(entry)
-    return [(cells[r], grouped[r]) for r in cells]
+        result = linprog(objective, A_eq=self.a, b_eq=self.rhs, bounds=self.bounds, method="highs")
+        if result.status == 2:  # infeasible: cannot happen for the true values; be safe
+            raise ValueError("suppression check: the shown values contradict the equations")
+        return result
+
+    def unit(self, key: Key, sign: float) -> Any:
+        """The objective `sign * key`: -1 maximises the cell, 1 minimises it."""
+        import numpy as np
+
+        objective = np.zeros(len(self.cells))
+        objective[self.index[key]] = sign
+        return objective
 
 
 def narrow(
@@ -191,55 +223,37 @@ def narrow(
     since the true values are feasible and a cell the optimum moved by 1 or more already has a wide
     enough range; the rest get their own max and min. With `only`, just that cell's group and that
     cell are checked; with `first`, the search stops at the first exposed cell (all `suppress` needs
-    per round).
+    per round). Everything is solved afresh: the reference for `suppression_memo`.
     """
     import numpy as np
-    from scipy.optimize import linprog
 
     exposed: set[Key] = set()
-    for cells, lines in _components(hidden, _lines(values, hidden, equations)):
+    for cells, group in components(hidden, lines(hidden, equations, values)):
         if only is not None and only not in cells:
             continue
-        if not lines:
+        if not group:
             continue  # in no equation with a shown value or other hidden cell: unbounded above
-        index = {k: i for i, k in enumerate(cells)}
-        a = np.zeros((len(lines), len(cells)))
-        rhs = np.zeros(len(lines))
-        for r, (line, constant) in enumerate(lines):
-            for key, sign in line:
-                a[r, index[key]] += sign
-            rhs[r] = constant
-        bounds = [(1.0, None) if 0 < values[k] < threshold else (0.0, None) for k in cells]
+        system = System(cells, group, values, threshold)
         truth = np.array([float(values[k]) for k in cells])
         low = truth.copy()
         high = truth.copy()
-
-        def solve(objective: Any, a: Any = a, rhs: Any = rhs, bounds: Any = bounds) -> Any:
-            result = linprog(objective, A_eq=a, b_eq=rhs, bounds=bounds, method="highs")
-            if result.status == 2:  # infeasible: cannot happen for the true values; be safe
-                raise ValueError("suppression check: the shown values contradict the equations")
-            return result
-
         for sign in (-1.0, 1.0):  # maximise, then minimise the sum
-            result = solve(np.full(len(cells), sign))
+            result = system.solve(np.full(len(cells), sign))
             if result.status == 0:
                 low = np.minimum(low, result.x)
                 high = np.maximum(high, result.x)
         for i, key in enumerate(cells):
-            if high[i] - low[i] >= 1 - 1e-6 or (only is not None and key != only) or values[key] == 0:
+            if high[i] - low[i] >= WIDE or (only is not None and key != only) or values[key] == 0:
                 continue
-            unit = np.zeros(len(cells))
-            unit[i] = -1.0
-            top = solve(unit)
+            top = system.solve(system.unit(key, -1.0))
             if top.status == 3:  # unbounded above
                 continue
             if top.status == 0:
                 high[i] = max(high[i], top.x[i])
-            unit[i] = 1.0
-            bottom = solve(unit)
+            bottom = system.solve(system.unit(key, 1.0))
             if bottom.status == 0:
                 low[i] = min(low[i], bottom.x[i])
-            if high[i] - low[i] < 1 - 1e-6:
+            if high[i] - low[i] < WIDE:
                 exposed.add(key)
                 if first:
                     return exposed
@@ -261,6 +275,32 @@ def exposed_cells(
     return narrow(values, hidden, equations, threshold, first=first)
 
 
+class Reader(Protocol):
+    """The two questions the greedy search asks a reader of the published tables."""
+
+    def first_exposed(self, hidden: set[Key]) -> Key | None:
+        """The cell to protect next: the first by repr a reader can derive from the sums, else the
+        first a reader can pin down with the bounds (group by group, cells by repr); None if none."""
+
+    def exposed_with(self, hidden: set[Key], candidate: Key, target: Key) -> bool:
+        """Whether `target` is still pinned down once `candidate` is hidden too."""
+
+
+class PlainReader:
+    """Every question solved from scratch with `exposed_cells` and `narrow`."""
+
+    def __init__(self, values: Mapping[Key, int], equations: Sequence[Equation], threshold: int) -> None:
+        self.values, self.equations, self.threshold = values, equations, threshold
+
+    def first_exposed(self, hidden: set[Key]) -> Key | None:
+        exposed = exposed_cells(self.values, hidden, self.equations, self.threshold, first=True)
+        return min(exposed, key=repr) if exposed else None
+
+    def exposed_with(self, hidden: set[Key], candidate: Key, target: Key) -> bool:
+        trial = hidden | {candidate}
+        return target in narrow(self.values, trial, self.equations, self.threshold, only=target)
+
+
 def _show_known_zeros(values: Mapping[Key, int], hidden: set[Key], equations: Sequence[Equation]) -> set[Key]:
     """Show the hidden zeros the equations give away anyway (a cell linked to equal totals in
     two tables, say): hiding them protects nothing, and a reader could recompute them. Their
@@ -269,12 +309,20 @@ def _show_known_zeros(values: Mapping[Key, int], hidden: set[Key], equations: Se
     return hidden - known
 
 
-def suppress(values: Mapping[Key, int], equations: Sequence[Equation], threshold: int) -> set[Key]:
-    """The keys to hide: primary cells plus the fewest-and-smallest secondary cells found greedily."""
+def suppress(
+    values: Mapping[Key, int], equations: Sequence[Equation], threshold: int, plain: bool = False
+) -> set[Key]:
+    """The keys to hide: primary cells plus the fewest-and-smallest secondary cells found greedily.
+
+    `plain` answers every round's questions from scratch (slow; the reference the tests compare
+    the remembering reader with)."""
+    from kansen_cli.suppression_memo import MemoReader
+
     for eq in equations:
         for key in (eq.total, *eq.parts):
             if key not in values:
                 raise ValueError(f"equation refers to an unknown count {key!r}")
+    reader: Reader = (PlainReader if plain else MemoReader)(values, equations, threshold)
     hidden = primary(values, threshold)
     neighbours: dict[Key, set[Key]] = {}
     for eq in equations:
@@ -288,48 +336,51 @@ def suppress(values: Mapping[Key, int], equations: Sequence[Equation], threshold
         value = values[key]
         return (key in totals, value == 0, value, repr(key))
 
-    def close_lines() -> None:
-        # Cheap first: a line (total and parts) with exactly one hidden cell gives it away by
-        # subtraction, so hide its best partner; repeat until no line has a lone hidden cell.
-        changed = True
-        while changed:
-            changed = False
-            for eq in equations:
-                members = (eq.total, *eq.parts)
-                if sum(k in hidden for k in members) == 1:
-                    partners = sorted((k for k in members if k not in hidden), key=preference)
-                    if partners:
-                        hidden.add(partners[0])
-                        changed = True
-
-    def boundary(target: Key) -> list[Key]:
-        # The shown cells in the equations of the target's group of linked hidden cells: the
-        # constants that pin it down, so hiding one of them is what can widen its range.
-        group = {target}
-        frontier = [target]
-        while frontier:
-            key = frontier.pop()
-            for other in neighbours.get(key, ()):
-                if other in hidden and other not in group:
-                    group.add(other)
-                    frontier.append(other)
-        shown = {k for key in group for k in neighbours.get(key, ()) if k not in hidden}
-        return sorted(shown, key=preference)
-
     while True:
-        close_lines()
+        _close_lines(equations, hidden, preference)
         # Then exact: combinations of lines (across tables too) and the bounds can still pin a
         # cell down.
-        exposed = exposed_cells(values, hidden, equations, threshold, first=True)
-        if not exposed:
+        target = reader.first_exposed(hidden)
+        if target is None:
             return _show_known_zeros(values, hidden, equations)
-        target = min(exposed, key=repr)
-        candidates = boundary(target)
+        candidates = _boundary(target, hidden, neighbours, preference)
         if not candidates:
             return _show_known_zeros(values, hidden, equations)  # nothing left to hide around it
         chosen = candidates[0]
         for candidate in candidates[:12]:
-            if target not in narrow(values, hidden | {candidate}, equations, threshold, only=target):
+            if not reader.exposed_with(hidden, candidate, target):
                 chosen = candidate
                 break
         hidden.add(chosen)
+
+
+def _close_lines(equations: Sequence[Equation], hidden: set[Key], preference: Any) -> None:
+    """Cheap first: a line (total and parts) with exactly one hidden cell gives it away by
+    subtraction, so hide its best partner; repeat until no line has a lone hidden cell."""
+    changed = True
+    while changed:
+        changed = False
+        for eq in equations:
+            members = (eq.total, *eq.parts)
+            if sum(k in hidden for k in members) == 1:
+                partners = sorted((k for k in members if k not in hidden), key=preference)
+                if partners:
+                    hidden.add(partners[0])
+                    changed = True
+
+
+def _boundary(
+    target: Key, hidden: set[Key], neighbours: Mapping[Key, set[Key]], preference: Any
+) -> list[Key]:
+    """The shown cells in the equations of the target's group of linked hidden cells: the
+    constants that pin it down, so hiding one of them is what can widen its range."""
+    group = {target}
+    frontier = [target]
+    while frontier:
+        key = frontier.pop()
+        for other in neighbours.get(key, ()):
+            if other in hidden and other not in group:
+                group.add(other)
+                frontier.append(other)
+    shown = {k for key in group for k in neighbours.get(key, ()) if k not in hidden}
+    return sorted(shown, key=preference)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from kansen_cli.cli.app import CampaignOpt, ForceOpt, JsonOpt, command, console, date_option
 
-FORMATS = ("table", "md", "xlsx", "json")
+if TYPE_CHECKING:
+    from kansen_cli.workflows.report import ReportResult
 
 
 @command()
@@ -50,77 +51,44 @@ def report(
 
     Example: kansen report --from 2026-01-01 --to 2026-06-30 --format md --out raad.md --charts grafieken/
     """
-    from kansen_cli.errors import KansenError
+    from kansen_cli.workflows import report as workflow
 
     fmt = "json" if as_json else output_format.lower()
-    if fmt not in FORMATS:
-        raise typer.BadParameter(f"choose one of: {', '.join(FORMATS)}", param_hint="--format")
-    if fmt == "xlsx" and out is None:
-        raise KansenError("--format xlsx needs --out FILE.xlsx")
-    if fmt == "table" and out is not None:
-        raise KansenError("--out works with --format md, xlsx or json")
+    if fmt not in workflow.FORMATS:
+        raise typer.BadParameter(f"choose one of: {', '.join(workflow.FORMATS)}", param_hint="--format")
+    workflow.check_options(fmt, out)
     start = date_option(date_from, "--from")
     end = date_option(date_to, "--to")
     if start is not None and end is not None and end < start:
         raise typer.BadParameter("the period ends before it starts", param_hint="--to")
-    from kansen_cli.files import check_writable
+    workflow.check_outputs(out, charts, force)
 
-    if out is not None:
-        check_writable(out, force)
-    if charts is not None:
-        from kansen_cli.charts import CHART_FILES
-
-        for name in CHART_FILES:
-            check_writable(charts / name, force)
-
-    from kansen_cli.ledger import open_ledger
-    from kansen_cli.ledger.reporting import read_report_data
-    from kansen_cli.ledger.runs import require_batch
-    from kansen_cli.report import build_report
     from kansen_cli.settings import load_settings
 
     settings = load_settings(campaign)
-    with open_ledger(campaign, create=False) as ledger:
-        if batch is not None:
-            require_batch(ledger, batch)
-        data = read_report_data(ledger, start, end, batch)
-    result = build_report(data, settings, start, end, batch, publish=publish)
+    result = workflow.run(
+        campaign, settings, start, end, batch, fmt=fmt, out=out, charts=charts, publish=publish, force=force
+    )
+    _render(result)
+
+
+def _render(result: ReportResult) -> None:
+    """The report on the terminal (or its text on stdout) and what was written, on stderr."""
     err = console(stderr=True)
     if result.empty:
         err.print(
             "Nobody approached in this period yet: the figures are all zero. "
             "Send letters with `kansen letters`."
         )
+    if result.text is not None and result.out is None:
+        typer.echo(result.text, nl=False)
+    elif result.fmt == "table":
+        from kansen_cli import report_render as render
 
-    from kansen_cli import report_render as render
-
-    if fmt == "json":
-        text = render.to_json(result)
-        if out is None:
-            typer.echo(text, nl=False)
-        else:
-            from kansen_cli.files import write_text
-
-            write_text(out, text, force)
-    elif fmt == "md":
-        text = render.to_markdown(result)
-        if out is None:
-            typer.echo(text, nl=False)
-        else:
-            from kansen_cli.files import write_text
-
-            write_text(out, text, force)
-    elif fmt == "xlsx":
-        assert out is not None
-        render.write_xlsx(result, out, force)
-    else:
         term = console()
-        for item in render.to_rich(result):
+        for item in render.to_rich(result.report):
             term.print(item)
-    if out is not None:
-        err.print(f"Report written to {out}")
-    if charts is not None:
-        from kansen_cli.charts import write_charts
-
-        written = write_charts(result, charts, force)
-        err.print(f"{len(written)} charts written to {charts}")
+    if result.out is not None:
+        err.print(f"Report written to {result.out}")
+    if result.charts_folder is not None:
+        err.print(f"{len(result.charts)} charts written to {result.charts_folder}")

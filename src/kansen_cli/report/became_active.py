@@ -1,0 +1,44 @@
+"""Who became active after a conversation in the period: via a referral or on their own."""
+
+from __future__ import annotations
+
+from kansen_cli.report.cells import Builder, Count, Table, label
+from kansen_cli.report.context import Context, Part
+
+
+def section(ctx: Context, b: Builder) -> Part:
+    cb, roles, refs, latest = ctx.cb, ctx.roles, ctx.referrals, ctx.latest_calls
+    via = set(refs.loc[refs["result"] == roles.referral_started, "client_id"])
+    own_all = set(latest.loc[latest["result"] == roles.followup_became_active, "client_id"])
+    own = own_all - via  # someone who started via a referral counts there, once
+    table = Table("actief_geworden", "Actief geworden", ["Route", "Personen"])
+    table.rows += [
+        [
+            label("Via een verwijzing"),
+            b.count(("active", "via"), len(via), table.name, "Via een verwijzing"),
+        ],
+        [
+            label("Op eigen kracht (nabellen)"),
+            b.count(("active", "own"), len(own), table.name, "Op eigen kracht"),
+        ],
+        [
+            label("Totaal", bold=True),
+            b.count(("funnel", "active"), len(via | own_all), table.name, "Totaal actief geworden"),
+        ],
+    ]
+    b.equation(("funnel", "active"), [("active", "via"), ("active", "own")])
+    table.notes.append(
+        f"Via een verwijzing: resultaat '{cb.referral_result[roles.referral_started]}'; op eigen kracht: "
+        f"nabelresultaat '{cb.followup_result[roles.followup_became_active]}'. "
+        "Wie beide heeft, telt één keer."
+    )
+    return Part(
+        tables=[table],
+        summary={
+            "became_active": {
+                "via_referral": Count(("active", "via")),
+                "on_own": Count(("active", "own")),
+                "total": Count(("funnel", "active")),
+            }
+        },
+    )

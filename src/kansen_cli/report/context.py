@@ -1,0 +1,162 @@
+"""What a report section gets (`Context`: the frames, settings, period, and the populations more
+than one section counts) and what it gives back (`Part`).
+
+Populations and periods:
+- reach and variants: people approached (a letter sent) with `sent_on` in the period;
+  response rate = spoken / (approached − not applicable);
+- outcomes, activity types, location: people spoken to with the conversation date in the
+  period; referrals, follow-up and became-active belong to those same conversations;
+- the funnel's first steps (register rows and people selected of the latest selection run, and
+  people selected by any run when that differs) do not depend on the period; from "approached" on
+  it follows one cohort, the people approached in the period, whenever they were later spoken to,
+  referred or became active.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from kansen_cli.report.cells import Builder, Key, Table
+from kansen_cli.report.frames import NONE, clean, codes, groups, isin, latest_calls
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from kansen_cli.ledger.reporting import ReportData
+    from kansen_cli.settings import Codebook, CodebookRoles, Settings
+
+
+@dataclass
+class Part:
+    """A section's tables and its part of the JSON, with `cells.Count`/`Rate`/`Guarded` leaves.
+
+    `summary` keys go to the top level of the JSON in section order, `lists` (breakdowns such as
+    `by_neighbourhood`) after all summaries. `extend` adds fields to another section's breakdown
+    entries: `{"by_neighbourhood": fields_for(entry)}`. `same_people` are pairs of count keys that,
+    without a period, count the same people in two tables: a reader can equate them, so
+    suppression is told (after all sections, in section order).
+    """
+
+    tables: list[Table] = field(default_factory=list)
+    summary: dict[str, Any] = field(default_factory=dict)
+    lists: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    extend: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = field(default_factory=dict)
+    same_people: list[tuple[Key, Key]] = field(default_factory=list)
+
+
+@dataclass
+class Context:
+    """The report's inputs, and the populations more than one section counts (computed once)."""
+
+    data: ReportData
+    settings: Settings
+    start: dt.date | None = None
+    end: dt.date | None = None
+    batch: str | None = None
+
+    @property
+    def cb(self) -> Codebook:
+        return self.settings.codebook
+
+    @property
+    def roles(self) -> CodebookRoles:
+        return self.settings.codebook.roles
+
+    # ---- the letter cohort: reach, variants, funnel ----------------------------------------------
+
+    @cached_property
+    def letters(self) -> pd.DataFrame:
+        """Letters sent in the period, with the contact result cleaned."""
+        letters = self.data.letters.copy()
+        letters["contact_result"] = clean(letters["contact_result"])
+        return letters
+
+    @cached_property
+    def contact_codes(self) -> list[str]:
+        found = codes(self.cb.contact_result, self.letters["contact_result"])
+        return [c for c in found if c != NONE] + [NONE]
+
+    @cached_property
+    def contact_label(self) -> dict[str, str]:
+        # Column headers use the label without its explanation in brackets: "Vervallen (verhuisd …)".
+        labels = {code: label.split(" (")[0] for code, label in self.cb.contact_result.items()}
+        labels[NONE] = "Nog geen resultaat"
+        return labels
+
+    @cached_property
+    def na_codes(self) -> list[str]:
+        """Contact results that leave the response denominator."""
+        return [c for c in self.roles.not_applicable if c in self.contact_codes]
+
+    def reach_counts(self, frame: pd.DataFrame) -> dict[str, int]:
+        """Letters per contact result."""
+        if len(frame) < 10_000:
+            # A batch: counting a few hundred values in Python beats value_counts' fixed cost,
+            # which adds up to seconds over thousands of batches.
+            tally = Counter(frame["contact_result"].tolist())
+            return {code: int(tally.get(code, 0)) for code in self.contact_codes}
+        counts = frame["contact_result"].value_counts()
+        return {code: int(counts.get(code, 0)) for code in self.contact_codes}
+
+    @cached_property
+    def neighbourhoods(self) -> list[str]:
+        return sorted(self.letters["neighbourhood"].dropna().unique())
+
+    @cached_property
+    def letters_by_batch(self) -> dict[Any, pd.DataFrame]:
+        return groups(self.letters, "batch_id")
+
+    @cached_property
+    def batch_ids(self) -> list[str]:
+        """Batches with letters, in the ledger's order."""
+        with_letters = set(self.letters["batch_id"])  # once: in the comprehension it is rebuilt per batch
+        ids = [x for x in self.data.batches["batch_id"] if x in with_letters]
+        return ids + sorted(with_letters - set(ids))
+
+    @cached_property
+    def batch_nbh(self) -> dict[str, str]:
+        return {x: str(self.letters_by_batch[x]["neighbourhood"].iloc[0]) for x in self.batch_ids}
+
+    # ---- the conversations in the period: outcomes and what came of them ------------------------
+
+    @cached_property
+    def conversations(self) -> pd.DataFrame:
+        """Outcomes of the conversations in the period, with their codes cleaned."""
+        outcomes = self.data.outcomes.copy()
+        outcomes = outcomes[outcomes["contact_result"] == self.roles.spoken].copy()
+        outcomes["classification"] = clean(outcomes["classification"])
+        outcomes["participation_potential"] = clean(outcomes["participation_potential"])
+        outcomes["location"] = clean(outcomes["location"])
+        return outcomes
+
+    @cached_property
+    def spoken_ids(self) -> set[Any]:
+        return set(self.conversations["client_id"])
+
+    @cached_property
+    def class_label(self) -> dict[str, str]:
+        return {**self.cb.classification, NONE: "Geen classificatie"}
+
+    @cached_property
+    def referrals(self) -> pd.DataFrame:
+        """Referrals from the conversations in the period, with the result cleaned."""
+        refs = self.data.referrals[isin(self.data.referrals["client_id"], self.spoken_ids)].copy()
+        refs["result"] = clean(refs["result"])
+        return refs
+
+    @cached_property
+    def calls(self) -> pd.DataFrame:
+        """Follow-up calls to the people spoken to in the period."""
+        return self.data.followups[isin(self.data.followups["client_id"], self.spoken_ids)]
+
+    @cached_property
+    def latest_calls(self) -> pd.DataFrame:
+        return latest_calls(self.calls)
+
+
+Section = Callable[[Context, Builder], Part]

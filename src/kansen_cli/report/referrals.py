@@ -1,0 +1,83 @@
+"""Referrals from the conversations in the period, per destination, and their results."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kansen_cli.errors import ReportInconsistent
+from kansen_cli.report.cells import Builder, Count, Table, blank, label
+from kansen_cli.report.context import Context, Part
+from kansen_cli.report.frames import NONE, codes, split
+
+
+def section(ctx: Context, b: Builder) -> Part:
+    cb, refs = ctx.cb, ctx.referrals
+    found = codes(cb.referral_result, refs["result"])
+    result_codes = [c for c in found if c != NONE] + [NONE]
+    # What the conversations recorded (outcomes.referrals) against the referral records.
+    outcomes = ctx.conversations
+    recorded = [
+        (cid, code)
+        for cid, listed in zip(outcomes["client_id"], outcomes["referrals"], strict=True)
+        for code in split(listed)
+    ]
+    dest_codes = codes(cb.referrals, list(refs["destination"]) + [c for _, c in recorded])
+    table = _table(ctx, b, result_codes, dest_codes, [c for _, c in recorded])
+    return Part(
+        tables=[table],
+        summary={
+            "referrals": {code: Count(("ref", code, "n")) for code in dest_codes},
+            "referrals_total": Count(("ref", "all", "n")),
+            "referred_people": Count(("funnel", "referred")),
+            "referral_results": {
+                code: {("geen_resultaat" if r == NONE else r): Count(("ref", code, r)) for r in result_codes}
+                for code in dest_codes
+            },
+        },
+    )
+
+
+def _table(
+    ctx: Context, b: Builder, result_codes: list[str], dest_codes: list[str], recorded: list[str]
+) -> Table:
+    cb, refs = ctx.cb, ctx.referrals
+    result_label: dict[str, Any] = {**cb.referral_result, NONE: "Nog geen resultaat"}
+    table = Table(
+        "verwijzingen",
+        "Verwijzingen per bestemming en hun resultaat",
+        ["Bestemming", "Verwijzingen", *(result_label.get(c, c) for c in result_codes)],
+    )
+    for code in dest_codes:
+        frame = refs[refs["destination"] == code]
+        in_outcomes = sum(1 for c in recorded if c == code)
+        if in_outcomes != len(frame):
+            raise ReportInconsistent(
+                f"referrals to '{code}': {in_outcomes} recorded with the conversations but "
+                f"{len(frame)} referral records; re-ingest the sheets so both agree"
+            )
+        name = cb.referrals.get(code, code)
+        row = [label(name), b.count(("ref", code, "n"), len(frame), table.name, name)]
+        for res in result_codes:
+            value = int((frame["result"] == res).sum())
+            row.append(b.count(("ref", code, res), value, table.name, f"{name}: {res}"))
+        b.equation(("ref", code, "n"), [("ref", code, r) for r in result_codes])
+        table.rows.append(row)
+    row = [
+        label("Totaal", bold=True),
+        b.count(("ref", "all", "n"), len(refs), table.name, "Totaal verwijzingen"),
+    ]
+    for res in result_codes:
+        row.append(b.count(("ref", "all", res), int((refs["result"] == res).sum()), table.name, res))
+        b.equation(("ref", "all", res), [("ref", c, res) for c in dest_codes])
+    table.rows.append(row)
+    b.equation(("ref", "all", "n"), [("ref", c, "n") for c in dest_codes])
+    b.equation(("ref", "all", "n"), [("ref", "all", r) for r in result_codes])
+    table.rows.append(
+        [
+            label("Verwezen personen"),
+            b.count(("funnel", "referred"), refs["client_id"].nunique(), table.name, "Verwezen personen"),
+            *(blank() for _ in result_codes),
+        ]
+    )
+    table.notes.append("Eén persoon kan naar meer dan één bestemming verwezen zijn.")
+    return table

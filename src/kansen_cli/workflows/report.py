@@ -1,0 +1,108 @@
+"""`kansen report`: read the ledger, build the report, write the files asked for.
+
+Formats: `table` (the command line renders the report on the terminal), `md` and `json` (text,
+written to `out` or returned for the terminal), `xlsx` (a workbook, needs `out`); `charts`
+writes the PNG charts into a folder as well. Files go through `kansen_cli.files` and are
+refused before any work when they exist without `force`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kansen_cli.errors import KansenError
+
+if TYPE_CHECKING:
+    from kansen_cli.report import Report
+    from kansen_cli.settings import Settings
+
+FORMATS = ("table", "md", "xlsx", "json")
+
+
+@dataclass
+class ReportResult:
+    """The report and what was made of it."""
+
+    report: Report
+    fmt: str
+    text: str | None = None  # md or json text (also when it went to `out`)
+    out: Path | None = None  # the file written, if any (as given)
+    charts_folder: Path | None = None  # where the charts went, if asked (as given)
+    charts: list[Path] = field(default_factory=list)  # the chart files written
+
+    @property
+    def empty(self) -> bool:
+        """Nobody approached in the period: every figure is zero."""
+        return self.report.empty
+
+    def as_json(self) -> dict[str, Any]:
+        return self.report.data
+
+
+def check_options(fmt: str, out: Path | None) -> None:
+    """Refuse format and file combinations that cannot work (the format must be one of FORMATS)."""
+    if fmt == "xlsx" and out is None:
+        raise KansenError("--format xlsx needs --out FILE.xlsx")
+    if fmt == "table" and out is not None:
+        raise KansenError("--out works with --format md, xlsx or json")
+
+
+def check_outputs(out: Path | None, charts: Path | None, force: bool) -> None:
+    """Refuse, before any work, to replace existing files without `force`."""
+    from kansen_cli.files import check_writable
+
+    if out is not None:
+        check_writable(out, force)
+    if charts is not None:
+        from kansen_cli.charts import CHART_FILES
+
+        for name in CHART_FILES:
+            check_writable(charts / name, force)
+
+
+def run(
+    campaign: Path,
+    settings: Settings,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    batch: str | None = None,
+    fmt: str = "table",
+    out: Path | None = None,
+    charts: Path | None = None,
+    publish: bool = False,
+    force: bool = False,
+) -> ReportResult:
+    """The report for the period (and batch), written as asked."""
+    from kansen_cli import report_render as render
+    from kansen_cli.ledger import open_ledger
+    from kansen_cli.ledger.reporting import read_report_data
+    from kansen_cli.ledger.runs import require_batch
+    from kansen_cli.report import build_report
+
+    check_options(fmt, out)
+    check_outputs(out, charts, force)
+    with open_ledger(campaign, create=False) as ledger:
+        if batch is not None:
+            require_batch(ledger, batch)
+        data = read_report_data(ledger, start, end, batch)
+    result = ReportResult(build_report(data, settings, start, end, batch, publish=publish), fmt)
+    if fmt in ("json", "md"):
+        result.text = render.to_json(result.report) if fmt == "json" else render.to_markdown(result.report)
+        if out is not None:
+            from kansen_cli.files import write_text
+
+            write_text(out, result.text, force)
+            result.out = out
+    elif fmt == "xlsx":
+        assert out is not None
+        render.write_xlsx(result.report, out, force)
+        result.out = out
+    if charts is not None:
+        from kansen_cli.charts import write_charts
+
+        result.charts = write_charts(result.report, charts, force)
+        result.charts_folder = charts
+    return result
