@@ -61,9 +61,15 @@ def campaign(tmp_path: Path) -> Path:
     return folder
 
 
+DEMO_ROWS = 3000  # a smaller register than the 10,000 of `kansen demo`: the same cycle, sooner
+
+
 @pytest.fixture(scope="session")
 def demo_run(tmp_path_factory: pytest.TempPathFactory):
-    """`kansen demo` run once per test session: (campaign folder, CliRunner result)."""
+    """`kansen demo` run once per test session: (campaign folder, CliRunner result).
+
+    Shared by the demo, privacy and purge tests; a test that changes the campaign copies it first.
+    """
     folder = tmp_path_factory.mktemp("demo") / "campaign"
-    result = CliRunner().invoke(app, ["demo", str(folder)])
+    result = CliRunner().invoke(app, ["demo", str(folder), "--rows", str(DEMO_ROWS)])
     return folder, result

@@ -1,7 +1,7 @@
 """No personal data where it does not belong.
 
-Runs the whole demo (on a smaller register than the 10,000 of `kansen demo`, so it takes
-seconds) and the whole cycle by hand with every export and a purge, then scans:
+Takes the test session's demo (`conftest.demo_run`, on a smaller register than the 10,000 of
+`kansen demo`) and runs the whole cycle by hand with every export and a purge, then scans:
 
 - everything printed (stdout and stderr of every command) for a BSN — any nine-digit run
   passing the elfproef — and for the register's surnames;
@@ -80,27 +80,10 @@ def _hits(text: str, names: list[str]) -> list[str]:
 # ---------------------------------------------------------------------------- the demo
 
 
-@pytest.fixture(scope="module")
-def demo_run(tmp_path_factory: pytest.TempPathFactory):
-    from typer.testing import CliRunner
-
-    from kansen_cli.cli import app
-    from kansen_cli.cli import demo as demo_module
-
-    folder = tmp_path_factory.mktemp("demo") / "kansen-demo"
-    patch = pytest.MonkeyPatch()
-    patch.setattr(demo_module, "DEMO_ROWS", 1500)
-    try:
-        result = CliRunner().invoke(app, ["demo", str(folder)])
-    finally:
-        patch.undo()
-    assert result.exit_code == 0, (result.stdout[-2000:], result.stderr[-2000:])
-    return folder, result
-
-
 @pytest.mark.slow
 def test_demo_prints_no_bsn_and_no_name(demo_run) -> None:
     folder, result = demo_run
+    assert result.exit_code == 0, (result.stdout[-2000:], result.stderr[-2000:])
     printed = result.stdout + result.stderr
     assert "Rapport" in printed or "rapport" in printed  # the demo got to the report
     settings_text = (folder / "kansen.toml").read_text()

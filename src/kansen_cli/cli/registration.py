@@ -92,7 +92,7 @@ def ingest(
     if as_json:
         print_json(result.as_json())
     else:
-        _render_ingest(result)
+        render_ingest(result)
     if result.not_loaded:
         console(stderr=True).print(
             f"{len(result.not_loaded)} file(s) not loaded: "
@@ -106,7 +106,7 @@ def ingest(
         raise typer.Exit(1)
 
 
-def _render_ingest(result: IngestResult) -> None:
+def render_ingest(result: IngestResult) -> None:
     from rich.table import Table
 
     from kansen_cli.workflows.ingest import COUNT_KEYS

@@ -59,12 +59,12 @@ def select_command(
     if as_json:
         print_json(result.as_json())
         return
-    _render_funnel(result)
+    render_funnel(result)
     if out is not None:
         console(stderr=True).print(f"Selection written to {out}")
 
 
-def _render_funnel(result: SelectResult) -> None:
+def render_funnel(result: SelectResult) -> None:
     from rich.table import Table
 
     selection = result.selection

@@ -253,3 +253,13 @@ def batches_export(ledger: Ledger) -> pd.DataFrame:
         "SELECT m.batch_id, b.neighbourhood, m.position, m.client_id, m.variant"
         " FROM batch_members m JOIN batches b USING (batch_id) ORDER BY b.neighbourhood, b.seq, m.position"
     )
+
+
+def first_batches(ledger: Ledger, count: int) -> list[str]:
+    """The first batch of the first `count` neighbourhoods (alphabetical), e.g. for the demo."""
+    return [
+        str(row[0])
+        for row in ledger.query(
+            "SELECT batch_id FROM batches WHERE seq = 1 ORDER BY neighbourhood LIMIT ?", (count,)
+        )
+    ]

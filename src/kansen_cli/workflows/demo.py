@@ -1,0 +1,165 @@
+"""`kansen demo`: the whole cycle on generated sample data, through the same workflows a user runs.
+
+The cycle is laid out backwards from `today` so that every date it records lies in the past,
+as ingest demands: the selection half a year ago, letters a week later, visits from two weeks
+after the selection, one follow-up round once the follow-up months have passed. Consultants'
+answers and follow-up calls are simulated (seeded, in Groningen's proportions).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kansen_cli.errors import KansenError, OutputExistsError
+
+if TYPE_CHECKING:
+    from kansen_cli.settings import Settings
+    from kansen_cli.workflows.batch import BatchResult
+    from kansen_cli.workflows.ingest import IngestResult
+    from kansen_cli.workflows.report import ReportResult
+    from kansen_cli.workflows.select import SelectResult
+
+DEMO_ROWS = 10_000
+DEMO_SEED = 2015
+DEMO_BATCHES = 2
+SELECTION_DAYS_AGO = 190
+LETTER_AFTER_DAYS = 7
+VISITS_AFTER_DAYS = 14
+BATCH_SPACING_DAYS = 21
+FOLLOWUP_DAYS_AGO = 7
+REPORT_FOLDER = "rapport"
+
+Step = Callable[[str], None]
+
+
+@dataclass
+class DemoResult:
+    """What each step gave, for the command line to show, and every file the demo made."""
+
+    campaign: Path
+    selection: SelectResult
+    batches: BatchResult
+    ingests: list[IngestResult] = field(default_factory=list)
+    report: ReportResult | None = None
+    files: list[Path] = field(default_factory=list)
+
+
+def _quiet(_title: str) -> None:
+    pass
+
+
+def run(
+    campaign: Path,
+    today: dt.date,
+    batches: int = DEMO_BATCHES,
+    rows: int = DEMO_ROWS,
+    force: bool = False,
+    on_step: Step = _quiet,
+) -> DemoResult:
+    """Run the cycle in `campaign` (new or empty; with `force` an earlier demo is replaced)."""
+    from kansen_cli.sample_files import write_sample
+    from kansen_cli.settings import load_settings
+    from kansen_cli.workflows import batch, init, select
+
+    _prepare(campaign, force)
+    as_of = today - dt.timedelta(days=SELECTION_DAYS_AGO)
+    init.run(campaign, "groningen", force=force)
+    settings = load_settings(campaign)
+    register = campaign / "register.csv"
+    write_sample(register, rows=rows, seed=DEMO_SEED, as_of=as_of, force=force)
+    on_step(f"Selection on {as_of:%d-%m-%Y} (kansen select)")
+    selected = select.run(campaign, settings, register, as_of=as_of, force=force)
+    on_step("Neighbourhood batches (kansen batch)")
+    result = DemoResult(campaign, selected, batch.run(campaign, settings, force=force))
+    filled = _invite(campaign, settings, as_of, today, batches, force, on_step)
+    on_step("Loading the consultants' registrations (kansen ingest)")
+    result.ingests.append(_ingest(campaign, settings, filled, today))
+    result.ingests += _follow_up(campaign, settings, today, force, on_step)
+    on_step("Council report (kansen report)")
+    result.report = _report(campaign, settings, force)
+    result.files = sorted(p for p in campaign.rglob("*") if p.is_file())
+    return result
+
+
+def _prepare(campaign: Path, force: bool) -> None:
+    from kansen_cli.files import ensure_dir
+    from kansen_cli.ledger import ledger_path
+
+    if campaign.exists() and any(campaign.iterdir()) and not force:
+        raise OutputExistsError(f"{campaign} is not empty; choose a new folder or use --force")
+    if force:
+        # A demo starts from nothing: an earlier demo's ledger would make everyone 'already approached'.
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(str(ledger_path(campaign)) + suffix).unlink(missing_ok=True)
+    ensure_dir(campaign)
+
+
+def _invite(
+    campaign: Path, settings: Settings, as_of: dt.date, today: dt.date, count: int, force: bool, on_step: Step
+) -> list[Path]:
+    """Plan, letters and a registration workbook, filled in by simulated consultants, per batch."""
+    from kansen_cli.ledger import open_ledger
+    from kansen_cli.ledger.runs import first_batches
+    from kansen_cli.simulate import fill_registration
+    from kansen_cli.workflows import letters, plan, sheet
+
+    with open_ledger(campaign, create=False) as ledger:
+        chosen = first_batches(ledger, count)  # several neighbourhoods, so the report can compare them
+    filled = []
+    for index, batch_id in enumerate(chosen):
+        offset = dt.timedelta(days=index * BATCH_SPACING_DAYS)
+        sent_on = as_of + dt.timedelta(days=LETTER_AFTER_DAYS) + offset
+        on_step(f"Batch {batch_id}: plan, letters, registration sheet")
+        plan.run(campaign, settings, batch_id, as_of + dt.timedelta(days=VISITS_AFTER_DAYS) + offset)
+        letters.run(campaign, settings, batch_id, today=today, sent_on=sent_on, force=force)
+        blank = sheet.run(campaign, settings, batch_id, force=force).file
+        done = blank.with_name(blank.stem + "-ingevuld.xlsx")
+        seed = DEMO_SEED + index
+        fill_registration(
+            blank, done, seed=seed, settings=settings, sent_on=sent_on, today=today, force=force
+        )
+        filled.append(done)
+    return filled
+
+
+def _ingest(campaign: Path, settings: Settings, files: list[Path], today: dt.date) -> IngestResult:
+    from kansen_cli.workflows import ingest
+
+    result = ingest.run(campaign, settings, files, today)
+    if result.not_loaded:
+        # Simulated answers are valid by construction: this is a bug, not the user's doing.
+        raise KansenError(f"the demo's own workbooks did not load: {', '.join(result.not_loaded)}")
+    return result
+
+
+def _follow_up(
+    campaign: Path, settings: Settings, today: dt.date, force: bool, on_step: Step
+) -> list[IngestResult]:
+    """One follow-up round, a week ago, answered two days later."""
+    from kansen_cli.simulate import fill_followup
+    from kansen_cli.workflows import followup
+
+    due = today - dt.timedelta(days=FOLLOWUP_DAYS_AGO)
+    on_step(f"Follow-up round due {due:%d-%m-%Y} (kansen followup)")
+    calls = followup.run(campaign, settings, today, due=due, force=force).file
+    if calls is None:
+        return []
+    answered = calls.with_name(calls.stem + "-ingevuld.xlsx")
+    called_on = due + dt.timedelta(days=2)
+    fill_followup(calls, answered, seed=DEMO_SEED, settings=settings, called_on=called_on, force=force)
+    return [_ingest(campaign, settings, [answered], today)]
+
+
+def _report(campaign: Path, settings: Settings, force: bool) -> ReportResult:
+    """The council report as workbook, Markdown and charts; the Markdown run's report is returned."""
+    from kansen_cli.workflows import report
+
+    folder = campaign / REPORT_FOLDER
+    report.run(campaign, settings, fmt="xlsx", out=folder / "rapport.xlsx", force=force)
+    return report.run(
+        campaign, settings, fmt="md", out=folder / "rapport.md", charts=folder / "grafieken", force=force
+    )
