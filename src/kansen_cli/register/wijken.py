@@ -22,6 +22,10 @@ def read_wijken(path: Path) -> dict[str, str]:
     if len(raw.headers) < 2:
         raise InputFileError(f"{path}: needs two columns, postcode and wijk")
     keys = {normalise_header(h): i for i, h in enumerate(raw.headers)}
+    if "postcode" not in keys:
+        raise InputFileError(
+            f"{path}: no column 'Postcode'; the first row names the columns, e.g. Postcode;Wijk"
+        )
     wijk_col = next((keys[k] for k in ("wijk", "neighbourhood", "buurt") if k in keys), 1)
     table: dict[str, str] = {}
     for pc, name in zip(
