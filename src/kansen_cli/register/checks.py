@@ -4,7 +4,7 @@ Each step in `ROW_STEPS` looks at one field (or a few that belong together) of e
 once, as Arrow arrays (kansen_cli.parsing: RE2 and NumPy, no Python loop per row), records a
 problem for each row that fails, and leaves its parsed columns in `RowChecks.values`. Python
 only touches the rows that have a problem. A new check is a new step in the list; the steps
-run in its order, which is the order of the problems in the report.
+run in the order of the list, which is the order of the problems in the report.
 """
 
 from __future__ import annotations
