@@ -153,6 +153,30 @@ def test_batch_count_examples(n, size, k):
     assert batch_count(n, size) == k == expected_k(n, size)
 
 
+def test_a_worked_example_by_hand():
+    """Seven people in Selwerd, size 3: k = round(7 / 3) = 2 batches of 4 and 3 (the larger
+    first), cut along the route 9741 AA 1, 2, 2A, 2b, 10, then 9741 AB 1, 3."""
+    route = [("9741 AA", 1, None), ("9741 AA", 2, None), ("9741 AA", 2, "A"), ("9741 AA", 2, "b"),
+             ("9741 AA", 10, None), ("9741 AB", 1, None), ("9741 AB", 3, None)]  # fmt: skip
+    shuffled = [route[i] for i in (6, 2, 0, 5, 3, 1, 4)]
+    people = pd.DataFrame(
+        {
+            "client_id": pd.array([f"c{pc[-2:]}{n}{a or ''}" for pc, n, a in shuffled], dtype="string"),
+            "neighbourhood": pd.array(["Selwerd"] * 7, dtype="string"),
+            "postcode": pd.array([pc for pc, _, _ in shuffled], dtype="string"),
+            "house_number": pd.array([n for _, n, _ in shuffled], dtype="Int64"),
+            "house_number_addition": pd.array([a for _, _, a in shuffled], dtype="string"),
+        }
+    )
+    out = make_batches(people, 3, 5, ["A", "B"])
+    assert out["client_id"].tolist() == ["cAA1", "cAA2", "cAA2A", "cAA2b", "cAA10", "cAB1", "cAB3"]
+    assert out["batch_id"].tolist() == ["selwerd-1"] * 4 + ["selwerd-2"] * 3
+    assert out["seq"].tolist() == [1, 1, 1, 1, 2, 2, 2]
+    assert out["position"].tolist() == [1, 2, 3, 4, 1, 2, 3]
+    assert sorted(out["variant"][:4]) == ["A", "A", "B", "B"]
+    assert sorted(out["variant"][4:]) in (["A", "A", "B"], ["A", "B", "B"])
+
+
 def test_ids_are_readable_and_continue_after_earlier_rounds():
     people = registers_example(30)
     out = make_batches(people, 5, 1, ["A", "B"], taken={"Selwerd": 2, "corpus den hoorn": 7})

@@ -388,6 +388,14 @@ def test_wijken_table(tmp_path):
     assert reg.people["neighbourhood"].tolist() == ["Paddepoel", "Selwerd", "Beijum", "Beijum", "Paddepoel"]
 
 
+@pytest.mark.parametrize("text", ["PC;Wijk\n9742;Paddepoel\n", "9742;Paddepoel\n9741;Selwerd\n"])
+def test_wijken_table_without_a_postcode_header_is_a_clear_error(tmp_path, text):
+    table = tmp_path / "wijken.csv"
+    table.write_text(text, encoding="utf-8")
+    with pytest.raises(InputFileError, match="no column 'Postcode'"):
+        read_register(fixture("register_minimal.csv"), wijken=table)
+
+
 def test_sample_csv_and_xlsx_are_the_same_register():
     root = Path(__file__).parents[1] / "sample_data"
     csv_reg = read_register(root / "register.csv")

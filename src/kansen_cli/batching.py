@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 ROUTE_ORDER = ["postcode", "house_number", "house_number_addition", "client_id"]
@@ -23,6 +24,16 @@ def slug(name: str) -> str:
 def batch_count(n: int, size: int) -> int:
     """k = max(1, round(n / size)), rounding halves up as people expect."""
     return max(1, math.floor(n / size + 0.5))
+
+
+ASSIGNMENT_COLUMNS = {
+    "client_id": "string",
+    "neighbourhood": "string",
+    "batch_id": "string",
+    "seq": "int64",
+    "position": "int64",
+    "variant": "string",
+}
 
 
 def make_batches(
@@ -44,23 +55,42 @@ def make_batches(
     import numpy as np
     import pandas as pd
 
-    taken = taken or {}
     if not len(people):
-        return pd.DataFrame(
-            {
-                c: pd.Series(dtype=t)
-                for c, t in [
-                    ("client_id", "string"),
-                    ("neighbourhood", "string"),
-                    ("batch_id", "string"),
-                    ("seq", "int64"),
-                    ("position", "int64"),
-                    ("variant", "string"),
-                ]
-            }
-        )
-    # Group by the slug, not the spelling: "Selwerd" and "selwerd" in one export are one wijk
-    # (and would otherwise both claim the id selwerd-1).
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in ASSIGNMENT_COLUMNS.items()})
+    ordered = _in_route_order(people)
+    key = ordered["_key"].to_numpy(dtype=object)
+    # Each neighbourhood is one run of rows: where it starts, and how long it is.
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    lengths = np.diff(np.r_[starts, len(key)])
+    # The label of a merged wijk is its first spelling in route order.
+    hood = np.repeat(ordered["neighbourhood"].to_numpy(dtype=object)[starts], lengths)
+    batch_no = _batch_numbers(starts, lengths, size)
+    slugs = key[starts]
+    used = _taken_by_slug(taken or {})
+    offsets = np.array([used.get(str(s), 0) for s in slugs], dtype=np.int64)
+    seq = batch_no + np.repeat(offsets, lengths) + 1
+    batch_id = np.repeat(slugs, lengths) + "-" + seq.astype(str).astype(object)
+    # Batches are contiguous, so a running group id marks their boundaries.
+    new_batch = np.r_[True, (batch_id[1:] != batch_id[:-1])]
+    group = np.cumsum(new_batch) - 1
+    group_start = np.flatnonzero(new_batch)
+    position = np.arange(len(hood)) - group_start[group] + 1
+    return pd.DataFrame(
+        {
+            "client_id": ordered["client_id"].to_numpy(),
+            "neighbourhood": hood,
+            "batch_id": batch_id,
+            "seq": seq.astype(np.int64),
+            "position": position.astype(np.int64),
+            "variant": _balanced_variants(group, group_start, variants, seed),
+        }
+    ).astype({c: t for c, t in ASSIGNMENT_COLUMNS.items() if t == "string"})
+
+
+def _in_route_order(people: pd.DataFrame) -> pd.DataFrame:
+    """People sorted by neighbourhood, then along the route, with the neighbourhood's slug
+    as `_key`. Grouped by the slug, not the spelling: "Selwerd" and "selwerd" in one export
+    are one wijk (and would otherwise both claim the id selwerd-1)."""
     names = people["neighbourhood"].astype(str)
     slug_of = {name: slug(name) for name in names.unique()}
     # Route order: 12 before 12A before 12b (no addition first, additions case-insensitive).
@@ -69,51 +99,48 @@ def make_batches(
         _addition=people["house_number_addition"].astype("string").fillna("").str.upper(),
     )
     route = [c if c != "house_number_addition" else "_addition" for c in ROUTE_ORDER]
-    ordered = keyed.sort_values(["_key", *route], kind="stable", na_position="last")
-    key = ordered["_key"].to_numpy(dtype=object)
-    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-    lengths = np.diff(np.r_[starts, len(key)])
-    # The label of a merged wijk is its first spelling in route order.
-    hood = np.repeat(ordered["neighbourhood"].to_numpy(dtype=object)[starts], lengths)
+    return keyed.sort_values(["_key", *route], kind="stable", na_position="last")
+
+
+def _batch_numbers(starts: np.ndarray, lengths: np.ndarray, size: int) -> np.ndarray:
+    """Per person, the batch (from 0) within their neighbourhood: `batch_count` batches of
+    sizes differing by at most one, the larger ones first (np.array_split's layout)."""
+    import numpy as np
+
     counts = np.array([batch_count(int(n), size) for n in lengths])
-    # Position within the neighbourhood, then the batch it falls in (np.array_split layout).
-    within = np.arange(len(hood)) - np.repeat(starts, lengths)
+    within = np.arange(int(lengths.sum())) - np.repeat(starts, lengths)
     n_rep = np.repeat(lengths, lengths)
     k_rep = np.repeat(counts, lengths)
     q, r = n_rep // k_rep, n_rep % k_rep
     big = r * (q + 1)
-    batch_no = np.where(within < big, within // (q + 1), r + (within - big) // np.maximum(q, 1))
-    taken_by_slug: dict[str, int] = {}
+    return np.where(within < big, within // (q + 1), r + (within - big) // np.maximum(q, 1))
+
+
+def _taken_by_slug(taken: Mapping[str, int]) -> dict[str, int]:
+    """The highest batch number used per neighbourhood slug (spellings merged)."""
+    out: dict[str, int] = {}
     for name, number in taken.items():
-        taken_by_slug[slug(name)] = max(number, taken_by_slug.get(slug(name), 0))
-    slugs = key[starts]
-    offsets = np.array([taken_by_slug.get(str(s), 0) for s in slugs], dtype=np.int64)
-    seq = batch_no + np.repeat(offsets, lengths) + 1
-    batch_id = np.repeat(slugs, lengths) + "-" + seq.astype(str).astype(object)
-    # Batches are contiguous, so a running group id marks their boundaries.
-    new_batch = np.r_[True, (batch_id[1:] != batch_id[:-1])]
-    group = np.cumsum(new_batch) - 1
-    group_start = np.flatnonzero(new_batch)
-    position = np.arange(len(hood)) - group_start[group] + 1
+        out[slug(name)] = max(number, out.get(slug(name), 0))
+    return out
+
+
+def _balanced_variants(
+    group: np.ndarray, group_start: np.ndarray, variants: Sequence[str], seed: int
+) -> np.ndarray:
+    """A letter variant per person: within each batch (contiguous `group`), people ranked by
+    a random key cycle through the variants from a random first one, so the counts differ by
+    at most one and the assignment is reproducible from `seed`."""
+    import numpy as np
+
+    n = len(group)
     rng = np.random.default_rng(seed)
-    keys = rng.random(len(hood))
+    keys = rng.random(n)
     shift = rng.integers(0, len(variants), size=len(group_start))
-    # Rank of each person's random key within the batch -> cycle through the variants.
     rank_order = np.lexsort((keys, group))
-    rank = np.empty(len(hood), dtype=np.int64)
-    rank[rank_order] = np.arange(len(hood)) - group_start[group[rank_order]]
+    rank = np.empty(n, dtype=np.int64)
+    rank[rank_order] = np.arange(n) - group_start[group[rank_order]]
     choice = (rank + shift[group]) % len(variants)
-    variant = np.asarray(list(variants), dtype=object)[choice]
-    return pd.DataFrame(
-        {
-            "client_id": ordered["client_id"].to_numpy(),
-            "neighbourhood": hood,
-            "batch_id": batch_id,
-            "seq": seq.astype(np.int64),
-            "position": position.astype(np.int64),
-            "variant": variant,
-        }
-    ).astype({"client_id": "string", "neighbourhood": "string", "batch_id": "string", "variant": "string"})
+    return np.asarray(list(variants), dtype=object)[choice]
 
 
 def batch_overview(assigned: pd.DataFrame, variants: Sequence[str]) -> list[dict[str, object]]:

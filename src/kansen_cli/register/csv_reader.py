@@ -1,0 +1,212 @@
+"""Reading a CSV export into a raw table of text, fast: pyarrow's parser on the bytes after the
+header, and a record-by-record reader only for files with blank or ragged lines."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kansen_cli.errors import InputFileError
+from kansen_cli.register.columns import normalise_header
+from kansen_cli.register.csv_layout import decode, find_layout, header_fields
+from kansen_cli.register.table import HEADER_SEARCH_ROWS, RawTable, SourceInfo
+from kansen_cli.settings import ColumnMap
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pyarrow as pa
+
+
+def read_csv(path: Path, columns: ColumnMap, encoding: str | None, delimiter: str | None) -> RawTable:
+    """The table below the header line; title lines above it are cut off."""
+    data = path.read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    if _blank(data):
+        raise InputFileError(f"{path}: the file is empty")
+    text, used_encoding = decode(data, path, encoding)
+    mac = "\r" in text and "\n" not in text
+    if mac:
+        # Lines ended by a bare CR ('CSV (Macintosh)' from old Excel for Mac).
+        text = text.replace("\r", "\n")
+    # UTF-8 files go to pyarrow as the bytes they are (no decode/encode round trip of the body).
+    body_bytes = None
+    if not mac and used_encoding in ("utf-8", "utf-8-sig"):
+        body_bytes = data[3:] if used_encoding == "utf-8-sig" else data
+    del data
+    # Split on "\n" only (not str.splitlines, which also splits on form feeds and U+2028), so
+    # the header's line index is the same one used to cut the body below.
+    head = [line.rstrip("\r") for line in text[: 1 << 20].split("\n")[: HEADER_SEARCH_ROWS + 50]]
+    header_index, used_delimiter = find_layout(head, normalise_header(columns.client_id), delimiter, path)
+    headers = header_fields(head[header_index], used_delimiter)
+    # Title lines above the header are cut off, so pyarrow only sees the table. The whole file
+    # is let go of as soon as it is not needed: a national register is a gigabyte.
+    if body_bytes is not None:
+        del text
+        body = _after_lines(body_bytes, header_index + 1)
+        del body_bytes
+    else:
+        body = _after_lines(text, header_index + 1).encode("utf-8")
+        del text
+    source = SourceInfo(
+        file=path.name,
+        kind="csv",
+        sha256=sha,
+        encoding=used_encoding,
+        delimiter=used_delimiter,
+        header_row=header_index + 1,
+    )
+    return _read_body(body, headers, used_delimiter, source, path)
+
+
+def _read_body(body: bytes, headers: list[str], delimiter: str, source: SourceInfo, path: Path) -> RawTable:
+    """The data lines (UTF-8) as text columns, numbered as Excel shows them."""
+    import numpy as np
+    import pyarrow as pa
+
+    if _blank(body, b" \t\r\n" + delimiter.encode()):
+        # A header and nothing else (or only blank lines): a register with no people.
+        no_rows = [pa.array([], type=pa.string()) for _ in headers]
+        source.empty_rows_dropped = body.count(b"\n")
+        return RawTable(headers, no_rows, np.zeros(0, dtype=np.int64), source, [])
+    if len(headers) < 2 and (body.startswith((b"\n", b"\r\n")) or b"\n\n" in body or b"\n\r\n" in body):
+        # One column: a blank line would read as an empty cell; the exact reader counts it.
+        return _read_exact(body.decode("utf-8"), delimiter, headers, source)
+    table = _arrow_table(body, len(headers), delimiter, path)
+    if table is None:
+        # Ragged lines: the exact reader accepts extra empty fields and reports the rest by row.
+        return _read_exact(body.decode("utf-8"), delimiter, headers, source)
+    return _without_empty_rows(table, headers, source)
+
+
+def _arrow_table(body: bytes, width: int, delimiter: str, path: Path) -> pa.Table | None:
+    """Every cell as a string, by pyarrow's parser; None when a line has too many or too few
+    fields (pyarrow cannot say which, so the exact reader takes over)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    names = [f"c{i}" for i in range(width)]
+    broken_count = 0
+
+    def on_invalid(row: Any) -> str:
+        nonlocal broken_count
+        broken_count += 1
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(body),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter,
+                # A line break inside a value needs quotes; without any quote in the file the
+                # parser may split blocks at any newline (in parallel, and faster).
+                newlines_in_values=b'"' in body,
+                # Blank lines stay rows (all cells empty, dropped below), so every line is one
+                # row and the row numbers are the ones Excel shows.
+                ignore_empty_lines=False,
+                invalid_row_handler=on_invalid,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        raise InputFileError(f"{path}: cannot be read as CSV: {str(exc).splitlines()[0]}") from None
+    return None if broken_count else table
+
+
+def _without_empty_rows(table: pa.Table, headers: list[str], source: SourceInfo) -> RawTable:
+    """Rows of only delimiters (`;;;;`, left by Excel after formatted empty rows) are no people."""
+    import numpy as np
+    import pyarrow as pa
+
+    column_arrays = [table.column(i).combine_chunks() for i in range(len(headers))]
+    first = source.header_row + 1
+    row_numbers = np.arange(first, first + table.num_rows, dtype=np.int64)
+    empty = _all_empty(column_arrays, table.num_rows)
+    if empty.any():
+        keep = pa.array(~empty)
+        column_arrays = [array.filter(keep) for array in column_arrays]
+        row_numbers = row_numbers[~empty]
+        source.empty_rows_dropped = int(empty.sum())
+    return RawTable(headers, column_arrays, row_numbers, source, [])
+
+
+def _after_lines(data: Any, count: int) -> Any:
+    """`data` (str or bytes) without its first `count` lines."""
+    newline = "\n" if isinstance(data, str) else b"\n"
+    start = 0
+    for _ in range(count):
+        found = data.find(newline, start)
+        if found < 0:
+            return data[:0]
+        start = found + 1
+    return data[start:]
+
+
+def _blank(data: bytes, chars: bytes | None = None) -> bool:
+    """Whether `data` holds only whitespace (or `chars`), without copying a large file."""
+    head = data[: 1 << 16]
+    return not head.strip(chars) and not data.strip(chars)
+
+
+def _all_empty(arrays: list[pa.Array], n: int) -> np.ndarray:
+    """Rows whose every cell is empty or blank. Only rows with a blank first cell can be,
+    so the other columns are looked at on those rows alone."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def blank(array: pa.Array) -> np.ndarray:
+        return pc.equal(pc.utf8_trim_whitespace(array), "").fill_null(True).to_numpy(zero_copy_only=False)
+
+    if not arrays:
+        return np.ones(n, dtype=bool)
+    candidates = np.flatnonzero(blank(arrays[0]))
+    empty = np.zeros(n, dtype=bool)
+    if not len(candidates):
+        return empty
+    still = np.ones(len(candidates), dtype=bool)
+    where = pa.array(candidates)
+    for array in arrays[1:]:
+        still &= blank(pc.take(array, where))
+    empty[candidates[still]] = True
+    return empty
+
+
+def _read_exact(body: str, delimiter: str, headers: list[str], source: SourceInfo) -> RawTable:
+    """Read record by record, numbering rows as Excel shows them (blank lines count).
+
+    Only files with blank or ragged lines come here. A record with more fields than the header
+    is accepted when the extra fields are empty (a trailing delimiter); any other record whose
+    field count differs is reported as a broken line and becomes an invalid register row.
+    """
+    import numpy as np
+    import pyarrow as pa
+
+    width = len(headers)
+    cells: list[list[str]] = [[] for _ in range(width)]
+    good: list[int] = []
+    broken: list[tuple[int, str]] = []
+    empty_rows = 0
+    reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
+    for number, record in enumerate(reader, start=source.header_row + 1):
+        if not any(field.strip() for field in record):
+            empty_rows += 1
+            continue
+        if len(record) > width and not any(field.strip() for field in record[width:]):
+            record = record[:width]
+        if len(record) != width:
+            broken.append((number, f"has {len(record)} fields where the header has {width}"))
+            continue
+        good.append(number)
+        for column, value in zip(cells, record, strict=True):
+            column.append(value)
+    source.empty_rows_dropped = empty_rows
+    arrays = [pa.array(column, type=pa.string()) for column in cells]
+    return RawTable(headers, arrays, np.asarray(good, dtype=np.int64), source, broken)

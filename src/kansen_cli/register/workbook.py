@@ -1,0 +1,162 @@
+"""Reading an XLSX export (with calamine) into a raw table of text: the sheet holding the
+client-id header, the header row below any title rows, every cell as the text a CSV export of
+it would hold."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kansen_cli.errors import InputFileError
+from kansen_cli.register.columns import normalise_header
+from kansen_cli.register.table import HEADER_SEARCH_ROWS, RawTable, SourceInfo, file_sha256
+from kansen_cli.settings import ColumnMap
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+Rows = list[list[Any]]
+
+
+def read_workbook(path: Path, columns: ColumnMap, sheet: str | None) -> RawTable:
+    """The table below the header row of the chosen sheet; empty rows dropped and counted."""
+    import numpy as np
+
+    sha = file_sha256(path)
+    key = normalise_header(columns.client_id)
+    chosen, rows = _choose_sheet(path, key, sheet)
+    if not rows:
+        raise InputFileError(f"{path}: sheet {chosen!r} is empty")
+    wanted = {normalise_header(h) for h in columns.model_dump().values() if h}
+    header_index = _header_row(rows, key, wanted)
+    header_cells = rows[header_index]
+    width = len(header_cells)
+    while width and not _cell_text(header_cells[width - 1]):
+        width -= 1
+    headers = [(_cell_text(v) or "") for v in header_cells[:width]]
+    data = rows[header_index + 1 :]
+    # A row of empty or blank cells is no person (Excel keeps formatted empty rows).
+    keep = [i for i, row in enumerate(data) if any((_cell_text(v) or "").strip() for v in row[:width])]
+    kept = data if len(keep) == len(data) else [data[i] for i in keep]
+    if kept and min(map(len, kept)) < width:
+        kept = [row if len(row) >= width else [*row, *([None] * (width - len(row)))] for row in kept]
+    # Column by column (zip transposes in C); most columns convert as a whole.
+    columns_cells = list(zip(*kept, strict=False))[:width] if kept else [() for _ in range(width)]
+    text_columns = [_column_text(cells) for cells in columns_cells]
+    row_numbers = np.asarray(keep, dtype=np.int64) + header_index + 2
+    source = SourceInfo(
+        file=path.name,
+        kind="xlsx",
+        sha256=sha,
+        sheet=chosen,
+        header_row=header_index + 1,
+        empty_rows_dropped=len(data) - len(keep),
+    )
+    return RawTable(headers, text_columns, row_numbers, source, [])
+
+
+def _choose_sheet(path: Path, key: str, sheet: str | None) -> tuple[str, Rows]:
+    """The sheet asked for, else the first sheet holding the client-id header (exports often
+    open with a cover sheet), else the first sheet; with its rows."""
+    import python_calamine as calamine
+
+    try:
+        workbook = calamine.CalamineWorkbook.from_path(str(path))
+    except calamine.PasswordError:
+        raise InputFileError(
+            f"{path}: the workbook is password-protected; save it without a password"
+        ) from None
+    except Exception as exc:  # calamine raises several unrelated types for damaged files
+        raise InputFileError(f"{path}: not a readable Excel workbook ({type(exc).__name__})") from None
+    names = workbook.sheet_names
+
+    def sheet_rows(name: str) -> Rows:
+        try:
+            return workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except Exception as exc:
+            raise InputFileError(f"{path}: sheet {name!r} cannot be read ({type(exc).__name__})") from None
+
+    def has_key(rows: Rows) -> bool:
+        return any(
+            key in {normalise_header(_cell_text(v) or "") for v in row} for row in rows[:HEADER_SEARCH_ROWS]
+        )
+
+    if sheet is not None:
+        if sheet not in names:
+            raise InputFileError(f"{path}: no sheet {sheet!r}; sheets: {', '.join(names)}")
+        return sheet, sheet_rows(sheet)
+    if not names:
+        raise InputFileError(f"{path}: the workbook has no sheets")
+    rows = sheet_rows(names[0])
+    if not has_key(rows):
+        for name in names[1:]:
+            candidate = sheet_rows(name)
+            if has_key(candidate):
+                return name, candidate
+    return names[0], rows
+
+
+def _header_row(rows: Rows, key: str, wanted: set[str]) -> int:
+    """The row holding the client-id header; without one, the row with the most known headers,
+    else the first row that holds anything (so the missing-column message lists what is there)."""
+    best = (0, 0)
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        cells = {normalise_header(_cell_text(v) or "") for v in row}
+        if key in cells:
+            return index
+        best = max(best, (len(cells & wanted), -index))
+    if best[0]:
+        return -best[1]
+    return next((i for i, r in enumerate(rows) if any(_cell_text(v) for v in r)), 0)
+
+
+def _column_text(cells: Sequence[Any]) -> pa.Array:
+    """One workbook column as text, exactly as `_cell_text` per cell gives it, but converted
+    as a whole where the column holds one kind of value (text, whole numbers or dates, with
+    empty cells): a Python call per cell costs seconds on a national register."""
+    import datetime as dt
+
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    null = pa.scalar(None, pa.string())
+
+    def no_empty(array: pa.Array) -> pa.Array:
+        return pc.if_else(pc.equal(array, ""), null, array)
+
+    kinds = set(map(type, cells))
+    kinds.discard(type(None))
+    if kinds <= {str}:
+        return no_empty(pa.array(cells, type=pa.string()))
+    if len(kinds - {str}) == 1 and all(v == "" for v in cells if type(v) is str):
+        kind = next(iter(kinds - {str}))
+        values = [v if type(v) is kind else None for v in cells] if str in kinds else list(cells)
+        if kind is dt.date:
+            return pa.array(values, type=pa.date32()).cast(pa.string())
+        if kind is float:
+            numbers = pa.array(values, type=pa.float64())
+            plain = numbers.drop_null().to_numpy()
+            if np.all((np.floor(plain) == plain) & (np.abs(plain) < 2**53)):
+                return numbers.cast(pa.int64()).cast(pa.string())
+    return pa.array([_cell_text(v) for v in cells], type=pa.string())
+
+
+def _cell_text(value: Any) -> str | None:
+    """A workbook cell as the text a CSV export of it would hold."""
+    import datetime as dt
+
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d") if value.time() == dt.time() else value.isoformat(" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
