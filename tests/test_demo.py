@@ -42,7 +42,6 @@ def test_demo_ledger_holds_each_step(demo_run) -> None:
     assert count["selection_runs"] == 1
     # SPEC §6 by hand: a wijk of n people gets max(1, round(n / 250)) batches, halves rounded up.
     assert count["batches"] == sum(max(1, int(n / 250 + 0.5)) for _wijk, n in per_wijk)
-    assert count["batches"] > len(per_wijk)  # some wijk was split, so batch numbering is exercised
     assert invited >= 2 and neighbourhoods >= 2
     assert count["appointments"] == count["letters"] > 0
     assert 0 < count["outcomes"] <= count["letters"]
