@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from kansen_cli.errors import LedgerError
 from kansen_cli.ledger.core import Ledger, now
+from kansen_cli.ledger.migrations import personal_columns
+from kansen_cli.ledger.schema import MIGRATIONS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -18,23 +20,9 @@ if TYPE_CHECKING:
     from kansen_cli.selection import Selection
     from kansen_cli.settings import Settings
 
-PERSON_COLUMNS = (
-    "client_id",
-    "bsn",
-    "initials",
-    "prefix",
-    "surname",
-    "street",
-    "house_number",
-    "house_number_addition",
-    "postcode",
-    "city",
-    "neighbourhood",
-    "birth_date",
-    "phone",
-    "email",
-    "language",
-)
+# The people's columns a selection stores: the key, the neighbourhood the figures count by, and
+# the data letters need, which the schema declares personal (so `kansen purge` erases it).
+PERSON_COLUMNS = ("client_id", "neighbourhood", *personal_columns(MIGRATIONS)["people"])
 
 
 def approached_ids(ledger: Ledger) -> set[str]:

@@ -117,6 +117,23 @@ class Builder:
                 )
 
 
+def code_counts(
+    b: Builder,
+    table: Table,
+    values: Any,
+    codes: Sequence[str],
+    scope: tuple[Any, ...],
+    around: tuple[str, str] = ("", ""),
+) -> list[Cell]:
+    """One count cell per code: how often `values` (a column) holds it, keyed `(*scope, code)`
+    and described (in a consistency error) as the code between the two texts of `around`."""
+    before, after = around
+    return [
+        b.count((*scope, code), int((values == code).sum()), table.name, f"{before}{code}{after}")
+        for code in codes
+    ]
+
+
 def pct(count: int, base: int, inputs: Sequence[Key]) -> Cell:
     """A percentage (None without base), remembering what it is made of."""
     exact = count / base if base > 0 else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kansen_cli.report.cells import Builder, Count, Key, Table, blank, label
+from kansen_cli.report.cells import Builder, Count, Key, Table, blank, code_counts, label
 from kansen_cli.report.context import Context, Part
 from kansen_cli.report.frames import NONE, codes, groups
 
@@ -149,9 +149,7 @@ def _per_neighbourhood(ctx: Context, b: Builder, class_codes: list[str], neighbo
     for nbh in neighbourhoods:
         frame = outcomes_by_nbh[nbh]
         row = [label(nbh), b.count(("outw", nbh, "n"), len(frame), table.name, f"Gesproken {nbh}")]
-        for code in class_codes:
-            value = int((frame["classification"] == code).sum())
-            row.append(b.count(("outw", nbh, code), value, table.name, f"{code} {nbh}"))
+        row += code_counts(b, table, frame["classification"], class_codes, ("outw", nbh), ("", f" {nbh}"))
         b.equation(("outw", nbh, "n"), [("outw", nbh, c) for c in class_codes])
         table.rows.append(row)
     row = [

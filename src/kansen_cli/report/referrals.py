@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kansen_cli.errors import ReportInconsistent
-from kansen_cli.report.cells import Builder, Count, Table, blank, label
+from kansen_cli.report.cells import Builder, Count, Table, blank, code_counts, label
 from kansen_cli.report.context import Context, Part
 from kansen_cli.report.frames import NONE, codes, split
 
@@ -57,9 +57,7 @@ def _table(
             )
         name = cb.referrals.get(code, code)
         row = [label(name), b.count(("ref", code, "n"), len(frame), table.name, name)]
-        for res in result_codes:
-            value = int((frame["result"] == res).sum())
-            row.append(b.count(("ref", code, res), value, table.name, f"{name}: {res}"))
+        row += code_counts(b, table, frame["result"], result_codes, ("ref", code), (f"{name}: ", ""))
         b.equation(("ref", code, "n"), [("ref", code, r) for r in result_codes])
         table.rows.append(row)
     row = [
