@@ -405,8 +405,11 @@ def test_kill_anywhere(name: str, states, tmp_path: Path) -> None:
         where = _check_after_kill(step, campaign, reference, before, after, tally)
         tally[f"ledger_{where}"] += 1
         _rerun(step, states, campaign, reference, after, where)
-    # Every kill planned was made and judged: one in each transaction and KILLS at random.
-    assert tally["kills"] == transactions + KILLS, tally
+    # Something was killed and judged (none with KANSEN_CRASH_KILLS=0 for a command that
+    # writes files only would prove nothing), and every kill inside a transaction left the
+    # ledger as it was before.
+    assert tally["kills"] >= 1, "nothing was killed; set KANSEN_CRASH_KILLS to 1 or more"
+    assert tally["ledger_before"] >= transactions, tally
 
 
 # ---------------------------------------------------------------------------- batch --files

@@ -5,11 +5,6 @@ Messages never contain a BSN or a name: they name files, rows, columns and setti
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from kansen_cli.problems import ProblemReport
-
 
 class KansenError(Exception):
     """Base class: a problem the user can fix; shown without traceback."""
@@ -25,14 +20,6 @@ class InputFileError(KansenError):
 
 class MissingColumnsError(KansenError):
     """A required column is not in the register export."""
-
-
-class ValidationFailed(KansenError):
-    """Rows failed validation; the report lists every problem."""
-
-    def __init__(self, message: str, report: ProblemReport) -> None:
-        super().__init__(message)
-        self.report = report
 
 
 class LedgerError(KansenError):

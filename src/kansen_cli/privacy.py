@@ -27,10 +27,6 @@ def pseudonym(client_id: str, key: bytes) -> str:
     return PSEUDONYM_PREFIX + digest[:24]
 
 
-def is_pseudonym(client_id: str) -> bool:
-    return client_id.startswith(PSEUDONYM_PREFIX)
-
-
 def load_key(settings: PrivacySettings, campaign: Path) -> bytes:
     """The purge secret from the environment or a key file outside the campaign folder."""
     value = os.environ.get(settings.pseudonym_key_env, "")

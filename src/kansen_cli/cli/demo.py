@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -33,24 +34,40 @@ def demo(
     Example: kansen demo kansen-demo
     """
     from kansen_cli import report_render
-    from kansen_cli.cli.registration import render_ingest
-    from kansen_cli.cli.selecting import render_funnel
     from kansen_cli.clock import today
     from kansen_cli.workflows import demo as workflow
 
-    def step(title: str) -> None:
-        console(stderr=True).rule(title, style="bold")
-
-    result = workflow.run(directory, today(), batches=batches, rows=rows, force=force, on_step=step)
+    result = workflow.run(
+        directory, today(), batches=batches, rows=rows, force=force, on_step=_rule, on_done=_show
+    )
     out = console()
-    step("Selection funnel")
-    render_funnel(result.selection)
-    for ingested in result.ingests:
-        render_ingest(ingested)
     if result.report is not None:
-        step("Council report")
         for item in report_render.to_rich(result.report.report):
             out.print(item)
-    step("Files produced")
+    _rule("Files produced")
     for path in result.files:
         out.print(f"  {path}")
+
+
+def _rule(title: str) -> None:
+    console(stderr=True).rule(title, style="bold")
+
+
+def _show(result: Any) -> None:
+    """Each step's result as its own command shows it."""
+    from kansen_cli.cli import letters, registration, reporting, selecting, setup
+    from kansen_cli.workflows import batch, followup, ingest, init, plan, report, select, sheet
+    from kansen_cli.workflows import letters as letter_workflow
+
+    shows: dict[type, Callable[[Any], None]] = {
+        init.InitResult: setup.show_init,
+        select.SelectResult: selecting.show_selection,
+        batch.BatchResult: selecting.show_batches,
+        plan.PlanResult: letters.show_plan,
+        letter_workflow.LettersResult: letters.show_letters,
+        sheet.SheetResult: registration.show_sheet,
+        ingest.IngestResult: registration.show_ingest,
+        followup.FollowupResult: registration.show_followup,
+        report.ReportResult: reporting.show_report,
+    }
+    shows[type(result)](result)

@@ -14,6 +14,7 @@ from kansen_cli.workflows.letters import DRY_RUN_FOLDER, DRY_RUN_LETTERS, FORMAT
 
 if TYPE_CHECKING:
     from kansen_cli.workflows.letters import LettersResult
+    from kansen_cli.workflows.plan import PlanResult
 
 
 @command()
@@ -42,8 +43,13 @@ def plan(
     if as_json:
         print_json(result.as_json())
         return
+    show_plan(result)
+
+
+def show_plan(result: PlanResult) -> None:
     from rich.table import Table
 
+    batch = result.batch
     table = Table(title=f"Plan for {batch}: {result.planned} appointments")
     for column in ("consultant", "people", "days", "first", "last"):
         table.add_column(column, justify="right" if column in ("people", "days") else "left")
@@ -132,10 +138,10 @@ def letters(
     if as_json:
         print_json(result.as_json())
         return
-    _print_result(result)
+    show_letters(result)
 
 
-def _print_result(result: LettersResult) -> None:
+def show_letters(result: LettersResult) -> None:
     err = console(stderr=True)
     if result.dry_run:
         err.print(f"Dry run: {result.letters} sample letters in {result.folder}; nothing recorded.")

@@ -12,13 +12,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kansen_cli.cli.app import CampaignOpt, ForceOpt, JsonOpt, command, console, date_option, print_json
-from kansen_cli.workflows.followup import followup_path
-from kansen_cli.workflows.sheet import registration_path
 
 if TYPE_CHECKING:
+    from kansen_cli.workflows.followup import FollowupResult
     from kansen_cli.workflows.ingest import IngestResult
-
-__all__ = ["followup", "followup_path", "ingest", "registration_path", "sheet"]
+    from kansen_cli.workflows.sheet import SheetResult
 
 
 @command()
@@ -48,6 +46,11 @@ def sheet(
     if as_json:
         print_json(result.as_json())
         return
+    show_sheet(result)
+
+
+def show_sheet(result: SheetResult) -> None:
+    batch_id = result.batch_id
     err = console(stderr=True)
     err.print(
         f"Wrote {result.file}: {result.people} people, {result.with_appointment} with an appointment. "
@@ -92,7 +95,7 @@ def ingest(
     if as_json:
         print_json(result.as_json())
     else:
-        render_ingest(result)
+        show_ingest(result)
     if result.not_loaded:
         console(stderr=True).print(
             f"{len(result.not_loaded)} file(s) not loaded: "
@@ -106,7 +109,7 @@ def ingest(
         raise typer.Exit(1)
 
 
-def render_ingest(result: IngestResult) -> None:
+def show_ingest(result: IngestResult) -> None:
     from rich.table import Table
 
     from kansen_cli.workflows.ingest import COUNT_KEYS
@@ -169,6 +172,10 @@ def followup(
     if as_json:
         print_json(result.as_json())
         return
+    show_followup(result)
+
+
+def show_followup(result: FollowupResult) -> None:
     err = console(stderr=True)
     if result.file is None:
         err.print(

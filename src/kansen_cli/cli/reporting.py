@@ -69,10 +69,10 @@ def report(
     result = workflow.run(
         campaign, settings, start, end, batch, fmt=fmt, out=out, charts=charts, publish=publish, force=force
     )
-    _render(result)
+    show_report(result)
 
 
-def _render(result: ReportResult) -> None:
+def show_report(result: ReportResult) -> None:
     """The report on the terminal (or its text on stdout) and what was written, on stderr."""
     err = console(stderr=True)
     if result.empty:

@@ -12,6 +12,7 @@ from kansen_cli.cli.setup import DelimiterOpt, EncodingOpt, SheetOpt, WijkenOpt,
 from kansen_cli.ledger.exports import EXPORTS
 
 if TYPE_CHECKING:
+    from kansen_cli.workflows.batch import BatchResult
     from kansen_cli.workflows.select import SelectResult
 
 
@@ -59,12 +60,17 @@ def select_command(
     if as_json:
         print_json(result.as_json())
         return
-    render_funnel(result)
-    if out is not None:
-        console(stderr=True).print(f"Selection written to {out}")
+    show_selection(result)
 
 
-def render_funnel(result: SelectResult) -> None:
+def show_selection(result: SelectResult) -> None:
+    """The funnel table, and where the run and the selection went."""
+    _render_funnel(result)
+    if result.out is not None:
+        console(stderr=True).print(f"Selection written to {result.out}")
+
+
+def _render_funnel(result: SelectResult) -> None:
     from rich.table import Table
 
     selection = result.selection
@@ -111,11 +117,17 @@ def batch(
     from kansen_cli.workflows import batch as workflow
 
     result = workflow.run(campaign, load_settings(campaign), size=size, seed=seed, files=files, force=force)
-    if files is not None and result.batched:
-        console(stderr=True).print(f"One file per batch in {files}")
     if as_json:
+        if files is not None and result.batched:
+            console(stderr=True).print(f"One file per batch in {files}")
         print_json(result.as_json())
         return
+    show_batches(result)
+
+
+def show_batches(result: BatchResult) -> None:
+    if result.files is not None and result.batched:
+        console(stderr=True).print(f"One file per batch in {result.files}")
     if not result.batched:
         console(stderr=True).print(
             "Nobody to batch: everyone selected in the latest run is in a batch already."

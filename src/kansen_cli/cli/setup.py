@@ -11,6 +11,7 @@ from kansen_cli.cli.app import CampaignOpt, ForceOpt, JsonOpt, command, console,
 
 if TYPE_CHECKING:
     from kansen_cli.workflows.check import ReadOptions
+    from kansen_cli.workflows.init import InitResult
 
 EncodingOpt = Annotated[
     str | None, typer.Option("--encoding", help="Text encoding of a CSV (default: detect).")
@@ -71,14 +72,16 @@ def init(
 
     if preset not in PRESETS:
         raise typer.BadParameter(f"choose one of: {', '.join(PRESETS)}", param_hint="--preset")
-    result = workflow.run(directory, preset, force, templates=templates)
+    show_init(workflow.run(directory, preset, force, templates=templates))
+
+
+def show_init(result: InitResult) -> None:
+    err = console(stderr=True)
     ledger_note = "kept the existing ledger" if result.kept_ledger else "created an empty ledger"
-    console(stderr=True).print(f"Wrote {result.settings_file} (preset {preset}); {ledger_note}.")
+    err.print(f"Wrote {result.settings_file} (preset {result.preset}); {ledger_note}.")
     if result.templates:
         folder = result.templates[0].parent
-        console(stderr=True).print(
-            f"{len(result.templates)} letter templates copied to {folder} for editing."
-        )
+        err.print(f"{len(result.templates)} letter templates copied to {folder} for editing.")
 
 
 @command()

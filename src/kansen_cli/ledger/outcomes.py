@@ -32,29 +32,6 @@ OUTCOME_FIELDS = (
 MULTI_SEP = ";"
 
 
-# ---- queries for export and report -------------------------------------------------------------
-
-
-def outcomes(ledger: Ledger) -> pd.DataFrame:
-    return ledger.frame("SELECT * FROM outcomes ORDER BY batch_id, client_id")
-
-
-def history(ledger: Ledger) -> pd.DataFrame:
-    return ledger.frame("SELECT * FROM history ORDER BY id")
-
-
-def referrals(ledger: Ledger) -> pd.DataFrame:
-    return ledger.frame("SELECT * FROM referrals ORDER BY client_id, destination")
-
-
-def followups(ledger: Ledger) -> pd.DataFrame:
-    return ledger.frame("SELECT * FROM followups ORDER BY client_id, round")
-
-
-def loaded_files(ledger: Ledger) -> pd.DataFrame:
-    return ledger.frame("SELECT * FROM loaded_files ORDER BY id")
-
-
 # ---- what the workbook is built from -----------------------------------------------------------
 
 

@@ -20,46 +20,7 @@ The modules, in the order a file goes through them:
 from __future__ import annotations
 
 from kansen_cli.register.cells import parse_booleans, parse_dates
-from kansen_cli.register.columns import looks_like_data, map_columns, normalise_header
-from kansen_cli.register.csv_layout import DELIMITERS
-from kansen_cli.register.fields import (
-    ADDRESS_FIELDS,
-    BOOL_FIELDS,
-    CLIENT_ID_PATTERN,
-    DATE_FIELDS,
-    FIELDS,
-    PRIVATE_FIELDS,
-    REQUIRED_FIELDS,
-    WINDOWS_RESERVED,
-    mask_bsn,
-)
-from kansen_cli.register.raw import read_raw
+from kansen_cli.register.fields import DATE_FIELDS, FIELDS, mask_bsn
 from kansen_cli.register.reader import Register, read_register
-from kansen_cli.register.table import HEADER_SEARCH_ROWS, RawTable, SourceInfo, file_sha256
-from kansen_cli.register.wijken import read_wijken
 
-__all__ = [
-    "ADDRESS_FIELDS",
-    "BOOL_FIELDS",
-    "CLIENT_ID_PATTERN",
-    "DATE_FIELDS",
-    "DELIMITERS",
-    "FIELDS",
-    "HEADER_SEARCH_ROWS",
-    "PRIVATE_FIELDS",
-    "REQUIRED_FIELDS",
-    "WINDOWS_RESERVED",
-    "RawTable",
-    "Register",
-    "SourceInfo",
-    "file_sha256",
-    "looks_like_data",
-    "map_columns",
-    "mask_bsn",
-    "normalise_header",
-    "parse_booleans",
-    "parse_dates",
-    "read_raw",
-    "read_register",
-    "read_wijken",
-]
+__all__ = ["DATE_FIELDS", "FIELDS", "Register", "mask_bsn", "parse_booleans", "parse_dates", "read_register"]

@@ -14,6 +14,6 @@ JSON assembly are shared (`build`).
 """
 
 from kansen_cli.report.build import SECTIONS, build_report
-from kansen_cli.report.cells import Builder, Cell, Report, Table, pct
+from kansen_cli.report.cells import Builder, Cell, Report, Table
 
-__all__ = ["SECTIONS", "Builder", "Cell", "Report", "Table", "build_report", "pct"]
+__all__ = ["SECTIONS", "Builder", "Cell", "Report", "Table", "build_report"]

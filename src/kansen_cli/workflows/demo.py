@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kansen_cli.errors import KansenError, OutputExistsError
 
@@ -34,6 +34,7 @@ FOLLOWUP_DAYS_AGO = 7
 REPORT_FOLDER = "rapport"
 
 Step = Callable[[str], None]
+Done = Callable[[Any], None]
 
 
 @dataclass
@@ -48,7 +49,7 @@ class DemoResult:
     files: list[Path] = field(default_factory=list)
 
 
-def _quiet(_title: str) -> None:
+def _quiet(_what: Any) -> None:
     pass
 
 
@@ -59,28 +60,36 @@ def run(
     rows: int = DEMO_ROWS,
     force: bool = False,
     on_step: Step = _quiet,
+    on_done: Done = _quiet,
 ) -> DemoResult:
-    """Run the cycle in `campaign` (new or empty; with `force` an earlier demo is replaced)."""
+    """Run the cycle in `campaign` (new or empty; with `force` an earlier demo is replaced).
+
+    `on_step(title)` comes before each step, `on_done(result)` after it with the step's result
+    object (the same one the command returns), so a caller can show each as the command would.
+    """
     from kansen_cli.sample_files import write_sample
     from kansen_cli.settings import load_settings
     from kansen_cli.workflows import batch, init, select
 
     _prepare(campaign, force)
     as_of = today - dt.timedelta(days=SELECTION_DAYS_AGO)
-    init.run(campaign, "groningen", force=force)
+    on_done(init.run(campaign, "groningen", force=force))
     settings = load_settings(campaign)
     register = campaign / "register.csv"
     write_sample(register, rows=rows, seed=DEMO_SEED, as_of=as_of, force=force)
     on_step(f"Selection on {as_of:%d-%m-%Y} (kansen select)")
     selected = select.run(campaign, settings, register, as_of=as_of, force=force)
+    on_done(selected)
     on_step("Neighbourhood batches (kansen batch)")
     result = DemoResult(campaign, selected, batch.run(campaign, settings, force=force))
-    filled = _invite(campaign, settings, as_of, today, batches, force, on_step)
+    on_done(result.batches)
+    filled = _invite(campaign, settings, as_of, today, batches, force, on_step, on_done)
     on_step("Loading the consultants' registrations (kansen ingest)")
     result.ingests.append(_ingest(campaign, settings, filled, today))
-    result.ingests += _follow_up(campaign, settings, today, force, on_step)
+    on_done(result.ingests[-1])
+    result.ingests += _follow_up(campaign, settings, today, force, on_step, on_done)
     on_step("Council report (kansen report)")
-    result.report = _report(campaign, settings, force)
+    result.report = _report(campaign, settings, force, on_done)
     result.files = sorted(p for p in campaign.rglob("*") if p.is_file())
     return result
 
@@ -99,7 +108,14 @@ def _prepare(campaign: Path, force: bool) -> None:
 
 
 def _invite(
-    campaign: Path, settings: Settings, as_of: dt.date, today: dt.date, count: int, force: bool, on_step: Step
+    campaign: Path,
+    settings: Settings,
+    as_of: dt.date,
+    today: dt.date,
+    count: int,
+    force: bool,
+    on_step: Step,
+    on_done: Done,
 ) -> list[Path]:
     """Plan, letters and a registration workbook, filled in by simulated consultants, per batch."""
     from kansen_cli.ledger import open_ledger
@@ -114,9 +130,11 @@ def _invite(
         offset = dt.timedelta(days=index * BATCH_SPACING_DAYS)
         sent_on = as_of + dt.timedelta(days=LETTER_AFTER_DAYS) + offset
         on_step(f"Batch {batch_id}: plan, letters, registration sheet")
-        plan.run(campaign, settings, batch_id, as_of + dt.timedelta(days=VISITS_AFTER_DAYS) + offset)
-        letters.run(campaign, settings, batch_id, today=today, sent_on=sent_on, force=force)
-        blank = sheet.run(campaign, settings, batch_id, force=force).file
+        on_done(plan.run(campaign, settings, batch_id, as_of + dt.timedelta(days=VISITS_AFTER_DAYS) + offset))
+        on_done(letters.run(campaign, settings, batch_id, today=today, sent_on=sent_on, force=force))
+        written = sheet.run(campaign, settings, batch_id, force=force)
+        on_done(written)
+        blank = written.file
         done = blank.with_name(blank.stem + "-ingevuld.xlsx")
         seed = DEMO_SEED + index
         fill_registration(
@@ -137,7 +155,7 @@ def _ingest(campaign: Path, settings: Settings, files: list[Path], today: dt.dat
 
 
 def _follow_up(
-    campaign: Path, settings: Settings, today: dt.date, force: bool, on_step: Step
+    campaign: Path, settings: Settings, today: dt.date, force: bool, on_step: Step, on_done: Done
 ) -> list[IngestResult]:
     """One follow-up round, a week ago, answered two days later."""
     from kansen_cli.simulate import fill_followup
@@ -145,21 +163,27 @@ def _follow_up(
 
     due = today - dt.timedelta(days=FOLLOWUP_DAYS_AGO)
     on_step(f"Follow-up round due {due:%d-%m-%Y} (kansen followup)")
-    calls = followup.run(campaign, settings, today, due=due, force=force).file
+    due_list = followup.run(campaign, settings, today, due=due, force=force)
+    on_done(due_list)
+    calls = due_list.file
     if calls is None:
         return []
     answered = calls.with_name(calls.stem + "-ingevuld.xlsx")
     called_on = due + dt.timedelta(days=2)
     fill_followup(calls, answered, seed=DEMO_SEED, settings=settings, called_on=called_on, force=force)
-    return [_ingest(campaign, settings, [answered], today)]
+    ingested = _ingest(campaign, settings, [answered], today)
+    on_done(ingested)
+    return [ingested]
 
 
-def _report(campaign: Path, settings: Settings, force: bool) -> ReportResult:
+def _report(campaign: Path, settings: Settings, force: bool, on_done: Done) -> ReportResult:
     """The council report as workbook, Markdown and charts; the Markdown run's report is returned."""
     from kansen_cli.workflows import report
 
     folder = campaign / REPORT_FOLDER
-    report.run(campaign, settings, fmt="xlsx", out=folder / "rapport.xlsx", force=force)
-    return report.run(
+    on_done(report.run(campaign, settings, fmt="xlsx", out=folder / "rapport.xlsx", force=force))
+    markdown = report.run(
         campaign, settings, fmt="md", out=folder / "rapport.md", charts=folder / "grafieken", force=force
     )
+    on_done(markdown)
+    return markdown
