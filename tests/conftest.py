@@ -61,7 +61,7 @@ def campaign(tmp_path: Path) -> Path:
     return folder
 
 
-DEMO_ROWS = 3000  # a smaller register than the 10,000 of `kansen demo`: the same cycle, sooner
+DEMO_ROWS = 1500  # a smaller register than the 10,000 of `kansen demo`: the same cycle, sooner
 
 
 @pytest.fixture(scope="session")
