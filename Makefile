@@ -18,8 +18,10 @@ demo: $(STAMP)
 	rm -rf demo-campaign
 	$(BIN)/kansen demo demo-campaign
 
+# On every core, a test file per worker at a time (its module fixtures built once); the
+# workers share one demo (tests/conftest.py).
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

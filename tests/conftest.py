@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -64,12 +65,41 @@ def campaign(tmp_path: Path) -> Path:
 DEMO_ROWS = 1500  # a smaller register than the 10,000 of `kansen demo`: the same cycle, sooner
 
 
-@pytest.fixture(scope="session")
-def demo_run(tmp_path_factory: pytest.TempPathFactory):
-    """`kansen demo` run once per test session: (campaign folder, CliRunner result).
+@dataclass(frozen=True)
+class DemoOutput:
+    """What `kansen demo` printed and how it ended (the parts of a CliRunner result tests read)."""
 
-    Shared by the demo, privacy and purge tests; a test that changes the campaign copies it first.
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, DemoOutput]:
+    """`kansen demo` run once per test run: (campaign folder, what it printed).
+
+    Shared by the demo, privacy and purge tests; a test that changes the campaign copies it
+    first. Under `make test` (pytest-xdist, a process per core) the workers share one demo: the
+    first to get here makes it under a lock, in the run's common temporary folder, and the
+    others read it.
     """
-    folder = tmp_path_factory.mktemp("demo") / "campaign"
-    result = CliRunner().invoke(app, ["demo", str(folder), "--rows", str(DEMO_ROWS)])
-    return folder, result
+    import fcntl
+    import json
+
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the folder all workers' temporary folders live in
+    shared = root / "shared-demo"
+    with open(root / "shared-demo.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        printed = shared / "printed.json"
+        if not printed.exists():
+            result = CliRunner().invoke(app, ["demo", str(shared / "campaign"), "--rows", str(DEMO_ROWS)])
+            record = {"exit_code": result.exit_code, "stdout": result.stdout, "stderr": result.stderr}
+            printed.write_text(json.dumps(record))
+        output = DemoOutput(**json.loads(printed.read_text()))
+    return shared / "campaign", output

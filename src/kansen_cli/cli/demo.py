@@ -46,7 +46,7 @@ def demo(
             out.print(item)
     _rule("Files produced")
     for path in result.files:
-        out.print(f"  {path}")
+        out.print(f"  {path}", soft_wrap=True)  # a path is never broken over two lines
 
 
 def _rule(title: str) -> None:
