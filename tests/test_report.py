@@ -12,7 +12,7 @@ from kansen_cli.errors import ReportInconsistent
 from kansen_cli.ledger import open_ledger
 from kansen_cli.ledger.reporting import read_report_data
 from kansen_cli.report import build_report
-from kansen_cli.report_render import to_markdown
+from kansen_cli.report_render import to_json, to_markdown
 from kansen_cli.settings import Settings
 
 GOLDEN = Path(__file__).parent / "golden" / "report"
@@ -250,6 +250,14 @@ def test_golden_markdown_published(golden: Path) -> None:
     text = to_markdown(make_report(golden, publish=True))
     expected = (GOLDEN / "report_publish.md").read_text(encoding="utf-8")
     assert text == expected
+
+
+@pytest.mark.parametrize(("publish", "name"), [(False, "report.json"), (True, "report_publish.json")])
+def test_golden_json(golden: Path, publish: bool, name: str) -> None:
+    """The whole JSON, key order included, as the report made it before it was split into
+    sections (the files were written by that code and reviewed against the figures above)."""
+    text = to_json(make_report(golden, publish=publish))
+    assert text == (GOLDEN / name).read_text(encoding="utf-8")
 
 
 def test_empty_ledger_gives_zeros(campaign: Path) -> None:
