@@ -282,3 +282,19 @@ def test_already_approached_survives_lost_leading_zeros(invoke, campaign, tmp_pa
     funnel = json.loads(result.stdout)["funnel"]
     assert funnel["already_approached"] == 10
     assert funnel["selected"] == 0
+
+
+def test_select_workflow_counts_from_today_unless_told_and_the_cli_prints_its_json(
+    small_register: Path, tmp_path: Path, invoke
+) -> None:
+    from kansen_cli.settings import Settings
+    from kansen_cli.workflows import select as workflow
+
+    day = dt.date(2026, 10, 1)
+    by_today = workflow.run(tmp_path / "a", Settings(), small_register, today=day)
+    named = workflow.run(tmp_path / "b", Settings(), small_register, today=dt.date(2031, 1, 1), as_of=day)
+    assert by_today.selection.as_of == named.selection.as_of == day
+    assert by_today.as_json() == named.as_json()
+    printed = invoke("select", small_register, "--as-of", day.isoformat(), "-c", tmp_path / "c", "--json")
+    assert printed.exit_code == 0, printed.stderr
+    assert json.loads(printed.stdout) == by_today.as_json()

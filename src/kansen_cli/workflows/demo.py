@@ -78,7 +78,7 @@ def run(
     register = campaign / "register.csv"
     write_sample(register, rows=rows, seed=DEMO_SEED, as_of=as_of, force=force)
     on_step(f"Selection on {as_of:%d-%m-%Y} (kansen select)")
-    selected = select.run(campaign, settings, register, as_of=as_of, force=force)
+    selected = select.run(campaign, settings, register, today, as_of=as_of, force=force)
     on_done(selected)
     on_step("Neighbourhood batches (kansen batch)")
     result = DemoResult(campaign, selected, batch.run(campaign, settings, force=force))

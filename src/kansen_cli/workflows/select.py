@@ -32,18 +32,21 @@ def run(
     campaign: Path,
     settings: Settings,
     register: Path,
-    as_of: dt.date,
+    today: dt.date,
+    as_of: dt.date | None = None,
     years: int | None = None,
     out: Path | None = None,
     options: ReadOptions = ReadOptions(),
     force: bool = False,
 ) -> SelectResult:
-    """Put every register row in its bucket and record the run; `out` gets the selected people."""
+    """Put every register row in its bucket on `as_of` (default `today`) and record the run;
+    `out` gets the selected people."""
     from kansen_cli.files import check_writable, write_table
     from kansen_cli.ledger import ledger_path, open_ledger
     from kansen_cli.ledger.runs import approached_ids, record_selection
     from kansen_cli.selection import select
 
+    as_of = today if as_of is None else as_of
     window = settings.selection.years if years is None else years
     if out is not None:
         check_writable(out, force)
