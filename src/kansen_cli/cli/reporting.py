@@ -56,13 +56,10 @@ def report(
     fmt = "json" if as_json else output_format.lower()
     if fmt not in workflow.FORMATS:
         raise typer.BadParameter(f"choose one of: {', '.join(workflow.FORMATS)}", param_hint="--format")
-    workflow.check_options(fmt, out)
     start = date_option(date_from, "--from")
     end = date_option(date_to, "--to")
     if start is not None and end is not None and end < start:
         raise typer.BadParameter("the period ends before it starts", param_hint="--to")
-    workflow.check_outputs(out, charts, force)
-
     from kansen_cli.settings import load_settings
 
     settings = load_settings(campaign)

@@ -9,7 +9,7 @@ import typer
 
 from kansen_cli.cli.app import CampaignOpt, ForceOpt, JsonOpt, command, console, date_option, print_json
 from kansen_cli.cli.setup import DelimiterOpt, EncodingOpt, SheetOpt, WijkenOpt, read_options
-from kansen_cli.ledger.exports import EXPORTS
+from kansen_cli.workflows.export import EXPORTS
 
 if TYPE_CHECKING:
     from kansen_cli.workflows.batch import BatchResult

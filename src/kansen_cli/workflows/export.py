@@ -6,8 +6,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kansen_cli.ledger.exports import EXPORTS  # what can be exported, for the command's help
+
 if TYPE_CHECKING:
     import pandas as pd
+
+__all__ = ["EXPORTS", "ExportResult", "run"]
 
 
 @dataclass(frozen=True)
@@ -23,7 +27,7 @@ class ExportResult:
 
 
 def run(campaign: Path, what: str, out: Path | None = None, force: bool = False) -> ExportResult:
-    """Read export `what` (see `ledger.exports.EXPORTS`) and write it to `out` when given."""
+    """Read export `what` (one of EXPORTS) and write it to `out` when given."""
     from kansen_cli.files import check_writable, write_table
     from kansen_cli.ledger import open_ledger
     from kansen_cli.ledger.exports import export_frame

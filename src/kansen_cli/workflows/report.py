@@ -42,7 +42,7 @@ class ReportResult:
         return self.report.data
 
 
-def check_options(fmt: str, out: Path | None) -> None:
+def _check_options(fmt: str, out: Path | None) -> None:
     """Refuse format and file combinations that cannot work (the format must be one of FORMATS)."""
     if fmt == "xlsx" and out is None:
         raise KansenError("--format xlsx needs --out FILE.xlsx")
@@ -50,7 +50,7 @@ def check_options(fmt: str, out: Path | None) -> None:
         raise KansenError("--out works with --format md, xlsx or json")
 
 
-def check_outputs(out: Path | None, charts: Path | None, force: bool) -> None:
+def _check_outputs(out: Path | None, charts: Path | None, force: bool) -> None:
     """Refuse, before any work, to replace existing files without `force`."""
     from kansen_cli.files import check_writable
 
@@ -82,8 +82,8 @@ def run(
     from kansen_cli.ledger.runs import require_batch
     from kansen_cli.report import build_report
 
-    check_options(fmt, out)
-    check_outputs(out, charts, force)
+    _check_options(fmt, out)
+    _check_outputs(out, charts, force)
     with open_ledger(campaign, create=False) as ledger:
         if batch is not None:
             require_batch(ledger, batch)
