@@ -119,6 +119,16 @@ def test_campaign_overrides_only_the_where_paragraph(tmp_path) -> None:
     core.preflight(env, [golden_fields("A"), golden_fields("B")], "selwerd-1", SENT_ON)
 
 
+def test_a_variant_of_the_campaign_replaces_one_block_and_leaves_the_other_variant_alone(tmp_path) -> None:
+    """A variant file of the campaign may replace a block (`where`) of the shared letter."""
+    variant = '{% extends "base.html.j2" %}{% block where %}<p>Waar: het stadhuis</p>{% endblock %}\n'
+    own_templates(tmp_path, **{"A.html.j2": variant})
+    env = templates.environment(tmp_path)
+    a = render.render_letter(env, golden_fields("A"))
+    assert "<p>Waar: het stadhuis</p>" in a and WHERE not in a
+    assert render.render_letter(env, golden_fields("B")) == golden("B")
+
+
 def test_a_field_only_an_override_uses_is_caught_by_the_preflight(tmp_path) -> None:
     own_templates(tmp_path, **{"waar.html.j2": "<p>Waar: {{ location_name }}, zaal {{ room }}</p>\n"})
     fields = [golden_fields("A"), golden_fields("B"), golden_fields("A")]

@@ -465,7 +465,9 @@ def test_dry_run_json_is_the_workflow_result(invoke, planned) -> None:
     )
     assert cli.exit_code == 0, cli.stderr
     assert json.loads(cli.stdout) == result.as_json()
-    assert result.as_json()["sent_on"] is None and result.letters == 3
+    data = result.as_json()
+    assert data["sent_on"] is None and data["dry_run"] is True and data["batch"] == "hoogkerk-1"
+    assert data["letters"] == 3 and len(data["files"]) == 3  # three sample letters, one HTML file each
 
 
 def test_workflow_refuses_unknown_formats(planned) -> None:

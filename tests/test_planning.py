@@ -220,6 +220,8 @@ def test_plan_workflow_result_is_the_json(invoke, batched) -> None:
     cli = invoke("plan", "selwerd-1", "--start", "2026-11-02", "-c", batched, "--json")
     assert cli.exit_code == 0, cli.stderr
     assert json.loads(cli.stdout) == result.as_json()
-    # 6 consultants over the batch, 5 visits a day each from Monday 2 November 2026.
-    assert result.planned == sum(c["people"] for c in result.consultants)
+    # The batch's 21 people over the 6 consultants of the default settings, each taking a part of
+    # the route from Monday 2 November 2026 (five visits a day: nobody needs a second day).
+    assert result.planned == 21 == sum(c["people"] for c in result.consultants)
+    assert len(result.consultants) == 6 and {c["days"] for c in result.consultants} == {1}
     assert {c["first"] for c in result.consultants} == {"2026-11-02"}

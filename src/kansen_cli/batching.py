@@ -80,11 +80,11 @@ def make_batches(
             "client_id": ordered["client_id"].to_numpy(),
             "neighbourhood": hood,
             "batch_id": batch_id,
-            "seq": seq.astype(np.int64),
-            "position": position.astype(np.int64),
+            "seq": seq,
+            "position": position,
             "variant": _balanced_variants(group, group_start, variants, seed),
         }
-    ).astype({c: t for c, t in ASSIGNMENT_COLUMNS.items() if t == "string"})
+    ).astype(ASSIGNMENT_COLUMNS)
 
 
 def _in_route_order(people: pd.DataFrame) -> pd.DataFrame:

@@ -30,8 +30,9 @@ DIR_MODE = 0o700
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
-def ensure_dir(path: Path) -> Path:
-    """Create a folder for output; every folder created here is private to its owner.
+def ensure_dir(path: Path) -> list[Path]:
+    """Create a folder for output; every folder created here is private to its owner. Returns
+    the folders it created, innermost first (so a caller can take them away again).
 
     `mkdir(parents=True, mode=...)` gives the mode to the last folder only, so the missing
     parents are made one by one; folders that existed already keep their mode."""
@@ -44,7 +45,7 @@ def ensure_dir(path: Path) -> Path:
     for folder in reversed(missing):
         folder.mkdir(mode=DIR_MODE, exist_ok=True)
         os.chmod(folder, DIR_MODE)  # the umask may have taken bits off
-    return path
+    return missing
 
 
 def check_writable(path: Path, force: bool) -> None:

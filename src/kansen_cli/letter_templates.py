@@ -39,7 +39,8 @@ LOGO_FILES = {
     "logo.jpeg": "image/jpeg",
 }
 # Names the renderer passes itself: not letter fields, so the pre-flight does not ask for them.
-RENDER_ARGUMENTS = frozenset({"fragment", "logo"})
+# (The environment's globals, such as the logo, Jinja leaves out of the undeclared names itself.)
+RENDER_ARGUMENTS = frozenset({"fragment"})
 
 
 def packaged_template_dir() -> Path:
@@ -156,7 +157,7 @@ def template_variables(env: SandboxedEnvironment, name: str) -> set[str]:
         tree = env.parse(source)
         names |= meta.find_undeclared_variables(tree)
         todo.extend(t for t in meta.find_referenced_templates(tree) if t is not None)
-    return names - RENDER_ARGUMENTS - set(env.globals)
+    return names - RENDER_ARGUMENTS
 
 
 def copy_templates(campaign: Path, force: bool = False) -> list[Path]:

@@ -34,8 +34,7 @@ def write_together(
 
     from kansen_cli import files
 
-    created = [p for p in (folder, *folder.parents) if not p.exists()]
-    files.ensure_dir(folder)
+    created = files.ensure_dir(folder)
     staging = Path(tempfile.mkdtemp(dir=folder, prefix=".kansen-"))
     moved: list[Path] = []
     try:

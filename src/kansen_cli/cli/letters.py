@@ -5,12 +5,12 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from kansen_cli.cli.app import CampaignOpt, JsonOpt, command, console, date_option, print_json
-from kansen_cli.workflows.letters import DRY_RUN_FOLDER, DRY_RUN_LETTERS, FORMATS
+from kansen_cli.workflows.letters import DRY_RUN_FOLDER, DRY_RUN_LETTERS
 
 if TYPE_CHECKING:
     from kansen_cli.workflows.letters import LettersResult
@@ -70,11 +70,15 @@ def _dutch(iso: str) -> str:
 
 
 def _formats(value: str) -> set[str]:
-    chosen = {f.strip().lower() for f in value.split(",") if f.strip()}
-    unknown = chosen - set(FORMATS)
-    if unknown or not chosen:
-        raise typer.BadParameter(f"use pdf, html or pdf,html (got {value!r})", param_hint="--format")
-    return chosen
+    from kansen_cli.errors import KansenError
+    from kansen_cli.workflows.letters import checked_formats
+
+    try:
+        return checked_formats(value.split(","))
+    except KansenError:
+        raise typer.BadParameter(
+            f"use pdf, html or pdf,html (got {value!r})", param_hint="--format"
+        ) from None
 
 
 @command()
@@ -164,30 +168,29 @@ def _progress_bar() -> Iterator[Callable[[int, int], None]]:
     (after the pre-flight) and goes when everything is rendered."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    shown: list[Any] = []  # the Progress and its task, once rendering has started
+    # auto_refresh off: no refresh thread alive while the PDF workers are forked. Nothing shows
+    # until `start`, on the first progress report.
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console(stderr=True),
+        auto_refresh=False,
+        transient=True,
+    )
+    task = bar.add_task("Letters", total=None)
 
     def update(done: int, total: int) -> None:
-        if not shown:
-            # auto_refresh off: no refresh thread alive while the PDF workers are forked.
-            bar = Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeRemainingColumn(),
-                console=console(stderr=True),
-                auto_refresh=False,
-                transient=True,
-            )
+        if not bar.live.is_started:
             bar.start()
-            shown.extend([bar, bar.add_task("Letters", total=total)])
-        bar, task = shown
-        bar.update(task, completed=done)
+        bar.update(task, completed=done, total=total)
         bar.refresh()
         if done >= total:
-            bar.stop()
+            bar.stop()  # everything rendered: the bar goes while the files are written
 
     try:
         yield update
     finally:
-        if shown:
-            shown[0].stop()
+        if bar.live.is_started:  # stopping twice prints a second blank line where there is no terminal
+            bar.stop()

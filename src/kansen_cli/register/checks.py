@@ -51,7 +51,6 @@ class RowChecks:
         self.invalid = np.zeros(n, dtype=bool)
         self.cells = {name: clean(raw.columns[mapped[name]]) if name in mapped else nulls for name in FIELDS}
         self.values: dict[str, Any] = {}  # field -> parsed column, where it is more than text
-        self.unparsed: dict[str, np.ndarray] = {}  # field -> cells present but not understood
 
     def missing(self, name: str) -> np.ndarray:
         return self.cells[name].is_null().to_numpy(zero_copy_only=False)
@@ -136,7 +135,7 @@ def names_on_the_letter(checks: RowChecks) -> None:
                 name,
                 False,
                 "missing_" + name,
-                f"{name.replace('_', ' ')} is empty; needed for the letter",
+                f"{name} is empty; needed for the letter",
             )
 
 
@@ -186,7 +185,6 @@ def postcodes(checks: RowChecks) -> None:
         "postcode must be four digits and two letters, e.g. 9741 AB",
     )
     checks.values["postcode"] = to_text(postcode)
-    checks.unparsed["postcode"] = bad_pc
 
 
 def neighbourhoods(checks: RowChecks) -> None:
@@ -197,7 +195,8 @@ def neighbourhoods(checks: RowChecks) -> None:
     else:
         neighbourhood = to_text(checks.cells["neighbourhood"])
     checks.problem(
-        neighbourhood.isna().to_numpy() & ~checks.unparsed["postcode"] & ~checks.missing("postcode"),
+        # A missing or unreadable postcode has its own problem already.
+        neighbourhood.isna().to_numpy() & checks.values["postcode"].notna().to_numpy(),
         "neighbourhood",
         False,
         "missing_neighbourhood",

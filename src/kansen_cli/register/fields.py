@@ -22,7 +22,6 @@ REQUIRED_FIELDS = (
     "active_guidance",
     "care_team",
 )
-ADDRESS_FIELDS = ("street", "house_number", "postcode", "city")
 # Values of these columns are never shown in problems: they identify a person.
 PRIVATE_FIELDS = frozenset({"bsn", "initials", "prefix", "surname", "street", "phone", "email", "birth_date"})
 # Client ids become file names: no path separators, no leading dot, no Windows device names.

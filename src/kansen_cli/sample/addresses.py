@@ -25,12 +25,12 @@ def draw_addresses(rng: np.random.Generator, n: int) -> dict[str, Any]:
     """Street, house number, addition, postcode (in three spellings), town and wijk."""
     wijk_names = list(NEIGHBOURHOODS)
     wijk_idx = pick(rng, [WIJK_WEIGHTS[w] for w in wijk_names], n)
-    street_vocab, street_first, street_count, street_pc4 = _street_tables(tuple(wijk_names))
+    street_vocab, street_first, street_count, _ = _street_tables()
     street_idx = street_first[wijk_idx] + np.floor(rng.random(n) * street_count[wijk_idx]).astype(np.int64)
     huisnummer = 1 + np.floor(_MAX_HOUSE_NUMBER * rng.random(n) ** 1.6).astype(np.int64)
     toevoeging = objects(ADDITIONS)[pick(rng, ADDITION_WEIGHTS, n)]
     postcode_variant = pick(rng, (0.85, 0.10, 0.05), n)  # 9741AB, 9741 AB, 9741ab
-    postcode_vocab = _postcode_vocab(street_pc4)
+    postcode_vocab = _postcode_vocab()
     postcode = postcode_vocab[
         (street_idx * _N_BLOCKS + (huisnummer - 1) // _HOUSE_BLOCK) * 3 + postcode_variant
     ]
@@ -48,17 +48,15 @@ def draw_addresses(rng: np.random.Generator, n: int) -> dict[str, Any]:
     }
 
 
-@functools.lru_cache(maxsize=1)
-def _street_tables(
-    wijk_names: tuple[str, ...],
-) -> tuple[ObjArray, IntArray, IntArray, tuple[str, ...]]:
-    """All streets (wijk after wijk), where each wijk's streets start and how many it has,
-    and each street's 4-digit postcode."""
+@functools.cache
+def _street_tables() -> tuple[ObjArray, IntArray, IntArray, tuple[str, ...]]:
+    """All streets (wijk after wijk, in NEIGHBOURHOODS order), where each wijk's streets start and
+    how many it has, and each street's 4-digit postcode."""
     names: list[str] = []
     first: list[int] = []
     count: list[int] = []
     pc4: list[str] = []
-    for wijk in wijk_names:
+    for wijk in NEIGHBOURHOODS:
         streets = STREETS[wijk]
         first.append(len(names))
         count.append(len(streets))
@@ -74,12 +72,13 @@ def _street_tables(
     )
 
 
-@functools.lru_cache(maxsize=4)
-def _postcode_vocab(street_pc4: tuple[str, ...]) -> ObjArray:
+@functools.cache
+def _postcode_vocab() -> ObjArray:
     """Full postcodes per (street, house-number block, spelling variant).
 
     Streets sharing a 4-digit code get disjoint, rising runs of letter pairs.
     """
+    street_pc4 = _street_tables()[3]
     letters = _POSTCODE_LETTERS
     pairs = [a + b for a in letters for b in letters if a + b not in ("SA", "SD", "SS")]
     streets_per_pc: dict[str, int] = {}

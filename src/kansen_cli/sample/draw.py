@@ -44,13 +44,6 @@ def days(day: date) -> int:
     return (day - EPOCH).days
 
 
-def years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
 def uniform_days(rng: np.random.Generator, lo: IntArray, hi: IntArray) -> IntArray:
     """A day in [lo, hi] per row (meaningless where lo > hi; callers mask that)."""
     span = np.maximum(hi - lo + 1, 1)

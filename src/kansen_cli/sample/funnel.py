@@ -17,9 +17,9 @@ from kansen_cli.sample.draw import (
     pick_rows,
     to_dates,
     uniform_days,
-    years_before,
 )
 from kansen_cli.sample.people import People
+from kansen_cli.selection import window_start
 
 MARGIN_DAYS = 14  # keep funnel-deciding dates this far from the window edge
 
@@ -76,10 +76,10 @@ def _contact_dates(
     birth, adult, benefit_start = people.birth, people.adult, people.benefit_start
     n = int(group.shape[0])
     today = days(as_of)
-    window_start = days(years_before(as_of, 2))
-    recent_lo = np.maximum(window_start + MARGIN_DAYS, benefit_start)
-    old_lo = np.maximum(adult, days(years_before(as_of, 15)))
-    old_hi = window_start - MARGIN_DAYS
+    recent_from = days(window_start(as_of, 2))
+    recent_lo = np.maximum(recent_from + MARGIN_DAYS, benefit_start)
+    old_lo = np.maximum(adult, days(window_start(as_of, 15)))
+    old_hi = recent_from - MARGIN_DAYS
     year_lo = np.maximum(today - 365, benefit_start)
     now = np.full(n, today, dtype=np.int64)
 

@@ -8,7 +8,6 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from kansen_cli.register.fields import DATE_FIELDS
 from kansen_cli.sample.addresses import draw_addresses
 from kansen_cli.sample.bsns import assign_bsns
 from kansen_cli.sample.contact import draw_contact_details
@@ -16,17 +15,17 @@ from kansen_cli.sample.defects import break_rows
 from kansen_cli.sample.funnel import draw_status
 from kansen_cli.sample.people import MAX_ROWS, draw_people
 from kansen_cli.sample.tables import NEIGHBOURHOODS
+from kansen_cli.sample_files import DATE_COLUMNS
 from kansen_cli.settings import ColumnMap
 
 SAMPLE_AS_OF: date = date(2026, 10, 1)
 """Reference date (peildatum) the committed sample register is made for."""
 
 # The default headers of [register.columns], in their order: the sample reads with zero configuration.
-REGISTER_HEADERS: tuple[str, ...] = tuple(ColumnMap().model_dump().values())
-
 _HEADERS = ColumnMap()
+REGISTER_HEADERS: tuple[str, ...] = tuple(_HEADERS.model_dump().values())
 # Every column but the house number and the dates holds text.
-_NOT_TEXT = (_HEADERS.house_number, *(getattr(_HEADERS, name) for name in DATE_FIELDS))
+_NOT_TEXT = (_HEADERS.house_number, *DATE_COLUMNS)
 _TEXT_COLUMNS = tuple(c for c in REGISTER_HEADERS if c not in _NOT_TEXT)
 
 
@@ -73,7 +72,7 @@ def _finish(frame: pd.DataFrame) -> pd.DataFrame:
     for column in _TEXT_COLUMNS:
         frame[column] = frame[column].astype("str")
     frame["Huisnummer"] = frame["Huisnummer"].astype(np.int64)
-    return frame[list(REGISTER_HEADERS)]
+    return frame
 
 
 def generate_wijken(seed: int = 2015) -> pd.DataFrame:

@@ -12,8 +12,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kansen_cli.sample.draw import IntArray, ObjArray, days, objects, pick, to_dates, years_before
+from kansen_cli.sample.draw import IntArray, ObjArray, days, objects, pick, to_dates
 from kansen_cli.sample.tables import INITIAL_WEIGHTS, INITIALS, SURNAMES
+from kansen_cli.selection import window_start
 
 MAX_ROWS = 10_000_000  # 7-digit client numbers
 
@@ -36,7 +37,7 @@ def draw_people(rng: np.random.Generator, n: int, as_of: date) -> People:
     as_of_days = days(as_of)
     birth = _birth_days(rng, n, as_of)
     adult = birth + 6575  # 18th birthday (18 years rounded up to whole days)
-    earliest_start = np.maximum(adult, days(years_before(as_of, 20)))
+    earliest_start = np.maximum(adult, days(window_start(as_of, 20)))
     benefit_start = as_of_days - np.floor((as_of_days - earliest_start) * rng.random(n) ** 1.4).astype(
         np.int64
     )
@@ -87,9 +88,9 @@ def _initials_vocab() -> ObjArray:
 
 def _birth_days(rng: np.random.Generator, n: int, as_of: date) -> IntArray:
     """Ages mostly 18-66, about 1 % aged 67-74; a week's margin at both edges."""
-    turned_18 = days(years_before(as_of, 18)) - 7
-    turned_67 = days(years_before(as_of, 67))
-    turned_75 = days(years_before(as_of, 75)) + 7
+    turned_18 = days(window_start(as_of, 18)) - 7
+    turned_67 = days(window_start(as_of, 67))
+    turned_75 = days(window_start(as_of, 75)) + 7
     young_shape = rng.beta(1.5, 1.8, n)
     regular = turned_18 - np.floor(young_shape * (turned_18 - (turned_67 + 7))).astype(np.int64)
     senior = turned_67 - 7 - np.floor(rng.random(n) * (turned_67 - 7 - turned_75)).astype(np.int64)

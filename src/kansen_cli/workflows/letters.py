@@ -82,7 +82,7 @@ def run(
     from kansen_cli.letters import call_lists, letter_fields, mailmerge_frame, preflight
     from kansen_cli.staging import write_together
 
-    chosen = _checked_formats(formats)
+    chosen = checked_formats(formats)
     letter_date = sent_on or today
     with open_ledger(campaign, create=False) as ledger:
         require_batch(ledger, batch)
@@ -118,8 +118,9 @@ def run(
     return LettersResult(batch, len(fields), letter_date, dry_run, folder, written)
 
 
-def _checked_formats(formats: Collection[str]) -> set[str]:
-    chosen = {f.strip().lower() for f in formats}
+def checked_formats(formats: Collection[str]) -> set[str]:
+    """The formats asked for, in lower case; none, or one not in FORMATS, is refused."""
+    chosen = {f.strip().lower() for f in formats if f.strip()}
     unknown = chosen - set(FORMATS)
     if unknown or not chosen:
         raise KansenError(f"letter formats are pdf and html (got {', '.join(sorted(formats)) or 'none'})")
