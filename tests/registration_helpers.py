@@ -22,6 +22,15 @@ AS_OF = "2026-10-01"
 SENT_ON = TODAY - dt.timedelta(days=40)
 
 
+def ingest(campaign: Path, *files: Path, skip_invalid: bool = False) -> dict:
+    """The ingest workflow on TODAY, as the JSON `kansen ingest --json` prints."""
+    from kansen_cli.settings import load_settings
+    from kansen_cli.workflows import ingest as ingest_workflow
+
+    result = ingest_workflow.run(campaign, load_settings(campaign), files, TODAY, skip_invalid=skip_invalid)
+    return result.as_json()
+
+
 def build_campaign(invoke: Any, campaign: Path, register: Path, preset: str | None = None) -> str:
     """select + batch on the small register; returns the first batch id."""
     if preset:

@@ -17,16 +17,10 @@ from kansen_cli.settings import Settings, load_settings
 from kansen_cli.workbooks.followup import CALLS_SHEET, REFERRALS_SHEET
 from kansen_cli.workbooks.layout import MARKER_SHEET
 from kansen_cli.workflows import followup as followup_workflow
-from kansen_cli.workflows import ingest as ingest_workflow
-from registration_helpers import TODAY, build_campaign, fill, ledger_rows, members, send_letters
+from registration_helpers import TODAY, build_campaign, fill, ingest, ledger_rows, members, send_letters
 
 SPOKE = TODAY - dt.timedelta(days=30)
 DUE = TODAY + dt.timedelta(days=100)  # more than three months after the conversations
-
-
-def ingest(campaign: Path, path: Path) -> dict:
-    """The ingest workflow on TODAY, as the JSON `kansen ingest --json` prints."""
-    return ingest_workflow.run(campaign, load_settings(campaign), [path], TODAY).as_json()
 
 
 @given(st.dates(min_value=dt.date(1901, 1, 1), max_value=dt.date(2100, 12, 31)), st.integers(0, 36))
@@ -108,21 +102,21 @@ def registered(invoke, campaign: Path, small_register: Path, tmp_path: Path):
     return campaign, ids
 
 
-def _due(invoke, campaign: Path, day: dt.date) -> dict:
+def _due(campaign: Path, day: dt.date) -> dict:
     """The follow-up workflow on `day`, as the JSON `kansen followup --json` prints."""
     return followup_workflow.run(campaign, load_settings(campaign), TODAY, due=day).as_json()
 
 
 def test_nobody_due_before_the_months_have_passed(invoke, registered):
     campaign, _ = registered
-    data = _due(invoke, campaign, SPOKE + dt.timedelta(days=60))
+    data = _due(campaign, SPOKE + dt.timedelta(days=60))
     assert data["calls"] == 0
     assert data["referrals"] == 1  # a referral waits for its answer from the start
 
 
 def test_followup_round_trip_with_two_rounds(invoke, registered, tmp_path):
     campaign, ids = registered
-    data = _due(invoke, campaign, DUE)
+    data = _due(campaign, DUE)
     assert data["calls"] == 3 and data["calls_by_round"] == {"1": 3} and data["referrals"] == 1
     path = Path(data["file"])
     assert path == campaign / "sheets" / f"nabellen-{DUE.isoformat()}.xlsx"
@@ -166,7 +160,7 @@ def test_followup_round_trip_with_two_rounds(invoke, registered, tmp_path):
     assert (again["new"], again["updated"], again["unchanged"]) == (0, 0, 4)
 
     # Round 2: only those not reached; the active one and the answered referral are gone.
-    data = _due(invoke, campaign, DUE + dt.timedelta(days=1))
+    data = _due(campaign, DUE + dt.timedelta(days=1))
     assert data["calls_by_round"] == {"2": 2} and data["referrals"] == 0
     listed = [r[0] for r in load_workbook(data["file"])[CALLS_SHEET].iter_rows(min_row=2, values_only=True)]
     assert sorted(listed) == sorted([ids[0], ids[2]])
@@ -196,7 +190,7 @@ def test_followup_round_trip_with_two_rounds(invoke, registered, tmp_path):
         key=lambda r: (r["client_id"], r["round"]),
     )
     # After two rounds nobody is listed again, and no file is written.
-    final = _due(invoke, campaign, DUE + dt.timedelta(days=2))
+    final = _due(campaign, DUE + dt.timedelta(days=2))
     assert (final["calls"], final["referrals"], final["file"]) == (0, 0, None)
     human = invoke("followup", "--due", (DUE + dt.timedelta(days=2)).isoformat(), "-c", campaign)
     assert human.exit_code == 0 and "Nobody is due" in human.stderr
@@ -211,7 +205,7 @@ def test_followup_round_trip_with_two_rounds(invoke, registered, tmp_path):
 
 def test_followup_problems_name_row_and_column(invoke, registered, tmp_path):
     campaign, ids = registered
-    path = Path(_due(invoke, campaign, DUE)["file"])
+    path = Path(_due(campaign, DUE)["file"])
     bad = tmp_path / "fout.xlsx"
     rows = fill(
         path,
@@ -278,8 +272,6 @@ def test_one_months_before_and_one_norm():
     import kansen_cli.followup as followup
     import kansen_cli.privacy as privacy
     import kansen_cli.workbooks.cells as cells
-    import kansen_cli.workbooks.reading as reading
 
     assert followup.months_before is privacy.months_before
-    assert reading.norm is cells.norm
     assert cells.norm(None) == "" and cells.norm("  Datum   Gesprek ") == "datum gesprek"

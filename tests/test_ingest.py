@@ -15,18 +15,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kansen_cli.settings import Settings, load_settings, preset
+from kansen_cli.settings import Settings, preset
 from kansen_cli.workbooks.cells import lookup, norm, parse_date
 from kansen_cli.workbooks.reading import FilledRow, FilledWorkbook
 from kansen_cli.workbooks.registration import SHEET as REGISTRATION_SHEET
 from kansen_cli.workbooks.registration import RegistrationContext, plan_registration
 from kansen_cli.workbooks.registration import columns as registration_columns
-from kansen_cli.workflows import ingest as ingest_workflow
 from registration_helpers import (
     SENT_ON,
     TODAY,
     build_campaign,
     fill,
+    ingest,
     ledger_rows,
     members,
     send_letters,
@@ -36,12 +36,6 @@ OUTCOME_COLUMNS = (
     "client_id, contact_result, conversation_date, location, classification, activity_types,"
     " participation_potential, referrals, consent"
 )
-
-
-def ingest(campaign: Path, *files: Path, skip_invalid: bool = False) -> dict:
-    """The ingest workflow on TODAY, as the JSON `kansen ingest --json` prints."""
-    result = ingest_workflow.run(campaign, load_settings(campaign), files, TODAY, skip_invalid=skip_invalid)
-    return result.as_json()
 
 
 @pytest.fixture
@@ -164,20 +158,6 @@ def test_round_trip_loads_exactly_the_answers(invoke, batch, tmp_path):
     ]
     files = ledger_rows(campaign, "SELECT name, kind, batch_id, counts_json FROM loaded_files")
     assert files[0]["name"] == "ingevuld.xlsx" and json.loads(files[0]["counts_json"])["new"] == 4
-
-
-def test_progress_is_reported_per_file(batch, tmp_path):
-    campaign, _, ids, sheet = batch
-    filled = tmp_path / "ingevuld.xlsx"
-    fill(sheet, filled, answers_for(ids))
-    seen: list[tuple[int, int]] = []
-    settings = load_settings(campaign)
-    result = ingest_workflow.run(
-        campaign, settings, [filled, filled], TODAY, progress=lambda *a: seen.append(a)
-    )
-    assert seen == [(1, 2), (2, 2)]
-    assert [f.counts["new"] for f in result.files] == [4, 0]
-    assert [f.counts["unchanged"] for f in result.files] == [0, 4]
 
 
 def test_same_file_twice_changes_nothing_and_a_changed_answer_keeps_history(invoke, batch, tmp_path):

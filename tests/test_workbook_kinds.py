@@ -87,11 +87,10 @@ class SurveyKind(WorkbookKind):
 
 
 @pytest.fixture
-def survey():
+def survey(monkeypatch: pytest.MonkeyPatch):
     kind = SurveyKind({"0001", "0002", "0003"})
-    registry.register(kind)
-    yield kind
-    registry.unregister(kind.name)
+    monkeypatch.setitem(registry.KINDS, kind.name, kind)
+    return kind
 
 
 @pytest.fixture

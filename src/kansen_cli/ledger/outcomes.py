@@ -51,10 +51,6 @@ def sheet_people(ledger: Ledger, batch_id: str) -> pd.DataFrame:
 # ---- what a returned workbook is checked against -----------------------------------------------
 
 
-def batch_exists(ledger: Ledger, batch_id: str) -> bool:
-    return ledger.scalar("SELECT 1 FROM batches WHERE batch_id = ?", (batch_id,)) is not None
-
-
 def approached_on(ledger: Ledger, batch_id: str) -> dict[str, dt.date]:
     """Letter date per approached member: the letter row, else the batch's invitation date."""
     rows = ledger.query(

@@ -213,11 +213,15 @@ def batch_members(ledger: Ledger, batch_id: str | None = None) -> pd.DataFrame:
     return frame.loc[:, ~frame.columns.duplicated()]
 
 
+def batch_exists(ledger: Ledger, batch_id: str) -> bool:
+    return ledger.scalar("SELECT 1 FROM batches WHERE batch_id = ?", (batch_id,)) is not None
+
+
 def require_batch(ledger: Ledger, batch_id: str) -> None:
     """Raise a clear error naming the batches that do exist."""
     from kansen_cli.errors import NotFoundError
 
-    if ledger.scalar("SELECT 1 FROM batches WHERE batch_id = ?", (batch_id,)) is None:
+    if not batch_exists(ledger, batch_id):
         known = [r[0] for r in ledger.query("SELECT batch_id FROM batches ORDER BY neighbourhood, seq")]
         hint = (
             ", ".join(known[:12]) + (" …" if len(known) > 12 else "")

@@ -11,11 +11,12 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from kansen_cli.workbooks.layout import MARK_NO, MARK_YES
+from kansen_cli.parsing import FALSE_WORDS, TRUE_WORDS
 
 TEXT_DATE_FORMATS = ("%d-%m-%Y", "%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%Y/%m/%d", "%d-%m-%y", "%d/%m/%y")
-YES_WORDS = frozenset({MARK_YES.casefold(), "j", "yes", "y", "1", "true", "waar", "x", "✓", "v"})
-NO_WORDS = frozenset({MARK_NO.casefold(), "n", "no", "0", "false", "onwaar", "-", "—", "–"})
+# The register's words for yes and no, and the marks a consultant may type in a tick box.
+YES_WORDS = frozenset(TRUE_WORDS) | {"✓", "v"}
+NO_WORDS = frozenset(FALSE_WORDS) | {"-", "—", "–"}
 
 
 def norm(text: Any) -> str:

@@ -202,17 +202,13 @@ class _Rules:
         if (client_id, round_no) in self.seen:
             check.problem("client_id", client_id, "duplicate", "this person and round appear twice")
         self.seen.add((client_id, round_no))
-        earlier = None
-        if outcome and outcome.get("conversation_date"):
-            earlier = dt.date.fromisoformat(outcome["conversation_date"])
+        earlier = as_date(outcome.get("conversation_date")) if outcome else None
         call_date = check.date("call_date", earlier, self.context.today, "the conversation")
         result = check.coded("followup_result", self.cb.followup_result)
         if call_date is None:
             check.missing("call_date", "the date of the call is required")
         if result is None:
-            check.missing(
-                "followup_result", "required; allowed: " + ", ".join(self.cb.followup_result.values())
-            )
+            check.required("followup_result", self.cb.followup_result)
         calls = self.context.followups.get(client_id, {})
         if round_no is not None and outcome is not None:
             self._round_order(check, round_no, result, calls)
@@ -260,15 +256,11 @@ class _Rules:
                 "destination", check.cell("destination"), "duplicate", "this referral appears twice"
             )
         self.seen.add((client_id, destination))
-        referred = None
-        if current is not None and current.get("referred_on"):
-            referred = dt.date.fromisoformat(current["referred_on"])
+        referred = as_date(current.get("referred_on")) if current is not None else None
         result_date = check.date("result_date", referred, self.context.today, "the referral")
         result = check.coded("referral_result", self.cb.referral_result)
         if result is None:
-            check.missing(
-                "referral_result", "required; allowed: " + ", ".join(self.cb.referral_result.values())
-            )
+            check.required("referral_result", self.cb.referral_result)
         if current is None or destination is None:
             return None
         record = {"destination": destination, "result": result, "result_date": result_date}

@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from kansen_cli.workbooks.reading import FilledRow, FilledWorkbook
 
 
+COUNT_KEYS = ("new", "updated", "unchanged", "rejected", "blank")
+
+
 @dataclass
 class Change:
     """One planned change: a new, updated or unchanged record of one kind for one person."""
@@ -117,6 +120,10 @@ class RowCheck:
         """A problem when the cell is empty; a filled but invalid cell has its own problem."""
         if is_blank(self.cell(key)):
             self.problem(key, None, "missing", message)
+
+    def required(self, key: str, choices: dict[str, str]) -> None:
+        """A problem when a coded cell is empty, naming the allowed labels."""
+        self.missing(key, "required; allowed: " + ", ".join(choices.values()))
 
     def mark(self, key: str) -> bool:
         value = self.cell(key)

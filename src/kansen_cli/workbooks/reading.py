@@ -11,7 +11,7 @@ from typing import Any
 
 from kansen_cli.errors import InputFileError
 from kansen_cli.workbooks import registry
-from kansen_cli.workbooks.cells import norm
+from kansen_cli.workbooks.cells import is_blank, norm
 from kansen_cli.workbooks.layout import FORMAT_VERSION, MARKER_SHEET
 
 
@@ -130,6 +130,6 @@ def _read_sheet(sheet: Any, sheet_name: str, headers: dict[str, str], filled: Fi
             filled.problems.append((header, f"column '{header}' is missing from sheet '{sheet_name}'"))
     for number, values in enumerate(rows, start=2):
         cells = {key: (values[i] if i < len(values) else None) for key, i in positions.items()}
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells.values()):
+        if all(is_blank(v) for v in cells.values()):
             continue  # trailing or removed rows
         filled.rows.append(FilledRow(sheet_name, number, cells))

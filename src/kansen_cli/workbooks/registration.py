@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from kansen_cli.ledger import outcomes as ledger_outcomes
+from kansen_cli.ledger.runs import batch_exists
 from kansen_cli.workbooks.cells import ClientIds, cell_text, is_blank
 from kansen_cli.workbooks.kind import WorkbookKind
 from kansen_cli.workbooks.layout import MARK_NO, MARK_YES, Column, as_date, person_address, person_name
@@ -153,7 +154,7 @@ class RegistrationKind(WorkbookKind):
 
     def read_context(self, ledger: Ledger, filled: FilledWorkbook, today: dt.date) -> RegistrationContext:
         batch_id = filled.batch_id or ""
-        if not ledger_outcomes.batch_exists(ledger, batch_id):
+        if not batch_exists(ledger, batch_id):
             raise FileRefused("unknown_batch", batch_id, "this campaign has no such batch", batch_id)
         return RegistrationContext(
             members=ledger_outcomes.batch_member_ids(ledger, batch_id),
@@ -176,8 +177,6 @@ KIND = RegistrationKind()
 def plan_registration(filled: FilledWorkbook, context: RegistrationContext, settings: Settings) -> IngestPlan:
     """Validate every row of a registration workbook and plan the outcome changes."""
     plan = start_plan(filled, settings, filled.batch_id)
-    if plan.file_level:
-        return plan
     headers = filled.headers[SHEET]
     answers = [k for k in headers if k in ANSWER_KEYS or k.startswith(OPTION_PREFIXES)]
     rules = _Rules(context, settings)
@@ -239,7 +238,7 @@ class _Rules:
         cb = self.cb
         contact = check.coded("contact_result", cb.contact_result)
         if contact is None:
-            check.missing("contact_result", "required; allowed: " + ", ".join(cb.contact_result.values()))
+            check.required("contact_result", cb.contact_result)
         date = check.date("conversation_date", sent, self.context.today, "the letter date")
         if contact == self.roles.spoken and date is None:
             check.missing("conversation_date", "required for a conversation")

@@ -19,13 +19,3 @@ KINDS: dict[str, WorkbookKind] = {kind.name: kind for kind in BUILT_IN}
 def kind_named(name: Any) -> WorkbookKind | None:
     """The kind a marker names, or None when no such kind is registered."""
     return KINDS.get(name) if isinstance(name, str) else None
-
-
-def register(kind: WorkbookKind) -> WorkbookKind:
-    """Make `kind` known to `ingest`; a kind of the same name is replaced."""
-    KINDS[kind.name] = kind
-    return kind
-
-
-def unregister(name: str) -> None:
-    KINDS.pop(name, None)

@@ -8,18 +8,18 @@ problem loads nothing unless `skip_invalid`; loading the same file again changes
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from kansen_cli.workbooks.plan import COUNT_KEYS
 
 if TYPE_CHECKING:
     from kansen_cli.ledger import Ledger
     from kansen_cli.settings import Settings
     from kansen_cli.workbooks.plan import IngestPlan
     from kansen_cli.workbooks.reading import FilledWorkbook
-
-COUNT_KEYS = ("new", "updated", "unchanged", "rejected", "blank")
 
 
 @dataclass
@@ -84,17 +84,12 @@ def run(
     files: Sequence[Path],
     today: dt.date,
     skip_invalid: bool = False,
-    progress: Callable[[int, int], None] | None = None,
 ) -> IngestResult:
-    """Ingest `files` in order; dates after `today` are refused. `progress(done, total)` per file."""
+    """Ingest `files` in order; dates after `today` are refused."""
     from kansen_cli.ledger import open_ledger
 
-    results = []
     with open_ledger(campaign, create=False) as ledger:
-        for path in files:
-            results.append(ingest_file(ledger, path, settings, today, skip_invalid))
-            if progress is not None:
-                progress(len(results), len(files))
+        results = [ingest_file(ledger, path, settings, today, skip_invalid) for path in files]
     return IngestResult(results, skip_invalid)
 
 
@@ -125,14 +120,11 @@ def load_file(
     once cannot both plan against the same old state. Returns the plan and whether it loaded.
     A test may set KANSEN_TEST_PAUSE_IN_TRANSACTION (see `ledger.core`) to kill `ingest` here.
     """
-    from kansen_cli.errors import InputFileError
     from kansen_cli.ledger.ingests import write_plan
     from kansen_cli.workbooks.plan import FileRefused
-    from kansen_cli.workbooks.registry import kind_named
+    from kansen_cli.workbooks.registry import KINDS
 
-    kind = kind_named(filled.kind)
-    if kind is None:
-        raise InputFileError(f"{filled.name}: unknown sheet kind {filled.kind!r}")
+    kind = KINDS[filled.kind]  # read_marker refused any kind not registered
     with ledger.transaction() as db:
         try:
             context = kind.read_context(ledger, filled, today)
