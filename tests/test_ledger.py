@@ -57,7 +57,10 @@ def test_fresh_ledger_is_at_the_latest_schema(tmp_path, monkeypatch):
     assert {"selection_runs", "run_rows", "people", "batches", "batch_members"} <= tables
     assert (ledger_path(tmp_path).stat().st_mode & 0o777) == 0o600
     # Each migration recorded by name with the time it was applied.
-    assert recorded(ledger_path(tmp_path)) == [("0001_whole_cycle", "2026-05-04T10:00:00+02:00")]
+    assert recorded(ledger_path(tmp_path)) == [
+        ("0001_whole_cycle", "2026-05-04T10:00:00+02:00"),
+        ("0002_survey", "2026-05-04T10:00:00+02:00"),
+    ]
 
 
 def test_opening_an_up_to_date_ledger_writes_nothing(tmp_path):
@@ -97,7 +100,7 @@ def test_migrations_run_from_the_stored_version(tmp_path, monkeypatch):
     with open_ledger(tmp_path) as ledger, ledger.transaction() as db:
         db.execute(INSERT_RUN)
     extra = Migration(
-        "0002_note", "ALTER TABLE selection_runs ADD COLUMN note TEXT; CREATE TABLE extra (x INTEGER)"
+        "0099_note", "ALTER TABLE selection_runs ADD COLUMN note TEXT; CREATE TABLE extra (x INTEGER)"
     )
     monkeypatch.setattr(schema, "MIGRATIONS", (*MIGRATIONS, extra))
     with open_ledger(tmp_path) as ledger:
@@ -105,7 +108,11 @@ def test_migrations_run_from_the_stored_version(tmp_path, monkeypatch):
         assert ledger.scalar("SELECT count(*) FROM selection_runs") == 1
         assert ledger.scalar("SELECT note FROM selection_runs") is None
         assert ledger.scalar("SELECT count(*) FROM extra") == 0
-    assert [name for name, _ in recorded(ledger_path(tmp_path))] == ["0001_whole_cycle", "0002_note"]
+    assert [name for name, _ in recorded(ledger_path(tmp_path))] == [
+        "0001_whole_cycle",
+        "0002_survey",
+        "0099_note",
+    ]
 
 
 def test_a_migration_with_a_trigger_and_semicolons_in_strings_applies(tmp_path, monkeypatch):
@@ -119,13 +126,17 @@ def test_a_migration_with_a_trigger_and_semicolons_in_strings_applies(tmp_path, 
         /* a block comment; also with one */
         INSERT INTO notes VALUES ('a string; with; semicolons')
     """
-    monkeypatch.setattr(schema, "MIGRATIONS", (*MIGRATIONS, Migration("0002_notes", sql)))
+    monkeypatch.setattr(schema, "MIGRATIONS", (*MIGRATIONS, Migration("0099_notes", sql)))
     with open_ledger(tmp_path) as ledger:
         with ledger.transaction() as db:
             db.execute(INSERT_RUN)
         notes = [r[0] for r in ledger.query("SELECT text FROM notes ORDER BY rowid")]
     assert notes == ["a string; with; semicolons", "run 1; recorded", "second; statement"]
-    assert [name for name, _ in recorded(ledger_path(tmp_path))] == ["0001_whole_cycle", "0002_notes"]
+    assert [name for name, _ in recorded(ledger_path(tmp_path))] == [
+        "0001_whole_cycle",
+        "0002_survey",
+        "0099_notes",
+    ]
 
 
 def test_statements_are_cut_where_sqlite_says_they_end():
@@ -139,18 +150,18 @@ def test_a_failing_migration_leaves_the_ledger_as_before(tmp_path, monkeypatch):
         db.execute(INSERT_RUN)
     before = dump(ledger_path(tmp_path))
     broken = Migration(
-        "0002_broken",
+        "0099_broken",
         "CREATE TABLE half (x INTEGER); INSERT INTO half VALUES (1); UPDATE selection_runs SET years = 9;"
         " INSERT INTO no_such_table VALUES (1);",
     )
     monkeypatch.setattr(schema, "MIGRATIONS", (*MIGRATIONS, broken))
     with pytest.raises(
         LedgerError,
-        match=r"migration 0002_broken failed \(no such table: no_such_table\); nothing of it was applied",
+        match=r"migration 0099_broken failed \(no such table: no_such_table\); nothing of it was applied",
     ):
         open_ledger(tmp_path)
     assert dump(ledger_path(tmp_path)) == before
-    assert [name for name, _ in recorded(ledger_path(tmp_path))] == ["0001_whole_cycle"]
+    assert [name for name, _ in recorded(ledger_path(tmp_path))] == ["0001_whole_cycle", "0002_survey"]
     # Nothing half-done stays behind: the next program without the broken step opens it.
     monkeypatch.setattr(schema, "MIGRATIONS", MIGRATIONS)
     open_ledger(tmp_path).close()
@@ -175,14 +186,18 @@ def old_ledger(folder: Path) -> Path:
 
 def test_an_old_ledger_is_recorded_as_having_the_first_migration(tmp_path, monkeypatch):
     path = old_ledger(tmp_path)
-    extra = Migration("0002_extra", "CREATE TABLE extra (x)")
+    extra = Migration("0099_extra", "CREATE TABLE extra (x)")
     monkeypatch.setattr(schema, "MIGRATIONS", (*MIGRATIONS, extra))
     monkeypatch.setattr(core, "now", lambda: "2026-05-04T10:00:00+02:00")
     with open_ledger(tmp_path) as ledger:
         assert ledger.scalar("SELECT count(*) FROM selection_runs") == 1
-        assert ledger.scalar("PRAGMA user_version") == 2
+        assert ledger.scalar("PRAGMA user_version") == 3
     # When the first migration was applied, nobody wrote down: NULL, not a made-up time.
-    assert recorded(path) == [("0001_whole_cycle", None), ("0002_extra", "2026-05-04T10:00:00+02:00")]
+    assert recorded(path) == [
+        ("0001_whole_cycle", None),
+        ("0002_survey", "2026-05-04T10:00:00+02:00"),
+        ("0099_extra", "2026-05-04T10:00:00+02:00"),
+    ]
 
 
 def test_not_a_ledger(tmp_path):

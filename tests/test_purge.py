@@ -211,9 +211,13 @@ KEPT = {
     | {"source_file", "source_sha256", "loaded_at"},
     "referrals": {"client_id", "destination", "referred_on", "result", "result_date", "source_file"}
     | {"loaded_at"},
-    "followups": {"client_id", "round", "call_date", "result", "source_file", "loaded_at"},
+    "followups": {"client_id", "round", "call_date", "result", "mark", "source_file", "loaded_at"},
     "history": {"id", "kind", "client_id", "old_json", "replaced_at", "source_file"},
     "loaded_files": {"id", "sha256", "name", "kind", "batch_id", "loaded_at", "counts_json"},
+    "surveys": {"survey_id", "created_at", "drawn_on", "seed", "size", "strata", "questions_json"},
+    "survey_members": {"survey_id", "client_id", "grp", "stratum"},
+    "survey_answers": {"survey_id", "client_id", "call_date", "result", "mark", "answers_json", "reason"}
+    | {"source_file", "loaded_at"},
 }
 
 

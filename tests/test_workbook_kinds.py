@@ -1,6 +1,6 @@
 """The registry of workbook kinds: a new kind is one module's worth of code, registered once.
 
-`SurveyKind` below stands for a third kind (a satisfaction survey): it is defined here, in
+`SurveyKind` below stands for a kind from elsewhere (a toy poll of one mark): it is defined here, in
 the test, and registered at run time; nothing in the package knows it. It goes the whole
 way: built with the shared writer, read back by its marker, checked by its own rule and
 loaded by the ingest workflow, which records the file like any other.
@@ -23,6 +23,7 @@ from kansen_cli.files import save_workbook
 from kansen_cli.ledger import open_ledger
 from kansen_cli.settings import Settings, preset
 from kansen_cli.workbooks import followup, registration, registry
+from kansen_cli.workbooks import survey as survey_kind
 from kansen_cli.workbooks.cells import ClientIds, is_blank
 from kansen_cli.workbooks.kind import WorkbookKind
 from kansen_cli.workbooks.layout import MARKER_SHEET, Column
@@ -47,7 +48,7 @@ def survey_columns() -> list[Column]:
 class SurveyKind(WorkbookKind):
     """A mark from 1 to 10 per person asked; stored in memory instead of a ledger table."""
 
-    name = "survey"
+    name = "toy_poll"
     required: ClassVar[Mapping[str, frozenset[str]]] = {SURVEY_SHEET: frozenset({"client_id", "mark"})}
 
     def __init__(self, asked: set[str]) -> None:
@@ -119,7 +120,7 @@ def test_an_unregistered_kind_is_refused(tmp_path: Path):
     kind = SurveyKind(set())
     path = tmp_path / "enquete.xlsx"
     save_workbook(path, kind.build([], Settings()))
-    with pytest.raises(InputFileError, match="unknown sheet kind 'survey'"):
+    with pytest.raises(InputFileError, match="unknown sheet kind 'toy_poll'"):
         read_filled(path)
 
 
@@ -127,7 +128,7 @@ def test_a_kind_defined_elsewhere_round_trips_build_read_plan(survey: SurveyKind
     path = _survey_file(survey, tmp_path, {"0001": "8", "0003": " 6 "})
     workbook = load_workbook(path)
     marker = {r[0]: r[1] for r in workbook[MARKER_SHEET].iter_rows(values_only=True)}
-    assert marker["kind"] == "survey"
+    assert marker["kind"] == "toy_poll"
     assert json.loads(marker["sheets"]) == {
         SURVEY_SHEET: [["client_id", "Klantnummer"], ["name", "Naam"], ["mark", "Rapportcijfer"]]
     }
@@ -135,7 +136,7 @@ def test_a_kind_defined_elsewhere_round_trips_build_read_plan(survey: SurveyKind
     assert str(validation.sqref) == "C2:C4"
 
     filled = read_filled(path)
-    assert filled.kind == "survey" and [r.row for r in filled.rows] == [2, 3, 4]
+    assert filled.kind == "toy_poll" and [r.row for r in filled.rows] == [2, 3, 4]
     plan = survey.plan(filled, {}, Settings())
     assert [(c.client_id, c.record, c.action) for c in plan.changes] == [
         ("0001", {"mark": "8"}, "new"),
@@ -148,12 +149,12 @@ def test_the_ingest_workflow_loads_a_registered_kind(survey: SurveyKind, ledger_
     path = _survey_file(survey, tmp_path, {"0001": "8", "0002": 7})
     result = ingest.run(ledger_folder, Settings(), [path], TODAY)
     [file] = result.files
-    assert (file.kind, file.loaded, file.batch_id) == ("survey", True, None)
+    assert (file.kind, file.loaded, file.batch_id) == ("toy_poll", True, None)
     assert file.counts == {"new": 2, "updated": 0, "unchanged": 0, "rejected": 0, "blank": 1}
     assert survey.stored == {"0001": {"mark": "8"}, "0002": {"mark": "7"}}
     assert survey.contexts == 1
     with sqlite3.connect(ledger_folder / "kansen.sqlite") as db:
-        assert db.execute("SELECT name, kind FROM loaded_files").fetchall() == [("enquete.xlsx", "survey")]
+        assert db.execute("SELECT name, kind FROM loaded_files").fetchall() == [("enquete.xlsx", "toy_poll")]
 
     # A changed mark is an update whose old value the shared machinery keeps in the history.
     changed = _survey_file(survey, tmp_path, {"0001": "9", "0002": "7"})
@@ -195,7 +196,7 @@ def test_built_in_kinds_write_the_columns_they_require(preset_name: str):
 
     settings = preset(preset_name)
     kinds = {kind.name: kind for kind in registry.BUILT_IN}
-    assert set(kinds) == {"registration", "followup"}
+    assert set(kinds) == {"registration", "followup", "survey"}
     # What ingest cannot do without (from the workbook design): the rest may be missing.
     assert kinds["registration"].required == {
         "Registratie": {"client_id", "contact_result", "conversation_date"}
@@ -204,10 +205,14 @@ def test_built_in_kinds_write_the_columns_they_require(preset_name: str):
         "Nabellen": {"client_id", "round", "call_date", "followup_result"},
         "Verwijzingen": {"client_id", "destination", "result_date", "referral_result"},
     }
+    assert kinds["survey"].required == {
+        "Enquête": {"client_id", "call_date", "survey_result", "mark", "reason"}
+    }
     written = {
         "Registratie": {c.key for c in registration.columns(settings)},
         "Nabellen": {c.key for c in followup.calls_columns(settings)},
         "Verwijzingen": {c.key for c in followup.referral_columns(settings)},
+        "Enquête": {c.key for c in survey_kind.columns(settings, settings.survey.questions)},
     }
     for kind in kinds.values():
         for sheet, keys in kind.required.items():
@@ -216,6 +221,7 @@ def test_built_in_kinds_write_the_columns_they_require(preset_name: str):
     built = {
         "registration": registration.build(empty, settings, "b-1", created_at="t"),
         "followup": followup.build(empty, empty, settings, TODAY, created_at="t"),
+        "survey": survey_kind.build(empty, settings, 1, settings.survey.questions, created_at="t"),
     }
     for name, workbook in built.items():
         marker = {r[0].value: r[1].value for r in workbook[MARKER_SHEET].iter_rows()}

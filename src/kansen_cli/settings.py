@@ -180,6 +180,7 @@ class CodebookRoles(_Model):
     followup_became_active: str = Field("actief_geworden", description="Follow-up: became active.")
     followup_no_contact: str = Field("geen_contact", description="Follow-up: not reached this round.")
     consent_yes: str = Field("ja", description="Consent code that allows referral to partners.")
+    survey_done: str = Field("afgenomen", description="Survey call: the questions were answered.")
 
 
 class Codebook(_Model):
@@ -258,6 +259,25 @@ class Codebook(_Model):
         default_factory=lambda: {"ja": "Ja", "nee": "Nee"},
         description="Consent to share with partners.",
     )
+    survey_result: dict[str, str] = Field(
+        default_factory=lambda: {
+            "afgenomen": "Afgenomen",
+            "niet_bereikt": "Niet bereikt",
+            "geweigerd": "Wil niet meewerken",
+        },
+        description="Result of a survey call.",
+    )
+    survey_reason: dict[str, str] = Field(
+        default_factory=lambda: {
+            "al_actief": "Al actief",
+            "geen_behoefte": "Geen behoefte",
+            "slecht_moment": "Slecht moment",
+            "geen_vertrouwen": "Geen vertrouwen in de gemeente",
+            "brief_niet_ontvangen": "Brief niet ontvangen of niet herinnerd",
+            "anders": "Anders",
+        },
+        description="Survey: the main reason for not taking part (non-participants only).",
+    )
     roles: CodebookRoles = Field(default_factory=CodebookRoles, description="Codes with a meaning.")
 
     @model_validator(mode="after")
@@ -275,6 +295,7 @@ class Codebook(_Model):
             ("followup_became_active", r.followup_became_active, self.followup_result),
             ("followup_no_contact", r.followup_no_contact, self.followup_result),
             ("consent_yes", r.consent_yes, self.consent),
+            ("survey_done", r.survey_done, self.survey_result),
         ]
         checks += [("not_applicable", code, self.contact_result) for code in r.not_applicable]
         checks += [("referral_pending", code, self.referral_result) for code in r.referral_pending]
@@ -287,6 +308,27 @@ class Codebook(_Model):
 class FollowupSettings(_Model):
     months: int = Field(3, ge=0, le=36, description="Call people acting on their own this many months later.")
     rounds: int = Field(2, ge=1, le=5, description="Call rounds before 'no contact' is final.")
+
+
+class SurveySettings(_Model):
+    size: int = Field(25, ge=1, le=10_000, description="People per group (participants, non-participants).")
+    seed: int = Field(2016, description="Seed of the random sample: the same seed draws the same people.")
+    questions: dict[str, str] = Field(
+        default_factory=lambda: {
+            "brief_duidelijk": "Was de brief duidelijk?",
+            "duur_bekend": "Wist u hoe lang het gesprek zou duren?",
+            "datum_kiezen": "Had u de datum zelf willen kiezen?",
+        },
+        description="Yes/no questions: key -> the question as the caller reads it.",
+    )
+
+    @field_validator("questions")
+    @classmethod
+    def _question_keys(cls, value: dict[str, str]) -> dict[str, str]:
+        for key in value:
+            if not key.replace("_", "").isalnum() or not key.isascii():
+                raise ValueError(f"question key {key!r} may hold letters, digits and _ only")
+        return value
 
 
 class ReportSettings(_Model):
@@ -317,74 +359,16 @@ class Settings(_Model):
     planning: PlanningSettings = Field(default_factory=PlanningSettings)
     codebook: Codebook = Field(default_factory=Codebook)
     followup: FollowupSettings = Field(default_factory=FollowupSettings)
+    survey: SurveySettings = Field(default_factory=SurveySettings)
     report: ReportSettings = Field(default_factory=ReportSettings)
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
 
 
-_NIJMEGEN: dict[str, Any] = {
-    "campaign": {"name": "Doe je mee", "municipality": "Gemeente Nijmegen"},
-    "letters": {
-        "sender_department": "Team Doe je mee",
-        "sender_address": ["Postbus 9105", "6500 HG Nijmegen"],
-        "phone": "024 123 45 67",
-        "email": "doejemee@example.nl",
-        "signature_title": "Projectleider Doe je mee",
-    },
-    "codebook": {
-        "contact_result": {
-            "gesproken": "Gesproken",
-            "afgezegd": "Afgezegd",
-            "niet_verschenen": "Twee keer niet verschenen",
-            "geen_afspraak": "Geen afspraak gemaakt",
-            "niet_bereikt": "Niet bereikt",
-            "vervallen": "Vervallen (verhuisd of uitkering beëindigd)",
-        },
-        "referrals": {
-            "klantmanager": "Klantmanager",
-            "participatiecoach": "Participatiecoach",
-            "werkbedrijf": "WerkBedrijf",
-        },
-        "followup_result": {
-            "actief_geworden": "Actief geworden",
-            "gemeld_wijkteam": "Gemeld bij sociaal wijkteam",
-            "stappen_gezet": "Stappen gezet, nog niet actief",
-            "niet_actief": "Niet actief",
-            "geen_contact": "Geen contact",
-        },
-    },
-}
-
-_GENERIC: dict[str, Any] = {
-    "campaign": {"name": "In beeld", "municipality": "Gemeente"},
-    "letters": {
-        "sender_department": "Team Participatie",
-        "sender_address": ["Postbus 1", "1234 AB Gemeente"],
-        "phone": "14 000",
-        "email": "participatie@example.nl",
-        "signature_title": "Teamleider Participatie",
-    },
-    "codebook": {
-        "referrals": {
-            "participatiecoach": "Participatiecoach",
-            "werkcoach": "Werkcoach",
-            "wijkteam": "Wijkteam",
-            "schuldhulp": "Schuldhulpverlening",
-            "ontheffing": "Beoordeling ontheffing",
-        },
-        "followup_result": {
-            "actief_geworden": "Actief geworden",
-            "gemeld_wijkteam": "Gemeld bij wijkteam",
-            "stappen_gezet": "Stappen gezet, nog niet actief",
-            "niet_actief": "Niet actief",
-            "geen_contact": "Geen contact",
-        },
-    },
-}
-
-
 def preset(name: str) -> Settings:
     """The built-in settings of a preset (groningen is also the default without a file)."""
-    overrides = {"groningen": {}, "nijmegen": _NIJMEGEN, "generic": _GENERIC}.get(name)
+    from kansen_cli.settings_presets import GENERIC, NIJMEGEN
+
+    overrides = {"groningen": {}, "nijmegen": NIJMEGEN, "generic": GENERIC}.get(name)
     if overrides is None:
         raise SettingsError(f"unknown preset {name!r}; choose one of: {', '.join(PRESETS)}")
     return Settings.model_validate(overrides)

@@ -122,3 +122,59 @@ def stratified(
     return Stratified(
         first, second, len(tables), _finite(ratio), _finite(low), _finite(high), _finite(test.pvalue)
     )
+
+
+@dataclass(frozen=True)
+class Mean:
+    """The mean of n marks with its 95 % t interval, and the median (None where not computable)."""
+
+    nobs: int
+    mean: float | None
+    ci_low: float | None
+    ci_high: float | None
+    median: float | None
+
+
+@dataclass(frozen=True)
+class MeanDifference:
+    """mean(first) − mean(second) with Welch's interval, its degrees of freedom and p-value."""
+
+    difference: float | None
+    ci_low: float | None
+    ci_high: float | None
+    df: float | None
+    p_value: float | None
+
+
+def mean_t(values: Sequence[float], alpha: float = ALPHA) -> Mean:
+    """Mean, t interval (n − 1 degrees of freedom) and median; the interval needs two values."""
+    import statistics
+
+    n = len(values)
+    if n == 0:
+        return Mean(0, None, None, None, None)
+    mean, median = statistics.fmean(values), float(statistics.median(values))
+    if n < 2:
+        return Mean(n, mean, None, None, median)
+    from statsmodels.stats.weightstats import DescrStatsW
+
+    low, high = DescrStatsW(list(map(float, values))).tconfint_mean(alpha=alpha)
+    return Mean(n, mean, _finite(low), _finite(high), median)
+
+
+def welch(first: Sequence[float], second: Sequence[float], alpha: float = ALPHA) -> MeanDifference:
+    """Difference of two means without assuming equal variances (Welch–Satterthwaite)."""
+    if len(first) < 2 or len(second) < 2:
+        return MeanDifference(None, None, None, None, None)
+    import warnings
+
+    from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
+
+    compare = CompareMeans(DescrStatsW(list(map(float, first))), DescrStatsW(list(map(float, second))))
+    with warnings.catch_warnings():
+        # Two groups without spread (every mark the same) make the statistic 0/0: reported as None.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        low, high = compare.tconfint_diff(alpha=alpha, usevar="unequal")
+        _, p_value, df = compare.ttest_ind(usevar="unequal")
+    difference = compare.d1.mean - compare.d2.mean
+    return MeanDifference(_finite(difference), _finite(low), _finite(high), _finite(df), _finite(p_value))

@@ -6,6 +6,7 @@ from kansen_cli.cli import (  # noqa: F401
     selecting,
     letters,
     registration,
+    surveying,
     reporting,
     privacy,
     demo,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kansen_cli.ledger.core import Ledger
+from kansen_cli.ledger.surveys import survey_frame
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -24,13 +25,15 @@ class ReportData:
     letters: pd.DataFrame  # client_id, batch_id, neighbourhood, variant, sent_on, contact_result
     outcomes: pd.DataFrame  # the outcomes columns plus neighbourhood
     referrals: pd.DataFrame  # client_id, destination, result
-    followups: pd.DataFrame  # client_id, round, call_date, result
+    followups: pd.DataFrame  # client_id, round, call_date, result, mark
     register_rows: int | None  # rows of the latest selection run (None: no run, or --batch)
     selected: int  # people selected by the latest run (with --batch: the batch's members)
     batches: pd.DataFrame  # batch_id, neighbourhood: every batch in scope, also those without letters
     # People selected by any run (None with --batch): letters may go to people an earlier run
     # selected, so the latest run alone can be smaller than the number approached.
     selected_ever: int | None = None
+    # Survey members with their answers (`ledger.surveys.survey_frame`); None: no survey read.
+    survey: pd.DataFrame | None = None
 
 
 def _period(column: str, start: dt.date | None, end: dt.date | None) -> tuple[str, list[Any]]:
@@ -80,7 +83,7 @@ def read_report_data(
         params,
     )
     followups = ledger.frame(
-        "SELECT f.client_id, f.round, f.call_date, f.result FROM followups f"
+        "SELECT f.client_id, f.round, f.call_date, f.result, f.mark FROM followups f"
         " JOIN batch_members m ON m.client_id = f.client_id JOIN batches b ON b.batch_id = m.batch_id"
         + where
         + " ORDER BY f.client_id, f.round",
@@ -109,4 +112,5 @@ def read_report_data(
         selected=selected,
         batches=batches,
         selected_ever=selected_ever,
+        survey=survey_frame(ledger, batch),
     )

@@ -142,6 +142,41 @@ WHOLE_CYCLE_SQL = """
     );
     """
 
+SURVEY_SQL = """
+    -- A survey: one seeded random sample of participants and non-participants.
+    CREATE TABLE surveys (
+        survey_id      INTEGER PRIMARY KEY,
+        created_at     TEXT NOT NULL,
+        drawn_on       TEXT NOT NULL,  -- the day the sample was drawn: no answer is older
+        seed           INTEGER NOT NULL,
+        size           INTEGER NOT NULL,
+        strata         TEXT NOT NULL,  -- '' (none), 'wijk' or 'variant'
+        questions_json TEXT NOT NULL   -- the yes/no questions asked: key -> text
+    );
+    CREATE TABLE survey_members (
+        survey_id INTEGER NOT NULL REFERENCES surveys(survey_id),
+        client_id TEXT NOT NULL REFERENCES batch_members(client_id),
+        grp       TEXT NOT NULL CHECK (grp IN ('participant', 'non_participant')),
+        stratum   TEXT NOT NULL,
+        PRIMARY KEY (survey_id, client_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE survey_answers (
+        survey_id    INTEGER NOT NULL,
+        client_id    TEXT NOT NULL,
+        call_date    TEXT NOT NULL,
+        result       TEXT NOT NULL,
+        mark         INTEGER CHECK (mark BETWEEN 1 AND 10),  -- NULL: no mark given
+        answers_json TEXT NOT NULL DEFAULT '{}',             -- question key -> true/false
+        reason       TEXT,
+        source_file  TEXT NOT NULL,
+        loaded_at    TEXT NOT NULL,
+        PRIMARY KEY (survey_id, client_id),
+        FOREIGN KEY (survey_id, client_id) REFERENCES survey_members(survey_id, client_id)
+    ) WITHOUT ROWID;
+    -- The mark (1-10) a person may give in the follow-up call: satisfaction followed over time.
+    ALTER TABLE followups ADD COLUMN mark INTEGER CHECK (mark BETWEEN 1 AND 10);
+    """
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         "0001_whole_cycle",
@@ -180,6 +215,16 @@ MIGRATIONS: tuple[Migration, ...] = (
             "people": None,
             # An old value replaced: the row that replaced it is dated in its own table.
             "history": None,
+        },
+    ),
+    # Marks and yes/no answers are opinions without a name: kept, so reports reproduce after a purge.
+    Migration(
+        "0002_survey",
+        SURVEY_SQL,
+        events={
+            "survey_members": "SELECT m.client_id, s.drawn_on"
+            " FROM survey_members m JOIN surveys s USING (survey_id)",
+            "survey_answers": "SELECT client_id, call_date FROM survey_answers",
         },
     ),
 )

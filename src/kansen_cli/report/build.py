@@ -21,6 +21,7 @@ from kansen_cli.report import (
     outcomes,
     reach,
     referrals,
+    satisfaction,
     variants,
 )
 from kansen_cli.report.cells import Builder, Key, Report, Table, resolve
@@ -39,6 +40,7 @@ SECTIONS: tuple[Section, ...] = (
     referrals.section,
     followup.section,
     became_active.section,
+    satisfaction.section,
     funnel.section,
 )
 
