@@ -15,6 +15,9 @@ if TYPE_CHECKING:
     from kansen_cli.report import Report
 
 CHART_FILES = ("respons_per_wijk.png", "actief_per_wijk.png", "trechter.png", "varianten.png")
+# Drawn only when the report has a survey section.
+SURVEY_CHART = "cijfers.png"
+GROUP_NAMES = {"participant": "Deelnemers", "non_participant": "Niet-deelnemers"}
 FUNNEL_LABELS = {
     "register": "Register",
     "selected": "Geselecteerd",
@@ -128,8 +131,36 @@ def variants(data: dict[str, Any]) -> bytes:
     return _png(figure)
 
 
+def marks(data: dict[str, Any]) -> bytes:
+    """The survey's marks 1..10 per group, as shares of the group's marks (hidden counts left out)."""
+    import numpy as np
+
+    figure, axes = _figure()
+    groups = data["satisfaction"]["groups"]
+    x = np.arange(1, 11)
+    drawn = False
+    for offset, (group, values) in zip((-0.2, 0.2), groups.items(), strict=False):
+        total = values.get("marks")
+        counts = [values["distribution"].get(str(m)) for m in x]
+        if not total or any(c is None for c in counts):
+            continue
+        shares = [100 * c / total for c in counts]
+        name = f"{GROUP_NAMES.get(group, group)} (n = {total})"
+        axes.bar(x + offset, shares, width=0.4, label=name, color="#2f6f9f" if offset < 0 else "#9db9d3")
+        drawn = True
+    if drawn:
+        axes.set_xticks(x)
+        axes.set_xlabel("Cijfer")
+        axes.set_ylabel("Deel van de cijfers (%)")
+        axes.legend(loc="upper left")
+    else:
+        _empty(axes, "Geen verdeling te tonen")
+    axes.set_title("Cijfer voor de gemeente, per groep (enquête)")
+    return _png(figure)
+
+
 def write_charts(report: Report, folder: Path, force: bool = False) -> list[Path]:
-    """Write the four charts into `folder`; returns their paths."""
+    """Write the four charts, and the survey's when there is one, into `folder`; returns their paths."""
     from kansen_cli.files import ensure_dir, write_bytes
 
     ensure_dir(folder)
@@ -137,4 +168,6 @@ def write_charts(report: Report, folder: Path, force: bool = False) -> list[Path
     written = []
     for name, make in zip(CHART_FILES, makers, strict=True):
         written.append(write_bytes(folder / name, make(report.data), force))
+    if "groups" in report.data.get("satisfaction", {}):
+        written.append(write_bytes(folder / SURVEY_CHART, marks(report.data), force))
     return written

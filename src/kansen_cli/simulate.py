@@ -48,6 +48,9 @@ REFERRAL_RESULT_WEIGHTS = {
 }
 # Of the 59 reached by a follow-up call, by result (the no-contact share is per round).
 FOLLOWUP_WEIGHTS = {"gemeld_wij_team": 7, "gemeld_wijkteam": 7, "stappen_gezet": 11, "niet_actief": 24}
+# Some of those reached give the municipality a mark (1..10), mostly 7 or 8.
+FOLLOWUP_MARK_SHARE = 0.4
+MARK_WEIGHTS = (0, 0, 0, 1, 2, 4, 8, 9, 4, 2)
 NO_CONTACT_PER_ROUND = 0.74  # 0.74 ** 2 ≈ 70 / 129 not reached after two rounds
 
 
@@ -219,6 +222,7 @@ def fill_followup(
     from kansen_cli.files import save_workbook
 
     rng = random.Random(seed)
+    marks = random.Random(seed + 1)  # its own stream: the calls' results stay as they were
     workbook = load_workbook(path_in)
     meta = read_marker(workbook, Path(path_in))
     cb = settings.codebook
@@ -238,6 +242,8 @@ def fill_followup(
         counts[code] = counts.get(code, 0) + 1
         calls_sheet.cell(row=row, column=col["call_date"], value=_date_cell(rng, called_on))
         calls_sheet.cell(row=row, column=col["followup_result"], value=cb.followup_result[code])
+        if "mark" in col and code != roles.followup_no_contact and marks.random() < FOLLOWUP_MARK_SHARE:
+            calls_sheet.cell(row=row, column=col["mark"], value=marks.choices(range(1, 11), MARK_WEIGHTS)[0])
     ref_sheet = workbook[REFERRALS_SHEET]
     col = _columns(ref_sheet, meta["sheets"][REFERRALS_SHEET])
     results = _weights(list(cb.referral_result), REFERRAL_RESULT_WEIGHTS, default=5)

@@ -29,7 +29,7 @@ def demo(
 
     init, select, batch, plan and letters for the first batches, registration sheets filled
     with simulated answers (seeded, in Groningen's proportions), ingest, one follow-up
-    round, and the council report with charts. Nothing in it is about real people.
+    round, a survey, and the council report with charts. Nothing in it is about real people.
 
     Example: kansen demo kansen-demo
     """
@@ -55,8 +55,8 @@ def _rule(title: str) -> None:
 
 def _show(result: Any) -> None:
     """Each step's result as its own command shows it."""
-    from kansen_cli.cli import letters, registration, reporting, selecting, setup
-    from kansen_cli.workflows import batch, followup, ingest, init, plan, report, select, sheet
+    from kansen_cli.cli import letters, registration, reporting, selecting, setup, surveying
+    from kansen_cli.workflows import batch, followup, ingest, init, plan, report, select, sheet, survey
     from kansen_cli.workflows import letters as letter_workflow
 
     shows: dict[type, Callable[[Any], None]] = {
@@ -68,6 +68,7 @@ def _show(result: Any) -> None:
         sheet.SheetResult: registration.show_sheet,
         ingest.IngestResult: registration.show_ingest,
         followup.FollowupResult: registration.show_followup,
+        survey.SurveyResult: surveying.show_survey,
         report.ReportResult: reporting.show_report,
     }
     shows[type(result)](result)

@@ -38,11 +38,12 @@ def open_referrals(ledger: Ledger) -> pd.DataFrame:
 def current_followups(ledger: Ledger) -> dict[str, dict[int, dict[str, Any]]]:
     """Calls made: client id -> round -> the call."""
     out: dict[str, dict[int, dict[str, Any]]] = {}
-    for r in ledger.query("SELECT client_id, round, call_date, result FROM followups"):
+    for r in ledger.query("SELECT client_id, round, call_date, result, mark FROM followups"):
         out.setdefault(r["client_id"], {})[int(r["round"])] = {
             "round": int(r["round"]),
             "call_date": r["call_date"],
             "result": r["result"],
+            "mark": r["mark"],
         }
     return out
 
@@ -63,11 +64,19 @@ def current_referrals(ledger: Ledger) -> dict[tuple[str, str], dict[str, Any]]:
 def write_call(
     db: sqlite3.Connection, client_id: str, record: dict[str, Any], source_file: str, stamp: str
 ) -> None:
-    """Record one follow-up call (round, date, result); a call of the same round is replaced."""
+    """Record one follow-up call (round, date, result, mark); a call of the same round is replaced."""
     db.execute(
-        "INSERT OR REPLACE INTO followups (client_id, round, call_date, result, source_file,"
-        " loaded_at) VALUES (?,?,?,?,?,?)",
-        (client_id, record["round"], record["call_date"], record["result"], source_file, stamp),
+        "INSERT OR REPLACE INTO followups (client_id, round, call_date, result, mark, source_file,"
+        " loaded_at) VALUES (?,?,?,?,?,?,?)",
+        (
+            client_id,
+            record["round"],
+            record["call_date"],
+            record["result"],
+            record.get("mark"),
+            source_file,
+            stamp,
+        ),
     )
 
 

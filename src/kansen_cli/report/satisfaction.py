@@ -7,9 +7,11 @@ interval, the median and the share of 7 or more (Wilson), and the difference bet
 with Welch's interval. The groups chose themselves, so that difference describes them; it is
 no effect of the conversation, and the notes say so.
 
-Population: every member of every survey, with a period only the calls dated in it. The section
-is left out entirely when no survey was drawn. Under `--publish`, counts are suppressed like
-every count, and a mean, median or share is shown only from `report.min_denominator` marks.
+Population: every member of every survey, with a period only the calls dated in it. The marks
+people gave in follow-up calls (optional there) follow satisfaction over time, per round. The
+section is left out entirely when there is no survey and no such mark. Under `--publish`, counts
+are suppressed like every count, and a mean, median or share is shown only from
+`report.min_denominator` marks.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from kansen_cli.report.cells import Builder, Cell, Count, Guarded, Rate, Table, label, rate_cells, stat
 from kansen_cli.report.context import Context, Part
 from kansen_cli.report.frames import NONE, clean, codes
-from kansen_cli.report.survey_answers import questions_table, reasons_table
+from kansen_cli.report.survey_answers import followup_marks, questions_table, reasons_table
 from kansen_cli.survey import GROUP_LABELS, GROUPS
 
 if TYPE_CHECKING:
@@ -46,9 +48,12 @@ class Marks:
 
 
 def section(ctx: Context, b: Builder) -> Part:
+    followup, followup_json = followup_marks(ctx, b)
     frame = _surveyed(ctx)
     if frame is None:
-        return Part()
+        if not followup.rows:
+            return Part()
+        return Part(tables=[followup], summary={"satisfaction": {"followup_marks": followup_json}})
     response, response_json = _response(ctx, b, frame)
     marks = [_marks(frame, group) for group in GROUPS]
     distribution = _distribution(b, marks)
@@ -65,7 +70,7 @@ def section(ctx: Context, b: Builder) -> Part:
         }
         for group in GROUPS
     }
-    tables = [response, summary, difference, distribution, questions, reasons]
+    tables = [response, summary, difference, distribution, questions, reasons, followup]
     return Part(
         tables=[t for t in tables if t.rows],
         summary={
@@ -73,6 +78,7 @@ def section(ctx: Context, b: Builder) -> Part:
                 "groups": groups,
                 "difference": difference_json,
                 "reasons": reasons_json,
+                "followup_marks": followup_json,
             }
         },
     )

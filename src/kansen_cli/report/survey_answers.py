@@ -1,5 +1,6 @@
 """The survey's yes/no questions and the reasons for not taking part, as counts with the
-percentage of their base (part of the satisfaction section, `report.satisfaction`).
+percentage of their base, and the marks given in follow-up calls (parts of the satisfaction
+section, `report.satisfaction`).
 
 A question's base is the people of the group who answered it (Ja or Nee); someone who gave no
 answer is counted apart. The reasons' base is the non-participants with whom the survey was
@@ -11,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from kansen_cli.report.cells import Builder, Count, Rate, Table, label, pct
+from kansen_cli.report.cells import Builder, Count, Guarded, Rate, Table, label, pct, stat
 from kansen_cli.report.context import Context
 from kansen_cli.report.frames import NONE, codes
 from kansen_cli.survey import GROUP_LABELS, GROUPS, NON_PARTICIPANT
@@ -88,4 +89,38 @@ def reasons_table(ctx: Context, b: Builder, frame: pd.DataFrame) -> tuple[Table,
     table.notes.append(
         "De belangrijkste reden per persoon; aandeel van de niet-deelnemers met een afgenomen enquête."
     )
+    return table, out
+
+
+def followup_marks(ctx: Context, b: Builder) -> tuple[Table, list[dict[str, Any]]]:
+    """The marks given in the follow-up calls to the people spoken to in the period, per round."""
+    from kansen_cli import stats
+
+    calls = ctx.calls
+    given = calls[calls["mark"].notna()] if "mark" in calls else calls.iloc[0:0]
+    table = Table(
+        "cijfer_nabellen",
+        "Cijfer voor de gemeente bij het nabellen, per ronde",
+        ["Ronde", "Cijfers", "Gemiddeld", "BI laag", "BI hoog", "Mediaan"],
+    )
+    out: list[dict[str, Any]] = []
+    for round_no in sorted({int(r) for r in given["round"]}):
+        values = [int(m) for m in given[given["round"] == round_no]["mark"]]
+        key = ("svf", round_no, "marks")
+        count = b.count(key, len(values), table.name, f"Cijfers ronde {round_no}")
+        mean = stats.mean_t(values)
+        cells = [stat(v, [key], len(values)) for v in (mean.mean, mean.ci_low, mean.ci_high, mean.median)]
+        table.rows.append([label(str(round_no)), count, *cells])
+        out.append(
+            {
+                "round": round_no,
+                "marks": Count(key),
+                "mean": Guarded(None if mean.mean is None else round(mean.mean, 4), (cells[0],)),
+                "median": Guarded(mean.median, (cells[3],)),
+            }
+        )
+    if table.rows:
+        table.notes.append(
+            "Wie bij het nabellen een cijfer gaf (niet verplicht); gemiddelde met 95%-interval (t-verdeling)."
+        )
     return table, out

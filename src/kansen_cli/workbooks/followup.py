@@ -22,7 +22,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from kansen_cli.ledger import followups as ledger_followups
 from kansen_cli.ledger import outcomes as ledger_outcomes
+from kansen_cli.workbooks import grades
 from kansen_cli.workbooks.cells import ClientIds, cell_text, lookup, norm
+from kansen_cli.workbooks.grades import grade
 from kansen_cli.workbooks.kind import WorkbookKind
 from kansen_cli.workbooks.layout import Column, as_date, person_address, person_name
 from kansen_cli.workbooks.plan import (
@@ -61,6 +63,7 @@ def calls_columns(settings: Settings) -> list[Column]:
         Column("round", "Ronde", 7),
         Column("call_date", "Datum gebeld", 13, answer=True, date=True),
         Column("followup_result", "Resultaat", 30, True, tuple(settings.codebook.followup_result.values())),
+        Column("mark", "Cijfer voor de gemeente (mag leeg)", 14, True, grades.CHOICES),
     ]
 
 
@@ -113,6 +116,7 @@ def build(
         "Geen contact in deze ronde? Kies 'Geen contact'; de persoon komt op de lijst voor de"
         f" volgende ronde (tot {settings.followup.rounds} rondes).",
         f"Blad {REFERRALS_SHEET}: verwijzingen zonder antwoord; vul het antwoord van de partner in.",
+        "Wil iemand de gemeente een cijfer geven (1 tot en met 10)? Vul het in; anders leeg laten.",
         "Een lege rij betekent: nog niet gebeld.",
     ]
     return write_workbook(
@@ -209,12 +213,13 @@ class _Rules:
             check.missing("call_date", "the date of the call is required")
         if result is None:
             check.required("followup_result", self.cb.followup_result)
+        mark = grade(check, "mark", required=False)
         calls = self.context.followups.get(client_id, {})
         if round_no is not None and outcome is not None:
             self._round_order(check, round_no, result, calls)
         if round_no is None:
             return None
-        record = {"round": round_no, "call_date": call_date, "result": result}
+        record = {"round": round_no, "call_date": call_date, "result": result, "mark": mark}
         return Planned("followup", client_id, record, calls.get(round_no))
 
     def _round_order(

@@ -20,7 +20,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from kansen_cli.ledger import surveys as ledger_surveys
 from kansen_cli.survey import GROUP_LABELS, NON_PARTICIPANT
-from kansen_cli.workbooks.cells import ClientIds, cell_text, is_blank, mark, norm
+from kansen_cli.workbooks import grades
+from kansen_cli.workbooks.cells import ClientIds, is_blank, mark
+from kansen_cli.workbooks.grades import grade
 from kansen_cli.workbooks.kind import WorkbookKind
 from kansen_cli.workbooks.layout import MARK_NO, MARK_YES, Column, person_name
 from kansen_cli.workbooks.plan import (
@@ -45,8 +47,6 @@ if TYPE_CHECKING:
 
 NAME = "survey"
 SHEET = "Enquête"
-NO_MARK = "Geen cijfer"
-MARKS = tuple(str(n) for n in range(1, 11))
 QUESTION_PREFIX = "q_"
 ANSWERS = ("call_date", "survey_result", "mark", "reason")
 
@@ -60,7 +60,7 @@ def columns(settings: Settings, questions: Mapping[str, str]) -> list[Column]:
         Column("group", "Groep", 14),
         Column("call_date", "Datum gebeld", 13, answer=True, date=True),
         Column("survey_result", "Resultaat", 20, True, tuple(cb.survey_result.values())),
-        Column("mark", "Cijfer (1-10)", 12, True, (*MARKS, NO_MARK)),
+        Column("mark", "Cijfer (1-10)", 12, True, grades.CHOICES),
         *(
             Column(QUESTION_PREFIX + key, text, 22, True, (MARK_YES, MARK_NO))
             for key, text in questions.items()
@@ -91,7 +91,7 @@ def build(
         f"Enquête {settings.campaign.name}, steekproef {survey_id}.",
         "Bel iedereen op het blad en vul per persoon in: de datum, het resultaat van het telefoontje",
         f"en, als de enquête is '{done}', het cijfer voor de dienstverlening van de gemeente (1 tot en met",
-        f"10, of '{NO_MARK}') en de vragen met Ja of Nee (leeg laten als iemand geen antwoord geeft).",
+        f"10, of '{grades.NO_MARK}') en de vragen met Ja of Nee (leeg laten als iemand geen antwoord geeft).",
         "Alleen bij niet-deelnemers: de belangrijkste reden om niet mee te doen.",
         "Een lege rij betekent: nog niet gebeld. Laad het ingevulde bestand met kansen ingest.",
     ]
@@ -195,7 +195,7 @@ class _Rules:
         )
 
     def _answers(self, check: RowCheck, group: str | None, record: dict[str, Any]) -> None:
-        record["mark"] = _mark(check)
+        record["mark"] = grade(check, "mark", required=True)
         record["answers"] = {
             key: answer
             for key in self.context.questions
@@ -221,28 +221,6 @@ class _Rules:
                     "answer_without_survey",
                     f"answers only when the result is '{label}'",
                 )
-
-
-def _mark(check: RowCheck) -> int | None:
-    """The mark 1..10, or None for "Geen cijfer"; a problem for anything else or an empty cell."""
-    value = check.cell("mark")
-    allowed = f"a whole mark from 1 to 10, or '{NO_MARK}'"
-    if is_blank(value):
-        check.problem("mark", None, "missing", f"required; {allowed}")
-        return None
-    if norm(value) == norm(NO_MARK):
-        return None
-    if isinstance(value, bool):
-        number = None
-    elif isinstance(value, int | float):
-        number = int(value) if float(value).is_integer() else None
-    else:
-        text = cell_text(value)
-        number = int(text) if text.isdigit() else None
-    if number is None or not 1 <= number <= 10:
-        check.problem("mark", value, "bad_mark", allowed)
-        return None
-    return number
 
 
 def _yes_no(check: RowCheck, key: str) -> bool | None:

@@ -2,8 +2,9 @@
 
 The cycle is laid out backwards from `today` so that every date it records lies in the past,
 as ingest demands: the selection half a year ago, letters a week later, visits from two weeks
-after the selection, one follow-up round once the follow-up months have passed. Consultants'
-answers and follow-up calls are simulated (seeded, in Groningen's proportions).
+after the selection, one follow-up round once the follow-up months have passed, a survey drawn
+five days ago. Consultants' answers, follow-up calls and survey calls are simulated (seeded, in
+Groningen's proportions).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ LETTER_AFTER_DAYS = 7
 VISITS_AFTER_DAYS = 14
 BATCH_SPACING_DAYS = 21
 FOLLOWUP_DAYS_AGO = 7
+SURVEY_DAYS_AGO = 5
 REPORT_FOLDER = "rapport"
 
 Step = Callable[[str], None]
@@ -88,6 +90,7 @@ def run(
     result.ingests.append(_ingest(campaign, settings, filled, today))
     on_done(result.ingests[-1])
     result.ingests += _follow_up(campaign, settings, today, force, on_step, on_done)
+    result.ingests += _survey(campaign, settings, today, force, on_step, on_done)
     on_step("Council report (kansen report)")
     result.report = _report(campaign, settings, force, on_done)
     result.files = sorted(p for p in campaign.rglob("*") if p.is_file())
@@ -171,6 +174,23 @@ def _follow_up(
     answered = calls.with_name(calls.stem + "-ingevuld.xlsx")
     called_on = due + dt.timedelta(days=2)
     fill_followup(calls, answered, seed=DEMO_SEED, settings=settings, called_on=called_on, force=force)
+    ingested = _ingest(campaign, settings, [answered], today)
+    on_done(ingested)
+    return [ingested]
+
+
+def _survey(
+    campaign: Path, settings: Settings, today: dt.date, force: bool, on_step: Step, on_done: Done
+) -> list[IngestResult]:
+    """A survey of participants and non-participants by wijk, phoned yesterday."""
+    from kansen_cli.simulate_survey import fill_survey
+    from kansen_cli.workflows import survey
+
+    on_step("Survey of participants and non-participants (kansen survey)")
+    drawn = survey.run(campaign, settings, today - dt.timedelta(days=SURVEY_DAYS_AGO), by="wijk", force=force)
+    on_done(drawn)
+    answered = drawn.file.with_name(drawn.file.stem + "-ingevuld.xlsx")
+    fill_survey(drawn.file, answered, DEMO_SEED, settings, today - dt.timedelta(days=1), force=force)
     ingested = _ingest(campaign, settings, [answered], today)
     on_done(ingested)
     return [ingested]

@@ -57,9 +57,9 @@ def _check_outputs(out: Path | None, charts: Path | None, force: bool) -> None:
     if out is not None:
         check_writable(out, force)
     if charts is not None:
-        from kansen_cli.charts import CHART_FILES
+        from kansen_cli.charts import CHART_FILES, SURVEY_CHART
 
-        for name in CHART_FILES:
+        for name in (*CHART_FILES, SURVEY_CHART):
             check_writable(charts / name, force)
 
 
