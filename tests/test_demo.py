@@ -22,9 +22,17 @@ def test_demo_runs_the_whole_cycle(demo_run) -> None:
     assert any(f.startswith("sheets/") and f.endswith("-registratie.xlsx") for f in files)
     assert any(f.startswith("sheets/nabellen-") for f in files)
     assert {"rapport/rapport.md", "rapport/rapport.xlsx"} <= files
-    assert len([f for f in files if f.startswith("rapport/grafieken/") and f.endswith(".png")]) == 4
+    # The four charts of every report, and the survey's marks.
+    assert len([f for f in files if f.startswith("rapport/grafieken/") and f.endswith(".png")]) == 5
+    assert "rapport/grafieken/cijfers.png" in files
+    assert {"enquetes/enquete-1.xlsx", "enquetes/enquete-1-ingevuld.xlsx"} <= files
+    report = (folder / "rapport" / "rapport.md").read_text(encoding="utf-8")
+    assert "## Enquête: het cijfer voor de gemeente per groep" in report
     # The list of files produced ends the output, after the report.
     assert result.stdout.rstrip().splitlines()[-1].strip().endswith(sorted(files)[-1].split("/")[-1])
+
+
+STEP_TABLES = ("selection_runs", "batches", "appointments", "letters", "outcomes", "followups")
 
 
 def test_demo_ledger_holds_each_step(demo_run) -> None:
@@ -32,7 +40,7 @@ def test_demo_ledger_holds_each_step(demo_run) -> None:
     with sqlite3.connect(folder / "kansen.sqlite") as db:
         count = {
             t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-            for t in ("selection_runs", "batches", "appointments", "letters", "outcomes", "followups")
+            for t in (*STEP_TABLES, "survey_members", "survey_answers")
         }
         invited = db.execute("SELECT count(DISTINCT batch_id) FROM letters").fetchone()[0]
         per_wijk = db.execute("SELECT neighbourhood, count(*) FROM people GROUP BY neighbourhood").fetchall()
@@ -46,6 +54,8 @@ def test_demo_ledger_holds_each_step(demo_run) -> None:
     assert count["appointments"] == count["letters"] > 0
     assert 0 < count["outcomes"] <= count["letters"]
     assert count["followups"] > 0
+    # The survey: 25 per group (both groups are larger than that in the demo), all called.
+    assert count["survey_members"] == count["survey_answers"] == 50
 
 
 def test_demo_letters_have_one_page_per_person(demo_run) -> None:

@@ -275,3 +275,32 @@ def test_one_months_before_and_one_norm():
 
     assert followup.months_before is privacy.months_before
     assert cells.norm(None) == "" and cells.norm("  Datum   Gesprek ") == "datum gesprek"
+
+
+def test_a_mark_in_the_follow_up_call_is_optional_checked_and_reported(invoke, registered, tmp_path):
+    """Satisfaction over time: a mark 1..10 may be written down in the call; 11 is refused."""
+    campaign, ids = registered
+    path = Path(_due(campaign, DUE)["file"])
+    reached = {"call_date": TODAY, "followup_result": "Niet actief"}
+    bad = tmp_path / "fout.xlsx"
+    rows = fill(path, bad, {ids[0]: reached | {"mark": 11}}, sheet=CALLS_SHEET)
+    result = invoke("ingest", bad, "-c", campaign, "--json")
+    assert result.exit_code == 1
+    found = {(p["row"], p["column"], p["kind"]) for p in json.loads(result.stdout)["files"][0]["problems"]}
+    assert found == {(rows[ids[0]], "Cijfer voor de gemeente (mag leeg)", "bad_mark")}
+    assert ledger_rows(campaign, "SELECT * FROM followups") == []
+    good = tmp_path / "goed.xlsx"
+    fill(
+        path,
+        good,
+        {ids[0]: reached | {"mark": 8}, ids[1]: reached | {"mark": "6"}, ids[2]: reached},
+        sheet=CALLS_SHEET,
+    )
+    assert ingest(campaign, good)["new"] == 3
+    marks = ledger_rows(campaign, "SELECT client_id, mark FROM followups ORDER BY client_id")
+    assert {r["client_id"]: r["mark"] for r in marks} == {ids[0]: 8, ids[1]: 6, ids[2]: None}
+    report = invoke("report", "-c", campaign, "--json")
+    assert report.exit_code == 0, report.stderr
+    # Two marks in round 1: mean (8 + 6) / 2 = 7, median 7.
+    marks_json = json.loads(report.stdout)["satisfaction"]["followup_marks"]
+    assert marks_json == [{"round": 1, "marks": 2, "mean": 7.0, "median": 7.0}]
