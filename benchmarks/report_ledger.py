@@ -186,7 +186,8 @@ def build(campaign: Path, people: int, seed: int = 2015) -> None:
         )
         results = _choice(rng, list(cb.followup_result), [0.15, 0.1, 0.25, 0.3, 0.2], len(rows))
         db.executemany(
-            "INSERT INTO followups VALUES (?, ?, ?, ?, 'opvolging.xlsx', ?)",
+            "INSERT INTO followups (client_id, round, call_date, result, source_file, loaded_at)"
+            " VALUES (?, ?, ?, ?, 'opvolging.xlsx', ?)",
             (
                 (ids[i], rnd, str(dt.date(2027, 3, 1) + dt.timedelta(days=i % 90)), result, stamp)
                 for (i, rnd), result in zip(rows, results.tolist(), strict=True)

@@ -118,6 +118,7 @@ def run_cycle(
     from dates import TODAY as today
     from kansen_cli.settings import load_settings
     from kansen_cli.simulate import fill_followup, fill_registration
+    from kansen_cli.simulate_survey import fill_survey
 
     sent_on = today - dt.timedelta(days=40)
     ran: list[tuple[str, Any]] = []
@@ -157,7 +158,17 @@ def run_cycle(
         answered = calls.with_name(calls.stem + "-ingevuld.xlsx")
         fill_followup(calls, answered, seed=5, settings=settings, called_on=today)
         run("ingest", answered, "-c", campaign)
-    for what in ("appointments", "letters", "outcomes", "referrals", "followups", "history", "runs"):
+    run("survey", "--size", "5", "-c", campaign)
+    fill_survey(
+        campaign / "enquetes" / "enquete-1.xlsx",
+        campaign / "enquetes" / "enquete-1-ingevuld.xlsx",
+        seed=5,
+        settings=settings,
+        called_on=today,
+    )
+    run("ingest", campaign / "enquetes" / "enquete-1-ingevuld.xlsx", "-c", campaign)
+    ledger_exports = ("appointments", "letters", "outcomes", "referrals", "followups", "history", "runs")
+    for what in (*ledger_exports, "survey"):
         run("export", what, "-c", campaign, "--out", out / f"export-{what}.csv")
     run("report", "-c", campaign)
     run("report", "-c", campaign, "--format", "xlsx", "--out", out / "rapport.xlsx")

@@ -32,6 +32,7 @@ KEY = "test-only-pseudonym-key-0123456789abcdef"
 NAME_FILES = re.compile(
     r"(^|/)(letters/.*\.(pdf|html|xlsx)"
     r"|sheets/.*\.xlsx"
+    r"|enquetes/.*\.xlsx"  # the callers' survey workbook: name and phone, like the follow-up list
     r"|register\.csv"
     r"|kansen\.sqlite"
     r"|out/(selectie\.(csv|xlsx)|batches/.*\.csv|export-.*\.(csv|xlsx)))$"

@@ -20,6 +20,7 @@ EXPORTS = {
     "referrals": "referrals and their results",
     "followups": "follow-up calls",
     "history": "replaced outcome values",
+    "survey": "survey members with their group and answers (no names)",
 }
 
 
@@ -33,6 +34,10 @@ def export_frame(ledger: Ledger, what: str) -> pd.DataFrame:
         return selection_export(ledger)
     if what == "batches":
         return batches_export(ledger)
+    if what == "survey":
+        from kansen_cli.ledger.surveys import survey_frame
+
+        return survey_frame(ledger)
     if what == "runs":
         # The settings of each run stay out: they are the campaign's, not the run's figures.
         return ledger.frame(
