@@ -1,34 +1,46 @@
 # Two commands on a fresh machine: `make demo` and `make test`.
+# `make demo` installs only what kansen needs to run; `make test`, `make lint` and `make bench`
+# add their own tools on top (each install is remembered by a stamp file in the venv).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+RUN := $(VENV)/.installed-run
+DEV := $(VENV)/.installed-dev
+BENCH := $(VENV)/.installed-bench
 
 .PHONY: demo test lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): $(BIN)/python pyproject.toml setup.py
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
-	touch $(STAMP)
+$(RUN): $(BIN)/python pyproject.toml setup.py
+	$(PIP) -e .
+	touch $(RUN)
 
-demo: $(STAMP)
+$(DEV): $(RUN)
+	$(PIP) -e ".[dev]"
+	touch $(DEV)
+
+$(BENCH): $(DEV)
+	$(PIP) -e ".[dev,bench]"
+	touch $(BENCH)
+
+demo: $(RUN)
 	rm -rf demo-campaign
 	$(BIN)/kansen demo demo-campaign
 
 # On every core, a test file per worker at a time (its module fixtures built once); the
 # workers share one demo (tests/conftest.py).
-test: $(STAMP)
+test: $(DEV)
 	$(BIN)/python -m pytest -n auto --dist loadfile
 
-lint: $(STAMP)
+lint: $(DEV)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 
-bench: $(STAMP)
+bench: $(BENCH)
 	$(BIN)/python benchmarks/run_all.py
 
 clean:
