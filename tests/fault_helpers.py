@@ -152,3 +152,26 @@ def assert_no_process_left(proc: subprocess.Popen[bytes], wait: float = 10.0) ->
             kill_group(proc)
             raise AssertionError("processes of the command are still running")
         time.sleep(0.1)
+
+
+def children(pid: int) -> list[int]:
+    """The running (not zombie) processes whose parent is `pid`."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+def wait_for_children(proc: subprocess.Popen[bytes], count: int, timeout: float = 60.0) -> bool:
+    """Wait until `proc` has `count` child processes (e.g. its PDF workers); False if it never does."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        if len(children(proc.pid)) >= count:
+            return True
+        time.sleep(0.05)
+    return False

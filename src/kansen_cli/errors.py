@@ -40,3 +40,11 @@ class TemplateFieldError(KansenError):
 
 class ReportInconsistent(KansenError):
     """Figures in the report that must agree do not: the ledger holds contradicting records."""
+
+
+class LetterTemplateError(KansenError):
+    """A letter template leaves its sandbox or its folders, or asks for more than a letter needs."""
+
+
+class UnsafeFolderError(KansenError):
+    """An output folder is a symbolic link: kansen writes and cleans up only in real folders."""

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from kansen_cli.errors import KansenError
+from kansen_cli.letter_sandbox import render
 from kansen_cli.letter_templates import DOCUMENT_TEMPLATE, logo_source, packaged_template_dir, template_name
 
 if TYPE_CHECKING:
@@ -27,9 +28,12 @@ CHUNK_LETTERS = 500
 
 
 def render_letter(env: SandboxedEnvironment, fields: Fields, fragment: bool = False) -> str:
-    """One letter as a whole HTML page, or (fragment=True) as the section for the combined document."""
+    """One letter as a whole HTML page, or (fragment=True) as the section for the combined document.
+
+    Within the sandbox's limits; any failure of the template is an error naming it.
+    """
     template = env.get_template(template_name(str(fields["variant"])))
-    return template.render(**fields, fragment=fragment, logo=logo_source(env, fragment))
+    return render(template, **fields, fragment=fragment, logo=logo_source(env, fragment))
 
 
 def render_document(env: SandboxedEnvironment, letters: Iterable[Fields]) -> str:
@@ -37,15 +41,26 @@ def render_document(env: SandboxedEnvironment, letters: Iterable[Fields]) -> str
     from markupsafe import Markup
 
     sections = [Markup(render_letter(env, f, fragment=True)) for f in letters]
-    return env.get_template(DOCUMENT_TEMPLATE).render(letters=sections)
+    return render(env.get_template(DOCUMENT_TEMPLATE), letters=sections)
 
 
-def pdf_from_html(html: str) -> tuple[bytes, int]:
-    """WeasyPrint: PDF bytes and the number of pages."""
+def pdf_from_html(html: str, roots: Sequence[str] = ()) -> tuple[bytes, int]:
+    """WeasyPrint: PDF bytes and the number of pages, loading files from `roots` only.
+
+    Runs in the worker processes too. A URL outside the fence raises RefusedURL (a plain
+    exception, so that it comes back from a worker like any other).
+    """
     from weasyprint import HTML
 
-    document = HTML(string=html, base_url=str(packaged_template_dir())).render()
-    return document.write_pdf(), len(document.pages)
+    from kansen_cli.letter_urls import RefusedURL, fenced_fetcher, refused_error
+
+    fetcher = fenced_fetcher(roots or [str(packaged_template_dir())])
+    try:
+        document = HTML(string=html, base_url=str(packaged_template_dir()), url_fetcher=fetcher).render()
+        # Attachments are fetched while the PDF is written, not while it is laid out.
+        return document.write_pdf(), len(document.pages)
+    except refused_error(fetcher) as exc:
+        raise RefusedURL(*exc.args) from None
 
 
 def _chunks(n: int, workers: int) -> list[range]:
@@ -69,6 +84,37 @@ def merge_pdfs(parts: Sequence[bytes]) -> bytes:
     return out.getvalue()
 
 
+def _worker_start() -> None:
+    """A worker leaves signals to the command: it ignores Ctrl-C (the command stops the pool) and
+    dies quietly on SIGTERM, instead of running the command's handler in a forked copy."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _on_workers(
+    htmls: Sequence[str], roots: Sequence[str], workers: int, done: Callable[[int], None]
+) -> list[tuple[bytes, int]]:
+    """The PDFs of `htmls`, in order, laid out on `workers` processes; `done(i)` after each.
+
+    However the command stops (an error, Ctrl-C, SIGTERM, which the CLI turns into an
+    exception here), leaving the `with` terminates the workers: none lives on, blocked, with
+    the letters in its memory.
+    """
+    import functools
+    import multiprocessing
+
+    # fork: the workers share the already imported WeasyPrint instead of importing it again.
+    context = multiprocessing.get_context("fork")
+    results = []
+    with context.Pool(processes=workers, initializer=_worker_start) as pool:
+        for i, result in enumerate(pool.imap(functools.partial(pdf_from_html, roots=roots), htmls)):
+            results.append(result)
+            done(i)
+    return results
+
+
 def render_pdf(
     env: SandboxedEnvironment,
     letters: Sequence[Fields],
@@ -81,24 +127,23 @@ def render_pdf(
     checked, so a template that runs over one page is an error, not a surprise in the post room.
     `progress` is called with the number of letters each finished chunk held.
     """
+    from kansen_cli.letter_urls import RefusedURL, refusal, template_roots
+
     chunks = _chunks(len(letters), workers)
     htmls = [render_document(env, [letters[i] for i in chunk]) for chunk in chunks]
+    roots = template_roots(env)
     results: list[tuple[bytes, int]] = []
-    if len(chunks) == 1:
-        results = [pdf_from_html(htmls[0])]
-        if progress:
-            progress(len(letters))
-    else:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        # fork: the workers share the already imported WeasyPrint instead of importing it again.
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            for chunk, result in zip(chunks, pool.map(pdf_from_html, htmls), strict=True):
-                results.append(result)
-                if progress:
-                    progress(len(chunk))
+    try:
+        if len(chunks) == 1:
+            results = [pdf_from_html(htmls[0], roots)]
+            if progress:
+                progress(len(letters))
+        else:
+            results = _on_workers(
+                htmls, roots, workers, lambda i: progress(len(chunks[i])) if progress else None
+            )
+    except RefusedURL as exc:
+        raise refusal(env, str(exc.args[0]), [template_name(str(f["variant"])) for f in letters]) from None
     pages = sum(p for _, p in results)
     if pages != len(letters):
         raise KansenError(

@@ -9,7 +9,7 @@ size, colours), `afzender.html.j2` (sender block), `waar.html.j2`, `ondertekenin
 (signature). A logo (`logo.svg`, `logo.png` or `logo.jpg`) in that folder shows in the
 sender block.
 
-Templates render in a sandbox, autoescaped and with StrictUndefined; `template_variables`
+Templates render in a sandbox (`letter_sandbox`), autoescaped and with StrictUndefined; `template_variables`
 follows extends and includes through the campaign's overrides, so the pre-flight sees every
 field every template needs.
 """
@@ -73,9 +73,21 @@ def template_name(variant: str) -> str:
 
 
 def find_logo(folder: Path) -> tuple[Path, str] | None:
-    """The campaign's logo file in `folder` and its media type, or None."""
+    """The campaign's logo file in `folder` and its media type, or None.
+
+    A logo that is a symbolic link to a file outside the folder is refused: it would put that
+    file (the pseudonym key, say) into every letter.
+    """
+    from kansen_cli.errors import LetterTemplateError
+    from kansen_cli.letter_sandbox import inside
+
     for name, mime in LOGO_FILES.items():
         if (folder / name).is_file():
+            if not inside(folder / name, [folder]):
+                raise LetterTemplateError(
+                    f"the logo {name} in templates/letters/ is a symbolic link to a file outside"
+                    " that folder; put the logo itself there; nothing written"
+                )
             return folder / name, mime
     return None
 
@@ -88,21 +100,13 @@ def environment(campaign: Path | None = None) -> SandboxedEnvironment:
     of a batch, where WeasyPrint loads it once instead of parsing thousands of inline copies.
     Without a logo both are empty and the sender block shows none.
     """
-    from jinja2 import FileSystemLoader, StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
+    from kansen_cli.letter_sandbox import sandbox
 
     paths = [str(packaged_template_dir())]
     own = campaign_template_dir(campaign) if campaign is not None else None
     if own is not None and own.is_dir():
         paths.insert(0, str(own))
-    env = SandboxedEnvironment(
-        loader=FileSystemLoader(paths),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    env = sandbox(paths)
     logo = find_logo(own) if own is not None else None
     env.globals["logo"] = env.globals["logo_file"] = ""
     if logo is not None:

@@ -35,9 +35,9 @@ def _guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
                 raise
             typer.echo(f"kansen: error: {exc}", err=True)
             raise typer.Exit(1) from None
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
             typer.echo("kansen: interrupted; nothing was recorded", err=True)
-            raise typer.Exit(130) from None
+            raise typer.Exit(143 if isinstance(exc, Terminated) else 130) from None
         except Exception as exc:
             if _STATE["debug"]:
                 raise
@@ -50,6 +50,27 @@ def _guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
             raise typer.Exit(1) from None
 
     return wrapper
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the command is, so it unwinds like Ctrl-C: transactions roll back,
+    staged files go, the PDF workers are stopped; the exit code is then 143 (128 + 15)."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+def handle_sigterm() -> None:
+    """SIGTERM (`kill`, a service manager, a closing session) is handled like Ctrl-C.
+
+    Installed once, when the command line is parsed; only the main thread may set a handler.
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate)
 
 
 app = typer.Typer(
@@ -75,6 +96,7 @@ def _root(
 ) -> None:
     """kansen: the outreach cycle for people on social assistance."""
     _STATE["debug"] = debug
+    handle_sigterm()
 
 
 def command(*args: Any, **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

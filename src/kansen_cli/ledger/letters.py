@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from kansen_cli.errors import KansenError
@@ -99,20 +100,32 @@ def letter_people(ledger: Ledger, batch_id: str) -> pd.DataFrame:
 
 
 def record_letters(
-    ledger: Ledger, batch_id: str, sent: list[tuple[str, str]], sent_on: dt.date, force: bool = False
+    ledger: Ledger,
+    batch_id: str,
+    sent: list[tuple[str, str]],
+    sent_on: dt.date,
+    force: bool = False,
+    before_commit: Callable[[], None] | None = None,
 ) -> None:
-    """Record (one transaction) that each (client_id, variant) got a letter on `sent_on`."""
-    previous = letters_sent_on(ledger, batch_id)
-    if previous is not None and not force:
-        raise AlreadyInvitedError(
-            f"the letters of batch {batch_id!r} were recorded as sent on {previous}; "
-            "use --force to record them again"
-        )
+    """Record (one transaction) that each (client_id, variant) got a letter on `sent_on`.
+
+    Whether the batch was sent already is read inside the transaction, so no other command can
+    record it in between. `before_commit` runs last inside it (the letters workflow swaps its
+    files in there): if it fails, nothing is recorded.
+    """
     stamp = now()
     with ledger.transaction() as db:
+        previous = letters_sent_on(ledger, batch_id)
+        if previous is not None and not force:
+            raise AlreadyInvitedError(
+                f"the letters of batch {batch_id!r} were recorded as sent on {previous}; "
+                "use --force to record them again"
+            )
         db.executemany(
             "INSERT OR REPLACE INTO letters (client_id, batch_id, variant, sent_on, recorded_at)"
             " VALUES (?,?,?,?,?)",
             [(client_id, batch_id, variant, sent_on.isoformat(), stamp) for client_id, variant in sent],
         )
         db.execute("UPDATE batches SET invited_on = ? WHERE batch_id = ?", (sent_on.isoformat(), batch_id))
+        if before_commit is not None:
+            before_commit()

@@ -1,13 +1,18 @@
 """`kansen letters`: a batch's invitation letters, mail-merge workbook and reminder-call list.
 
 Nothing half-written: every field of every letter is checked first (the pre-flight), then
-everything is rendered in memory, then the files appear together, and only then is the batch
-recorded as invited. If the recording fails, the new files are taken away again.
+everything is rendered in memory and written aside (`staging`), all outside any ledger
+transaction. Then, inside the transaction that records the batch as invited, after it has
+the lock and has checked the batch again, the files are swapped in, just before COMMIT. If
+the lock does not come, the recording fails or the command is stopped, the new files go and
+the letters there were before (the posted ones, with --force) come back: the files and the
+ledger never disagree.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,7 +85,7 @@ def run(
     from kansen_cli.ledger.runs import require_batch
     from kansen_cli.letter_templates import environment
     from kansen_cli.letters import call_lists, letter_fields, mailmerge_frame, preflight
-    from kansen_cli.staging import write_together
+    from kansen_cli.staging import refuse_symlinks, staged, write_together
 
     chosen = checked_formats(formats)
     letter_date = sent_on or today
@@ -97,6 +102,7 @@ def run(
             fields = fields[:DRY_RUN_LETTERS]
         else:
             folder = out if out is not None else Path(campaign) / "letters" / batch
+        refuse_symlinks(folder, within=Path(campaign))
         paths = output_paths(folder, batch, fields, chosen, workbooks=not dry_run)
         if not dry_run:
             # Refused before the rendering starts, so nobody waits for nothing.
@@ -111,10 +117,13 @@ def run(
                 paths["mailmerge"]: {"Brieven": mailmerge_frame(fields)},
                 paths["calls"]: call_lists(fields),
             }
-        # A dry run replaces the previous sample in its folder.
-        written = write_together(folder, contents, sheets, force or dry_run, replace_folder=dry_run)
-        if not dry_run:
-            _record(ledger, batch, fields, letter_date, force, written)
+        if dry_run:  # it replaces the previous sample in its folder, and records nothing
+            written = write_together(folder, contents, sheets, True, replace=sample_files(batch))
+        else:
+            with staged(folder, force) as files:
+                files.write(contents, sheets)
+                _record(ledger, batch, fields, letter_date, force, files.swap_in)
+            written = files.moved
     return LettersResult(batch, len(fields), letter_date, dry_run, folder, written)
 
 
@@ -186,20 +195,21 @@ def render_contents(
     return contents
 
 
-def _record(
-    ledger: Ledger, batch: str, fields: list[Fields], sent_on: dt.date, force: bool, written: list[Path]
-) -> None:
-    """Record the batch as invited; if that fails, take the new files away again.
+def sample_files(batch: str) -> re.Pattern[str]:
+    """The names of the files a dry run of `batch` writes: the only ones the next one removes."""
+    return re.compile(rf"{re.escape(batch)}(-[A-Za-z0-9_.-]+)?\.(pdf|html|xlsx)")
 
-    Otherwise a re-run would be refused for files whose letters were never recorded as sent.
-    """
+
+def _record(
+    ledger: Ledger,
+    batch: str,
+    fields: list[Fields],
+    sent_on: dt.date,
+    force: bool,
+    swap_in: Callable[[], None],
+) -> None:
+    """Record the batch as invited; its files are swapped in inside that transaction, last."""
     from kansen_cli.ledger.letters import record_letters
 
-    try:
-        record_letters(
-            ledger, batch, [(str(f["client_id"]), str(f["variant"])) for f in fields], sent_on, force=force
-        )
-    except BaseException:
-        for path in written:
-            path.unlink(missing_ok=True)
-        raise
+    sent = [(str(f["client_id"]), str(f["variant"])) for f in fields]
+    record_letters(ledger, batch, sent, sent_on, force=force, before_commit=swap_in)
