@@ -40,3 +40,15 @@ class TemplateFieldError(KansenError):
 
 class ReportInconsistent(KansenError):
     """Figures in the report that must agree do not: the ledger holds contradicting records."""
+
+
+class LedgerBusyError(LedgerError):
+    """Another kansen command held the campaign's ledger for longer than the bounded wait."""
+
+
+class LedgerDamagedError(LedgerError):
+    """The ledger file fails SQLite's check (random bytes, a cut-off copy) or is empty."""
+
+
+class StorageError(KansenError):
+    """The disk refused: full, read-only, no permission, or an I/O error; nothing was recorded."""
