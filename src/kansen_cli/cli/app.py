@@ -41,7 +41,10 @@ def _guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
         except Exception as exc:
             if _STATE["debug"]:
                 raise
-            named = _storage_fault(exc)
+            from kansen_cli.faults import explain
+
+            # A full or read-only disk, a locked or damaged ledger: said in words.
+            named = explain(exc)
             if named is not None:
                 typer.echo(f"kansen: error: {named}", err=True)
                 raise typer.Exit(1) from None
@@ -54,22 +57,6 @@ def _guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
             raise typer.Exit(1) from None
 
     return wrapper
-
-
-def _storage_fault(exc: Exception) -> KansenError | None:
-    """A refusal of the disk or of the ledger file, in words (one place for all commands): full,
-    read-only, permission denied, damaged, locked. None for any other error."""
-    import sqlite3
-
-    if isinstance(exc, OSError):
-        from kansen_cli.files import explain_os_error
-
-        return explain_os_error(exc)
-    if isinstance(exc, sqlite3.Error):
-        from kansen_cli.ledger.faults import explain
-
-        return explain(exc)
-    return None
 
 
 def wait_notice(seconds: float) -> None:
