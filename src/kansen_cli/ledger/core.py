@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import os
 import sqlite3
 import tempfile
@@ -219,8 +220,7 @@ def _create(path: Path) -> None:
     try:
         with _connect(tmp, None) as ledger:
             _migrate(ledger, schema.MIGRATIONS)
-        with contextlib.suppress(FileExistsError):
-            os.link(tmp, path)
+        _move_in_new(tmp, path)
     except BaseException:
         for folder in made:
             with contextlib.suppress(OSError):
@@ -230,6 +230,22 @@ def _create(path: Path) -> None:
         for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
             with contextlib.suppress(FileNotFoundError):
                 leftover.unlink()
+
+
+def _move_in_new(tmp: Path, path: Path) -> None:
+    """`tmp` becomes `path` unless that exists already (another command made it meanwhile).
+
+    A hard link never replaces a file; where the file system has none (some network shares),
+    a rename after a last look does."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        return
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK):
+            raise
+        if not path.exists():
+            os.replace(tmp, path)
 
 
 def _migrate(ledger: Ledger, known: Sequence[migrations.Migration]) -> None:
