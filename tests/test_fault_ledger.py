@@ -110,6 +110,8 @@ def invoke(*args: object, env: dict[str, str] | None = None) -> object:
 
 
 def pause_env(seconds: float) -> dict[str, str]:
+    """The first process pauses in its transaction; long enough for a second one to start up
+    (imports, reading the register) on a busy machine and meet it there."""
     return {PAUSE_ENV: str(seconds), "KANSEN_PSEUDONYM_KEY": KEY}
 
 
@@ -127,7 +129,7 @@ def test_select_while_batch_commits_sees_the_batched_people(states, tmp_path: Pa
     """Issue 17: select read who was approached before its transaction, so people batched by a
     `kansen batch` committing meanwhile were selected again."""
     campaign = fresh(states, "selected", tmp_path / "c")
-    holder = kansen_process(["batch", "--size", "40", "-c", campaign], pause_env(4), log=tmp_path / "batch")
+    holder = kansen_process(["batch", "--size", "40", "-c", campaign], pause_env(12), log=tmp_path / "batch")
     try:
         wait_for_mark(tmp_path / "batch.err", PAUSE_MARK, holder)
         second = run_kansen(
@@ -153,7 +155,7 @@ def test_select_while_batch_commits_sees_the_batched_people(states, tmp_path: Pa
 def test_two_batches_at_once_batch_everyone_once(states, tmp_path: Path) -> None:
     """Issue 17: two `kansen batch` at once ended in an internal error (IntegrityError)."""
     campaign = fresh(states, "selected", tmp_path / "c")
-    holder = kansen_process(["batch", "--size", "40", "-c", campaign], pause_env(4), log=tmp_path / "batch")
+    holder = kansen_process(["batch", "--size", "40", "-c", campaign], pause_env(12), log=tmp_path / "batch")
     try:
         wait_for_mark(tmp_path / "batch.err", PAUSE_MARK, holder)
         second = run_kansen(["batch", "--size", "40", "-c", campaign, "--json"], env=no_pause())
