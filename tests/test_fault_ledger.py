@@ -199,6 +199,32 @@ def test_a_second_writer_waits_a_bounded_time_then_stops_cleanly(states, tmp_pat
 
 @pytest.mark.slow
 @pytest.mark.fault("concurrency")
+def test_plan_while_the_letters_are_recorded_sees_them(states, tmp_path: Path) -> None:
+    """plan read whether the letters went out before its transaction: run while `kansen letters`
+    was committing, it replaced the appointments the posted letters name."""
+    campaign = fresh(states, "planned", tmp_path / "c")
+    batch = states["batch"]
+    letters = ["letters", batch, "--sent-on", SENT_ON.isoformat(), "--format", "html", "-c", campaign]
+    holder = kansen_process(letters, pause_env(12), log=tmp_path / "letters")
+    try:
+        wait_for_mark(tmp_path / "letters.err", PAUSE_MARK, holder)
+        with sqlite3.connect(campaign / "kansen.sqlite") as db:
+            planned = sorted(db.execute("SELECT * FROM appointments WHERE batch_id = ?", (batch,)).fetchall())
+        second = run_kansen(
+            ["plan", batch, "--start", (SENT_ON + dt.timedelta(days=21)).isoformat(), "-c", campaign],
+            env=no_pause(),
+        )
+        assert holder.wait(timeout=120) == 0
+    finally:
+        kill_group(holder)
+    assert_stopped_cleanly(second, names=states["names"], says="went out")
+    with sqlite3.connect(campaign / "kansen.sqlite") as db:
+        after = sorted(db.execute("SELECT * FROM appointments WHERE batch_id = ?", (batch,)).fetchall())
+    assert after == planned  # the letters' appointments stand
+
+
+@pytest.mark.slow
+@pytest.mark.fault("concurrency")
 def test_a_reader_works_while_a_writer_is_in_its_transaction(states, tmp_path: Path) -> None:
     campaign = fresh(states, "selected", tmp_path / "c")
     expected = invoke("export", "selection", "-c", campaign)
@@ -435,6 +461,7 @@ def on_disk(states: dict, name: str, mount: Path) -> Path:
 
 STORAGE_COMMANDS = {
     "select": ("batched", ["select", "{register}", "--as-of", AS_OF, "--out", "{c}/out/selectie.csv"]),
+    "select-ledger": ("batched", ["select", "{register}", "--as-of", AS_OF]),
     "letters": ("planned", ["letters", "{batch}", "--sent-on", SENT_ON.isoformat(), "--format", "html"]),
     "ingest": ("invited", ["ingest", "{filled}"]),
     "purge": ("ingested", ["purge", "--older-than", "1", "--as-of", "2099-01-01"]),
@@ -454,7 +481,7 @@ def storage_argv(states: dict, args: list[str], campaign: Path, mount: Path) -> 
 
 
 @pytest.mark.fault("storage")
-@pytest.mark.parametrize("name", ["select", "letters", "ingest", "purge", "batch"])
+@pytest.mark.parametrize("name", ["select", "select-ledger", "letters", "ingest", "purge", "batch"])
 def test_a_full_disk_is_named_and_changes_nothing(states, tmp_path: Path, name: str) -> None:
     """Issue 17: a full disk ended in an internal error (the ROLLBACK hid SQLITE_FULL)."""
     start, args = STORAGE_COMMANDS[name]
