@@ -17,7 +17,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -175,3 +175,73 @@ def wait_for_children(proc: subprocess.Popen[bytes], count: int, timeout: float 
             return True
         time.sleep(0.05)
     return False
+
+
+# ---------------------------------------------------------------- storage faults (tmpfs)
+
+
+def can_mount() -> str | None:
+    """Why a small tmpfs cannot be mounted here (None when it can): storage faults need root."""
+    import shutil
+
+    if os.geteuid() != 0:
+        return "storage faults need a tmpfs mount, which needs root"
+    if shutil.which("mount") is None or shutil.which("umount") is None:
+        return "mount/umount are not installed"
+    return None
+
+
+@contextlib.contextmanager
+def small_disk(folder: Path, size: str = "16m") -> Iterator[Path]:
+    """A tmpfs of `size` mounted at `folder` for the block; always unmounted afterwards."""
+    import pytest
+
+    reason = can_mount()
+    if reason:
+        pytest.skip(reason)
+    folder.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs", str(folder)],
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["mount", "-o", "remount,rw", str(folder)], capture_output=True)
+        subprocess.run(["umount", "-l", str(folder)], capture_output=True)
+
+
+@contextlib.contextmanager
+def read_only(mountpoint: Path) -> Iterator[Path]:
+    """The tmpfs at `mountpoint` read-only for the block, writable again afterwards."""
+    import pytest
+
+    done = subprocess.run(["mount", "-o", "remount,ro", str(mountpoint)], capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot remount read-only here: {done.stderr.strip()}")
+    try:
+        yield mountpoint
+    finally:
+        subprocess.run(["mount", "-o", "remount,rw", str(mountpoint)], capture_output=True)
+
+
+def fill_disk(mountpoint: Path, leave: int) -> Path:
+    """Fill the file system of `mountpoint` with one file until about `leave` bytes are free."""
+    stats = os.statvfs(mountpoint)
+    free = stats.f_bavail * stats.f_frsize
+    filler = mountpoint / "filler.bin"
+    with open(filler, "wb") as handle:
+        handle.write(b"\0" * max(0, free - leave))
+    return filler
+
+
+def wait_for_mark(err_path: Path, mark: str, proc: subprocess.Popen[bytes], timeout: float = 120) -> None:
+    """Wait until a process started with `log=` printed `mark` on stderr (or fail)."""
+    deadline = time.monotonic() + timeout
+    while mark not in err_path.read_text(errors="replace"):
+        assert proc.poll() is None, f"the command ended before {mark!r}: {err_path.read_text()[-800:]}"
+        assert time.monotonic() < deadline, f"no {mark!r} seen"
+        time.sleep(0.02)

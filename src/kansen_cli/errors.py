@@ -48,3 +48,15 @@ class LetterTemplateError(KansenError):
 
 class UnsafeFolderError(KansenError):
     """An output folder is a symbolic link: kansen writes and cleans up only in real folders."""
+
+
+class LedgerBusyError(LedgerError):
+    """Another kansen command held the campaign's ledger for longer than the bounded wait."""
+
+
+class LedgerDamagedError(LedgerError):
+    """The ledger file fails SQLite's check (random bytes, a cut-off copy) or is empty."""
+
+
+class StorageError(KansenError):
+    """The disk refused: full, read-only, no permission, or an I/O error; nothing was recorded."""

@@ -9,6 +9,7 @@ spreadsheet would run as a formula are neutralised on the way out.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import datetime as dt
 import io
 import os
@@ -17,7 +18,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from kansen_cli.errors import OutputExistsError
+from kansen_cli.errors import KansenError, OutputExistsError, StorageError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -48,6 +49,26 @@ def ensure_dir(path: Path) -> list[Path]:
     return missing
 
 
+def explain_os_error(exc: OSError) -> KansenError | None:
+    """A refusal of the disk in words, or None for another error. It names the folder, never
+    the file (kansen's file names hold no personal data, but an input file's name might)."""
+    import errno
+
+    name = exc.filename or exc.filename2
+    where = f"the folder {Path(os.fsdecode(name)).parent}" if name else "the campaign folder"
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return StorageError(
+            f"the disk holding {where} is full; the command stopped. Make room and run it again"
+        )
+    if exc.errno == errno.EROFS:
+        return StorageError(f"{where} is on a read-only disk; the command stopped")
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return StorageError(f"permission denied in {where}; the command stopped")
+    if exc.errno == errno.EIO:
+        return StorageError(f"the disk holding {where} reported an input/output error; the command stopped")
+    return None
+
+
 def check_writable(path: Path, force: bool) -> None:
     """Refuse early, before any work is done, when a target exists and --force is absent."""
     if path.exists() and not force:
@@ -56,10 +77,15 @@ def check_writable(path: Path, force: bool) -> None:
 
 @contextlib.contextmanager
 def atomic_open(path: Path, force: bool = False) -> Iterator[IO[bytes]]:
-    """Open a binary file that only appears at `path` once the block ends without error."""
+    """Open a binary file that only appears at `path` once the block ends without error.
+
+    Inside `held_back()`, it appears only when that says so (`HeldBack.publish`)."""
     path = Path(path)
     check_writable(path, force)
-    ensure_dir(path.parent)
+    held = _HELD.get()
+    made = ensure_dir(path.parent)
+    if held is not None:
+        held.folders.extend(made)
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -67,13 +93,83 @@ def atomic_open(path: Path, force: bool = False) -> Iterator[IO[bytes]]:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        if path.exists() and not force:
-            raise OutputExistsError(f"{path} appeared while writing; use --force to replace it")
-        os.replace(tmp_name, path)
+        if held is not None:
+            held.waiting.append((Path(tmp_name), path, force))
+            return
+        _move_in(Path(tmp_name), path, force)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
         raise
+
+
+def _move_in(tmp: Path, path: Path, force: bool) -> None:
+    if path.exists() and not force:
+        raise OutputExistsError(f"{path} appeared while writing; use --force to replace it")
+    os.replace(tmp, path)
+
+
+class HeldBack:
+    """Files written whole under temporary names, waiting to be moved to their own names.
+
+    A command that records in the ledger what it writes holds its files back, moves them in
+    just before COMMIT (`publish`, renames only: quick), and takes them away again if the
+    transaction does not commit after all. So no file stays behind for a change that was
+    not recorded, and the slow writing never happens while the ledger is locked for long.
+    """
+
+    def __init__(self) -> None:
+        self.waiting: list[tuple[Path, Path, bool]] = []  # (temporary file, target, force)
+        self.published: list[Path] = []  # targets moved in that did not exist before
+        self.folders: list[Path] = []  # folders made for them, innermost first
+
+    def publish(self) -> None:
+        """Move every waiting file to its name (refusing, as ever, to replace one without force)."""
+        while self.waiting:
+            tmp, path, force = self.waiting[0]
+            existed = path.exists()
+            _move_in(tmp, path, force)
+            self.waiting.pop(0)
+            if not existed:
+                self.published.append(path)
+
+    def discard(self) -> None:
+        """Drop the files still waiting (their temporary files go; nothing appeared)."""
+        for tmp, _path, _force in self.waiting:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+        self.waiting.clear()
+
+    def withdraw(self) -> None:
+        """Take away everything: waiting files, new files moved in, and the folders made for them."""
+        self.discard()
+        for path in self.published:
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+        self.published.clear()
+        for folder in self.folders:
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only when empty
+        self.folders.clear()
+
+
+_HELD: contextvars.ContextVar[HeldBack | None] = contextvars.ContextVar("kansen_held_back", default=None)
+
+
+@contextlib.contextmanager
+def held_back() -> Iterator[HeldBack]:
+    """Every file written through this module inside the block waits for `publish()`; files
+    not published when the block ends are dropped, and on an error everything is withdrawn."""
+    held = HeldBack()
+    token = _HELD.set(held)
+    try:
+        yield held
+    except BaseException:
+        held.withdraw()
+        raise
+    finally:
+        _HELD.reset(token)
+    held.discard()
 
 
 def write_bytes(path: Path, data: bytes, force: bool = False) -> Path:

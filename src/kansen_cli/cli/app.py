@@ -41,6 +41,13 @@ def _guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
         except Exception as exc:
             if _STATE["debug"]:
                 raise
+            from kansen_cli.faults import explain
+
+            # A full or read-only disk, a locked or damaged ledger: said in words.
+            named = explain(exc)
+            if named is not None:
+                typer.echo(f"kansen: error: {named}", err=True)
+                raise typer.Exit(1) from None
             # The message of an unexpected error may hold personal data: show its type only.
             typer.echo(
                 f"kansen: internal error ({type(exc).__name__}). "
@@ -71,6 +78,14 @@ def handle_sigterm() -> None:
 
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _terminate)
+
+
+def wait_notice(seconds: float) -> None:
+    """Said once when a command has to wait for another one to finish with the ledger."""
+    typer.echo(
+        f"kansen: another kansen command is working in this campaign; waiting (at most {seconds:g} s) …",
+        err=True,
+    )
 
 
 app = typer.Typer(

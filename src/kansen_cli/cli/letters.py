@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kansen_cli.cli.app import CampaignOpt, JsonOpt, command, console, date_option, print_json
+from kansen_cli.cli.app import CampaignOpt, JsonOpt, command, console, date_option, print_json, wait_notice
 from kansen_cli.workflows.letters import DRY_RUN_FOLDER, DRY_RUN_LETTERS
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ def plan(
     from kansen_cli.workflows.plan import run
 
     first = date_option(start, "--start")
-    result = run(campaign, load_settings(campaign), batch, first, force=force)
+    result = run(campaign, load_settings(campaign), batch, first, force=force, on_wait=wait_notice)
     if as_json:
         print_json(result.as_json())
         return
@@ -138,6 +138,7 @@ def letters(
             workers=workers,
             force=force,
             progress=progress,
+            on_wait=wait_notice,
         )
     if as_json:
         print_json(result.as_json())

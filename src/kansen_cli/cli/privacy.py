@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from kansen_cli.cli.app import CampaignOpt, JsonOpt, command, console, date_option, print_json
+from kansen_cli.cli.app import CampaignOpt, JsonOpt, command, console, date_option, print_json, wait_notice
 
 
 @command()
@@ -39,7 +39,9 @@ def purge(
 
     reference = date_option(as_of, "--as-of")
     settings = load_settings(campaign)
-    result = workflow.run(campaign, settings, older_than, today=today(), as_of=reference, dry_run=dry_run)
+    result = workflow.run(
+        campaign, settings, older_than, today=today(), as_of=reference, dry_run=dry_run, on_wait=wait_notice
+    )
     if as_json:
         print_json(result.as_json())
         return

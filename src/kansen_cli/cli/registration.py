@@ -11,7 +11,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kansen_cli.cli.app import CampaignOpt, ForceOpt, JsonOpt, command, console, date_option, print_json
+from kansen_cli.cli.app import (
+    CampaignOpt,
+    ForceOpt,
+    JsonOpt,
+    command,
+    console,
+    date_option,
+    print_json,
+    wait_notice,
+)
 
 if TYPE_CHECKING:
     from kansen_cli.workflows.followup import FollowupResult
@@ -42,7 +51,9 @@ def sheet(
     from kansen_cli.settings import load_settings
     from kansen_cli.workflows import sheet as workflow
 
-    result = workflow.run(campaign, load_settings(campaign), batch_id, out=out, force=force)
+    result = workflow.run(
+        campaign, load_settings(campaign), batch_id, out=out, force=force, on_wait=wait_notice
+    )
     if as_json:
         print_json(result.as_json())
         return
@@ -91,7 +102,7 @@ def ingest(
     from kansen_cli.workflows import ingest as workflow
 
     settings = load_settings(campaign)
-    result = workflow.run(campaign, settings, files, today(), skip_invalid=skip_invalid)
+    result = workflow.run(campaign, settings, files, today(), skip_invalid=skip_invalid, on_wait=wait_notice)
     if as_json:
         print_json(result.as_json())
     else:

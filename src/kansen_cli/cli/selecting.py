@@ -7,7 +7,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from kansen_cli.cli.app import CampaignOpt, ForceOpt, JsonOpt, command, console, date_option, print_json
+from kansen_cli.cli.app import (
+    CampaignOpt,
+    ForceOpt,
+    JsonOpt,
+    command,
+    console,
+    date_option,
+    print_json,
+    wait_notice,
+)
 from kansen_cli.cli.setup import DelimiterOpt, EncodingOpt, SheetOpt, WijkenOpt, read_options
 from kansen_cli.workflows.export import EXPORTS
 
@@ -57,6 +66,7 @@ def select_command(
         out=out,
         options=read_options(encoding, delimiter, sheet, wijken),
         force=force,
+        on_wait=wait_notice,
     )
     if as_json:
         print_json(result.as_json())
@@ -117,7 +127,9 @@ def batch(
     from kansen_cli.settings import load_settings
     from kansen_cli.workflows import batch as workflow
 
-    result = workflow.run(campaign, load_settings(campaign), size=size, seed=seed, files=files, force=force)
+    result = workflow.run(
+        campaign, load_settings(campaign), size=size, seed=seed, files=files, force=force, on_wait=wait_notice
+    )
     if as_json:
         if files is not None and result.batched:
             console(stderr=True).print(f"One file per batch in {files}")

@@ -54,35 +54,45 @@ def busy_elsewhere(ledger: Ledger, batch_id: str) -> list[Busy]:
     ]
 
 
-def store_plan(ledger: Ledger, batch_id: str, appointments: pd.DataFrame, force: bool = False) -> int:
-    """Replace the batch's plan (one transaction); refused once its letters went out, unless forced."""
-    sent = letters_sent_on(ledger, batch_id)
-    if sent is not None and not force:
-        raise AlreadyInvitedError(
-            f"the letters of batch {batch_id!r} went out on {sent}; a new plan would not match them. "
-            "Use --force to plan again anyway (and send new letters)"
-        )
-    stamp = now()
-    rows = [
-        (
-            str(r.client_id),
-            batch_id,
-            r.date.isoformat(),
-            r.start.strftime("%H:%M"),
-            r.end.strftime("%H:%M"),
-            str(r.consultant),
-            stamp,
-        )
-        for r in appointments.itertuples(index=False)
-    ]
+# Makes a batch's appointments from its route and the consultants' appointments elsewhere.
+MakePlan = Callable[[list[str], list["Busy"]], "pd.DataFrame"]
+
+
+def store_plan(ledger: Ledger, batch_id: str, make: MakePlan, force: bool = False) -> pd.DataFrame:
+    """Make the batch's plan and replace the stored one (one transaction); returns it.
+
+    Refused once its letters went out, unless forced. Whether they went out, the route and
+    the other batches' appointments are read inside the transaction, under the write lock,
+    so a command committing meanwhile cannot make the plan contradict the ledger.
+    """
     with ledger.transaction() as db:
+        sent = letters_sent_on(ledger, batch_id)
+        if sent is not None and not force:
+            raise AlreadyInvitedError(
+                f"the letters of batch {batch_id!r} went out on {sent}; a new plan would not match them. "
+                "Use --force to plan again anyway (and send new letters)"
+            )
+        appointments = make(route(ledger, batch_id), busy_elsewhere(ledger, batch_id))
+        stamp = now()
+        rows = [
+            (
+                str(r.client_id),
+                batch_id,
+                r.date.isoformat(),
+                r.start.strftime("%H:%M"),
+                r.end.strftime("%H:%M"),
+                str(r.consultant),
+                stamp,
+            )
+            for r in appointments.itertuples(index=False)
+        ]
         db.execute("DELETE FROM appointments WHERE batch_id = ?", (batch_id,))
         db.executemany(
             "INSERT INTO appointments (client_id, batch_id, date, start, end, consultant, planned_at)"
             " VALUES (?,?,?,?,?,?,?)",
             rows,
         )
-    return len(rows)
+    return appointments
 
 
 def letter_people(ledger: Ledger, batch_id: str) -> pd.DataFrame:
@@ -109,9 +119,9 @@ def record_letters(
 ) -> None:
     """Record (one transaction) that each (client_id, variant) got a letter on `sent_on`.
 
-    Whether the batch was sent already is read inside the transaction, so no other command can
-    record it in between. `before_commit` runs last inside it (the letters workflow swaps its
-    files in there): if it fails, nothing is recorded.
+    Whether the batch went out already is read inside the transaction, under the write lock.
+    `before_commit` runs last inside it, e.g. moving the new letter files into place: when it
+    fails, nothing is recorded.
     """
     stamp = now()
     with ledger.transaction() as db:

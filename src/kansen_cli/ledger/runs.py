@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
+import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,15 @@ PERSON_COLUMNS = ("client_id", "neighbourhood", *personal_columns(MIGRATIONS)["p
 def approached_ids(ledger: Ledger) -> set[str]:
     """Client ids already in a batch of this campaign."""
     return {row[0] for row in ledger.db.execute("SELECT client_id FROM batch_members")}
+
+
+class ApproachedChanged(Exception):
+    """Who was approached changed between a selection's first look and its transaction (another
+    command batched or purged meanwhile): the selection must be made again from `current`."""
+
+    def __init__(self, current: set[str]) -> None:
+        super().__init__("the people already approached changed while the selection was made")
+        self.current = current
 
 
 def _column_values(frame: pd.DataFrame, name: str, positions: Any = None) -> list[Any]:
@@ -61,16 +71,24 @@ def record_selection(
     register: Register,
     selection: Selection,
     settings: Settings,
+    approached: set[str] | None = None,
     before_commit: Callable[[], None] | None = None,
 ) -> int:
     """Store the run, every row's bucket, and the personal data of the selected (one transaction).
 
-    `before_commit` runs inside the transaction after the inserts, e.g. writing `--out`: if it
-    fails, the run is not recorded.
+    `approached`: the people already approached that `selection` was made with. They are read
+    again inside the transaction, under the write lock; if another command changed them
+    meanwhile, nothing is recorded and ApproachedChanged says who they are now.
+    `before_commit` runs inside the transaction after the inserts, e.g. moving `--out` into
+    place: if it fails, the run is not recorded.
     """
     people = register.people
     settings_json = settings.model_dump_json(by_alias=True)
     with ledger.transaction() as db:
+        if approached is not None:
+            current = approached_ids(ledger)
+            if current != approached:
+                raise ApproachedChanged(current)
         cursor = db.execute(
             "INSERT INTO selection_runs (created_at, as_of, years, register_name, register_sha256,"
             " settings_json, rows, funnel_json, selected) VALUES (?,?,?,?,?,?,?,?,?)",
@@ -164,39 +182,55 @@ def batch_numbers_taken(ledger: Ledger) -> dict[str, int]:
     }
 
 
-def record_batches(
-    ledger: Ledger, assigned: pd.DataFrame, seed: int, before_commit: Callable[[], None] | None = None
-) -> None:
-    """Store batches and members in one transaction.
+# Makes the batches from the people to batch and the batch numbers each neighbourhood has used.
+Assign = Callable[["pd.DataFrame", dict[str, int]], "pd.DataFrame"]
 
-    `before_commit` runs inside the transaction after the inserts (it sees the new rows):
-    when it fails, for instance writing the batch files, nothing is recorded.
+
+def record_batches(
+    ledger: Ledger,
+    assign: Assign,
+    seed: int,
+    before_commit: Callable[[pd.DataFrame], None] | None = None,
+) -> pd.DataFrame:
+    """Make the batches and store them with their members in one transaction; returns them.
+
+    Who is still to batch and which batch numbers are taken are read inside the transaction,
+    under the write lock, so two commands at once never batch anyone twice. `before_commit`
+    gets the batches and runs after the inserts (it sees the new rows): when it fails, for
+    instance writing the batch files, nothing is recorded.
     """
-    run_id = last_run_id(ledger)
+    with ledger.transaction() as db:
+        run_id = last_run_id(ledger)
+        assigned = assign(unbatched_selected(ledger), batch_numbers_taken(ledger))
+        if not len(assigned):
+            return assigned
+        _insert_batches(db, assigned, run_id, seed)
+        if before_commit is not None:
+            before_commit(assigned)
+    return assigned
+
+
+def _insert_batches(db: sqlite3.Connection, assigned: pd.DataFrame, run_id: int, seed: int) -> None:
     batches = assigned.groupby("batch_id", sort=False).agg(
         neighbourhood=("neighbourhood", "first"), seq=("seq", "first")
     )
     stamp = now()
-    with ledger.transaction() as db:
-        db.executemany(
-            "INSERT INTO batches (batch_id, neighbourhood, seq, run_id, seed, created_at)"
-            " VALUES (?,?,?,?,?,?)",
-            [(str(b), str(r.neighbourhood), int(r.seq), run_id, seed, stamp) for b, r in batches.iterrows()],
-        )
-        # In primary-key (client id) order, for the same reason as the people in a selection.
-        members = assigned.iloc[_key_order(assigned["client_id"])]
-        db.executemany(
-            "INSERT INTO batch_members (client_id, batch_id, position, variant) VALUES (?,?,?,?)",
-            zip(
-                _column_values(members, "client_id"),
-                _column_values(members, "batch_id"),
-                members["position"].astype("int64").tolist(),
-                _column_values(members, "variant"),
-                strict=True,
-            ),
-        )
-        if before_commit is not None:
-            before_commit()
+    db.executemany(
+        "INSERT INTO batches (batch_id, neighbourhood, seq, run_id, seed, created_at) VALUES (?,?,?,?,?,?)",
+        [(str(b), str(r.neighbourhood), int(r.seq), run_id, seed, stamp) for b, r in batches.iterrows()],
+    )
+    # In primary-key (client id) order, for the same reason as the people in a selection.
+    members = assigned.iloc[_key_order(assigned["client_id"])]
+    db.executemany(
+        "INSERT INTO batch_members (client_id, batch_id, position, variant) VALUES (?,?,?,?)",
+        zip(
+            _column_values(members, "client_id"),
+            _column_values(members, "batch_id"),
+            members["position"].astype("int64").tolist(),
+            _column_values(members, "variant"),
+            strict=True,
+        ),
+    )
 
 
 def batch_members(ledger: Ledger, batch_id: str | None = None) -> pd.DataFrame:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
+    from kansen_cli.ledger.faults import WaitNotice
     from kansen_cli.settings import Settings
 
 
@@ -30,29 +31,35 @@ def run(
     seed: int | None = None,
     files: Path | None = None,
     force: bool = False,
+    on_wait: WaitNotice | None = None,
 ) -> BatchResult:
-    """Make and record the batches (one transaction); `files` gets one CSV per new batch."""
+    """Make and record the batches (one transaction); `files` gets one CSV per new batch.
+    `on_wait` is called once if another command holds the ledger."""
     from kansen_cli.batching import batch_overview, make_batches
+    from kansen_cli.files import held_back
     from kansen_cli.ledger import open_ledger
-    from kansen_cli.ledger.runs import batch_members, batch_numbers_taken, record_batches, unbatched_selected
+    from kansen_cli.ledger.runs import batch_members, record_batches
 
     size = size or settings.batch.size
     seed = settings.batch.seed if seed is None else seed
     variants = list(settings.letters.variants)
     _require_templates(variants, campaign)
-    with open_ledger(campaign, create=False) as ledger:
-        assigned = make_batches(unbatched_selected(ledger), size, seed, variants, batch_numbers_taken(ledger))
-        if files is not None:
-            _check_batch_files(files, assigned, force)
-        if len(assigned):
 
-            def write_files() -> None:
-                # Inside the ledger transaction: if a file cannot be written, the batches are not
-                # recorded either, and the command can simply be run again.
-                if files is not None:
-                    _write_batch_files(files, batch_members(ledger), set(assigned["batch_id"]), force)
+    def assign(unbatched: pd.DataFrame, taken: dict[str, int]) -> pd.DataFrame:
+        return make_batches(unbatched, size, seed, variants, taken)
 
-            record_batches(ledger, assigned, seed, before_commit=write_files)
+    with open_ledger(campaign, create=False, on_wait=on_wait) as ledger, held_back() as written:
+
+        def write_files(assigned: pd.DataFrame) -> None:
+            # Inside the ledger transaction, after the inserts: the files (CSV, as many rows as
+            # were batched: quick) wait under temporary names and move in just before COMMIT;
+            # if the batches are not recorded after all, they are taken away again.
+            if files is not None:
+                _check_batch_files(files, assigned, force)
+                _write_batch_files(files, batch_members(ledger), set(assigned["batch_id"]), force)
+                written.publish()
+
+        assigned = record_batches(ledger, assign, seed, before_commit=write_files)
     return BatchResult(len(assigned), batch_overview(assigned, variants), variants, files)
 
 
@@ -79,16 +86,9 @@ def _check_batch_files(folder: Path, assigned: pd.DataFrame, force: bool) -> Non
 def _write_batch_files(folder: Path, members: pd.DataFrame, batch_ids: set[str], force: bool) -> None:
     from kansen_cli.files import write_csv
 
-    written: list[Path] = []
-    try:
-        for batch_id, group in members[members["batch_id"].isin(batch_ids)].groupby("batch_id"):
-            path = folder / f"{batch_id}.csv"
-            existed = path.exists()
-            write_csv(path, group.drop(columns=["run_id", "purged_at", "bsn"], errors="ignore"), force)
-            if not existed:
-                written.append(path)
-    except BaseException:
-        # The batches will not be recorded: remove the files of this run that are new.
-        for path in written:
-            path.unlink(missing_ok=True)
-        raise
+    for batch_id, group in members[members["batch_id"].isin(batch_ids)].groupby("batch_id"):
+        write_csv(
+            folder / f"{batch_id}.csv",
+            group.drop(columns=["run_id", "purged_at", "bsn"], errors="ignore"),
+            force,
+        )

@@ -17,6 +17,7 @@ from kansen_cli.workbooks.plan import COUNT_KEYS
 
 if TYPE_CHECKING:
     from kansen_cli.ledger import Ledger
+    from kansen_cli.ledger.faults import WaitNotice
     from kansen_cli.settings import Settings
     from kansen_cli.workbooks.plan import IngestPlan
     from kansen_cli.workbooks.reading import FilledWorkbook
@@ -84,11 +85,13 @@ def run(
     files: Sequence[Path],
     today: dt.date,
     skip_invalid: bool = False,
+    on_wait: WaitNotice | None = None,
 ) -> IngestResult:
-    """Ingest `files` in order; dates after `today` are refused."""
+    """Ingest `files` in order; dates after `today` are refused. `on_wait` is called once if
+    another command holds the ledger."""
     from kansen_cli.ledger import open_ledger
 
-    with open_ledger(campaign, create=False) as ledger:
+    with open_ledger(campaign, create=False, on_wait=on_wait) as ledger:
         results = [ingest_file(ledger, path, settings, today, skip_invalid) for path in files]
     return IngestResult(results, skip_invalid)
 

@@ -27,6 +27,9 @@ def run(
     text = st.render_settings(st.preset(preset), preset)
     had_ledger = ledger_path(directory).exists()
     check_writable(st.settings_path(directory), force)
+    if had_ledger:
+        # A damaged or empty ledger is refused before anything is written beside it.
+        open_ledger(directory, create=False).close()
     copied = copy_templates(directory, force) if templates else []
     write_text(st.settings_path(directory), text, force=force)
     open_ledger(directory, create=True).close()

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
 
     from kansen_cli.ledger.core import Ledger
+    from kansen_cli.ledger.faults import WaitNotice
     from kansen_cli.letters import Fields
     from kansen_cli.settings import Settings
 
@@ -70,6 +71,7 @@ def run(
     workers: int = 2,
     force: bool = False,
     progress: Progress | None = None,
+    on_wait: WaitNotice | None = None,
 ) -> LettersResult:
     """Make the batch's letters (dated `sent_on`, default `today`) and record them as sent.
 
@@ -77,7 +79,8 @@ def run(
     `formats`, one `<batch>-<client id>.html` per person with `html`, and the mail-merge and
     call-list workbooks. A dry run writes the first DRY_RUN_LETTERS letters only, into
     `<campaign>/letters/<batch>/proef/` (replacing the previous sample), and records nothing.
-    A batch already sent, or an existing file, is refused unless `force`.
+    A batch already sent, or an existing file, is refused unless `force`. `on_wait` is called
+    once if another command holds the ledger.
     """
     from kansen_cli.files import check_writable
     from kansen_cli.ledger import open_ledger
@@ -89,7 +92,7 @@ def run(
 
     chosen = checked_formats(formats)
     letter_date = sent_on or today
-    with open_ledger(campaign, create=False) as ledger:
+    with open_ledger(campaign, create=False, on_wait=on_wait) as ledger:
         require_batch(ledger, batch)
         _refuse_when_sent(ledger, batch, force or dry_run)
         people = letter_people(ledger, batch)

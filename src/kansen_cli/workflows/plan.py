@@ -8,6 +8,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import pandas as pd
+
+    from kansen_cli.ledger.faults import WaitNotice
+    from kansen_cli.planning import Busy
     from kansen_cli.settings import Settings
 
 
@@ -24,19 +28,29 @@ class PlanResult:
         return {"batch": self.batch, "planned": self.planned, "consultants": self.consultants}
 
 
-def run(campaign: Path, settings: Settings, batch: str, start: dt.date, force: bool = False) -> PlanResult:
+def run(
+    campaign: Path,
+    settings: Settings,
+    batch: str,
+    start: dt.date,
+    force: bool = False,
+    on_wait: WaitNotice | None = None,
+) -> PlanResult:
     """Plan the batch from `start` on and store the plan, replacing an earlier one.
 
     Consultants' appointments in other batches are kept free. Once the batch's letters went
-    out, planning again needs `force` (AlreadyInvitedError otherwise).
+    out, planning again needs `force` (AlreadyInvitedError otherwise). `on_wait` is called once
+    if another command holds the ledger.
     """
     from kansen_cli.ledger import open_ledger
-    from kansen_cli.ledger.letters import busy_elsewhere, route, store_plan
+    from kansen_cli.ledger.letters import store_plan
     from kansen_cli.ledger.runs import require_batch
     from kansen_cli.planning import plan, plan_overview
 
-    with open_ledger(campaign, create=False) as ledger:
+    def make(route: list[str], busy: list[Busy]) -> pd.DataFrame:
+        return plan(route, start, settings.planning, busy)
+
+    with open_ledger(campaign, create=False, on_wait=on_wait) as ledger:
         require_batch(ledger, batch)
-        appointments = plan(route(ledger, batch), start, settings.planning, busy_elsewhere(ledger, batch))
-        store_plan(ledger, batch, appointments, force)
+        appointments = store_plan(ledger, batch, make, force)
     return PlanResult(batch=batch, planned=len(appointments), consultants=plan_overview(appointments))

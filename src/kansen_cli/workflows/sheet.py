@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from kansen_cli.ledger.faults import WaitNotice
     from kansen_cli.settings import Settings
 
 SHEETS_DIR = "sheets"
@@ -43,9 +44,15 @@ class SheetResult:
 
 
 def run(
-    campaign: Path, settings: Settings, batch_id: str, out: Path | None = None, force: bool = False
+    campaign: Path,
+    settings: Settings,
+    batch_id: str,
+    out: Path | None = None,
+    force: bool = False,
+    on_wait: WaitNotice | None = None,
 ) -> SheetResult:
-    """Write the registration workbook of `batch_id` to `out` (default: the campaign's sheets folder)."""
+    """Write the registration workbook of `batch_id` to `out` (default: the campaign's sheets folder).
+    `on_wait` is called once if it has to wait for another command to finish with the ledger."""
     from kansen_cli.files import check_writable, save_workbook
     from kansen_cli.ledger import open_ledger
     from kansen_cli.ledger.outcomes import approached_on, sheet_people
@@ -54,7 +61,7 @@ def run(
 
     target = out or registration_path(campaign, batch_id)
     check_writable(target, force)
-    with open_ledger(campaign, create=False) as ledger:
+    with open_ledger(campaign, create=False, on_wait=on_wait) as ledger:
         require_batch(ledger, batch_id)
         people = sheet_people(ledger, batch_id)
         approached = len(approached_on(ledger, batch_id))
