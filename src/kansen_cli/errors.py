@@ -40,3 +40,7 @@ class TemplateFieldError(KansenError):
 
 class ReportInconsistent(KansenError):
     """Figures in the report that must agree do not: the ledger holds contradicting records."""
+
+
+class PersonalDataError(KansenError):
+    """Personal data would go where it must not: a BSN as the client id, which names files."""
