@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from fault_helpers import assert_no_leak, assert_stopped_cleanly
+from fault_helpers import assert_no_leak, assert_stopped_cleanly, ended
 from safety_helpers import elfproef, ledger_dump, tree
 
 AS_OF = "2026-10-01"
@@ -67,7 +67,9 @@ def _surname(register: Path, line: int) -> str:
     return lines[line - 1].split(";")[lines[0].split(";").index("Achternaam")]
 
 
-def _refused_by_check_and_select(invoke, path: Path, campaign: Path, names: list[str], says: list[str]) -> None:
+def _refused_by_check_and_select(
+    invoke, path: Path, campaign: Path, names: list[str], says: list[str]
+) -> None:
     """`check` and `select` both stop cleanly, saying all of `says`; select records nothing."""
     before = tree(campaign)
     for args in (["check", path], ["select", path, "--as-of", AS_OF, "-c", campaign]):
@@ -152,10 +154,12 @@ def test_the_bsn_column_cannot_be_the_client_id(
     from kansen_cli.settings import load_settings
 
     (campaign / "kansen.toml").write_text(f'[register.columns]\nclient_id = "{header}"\n', encoding="utf-8")
-    with pytest.raises(SettingsError, match="client_id .* BSN"):
+    with pytest.raises(SettingsError, match=r"client_id .* BSN"):
         load_settings(campaign)
     for args in (["check", small_register, "-c", campaign], ["select", small_register, "-c", campaign]):
-        end = assert_stopped_cleanly(invoke(*args, "--as-of", AS_OF) if args[0] == "select" else invoke(*args))
+        end = assert_stopped_cleanly(
+            invoke(*args, "--as-of", AS_OF) if args[0] == "select" else invoke(*args)
+        )
         assert "client_id" in end.output and "BSN" in end.output
     assert not (campaign / "kansen.sqlite").exists()
 
@@ -193,7 +197,9 @@ def test_a_client_id_column_full_of_bsns_is_refused(invoke, small_register: Path
 
 
 @pytest.mark.fault("privacy")
-def test_nine_digit_client_numbers_are_not_taken_for_bsns(invoke, small_register: Path, tmp_path: Path) -> None:
+def test_nine_digit_client_numbers_are_not_taken_for_bsns(
+    invoke, small_register: Path, tmp_path: Path
+) -> None:
     """Random nine-digit numbers pass the elfproef about one time in eleven: no refusal."""
     lines = _lines(small_register)
     for i in range(1, len(lines)):
@@ -221,8 +227,13 @@ def test_a_surname_typed_into_a_register_yes_no_column_is_not_shown(
         result = invoke(*args)
         assert result.exit_code == 0, result.output
         assert_no_leak(result.output, [surname])
-        assert "text of 12 characters" in result.output
         assert "12-3" in result.output
+    examples = json.loads(result.stdout)["problems"]["examples"]["invalid_boolean"]
+    shown = {(p["row"], p["column"]): p["value"] for p in examples}
+    assert shown == {
+        (21, "Actieve begeleiding"): "<text of 12 characters>",
+        (21, "Bekend bij WIJ-team"): "12-3",
+    }
 
 
 @pytest.mark.fault("privacy")
@@ -251,10 +262,16 @@ def test_a_surname_typed_into_an_answer_column_is_not_shown_by_ingest(
     workbook.save(filled)
     before = ledger_dump(campaign)
     for args in (["ingest", filled, "-c", campaign], ["ingest", filled, "-c", campaign, "--json"]):
-        end = assert_stopped_cleanly(invoke(*args), names=[surname, email, "kruisen"])
-        assert "text of 12 characters" in end.output  # the surname: its kind and length
+        end = ended(invoke(*args))  # not loaded: exit 1, the problems listed
+        assert end.exit_code == 1 and "Traceback" not in end.output, end.output
+        assert_no_leak(end.output, [surname, email, "kruisen"])
         assert "31-02-2026" in end.output  # a date-like value is shown as typed
     assert ledger_dump(campaign) == before
+    problems = json.loads(end.stdout)["files"][0]["problems"]
+    shown = {(p["row"], p["column"]): p["value"] for p in problems}
+    assert shown[(2, "Contactresultaat")] == "<text of 12 characters>"  # the surname: kind and length
+    assert shown[(3, "Datum gesprek")] == "<text of 20 characters>"  # the e-mail address
+    assert shown[(4, "Datum gesprek")] == "31-02-2026"
 
 
 @pytest.mark.fault("privacy")
@@ -270,7 +287,9 @@ def test_a_binary_pseudonym_key_file_is_a_clear_error(
     assert result.exit_code == 0, result.output
     before = ledger_dump(campaign)
     env = {"KANSEN_PSEUDONYM_KEY": ""}
-    end = assert_stopped_cleanly(runner.invoke(app, ["purge", "--older-than", "1", "-c", str(campaign)], env=env))
+    end = assert_stopped_cleanly(
+        runner.invoke(app, ["purge", "--older-than", "1", "-c", str(campaign)], env=env)
+    )
     assert "pseudonym_key_file" in end.output
     assert ledger_dump(campaign) == before
 
@@ -288,7 +307,9 @@ def test_a_pseudonym_key_file_that_is_a_device_or_folder_is_a_clear_error(
             f'[privacy]\npseudonym_key_file = "{key_file}"\n', encoding="utf-8"
         )
         env = {"KANSEN_PSEUDONYM_KEY": ""}
-        end = assert_stopped_cleanly(runner.invoke(app, ["purge", "--older-than", "1", "-c", str(campaign)], env=env))
+        end = assert_stopped_cleanly(
+            runner.invoke(app, ["purge", "--older-than", "1", "-c", str(campaign)], env=env)
+        )
         assert "pseudonym_key_file" in end.output
 
 
@@ -313,7 +334,9 @@ def test_a_settings_value_nested_thousands_deep_is_a_clear_error(
 
 
 @pytest.mark.fault("storage")
-def test_settings_that_are_no_utf8_text_are_a_clear_error(invoke, campaign: Path, small_register: Path) -> None:
+def test_settings_that_are_no_utf8_text_are_a_clear_error(
+    invoke, campaign: Path, small_register: Path
+) -> None:
     (campaign / "kansen.toml").write_bytes(b'[campaign]\nname = "Kansen \xe9n Kaart"\n')
     _settings_refused(invoke, campaign, small_register)
 
