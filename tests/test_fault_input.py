@@ -364,3 +364,32 @@ def test_settings_that_cannot_be_read_are_a_clear_error(invoke, campaign: Path, 
 def test_settings_that_are_a_device_are_a_clear_error(invoke, campaign: Path, small_register: Path) -> None:
     (campaign / "kansen.toml").symlink_to("/dev/zero")
     _settings_refused(invoke, campaign, small_register)
+
+
+# ---------------------------------------------------------------------------- the quote scanner
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a;b;c\n", None),  # nothing quoted
+        ('a;"b";c\n', None),  # quoted, on one line
+        ('a;"b\nx";c\n', (1, 2, 6)),  # a quoted line break in field 2
+        ('a;"b""\nx";c\n', (1, 2, 8)),  # "" inside a quoted value is a quote, not its end
+        ('a;b"x\ny;c\n', None),  # a quote inside a field is a character, not an opening
+        ('a;b;"c\r\nd;e;f\r\n', (2, 4, None)),  # never closed
+        ('"a"b;"c\nd"\n', (1, 5, 9)),  # text after a closing quote belongs to the field
+    ],
+)
+def test_the_quote_that_spans_lines_is_found_where_a_parser_sees_it(text: str, expected) -> None:
+    from kansen_cli.register.csv_quotes import spanning_quote
+
+    quote = spanning_quote(text, 0, len(text), ";")
+    assert (None if quote is None else (quote.field, quote.opens, quote.closes)) == expected
+
+
+def test_line_breaks_count_crlf_once_and_a_bare_cr_as_a_break() -> None:
+    from kansen_cli.register.csv_quotes import line_breaks
+
+    assert line_breaks("a\r\nb\nc\rd") == 3
+    assert line_breaks("abc") == 0

@@ -1,5 +1,7 @@
 """Reading a CSV export into a raw table of text, fast: pyarrow's parser on the bytes after the
-header, and a record-by-record reader only for files with blank or ragged lines."""
+header, and a record-by-record reader only for files with blank or ragged lines, or values over
+several lines. No line may go missing: pyarrow's rows must be the lines one to one, and the
+exact reader accounts for every line it reads (a stray quote would swallow the rest)."""
 
 from __future__ import annotations
 
