@@ -239,7 +239,7 @@ def test_unknown_boolean_marks_the_row_invalid_with_its_row(tmp_path):
     assert (problem.row, problem.column, problem.value, problem.kind) == (
         3,
         "Actieve begeleiding",
-        "onbekend",
+        "<text of 8 characters>",  # a word, not a code: shown by kind and length (issue 17)
         "invalid_boolean",
     )
 
@@ -430,13 +430,26 @@ def test_old_mac_line_endings(tmp_path, minimal):
     pd.testing.assert_frame_equal(reg.people, minimal.people)
 
 
-@pytest.mark.parametrize("bad", ["../../etc/x", "a/b", "..", ".hidden", "a\\b", "con", "LPT1.txt", "12 34"])
-def test_client_ids_that_are_unsafe_file_names_are_invalid(tmp_path, bad):
+@pytest.mark.parametrize(
+    ("bad", "shown"),
+    [
+        # Values with more letters than digits could be a name: shown by kind and length only.
+        ("../../etc/x", "<text of 11 characters>"),
+        ("a/b", "<text of 3 characters>"),
+        ("..", ".."),
+        (".hidden", "<text of 7 characters>"),
+        ("a\\b", "<text of 3 characters>"),
+        ("con", "<text of 3 characters>"),
+        ("LPT1.txt", "<text of 8 characters>"),
+        ("12 34", "12 34"),
+    ],
+)
+def test_client_ids_that_are_unsafe_file_names_are_invalid(tmp_path, bad, shown):
     path = tmp_path / "ids.csv"
     path.write_text(fixture_text().replace("100002", bad, 1), encoding="utf-8")
     reg = read_register(path)
     (problem,) = reg.report.problems
-    assert (problem.row, problem.kind, problem.value) == (3, "invalid_client_id", bad)
+    assert (problem.row, problem.kind, problem.value) == (3, "invalid_client_id", shown)
     assert reg.people["invalid"].tolist() == [False, True, False, False, False]
 
 

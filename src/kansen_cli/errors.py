@@ -60,3 +60,7 @@ class LedgerDamagedError(LedgerError):
 
 class StorageError(KansenError):
     """The disk refused: full, read-only, no permission, or an I/O error; nothing was recorded."""
+
+
+class PersonalDataError(KansenError):
+    """Personal data would go where it must not: a BSN as the client id, which names files."""

@@ -15,9 +15,12 @@ from pathlib import Path
 
 from kansen_cli.errors import SettingsError
 from kansen_cli.settings import PrivacySettings
+from kansen_cli.settings_file import read_small_text
 
 PSEUDONYM_PREFIX = "ps-"
 MIN_KEY_LENGTH = 16
+# A key is one line of text; anything much larger is the wrong file.
+MAX_KEY_BYTES = 64 * 1024
 
 
 def pseudonym(client_id: str, key: bytes) -> str:
@@ -32,16 +35,17 @@ def load_key(settings: PrivacySettings, campaign: Path) -> bytes:
     value = os.environ.get(settings.pseudonym_key_env, "")
     source = f"environment variable {settings.pseudonym_key_env}"
     if not value and settings.pseudonym_key_file:
-        path = Path(settings.pseudonym_key_file).expanduser()
-        if path.resolve().is_relative_to(Path(campaign).resolve()):
+        try:
+            path = Path(settings.pseudonym_key_file).expanduser()
+            inside = path.resolve().is_relative_to(Path(campaign).resolve())
+        except (RuntimeError, OSError) as exc:  # an unknown ~user, a symbolic link loop
+            raise SettingsError(f"privacy.pseudonym_key_file: cannot find it ({exc})") from None
+        if inside:
             raise SettingsError(
                 "privacy.pseudonym_key_file lies inside the campaign folder; keep the secret "
                 "elsewhere, or the ledger and its key travel together"
             )
-        try:
-            value = path.read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise SettingsError(f"privacy.pseudonym_key_file: cannot read it ({exc.strerror})") from None
+        value = read_small_text(path, "privacy.pseudonym_key_file", MAX_KEY_BYTES).strip()
         source = "privacy.pseudonym_key_file"
     if not value:
         raise SettingsError(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -13,7 +14,8 @@ class Problem:
     """One thing wrong with one cell (or row) of one file.
 
     `row` is the row number as the user sees it in Excel or a text editor (header = its own
-    row number), `value` is already safe to show (BSNs masked by the reader).
+    row number), `value` is already safe to show (`shown_value`: code-like values as typed,
+    BSNs masked, other text only as its kind and length).
     """
 
     file: str
@@ -41,9 +43,11 @@ class ProblemReport:
         value: object,
         kind: str,
         message: str,
+        known: bool = False,
     ) -> None:
-        shown = None if value is None else _shorten(mask_bsns(str(value)))
-        self.problems.append(Problem(file, row, column, shown, kind, message))
+        """`known`: the value is one the tool itself knows (a label from a list, a yes/no mark,
+        a client id it matched, its own batch id), so it is shown as it is."""
+        self.problems.append(Problem(file, row, column, shown_value(value, known), kind, message))
 
     def extend(self, other: ProblemReport) -> None:
         self.problems.extend(other.problems)
@@ -84,6 +88,41 @@ def mask_bsns(text: str) -> str:
     return _NINE_DIGITS.sub(
         lambda m: "*****" + m.group()[-4:] if bsn.is_valid(m.group()) else m.group(), text
     )
+
+
+def shown_value(value: object, known: bool = False) -> str | None:
+    """What a problem may show of a typed value: a code-like one (a date, a number, a code) as
+    it is, BSNs masked; anything else only as its kind and length, "<text of 12 characters>":
+    a surname or an e-mail address typed into an answer column must not be printed."""
+    if value is None:
+        return None
+    text = str(value)
+    if known or isinstance(value, bool | int | float | dt.date) or _code_like(text):
+        return _shorten(mask_bsns(text))
+    digits = _digits_only(text)
+    if _PHONE.fullmatch(digits):
+        return f"<number of {len(digits.lstrip('+'))} digits>"
+    length = len(text.strip())
+    return f"<text of {length} character{'' if length == 1 else 's'}>"
+
+
+# Dutch phone numbers: 0 and nine digits, or +31 / 0031 and nine digits.
+_PHONE = re.compile(r"(?:\+31|0031|0)[1-9]\d{8}")
+
+
+def _digits_only(text: str) -> str:
+    return re.sub(r"[\s().-]", "", text)
+
+
+def _code_like(text: str) -> bool:
+    """Digits and signs (a date, a number, a house number, a postcode) with at most as many
+    letters as digits: never a name, which has letters and no digits. Phone numbers and e-mail
+    addresses are no codes, whatever their shape."""
+    if "@" in text or _PHONE.fullmatch(_digits_only(text)):
+        return False
+    letters = sum(ch.isalpha() for ch in text)
+    digits = sum(ch.isdigit() for ch in text)
+    return letters == 0 or 0 < letters <= digits
 
 
 def _shorten(text: str, limit: int = 60) -> str:

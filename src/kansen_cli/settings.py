@@ -8,18 +8,22 @@ so the file a municipality edits always lists every setting with its explanation
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from kansen_cli.errors import SettingsError
+from kansen_cli.settings_render import render_settings as render_settings  # its old home
 
 SETTINGS_FILE = "kansen.toml"
 PRESETS = ("groningen", "nijmegen", "generic")
 Weekday = Literal["ma", "di", "wo", "do", "vr", "za", "zo"]
 WEEKDAYS: tuple[str, ...] = ("ma", "di", "wo", "do", "vr", "za", "zo")
+# Headers that name a BSN (letters and digits only, lower case): never the client id.
+BSN_HEADERS = frozenset(
+    {"bsn", "bsnnummer", "bsnnr", "burgerservicenummer", "burgerservicenr", "sofinummer", "sofinr"}
+)
 
 
 class _Model(BaseModel):
@@ -56,6 +60,18 @@ class ColumnMap(_Model):
     phone: str = Field("Telefoonnummer", description="Phone number, for the reminder call.")
     email: str = Field("E-mailadres", description="E-mail address.")
     language: str = Field("Taal", description="Preferred language.")
+
+    @model_validator(mode="after")
+    def _client_id_is_no_bsn(self) -> ColumnMap:
+        # Letter files are named by the client id and exports print it, whatever store_bsn says.
+        header = "".join(ch for ch in self.client_id.casefold() if ch.isalnum())
+        if header == "".join(ch for ch in self.bsn.casefold() if ch.isalnum()) or header in BSN_HEADERS:
+            raise ValueError(
+                f"client_id = {self.client_id!r} names the BSN column: letter files are named by "
+                "the client id and exports print it, so a BSN must never be used for that; map "
+                "another column, such as the client number (Klantnummer)"
+            )
+        return self
 
 
 class RegisterSettings(_Model):
@@ -380,16 +396,12 @@ def settings_path(campaign: Path) -> Path:
 
 def load_settings(campaign: Path) -> Settings:
     """Read kansen.toml from the campaign folder, or the Groningen defaults when absent."""
+    from kansen_cli.settings_file import read_toml
+
     path = settings_path(campaign)
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return Settings()
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(f"{path}: not valid TOML: {exc}") from None
-    except UnicodeDecodeError:
-        raise SettingsError(f"{path}: not UTF-8 text") from None
-    return parse_settings(data, str(path))
+    return parse_settings(read_toml(path), str(path))
 
 
 def parse_settings(data: dict[str, Any], source: str = SETTINGS_FILE) -> Settings:
@@ -404,76 +416,3 @@ def parse_settings(data: dict[str, Any], source: str = SETTINGS_FILE) -> Setting
             else:
                 lines.append(f"{key}: {err['msg']}")
         raise SettingsError(f"{source}: " + "; ".join(lines)) from None
-
-
-def render_settings(settings: Settings, preset_name: str) -> str:
-    """The whole model as TOML, each setting preceded by its explanation."""
-    import tomlkit
-
-    doc = tomlkit.document()
-    doc.add(tomlkit.comment(f"kansen_cli settings, preset '{preset_name}'."))
-    doc.add(tomlkit.comment("Every setting is listed with its default; change what differs for you."))
-    doc.add(tomlkit.nl())
-    _render_model(doc, settings)
-    return tomlkit.dumps(doc)
-
-
-def _render_model(container: Any, model: BaseModel) -> None:
-    import tomlkit
-
-    fields = type(model).model_fields
-    # Scalars first: TOML needs a table's own keys before its sub-tables.
-    nested: list[tuple[str, Any, Any]] = []
-    for attr, info in fields.items():
-        value = getattr(model, attr)
-        name = info.alias or attr
-        if isinstance(value, BaseModel) or (
-            isinstance(value, list) and value and isinstance(value[0], BaseModel)
-        ):
-            nested.append((name, info, value))
-            continue
-        plain = _plain(value)
-        if info.description and not isinstance(plain, dict):
-            container.add(tomlkit.comment(info.description))
-        if isinstance(plain, dict):
-            table = tomlkit.table()
-            if info.description:
-                table.add(tomlkit.comment(info.description))
-            for key, item in plain.items():
-                table.add(key, item)
-            nested.append((name, info, table))
-            continue
-        container.add(name, plain)
-    for name, info, value in nested:
-        if isinstance(value, list):
-            if info.description:
-                container.add(tomlkit.comment(info.description))
-            array = tomlkit.aot()
-            for item in value:
-                sub = tomlkit.table()
-                for key, val in item.model_dump(exclude_none=True, by_alias=True).items():
-                    sub.add(key, _plain(val))
-                array.append(sub)
-            container.add(name, array)
-            continue
-        if isinstance(value, BaseModel):
-            table = tomlkit.table()
-            doc_line = info.description or (type(value).__doc__ or "").strip().splitlines()[0:1]
-            if isinstance(doc_line, list):
-                doc_line = doc_line[0] if doc_line else ""
-            if doc_line:
-                table.add(tomlkit.comment(doc_line))
-            _render_model(table, value)
-            container.add(name, table)
-        else:
-            container.add(name, value)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dt.time):
-        return value.strftime("%H:%M")
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    return value

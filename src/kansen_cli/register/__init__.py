@@ -9,9 +9,12 @@ missing required column or an unreadable file stops the read.
 The modules, in the order a file goes through them:
 
 - `raw`: the one door, `read_raw`: a workbook by its suffix, anything else as CSV;
-- `csv_layout` (encoding, delimiter, header line) and `csv_reader`: CSV into a `RawTable`;
+- `csv_layout` (encoding, delimiter, header line) and `csv_reader`: CSV into a `RawTable`,
+  every line accounted for (`csv_quotes`: a quoted line break is allowed, a stray quote that
+  swallows lines is refused);
 - `workbook`: XLSX (calamine) into a `RawTable` (`table`: what every reader returns);
 - `columns`: the municipality's headers mapped to the canonical `fields`;
+- `bsn_ids`: a client-id column holding BSNs is refused (client ids name files);
 - `checks`: every field checked and parsed, problems collected (`cells`: column helpers);
 - `wijken`: the postcode -> wijk table for registers without a neighbourhood column;
 - `reader`: `read_register`, which strings them together into a `Register`.

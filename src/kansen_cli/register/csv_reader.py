@@ -1,5 +1,7 @@
 """Reading a CSV export into a raw table of text, fast: pyarrow's parser on the bytes after the
-header, and a record-by-record reader only for files with blank or ragged lines."""
+header, and a record-by-record reader only for files with blank or ragged lines, or values over
+several lines. No line may go missing: pyarrow's rows must be the lines one to one, and the
+exact reader accounts for every line it reads (a stray quote would swallow the rest)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from kansen_cli.errors import InputFileError
 from kansen_cli.register.columns import normalise_header
 from kansen_cli.register.csv_layout import decode, find_layout, header_fields
+from kansen_cli.register.csv_quotes import line_breaks, refuse_stray_quote, refuse_unreadable
 from kansen_cli.register.table import HEADER_SEARCH_ROWS, RawTable, SourceInfo
 from kansen_cli.settings import ColumnMap
 
@@ -73,11 +76,13 @@ def _read_body(body: bytes, headers: list[str], delimiter: str, source: SourceIn
         return RawTable(headers, no_rows, np.zeros(0, dtype=np.int64), source, [])
     if len(headers) < 2 and (body.startswith((b"\n", b"\r\n")) or b"\n\n" in body or b"\n\r\n" in body):
         # One column: a blank line would read as an empty cell; the exact reader counts it.
-        return _read_exact(body.decode("utf-8"), delimiter, headers, source)
+        return _read_exact(body.decode("utf-8"), delimiter, headers, source, path)
     table = _arrow_table(body, len(headers), delimiter, path)
-    if table is None:
+    if table is None or not _every_line_a_row(body, table.num_rows):
         # Ragged lines: the exact reader accepts extra empty fields and reports the rest by row.
-        return _read_exact(body.decode("utf-8"), delimiter, headers, source)
+        # Values over several lines, or lines pyarrow did not make rows of: the exact reader
+        # tells a quoted line break from a stray quote and accounts for every line.
+        return _read_exact(body.decode("utf-8"), delimiter, headers, source, path)
     return _without_empty_rows(table, headers, source)
 
 
@@ -118,6 +123,23 @@ def _arrow_table(body: bytes, width: int, delimiter: str, path: Path) -> pa.Tabl
     except pa.ArrowInvalid as exc:
         raise InputFileError(f"{path}: cannot be read as CSV: {str(exc).splitlines()[0]}") from None
     return None if broken_count else table
+
+
+def _every_line_a_row(body: bytes, rows: int) -> bool:
+    """Whether pyarrow made one row of every line.
+
+    A value holding a line break (quoted, or the lines a stray quote swallowed) leaves fewer
+    rows than lines, so equal counts prove there is none; counting bytes is far cheaper than
+    searching every cell. Only a bare CR (a line end of its own to pyarrow, one row more) could
+    make up for such a value, so a file with quotes and a bare CR goes to the exact reader too.
+    """
+    lines = body.count(b"\n") + (0 if body.endswith(b"\n") else 1)
+    if rows != lines:
+        return False
+    if b'"' in body:
+        crs = body.count(b"\r")
+        return not crs or crs == body.count(b"\r\n")
+    return True
 
 
 def _without_empty_rows(table: pa.Table, headers: list[str], source: SourceInfo) -> RawTable:
@@ -179,12 +201,14 @@ def _all_empty(arrays: list[pa.Array], n: int) -> np.ndarray:
     return empty
 
 
-def _read_exact(body: str, delimiter: str, headers: list[str], source: SourceInfo) -> RawTable:
+def _read_exact(body: str, delimiter: str, headers: list[str], source: SourceInfo, path: Path) -> RawTable:
     """Read record by record, numbering rows as Excel shows them (blank lines count).
 
-    Only files with blank or ragged lines come here. A record with more fields than the header
-    is accepted when the extra fields are empty (a trailing delimiter); any other record whose
-    field count differs is reported as a broken line and becomes an invalid register row.
+    Only files with blank or ragged lines, quoted line breaks or lines the fast reader could not
+    account for come here. A record with more fields than the header is accepted when the extra
+    fields are empty (a trailing delimiter); any other record whose field count differs is
+    reported as a broken line and becomes an invalid register row. A record over several lines
+    must be a quoted line break in a value (`csv_quotes`); every line is accounted for.
     """
     import numpy as np
     import pyarrow as pa
@@ -194,8 +218,32 @@ def _read_exact(body: str, delimiter: str, headers: list[str], source: SourceInf
     good: list[int] = []
     broken: list[tuple[int, str]] = []
     empty_rows = 0
-    reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
-    for number, record in enumerate(reader, start=source.header_row + 1):
+    buffer = io.StringIO(body, newline="")
+    reader = csv.reader(buffer, delimiter=delimiter)
+    number = source.header_row
+    while True:
+        first_line, start = reader.line_num + 1, buffer.tell()
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            line = source.header_row + first_line
+            refuse_unreadable(body, start, line, headers, delimiter, path, exc)
+        number += 1
+        if reader.line_num > first_line:
+            trailing_empty = len(record) > width and not any(f.strip() for f in record[width:])
+            fields = width if trailing_empty else len(record)
+            refuse_stray_quote(
+                body,
+                start,
+                buffer.tell(),
+                source.header_row + first_line,
+                fields,
+                headers,
+                delimiter,
+                str(path),
+            )
         if not any(field.strip() for field in record):
             empty_rows += 1
             continue
@@ -207,6 +255,20 @@ def _read_exact(body: str, delimiter: str, headers: list[str], source: SourceInf
         good.append(number)
         for column, value in zip(cells, record, strict=True):
             column.append(value)
+    _account_for_lines(body, reader.line_num, number - source.header_row, path)
     source.empty_rows_dropped = empty_rows
     arrays = [pa.array(column, type=pa.string()) for column in cells]
     return RawTable(headers, arrays, np.asarray(good, dtype=np.int64), source, broken)
+
+
+def _account_for_lines(body: str, lines_read: int, records: int, path: Path) -> None:
+    """Every line below the header is part of a row, a blank row, or a quoted line break.
+
+    The csv module counts what it read; a different count from the text's own would mean
+    lines that went nowhere, so the file is refused rather than read short."""
+    lines = line_breaks(body) + (1 if body and body[-1] not in "\r\n" else 0)
+    if lines != lines_read:
+        raise InputFileError(
+            f"{path}: {lines} lines below the header, but only {lines_read} were read into {records} "
+            "rows; the file cannot be read reliably: export it again"
+        )

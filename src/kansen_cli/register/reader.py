@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from kansen_cli.errors import InputFileError
 from kansen_cli.problems import ProblemReport
+from kansen_cli.register.bsn_ids import refuse_bsns_as_client_ids
 from kansen_cli.register.checks import ROW_STEPS, RowChecks
 from kansen_cli.register.columns import map_columns
 from kansen_cli.register.fields import REQUIRED_FIELDS
@@ -61,6 +62,7 @@ def read_register(
     if need_birth_date:
         required.append("birth_date")
     mapped_idx, unused = map_columns(raw.headers, columns, required, file)
+    refuse_bsns_as_client_ids(raw, mapped_idx)
     if not len(raw.rows) and not raw.broken:
         # Selecting from nobody is a wrong export (a filter left on), not an empty campaign.
         raise InputFileError(

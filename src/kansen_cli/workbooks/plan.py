@@ -16,7 +16,17 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from kansen_cli.problems import ProblemReport
-from kansen_cli.workbooks.cells import ClientIds, cell_text, is_blank, lookup, mark, norm, parse_date
+from kansen_cli.workbooks.cells import (
+    NO_WORDS,
+    YES_WORDS,
+    ClientIds,
+    cell_text,
+    is_blank,
+    lookup,
+    mark,
+    norm,
+    parse_date,
+)
 from kansen_cli.workbooks.layout import MARK_NO, MARK_YES
 
 if TYPE_CHECKING:
@@ -52,6 +62,8 @@ class IngestPlan:
     rejected_rows: set[tuple[str, int]] = field(default_factory=set)
     blank: int = 0
     file_level: bool = False  # a problem with the file itself: never loads
+    # Labels, codes and yes/no words a consultant picks from: shown as typed in problems.
+    words: frozenset[str] = frozenset()
 
     def loadable(self, skip_invalid: bool) -> bool:
         if self.file_level:
@@ -84,7 +96,7 @@ class FileRefused(Exception):
     def plan(self, filled: FilledWorkbook) -> IngestPlan:
         """The plan of a refused file: one file-level problem, nothing to load."""
         plan = IngestPlan(filled.name, filled.sha256, filled.kind, self.batch_id, file_level=True)
-        plan.problems.add(filled.name, None, None, self.value, self.problem, self.message)
+        plan.problems.add(filled.name, None, None, self.value, self.problem, self.message, known=True)
         return plan
 
 
@@ -96,13 +108,17 @@ class RowCheck:
         self.headers = headers
         self.row = row
         self.failed = False
+        self.matched: set[str] = set()  # client ids this row's cells were matched to
 
     def cell(self, key: str) -> Any:
         return self.row.cells.get(key)
 
     def problem(self, key: str | None, value: Any, kind: str, message: str) -> None:
+        """A problem of this row. The value is shown as typed when it is a label, code or mark
+        from the lists, a matched client id, or code-like; other text only by kind and length."""
         column = self.headers.get(key, key) if key else None
-        self.plan.problems.add(self.plan.file, self.row.row, column, value, kind, message)
+        known = value is not None and (norm(value) in self.plan.words or cell_text(value) in self.matched)
+        self.plan.problems.add(self.plan.file, self.row.row, column, value, kind, message, known=known)
         self.failed = True
 
     def coded(self, key: str, choices: dict[str, str]) -> str | None:
@@ -150,7 +166,10 @@ class RowCheck:
     def known_id(self, ids: ClientIds, key: str = "client_id") -> str:
         """The known client id the cell stands for, else the cell's text (for a problem message)."""
         value = self.cell(key)
-        return ids.match(value) or ("" if is_blank(value) else cell_text(value))
+        match = ids.match(value)
+        if match is not None:
+            self.matched.add(match)
+        return match or ("" if is_blank(value) else cell_text(value))
 
 
 @dataclass
@@ -177,7 +196,7 @@ class SheetRules:
 
 def start_plan(filled: FilledWorkbook, settings: Settings, batch_id: str | None) -> IngestPlan:
     """An empty plan with the file-level problems: another campaign's file, missing columns."""
-    plan = IngestPlan(filled.name, filled.sha256, filled.kind, batch_id)
+    plan = IngestPlan(filled.name, filled.sha256, filled.kind, batch_id, words=choice_words(settings))
     campaign = str(filled.meta.get("campaign", ""))
     if campaign != settings.campaign.name:
         plan.problems.add(
@@ -187,12 +206,23 @@ def start_plan(filled: FilledWorkbook, settings: Settings, batch_id: str | None)
             campaign,
             "wrong_campaign",
             f"this workbook belongs to campaign '{campaign}', not to '{settings.campaign.name}'",
+            known=True,  # the message names it anyway: a campaign's name, no person's
         )
         plan.file_level = True
     for column, message in filled.problems:
         plan.problems.add(filled.name, 1, column or None, None, "missing_column", message)
         plan.file_level = True
     return plan
+
+
+def choice_words(settings: Settings) -> frozenset[str]:
+    """Every code and label of the codebook's lists and the yes/no marks, normalised (`norm`)."""
+    words = set(YES_WORDS | NO_WORDS)
+    for name in type(settings.codebook).model_fields:
+        choices = getattr(settings.codebook, name)
+        if isinstance(choices, dict):
+            words.update(lookup(choices))
+    return frozenset(words)
 
 
 def plan_rows(plan: IngestPlan, filled: FilledWorkbook, sheets: Mapping[str, SheetRules]) -> IngestPlan:
