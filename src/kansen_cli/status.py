@@ -161,9 +161,9 @@ def campaign_steps(run: RunState | None, batches: list[BatchState], surveys: lis
     calls = sum(b.calls_due for b in batches)
     referrals = sum(b.referrals_due for b in batches)
     if calls or referrals:
-        due = [_count(calls, "call")] if calls else []
+        due = [_count(calls, "call") + " due"] if calls else []
         due += [_count(referrals, "referral") + " waiting for the partner's answer"] if referrals else []
-        steps.append(Step(None, "followup", f"follow-up: {' and '.join(due)} due — run `kansen followup`"))
+        steps.append(Step(None, "followup", f"follow-up: {' and '.join(due)} — run `kansen followup`"))
     for s in surveys:
         if s.answered < s.sampled:
             steps.append(

@@ -109,7 +109,10 @@ def show_status(result: StatusResult) -> None:
         if len(result.batches) > SHOWN:
             out.print(f"... and {len(result.batches) - SHOWN:,} more batches (--json lists them all).")
     calls, referrals = (sum(getattr(b, k) for b in result.batches) for k in ("calls_due", "referrals_due"))
-    out.print(f"Follow-up due today: {calls:,} calls, {referrals:,} referrals waiting for an answer.")
+    out.print(
+        f"Follow-up due today: {calls:,} call{'' if calls == 1 else 's'}, {referrals:,} "
+        f"referral{'' if referrals == 1 else 's'} waiting for the partner's answer."
+    )
     for s in result.surveys:
         out.print(f"Survey {s.survey_id} drawn on {_day(s.drawn_on)}: {s.answered} of {s.sampled} called.")
     out.print("Next:" if result.steps else "Next: nothing to do today.")
