@@ -21,6 +21,7 @@ from kansen_cli.status import (
     Step,
     SurveyState,
     batch_step,
+    call_cutoff,
     campaign_steps,
     due_per_batch,
     next_steps,
@@ -209,6 +210,21 @@ def test_next_steps_campaign_first_then_answers_before_plans():
         ("a-1", "plan"),
         ("f-1", "plan"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("today", "months", "cutoff"),
+    [
+        ("2026-11-20", 3, "2026-08-20"),
+        ("2026-05-31", 3, "2026-02-28"),
+        ("2024-05-31", 3, "2024-02-29"),
+        ("2027-01-15", 0, "2027-01-15"),
+        ("2027-01-15", 13, "2025-12-15"),
+    ],
+)
+def test_the_ledger_reads_no_one_spoken_to_after_the_cutoff(today, months, cutoff):
+    settings = Settings.model_validate({"followup": {"months": months}})
+    assert call_cutoff(settings, dt.date.fromisoformat(today)) == dt.date.fromisoformat(cutoff)
 
 
 def test_follow_ups_due_per_batch_by_the_followup_rules():

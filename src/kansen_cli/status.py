@@ -186,6 +186,14 @@ def next_steps(
     return campaign_steps(run, batches, surveys) + per_batch
 
 
+def call_cutoff(settings: Settings, today: dt.date) -> dt.date:
+    """The latest conversation date whose follow-up call can be due today (`followup.due_calls`'
+    own cutoff): the ledger reads no one spoken to later."""
+    from kansen_cli.privacy import months_before
+
+    return months_before(today, settings.followup.months)
+
+
 def due_per_batch(
     people: pd.DataFrame,
     calls: dict[str, dict[int, dict[str, Any]]],

@@ -97,34 +97,46 @@ def surveys(ledger: Ledger) -> list[dict[str, Any]]:
 
 
 # The people `kansen followup` can list: spoken to, acting on their own, personal data kept.
-_SELF_STARTERS = (
-    " FROM outcomes o JOIN people p ON p.client_id = o.client_id"
+# Narrowed, so that a million people's campaign hands Python thousands of rows, not hundreds of
+# thousands, to what can still be due: a conversation on or before `until` (the follow-up
+# months before today) and no call that ended the line (any result but "no contact" does, see
+# `followup.next_round`). `followup.due_calls` then decides on what is left.
+_SELF_STARTERS_FROM = " FROM outcomes o JOIN people p ON p.client_id = o.client_id"
+_SELF_STARTERS_WHERE = (
     " WHERE p.purged_at IS NULL AND o.contact_result = ? AND o.participation_potential = ?"
-    " AND o.conversation_date IS NOT NULL"
+    " AND o.conversation_date <= ?"
+    " AND NOT EXISTS (SELECT 1 FROM followups e WHERE e.client_id = o.client_id AND e.result != ?)"
 )
 
 
-def self_starters(ledger: Ledger, spoken: str, on_their_own: str) -> pd.DataFrame:
-    """The columns `followup.due_calls` reads, plus batch_id, of everyone who may be due a call."""
+def self_starters(ledger: Ledger, roles: tuple[str, str, str], until: str) -> pd.DataFrame:
+    """The columns `followup.due_calls` reads, plus batch_id, of everyone who may be due a call.
+
+    `roles`: the codes of spoken, acting on their own, and not reached (the codebook's roles).
+    """
+    spoken, on_their_own, no_contact = roles
     return ledger.frame(
         "SELECT o.client_id, o.batch_id, o.contact_result, o.conversation_date, o.participation_potential"
-        + _SELF_STARTERS,
-        (spoken, on_their_own),
+        + _SELF_STARTERS_FROM
+        + _SELF_STARTERS_WHERE,
+        (spoken, on_their_own, until, no_contact),
     )
 
 
 def self_starters_calls(
-    ledger: Ledger, spoken: str, on_their_own: str
+    ledger: Ledger, roles: tuple[str, str, str], until: str
 ) -> dict[str, dict[int, dict[str, Any]]]:
-    """Follow-up calls made to those people: client id -> round -> {result} (purged or not:
-    `self_starters` leaves the purged out, and a call is looked up by who is listed)."""
+    """The calls made to those people: client id -> round -> {round, result}."""
+    spoken, on_their_own, no_contact = roles
     out: dict[str, dict[int, dict[str, Any]]] = {}
     cursor = ledger.db.cursor()
     cursor.row_factory = None
     for client_id, round_, result in cursor.execute(
-        "SELECT f.client_id, f.round, f.result FROM outcomes o JOIN followups f ON f.client_id = o.client_id"
-        " WHERE o.contact_result = ? AND o.participation_potential = ? AND o.conversation_date IS NOT NULL",
-        (spoken, on_their_own),
+        "SELECT f.client_id, f.round, f.result"
+        + _SELF_STARTERS_FROM
+        + " JOIN followups f ON f.client_id = o.client_id"
+        + _SELF_STARTERS_WHERE,
+        (spoken, on_their_own, until, no_contact),
     ):
         out.setdefault(client_id, {})[int(round_)] = {"round": int(round_), "result": result}
     return out

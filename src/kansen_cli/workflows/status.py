@@ -137,12 +137,14 @@ def _batch_states(
 ) -> list[tuple[BatchState, int]]:
     """Every batch's state with the run it was made from."""
     from kansen_cli.ledger import status as queries
-    from kansen_cli.status import due_per_batch
+    from kansen_cli.status import call_cutoff, due_per_batch
 
     roles = settings.codebook.roles
+    self_starter = (roles.spoken, roles.potential_self, roles.followup_no_contact)
+    until = call_cutoff(settings, today).isoformat()
     calls, referrals = due_per_batch(
-        queries.self_starters(ledger, roles.spoken, roles.potential_self),
-        queries.self_starters_calls(ledger, roles.spoken, roles.potential_self),
+        queries.self_starters(ledger, self_starter, until),
+        queries.self_starters_calls(ledger, self_starter, until),
         queries.waiting_referrals(ledger, list(roles.referral_pending)),
         settings,
         today,
