@@ -25,6 +25,7 @@ FULL = {
     "check": ["--rows", "100000", "--repeat", "3"],
     "letters": ["--people", "5000", "--repeat", "3"],
     "report": ["--people", "1000000", "--repeat", "3"],
+    "status": ["--people", "1000000", "--repeat", "3"],
     "help_repeat": 7,
 }
 QUICK = {
@@ -32,6 +33,7 @@ QUICK = {
     "check": ["--rows", "1000", "--repeat", "1"],
     "letters": ["--people", "4", "--repeat", "1"],
     "report": ["--people", "2000", "--repeat", "1"],
+    "status": ["--people", "2000", "--repeat", "1"],
     "help_repeat": 1,
 }
 RATIO = re.compile(r"^(?P<name>[^:]+): kansen .*ratio kansen/reference (?P<ratio>[\d.]+)")
@@ -56,7 +58,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--quick", action="store_true", help="tiny sizes, one repetition: a smoke run")
     parser.add_argument(
-        "--only", nargs="+", choices=["select", "check", "letters", "report", "help"], help="run only these"
+        "--only",
+        nargs="+",
+        choices=["select", "check", "letters", "report", "status", "help"],
+        help="run only these",
     )
     parser.add_argument(
         "--letters-people", type=int, help="letters per run (default 5000; each run takes ~0.04 s a page)"
@@ -65,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = dict(QUICK if args.quick else FULL)
     if args.letters_people:
         sizes["letters"] = ["--people", str(args.letters_people), *list(sizes["letters"])[2:]]
-    wanted = set(args.only or ["select", "check", "letters", "report", "help"])
+    wanted = set(args.only or ["select", "check", "letters", "report", "status", "help"])
     began = time.perf_counter()
     summary: list[tuple[str, str, str]] = []  # (what, measured, target)
 
@@ -99,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
             summary.append(("letters, 2 workers faster than 1", f"{walls[1] / walls[2]:.2f}x", ">= 1.7x"))
     if "report" in wanted:
         ratios(bench("bench_report.py", sizes["report"]), "<= 3x")
+    if "status" in wanted:
+        ratios(bench("bench_status.py", sizes["status"]), "-")
     if "help" in wanted:
         runs = Runs()
         for _ in range(sizes["help_repeat"]):

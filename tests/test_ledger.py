@@ -60,6 +60,7 @@ def test_fresh_ledger_is_at_the_latest_schema(tmp_path, monkeypatch):
     assert recorded(ledger_path(tmp_path)) == [
         ("0001_whole_cycle", "2026-05-04T10:00:00+02:00"),
         ("0002_survey", "2026-05-04T10:00:00+02:00"),
+        ("0003_status_indexes", "2026-05-04T10:00:00+02:00"),
     ]
 
 
@@ -111,6 +112,7 @@ def test_migrations_run_from_the_stored_version(tmp_path, monkeypatch):
     assert [name for name, _ in recorded(ledger_path(tmp_path))] == [
         "0001_whole_cycle",
         "0002_survey",
+        "0003_status_indexes",
         "0099_note",
     ]
 
@@ -135,6 +137,7 @@ def test_a_migration_with_a_trigger_and_semicolons_in_strings_applies(tmp_path, 
     assert [name for name, _ in recorded(ledger_path(tmp_path))] == [
         "0001_whole_cycle",
         "0002_survey",
+        "0003_status_indexes",
         "0099_notes",
     ]
 
@@ -161,7 +164,11 @@ def test_a_failing_migration_leaves_the_ledger_as_before(tmp_path, monkeypatch):
     ):
         open_ledger(tmp_path)
     assert dump(ledger_path(tmp_path)) == before
-    assert [name for name, _ in recorded(ledger_path(tmp_path))] == ["0001_whole_cycle", "0002_survey"]
+    assert [name for name, _ in recorded(ledger_path(tmp_path))] == [
+        "0001_whole_cycle",
+        "0002_survey",
+        "0003_status_indexes",
+    ]
     # Nothing half-done stays behind: the next program without the broken step opens it.
     monkeypatch.setattr(schema, "MIGRATIONS", MIGRATIONS)
     open_ledger(tmp_path).close()
@@ -191,11 +198,12 @@ def test_an_old_ledger_is_recorded_as_having_the_first_migration(tmp_path, monke
     monkeypatch.setattr(core, "now", lambda: "2026-05-04T10:00:00+02:00")
     with open_ledger(tmp_path) as ledger:
         assert ledger.scalar("SELECT count(*) FROM selection_runs") == 1
-        assert ledger.scalar("PRAGMA user_version") == 3
+        assert ledger.scalar("PRAGMA user_version") == 4
     # When the first migration was applied, nobody wrote down: NULL, not a made-up time.
     assert recorded(path) == [
         ("0001_whole_cycle", None),
         ("0002_survey", "2026-05-04T10:00:00+02:00"),
+        ("0003_status_indexes", "2026-05-04T10:00:00+02:00"),
         ("0099_extra", "2026-05-04T10:00:00+02:00"),
     ]
 

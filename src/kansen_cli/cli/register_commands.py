@@ -7,6 +7,7 @@ from kansen_cli.cli import (  # noqa: F401
     letters,
     registration,
     surveying,
+    status,
     reporting,
     privacy,
     demo,

@@ -177,6 +177,17 @@ SURVEY_SQL = """
     ALTER TABLE followups ADD COLUMN mark INTEGER CHECK (mark BETWEEN 1 AND 10);
     """
 
+# `kansen status` counts per batch over tables keyed by person: without these it reads every row
+# of appointments, letters and outcomes (seconds at a million people); with them, only indexes.
+STATUS_INDEXES_SQL = """
+    CREATE INDEX appointments_batch ON appointments(batch_id, date);
+    CREATE INDEX letters_batch ON letters(batch_id, sent_on);
+    CREATE INDEX outcomes_batch ON outcomes(batch_id);
+    -- Who may be due a follow-up call (spoken to, acting on their own), without reading the rest.
+    CREATE INDEX outcomes_followup
+        ON outcomes(participation_potential, contact_result, conversation_date, batch_id);
+    """
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         "0001_whole_cycle",
@@ -227,4 +238,6 @@ MIGRATIONS: tuple[Migration, ...] = (
             "survey_answers": "SELECT client_id, call_date FROM survey_answers",
         },
     ),
+    # Indexes only: no table, no personal column, no event.
+    Migration("0003_status_indexes", STATUS_INDEXES_SQL),
 )

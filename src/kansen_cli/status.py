@@ -1,0 +1,216 @@
+"""Where the campaign stands and what to do next (pure: counts in, sentences out).
+
+`workflows.status` gathers one `BatchState` per batch from the ledger (counts per batch, in
+SQL) and from the campaign folder (is the registration workbook there); the rules here turn
+them into the next steps a coordinator reads, most urgent first: answers to bring in before
+workbooks to write, letters to send before batches to plan. Campaign-wide steps (a selection
+not yet batched, follow-up calls due, a survey not yet called) come before the batches'.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from kansen_cli.settings import Settings
+
+
+@dataclass(frozen=True)
+class RunState:
+    """The latest selection run, and how many it selected are in no batch yet."""
+
+    run_id: int
+    created_at: str
+    as_of: dt.date
+    rows: int
+    selected: int
+    unbatched: int
+
+
+@dataclass(frozen=True)
+class BatchState:
+    """One batch as the ledger and the campaign folder have it today."""
+
+    batch_id: str
+    neighbourhood: str
+    size: int
+    planned: int = 0  # members with an appointment
+    first_appointment: dt.date | None = None
+    last_appointment: dt.date | None = None
+    letters_sent_on: dt.date | None = None
+    approached: int = 0  # members with a letter recorded
+    sheet_written: bool = False  # the registration workbook is in the campaign's sheets folder
+    sheet_loaded_on: dt.date | None = None  # the last registration workbook of the batch ingested
+    outcomes: int = 0
+    calls_due: int = 0
+    referrals_due: int = 0
+    survey_sampled: int = 0
+    survey_answered: int = 0
+
+    @property
+    def outcomes_pct(self) -> float | None:
+        """Outcomes in as a percentage of the people approached (None: nobody approached yet)."""
+        return round(100 * self.outcomes / self.approached, 1) if self.approached else None
+
+
+@dataclass(frozen=True)
+class SurveyState:
+    survey_id: int
+    drawn_on: dt.date
+    sampled: int
+    answered: int
+
+
+@dataclass(frozen=True)
+class Step:
+    """One thing to do: `batch` None for the campaign as a whole; `action` a short key."""
+
+    batch: str | None
+    action: str
+    text: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"batch": self.batch, "action": self.action, "text": self.text}
+
+
+# Most urgent first: answers waiting to come in, then workbooks to write, then letters, then plans.
+BATCH_ACTIONS = ("ingest", "complete", "sheet", "replan", "letters", "plan")
+
+
+def _day(day: dt.date) -> str:
+    return f"{day:%d-%m-%Y}"
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+def _sent(sent_on: dt.date, today: dt.date) -> str:
+    days = (today - sent_on).days
+    if days < 0:
+        return f"letters to go out on {_day(sent_on)}"
+    if days == 0:
+        return "letters sent today"
+    return f"letters sent {_count(days, 'day')} ago"
+
+
+def batch_step(batch: BatchState, today: dt.date) -> Step | None:
+    """The next thing to do for one batch, or None when its registration is complete."""
+    b = batch.batch_id
+    if batch.letters_sent_on is None:
+        if not batch.planned:
+            return Step(b, "plan", f"{b}: not planned yet — run `kansen plan {b} --start DATE`")
+        assert batch.first_appointment is not None
+        if batch.first_appointment <= today:
+            return Step(
+                b,
+                "replan",
+                f"{b}: the plan starts on {_day(batch.first_appointment)} and no letters were sent "
+                f"— plan it again: `kansen plan {b} --start DATE`",
+            )
+        return Step(
+            b,
+            "letters",
+            f"{b}: planned from {_day(batch.first_appointment)}, no letters yet — run `kansen letters {b}`",
+        )
+    sent = _sent(batch.letters_sent_on, today)
+    later = batch.last_appointment is not None and batch.last_appointment >= today
+    if batch.outcomes == 0:
+        if not batch.sheet_written and batch.sheet_loaded_on is None:
+            return Step(b, "sheet", f"{b}: {sent}, no registration sheet yet — run `kansen sheet {b}`")
+        if later:
+            assert batch.last_appointment is not None
+            return Step(
+                b,
+                "ingest",
+                f"{b}: {sent}, appointments until {_day(batch.last_appointment)} "
+                "— ingest the filled-in registration sheet after them",
+            )
+        return Step(b, "ingest", f"{b}: {sent}, no outcomes yet — ingest the registration sheet")
+    missing = batch.approached - batch.outcomes
+    if missing <= 0:
+        return None
+    until = f"; appointments until {_day(batch.last_appointment)}" if later and batch.last_appointment else ""
+    return Step(
+        b,
+        "complete",
+        f"{b}: outcomes in for {batch.outcomes:,} of {batch.approached:,} approached{until} "
+        f"— {_count(missing, 'person', 'people')} without an answer: complete the registration sheet "
+        "and ingest it again",
+    )
+
+
+def campaign_steps(run: RunState | None, batches: list[BatchState], surveys: list[SurveyState]) -> list[Step]:
+    """What the campaign as a whole waits for: a selection, batches, follow-up calls, survey calls."""
+    if run is None:
+        return [Step(None, "select", "no selection yet — run `kansen select REGISTER`")]
+    steps = []
+    if run.unbatched > 0:
+        steps.append(
+            Step(
+                None,
+                "batch",
+                f"{_count(run.unbatched, 'person', 'people')} selected on {_day(run.as_of)} "
+                "in no batch yet — run `kansen batch`",
+            )
+        )
+    calls = sum(b.calls_due for b in batches)
+    referrals = sum(b.referrals_due for b in batches)
+    if calls or referrals:
+        due = [_count(calls, "call") + " due"] if calls else []
+        due += [_count(referrals, "referral") + " waiting for the partner's answer"] if referrals else []
+        steps.append(Step(None, "followup", f"follow-up: {' and '.join(due)} — run `kansen followup`"))
+    for s in surveys:
+        if s.answered < s.sampled:
+            steps.append(
+                Step(
+                    None,
+                    "survey",
+                    f"survey {s.survey_id}: {s.sampled - s.answered:,} of {s.sampled:,} sampled not called "
+                    "yet — call them and ingest the survey workbook",
+                )
+            )
+    return steps
+
+
+def next_steps(
+    run: RunState | None, batches: list[BatchState], surveys: list[SurveyState], today: dt.date
+) -> list[Step]:
+    """Every step, campaign-wide first, then per batch in the order of `BATCH_ACTIONS`."""
+    per_batch = [s for s in (batch_step(b, today) for b in batches) if s is not None]
+    per_batch.sort(key=lambda s: BATCH_ACTIONS.index(s.action))  # stable: batch order kept within
+    return campaign_steps(run, batches, surveys) + per_batch
+
+
+def call_cutoff(settings: Settings, today: dt.date) -> dt.date:
+    """The latest conversation date whose follow-up call can be due today (`followup.due_calls`'
+    own cutoff): the ledger reads no one spoken to later."""
+    from kansen_cli.privacy import months_before
+
+    return months_before(today, settings.followup.months)
+
+
+def due_per_batch(
+    people: pd.DataFrame,
+    calls: dict[str, dict[int, dict[str, Any]]],
+    referrals: pd.DataFrame,
+    settings: Settings,
+    today: dt.date,
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Follow-up calls and referrals due today per batch, by `kansen followup`'s own rules.
+
+    `people` and `referrals` need the columns `followup.due_calls` and `due_referrals` read,
+    plus `batch_id`; rows that cannot be due may be left out beforehand (the ledger does so).
+    """
+    from kansen_cli.followup import due_calls, due_referrals
+
+    due = due_calls(people, calls, settings, today)
+    waiting = due_referrals(referrals, settings, today)
+    return (
+        {str(k): int(v) for k, v in due["batch_id"].value_counts().items()},
+        {str(k): int(v) for k, v in waiting["batch_id"].value_counts().items()},
+    )

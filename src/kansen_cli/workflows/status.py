@@ -1,0 +1,179 @@
+"""`kansen status`: where the campaign stands, per batch, and what to do next. Reads only.
+
+"Sheet written" is read from the campaign folder, not recorded: the batch's registration
+workbook under its default name (`sheets/<batch>-registratie.xlsx`) is there, or a
+registration workbook of the batch was ingested (the ledger's `loaded_files`). A workbook
+written elsewhere with `kansen sheet --out` counts once it is ingested.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kansen_cli.status import BatchState, RunState, Step, SurveyState
+from kansen_cli.workflows.sheet import SHEETS_DIR, registration_path
+
+if TYPE_CHECKING:
+    from kansen_cli.ledger import Ledger
+    from kansen_cli.settings import Settings
+
+
+def _date(value: Any) -> dt.date | None:
+    return None if value is None else dt.date.fromisoformat(str(value)[:10])
+
+
+@dataclass
+class StatusResult:
+    """The campaign on `today`: its latest selection, every batch, every survey, the next steps."""
+
+    today: dt.date
+    run: RunState | None
+    batches: list[BatchState]
+    surveys: list[SurveyState]
+    steps: list[Step]
+
+    def as_json(self) -> dict[str, Any]:
+        run = self.run
+        return {
+            "today": self.today.isoformat(),
+            "selection": None
+            if run is None
+            else {
+                "run_id": run.run_id,
+                "created_at": run.created_at,
+                "as_of": run.as_of.isoformat(),
+                "rows": run.rows,
+                "selected": run.selected,
+                "unbatched": run.unbatched,
+            },
+            "batches": [_batch_json(b) for b in self.batches],
+            "followup_due": {
+                "calls": sum(b.calls_due for b in self.batches),
+                "referrals": sum(b.referrals_due for b in self.batches),
+            },
+            "surveys": [
+                {
+                    "survey_id": s.survey_id,
+                    "drawn_on": s.drawn_on.isoformat(),
+                    "sampled": s.sampled,
+                    "answered": s.answered,
+                }
+                for s in self.surveys
+            ],
+            "next": [s.as_json() for s in self.steps],
+        }
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def _batch_json(b: BatchState) -> dict[str, Any]:
+    return {
+        "batch_id": b.batch_id,
+        "wijk": b.neighbourhood,
+        "size": b.size,
+        "planned": b.planned,
+        "first_appointment": _iso(b.first_appointment),
+        "last_appointment": _iso(b.last_appointment),
+        "letters_sent_on": _iso(b.letters_sent_on),
+        "approached": b.approached,
+        "sheet_written": b.sheet_written,
+        "sheet_loaded_on": _iso(b.sheet_loaded_on),
+        "outcomes": b.outcomes,
+        "outcomes_pct": b.outcomes_pct,
+        "calls_due": b.calls_due,
+        "referrals_due": b.referrals_due,
+        "survey_sampled": b.survey_sampled,
+        "survey_answered": b.survey_answered,
+    }
+
+
+def run(campaign: Path, settings: Settings, today: dt.date) -> StatusResult:
+    """Read the ledger and the campaign's sheets folder; write nothing."""
+    from kansen_cli.ledger import open_ledger
+    from kansen_cli.ledger import status as queries
+    from kansen_cli.status import next_steps
+
+    written = _sheets_present(campaign)
+    with open_ledger(campaign, create=False) as ledger:
+        found = queries.latest_run(ledger)
+        states = _batch_states(ledger, settings, today, written)
+        surveys = [
+            SurveyState(
+                int(s["survey_id"]), dt.date.fromisoformat(s["drawn_on"]), s["sampled"], s["answered"]
+            )
+            for s in queries.surveys(ledger)
+        ]
+        run_ = None
+        if found is not None:
+            latest = int(found["run_id"])
+            batched = sum(s.size for s, r in states if r == latest)
+            run_ = RunState(
+                run_id=latest,
+                created_at=str(found["created_at"]),
+                as_of=dt.date.fromisoformat(found["as_of"]),
+                rows=int(found["rows"]),
+                selected=int(found["selected"]),
+                # The people of a run's batches were selected by that run (`kansen batch` takes the
+                # latest run's unbatched people), so the rest of its selection waits for a batch.
+                unbatched=max(0, int(found["selected"]) - batched),
+            )
+    batches = [s for s, _ in states]
+    return StatusResult(today, run_, batches, surveys, next_steps(run_, batches, surveys, today))
+
+
+def _sheets_present(campaign: Path) -> set[str]:
+    """File names in the campaign's sheets folder (one listing, not a look-up per batch)."""
+    folder = Path(campaign) / SHEETS_DIR
+    return {p.name for p in folder.iterdir()} if folder.is_dir() else set()
+
+
+def _batch_states(
+    ledger: Ledger, settings: Settings, today: dt.date, sheets: set[str]
+) -> list[tuple[BatchState, int]]:
+    """Every batch's state with the run it was made from."""
+    from kansen_cli.ledger import status as queries
+    from kansen_cli.status import call_cutoff, due_per_batch
+
+    roles = settings.codebook.roles
+    self_starter = (roles.spoken, roles.potential_self, roles.followup_no_contact)
+    until = call_cutoff(settings, today).isoformat()
+    calls, referrals = due_per_batch(
+        queries.self_starters(ledger, self_starter, until),
+        queries.self_starters_calls(ledger, self_starter, until),
+        queries.waiting_referrals(ledger, list(roles.referral_pending)),
+        settings,
+        today,
+    )
+    sizes, planned, sent = queries.sizes(ledger), queries.appointments(ledger), queries.letters(ledger)
+    outcomes, loaded = queries.outcomes(ledger), queries.registrations_loaded(ledger)
+    surveyed = queries.survey_members(ledger)
+    out = []
+    for b in queries.batches(ledger):
+        batch_id = b["batch_id"]
+        n_planned, first, last = planned.get(batch_id, (0, None, None))
+        n_letters, last_letter = sent.get(batch_id, (0, None))
+        sampled, answered = surveyed.get(batch_id, (0, 0))
+        state = BatchState(
+            batch_id=batch_id,
+            neighbourhood=b["neighbourhood"],
+            size=int(sizes.get(batch_id, (0,))[0]),
+            planned=int(n_planned),
+            first_appointment=_date(first),
+            last_appointment=_date(last),
+            letters_sent_on=_date(b["invited_on"] or last_letter),
+            approached=int(n_letters),
+            sheet_written=registration_path(Path("."), batch_id).name in sheets,
+            sheet_loaded_on=_date(loaded.get(batch_id, (None,))[0]),
+            outcomes=int(outcomes.get(batch_id, (0,))[0]),
+            calls_due=calls.get(batch_id, 0),
+            referrals_due=referrals.get(batch_id, 0),
+            survey_sampled=int(sampled),
+            survey_answered=int(answered),
+        )
+        out.append((state, int(b["run_id"])))
+    return out
