@@ -30,6 +30,7 @@ def test_run_all_quick_prints_every_ratio(tmp_path: Path) -> None:
         "letters, 1 worker(s) vs bare WeasyPrint",
         "letters, 2 workers faster than 1",
         "report",
+        "status",
         "kansen --help",
     ):
         line = next((x for x in summary.splitlines() if x.strip().startswith(what)), None)
