@@ -10,13 +10,15 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kansen_cli.errors import KansenError
 from kansen_cli.letter_sandbox import render
 from kansen_cli.letter_templates import DOCUMENT_TEMPLATE, logo_source, packaged_template_dir, template_name
 
 if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
     from jinja2.sandbox import SandboxedEnvironment
 
     from kansen_cli.letters import Fields
@@ -84,35 +86,74 @@ def merge_pdfs(parts: Sequence[bytes]) -> bytes:
     return out.getvalue()
 
 
-def _worker_start() -> None:
-    """A worker leaves signals to the command: it ignores Ctrl-C (the command stops the pool) and
-    dies quietly on SIGTERM, instead of running the command's handler in a forked copy."""
+def _render_in_worker(html: str, roots: Sequence[str], result: Connection) -> None:
+    """A worker lays out one chunk and sends back ("ok", (pdf, pages)) or ("error", exception).
+
+    It leaves signals to the command: it ignores Ctrl-C (the command stops the workers) and
+    dies quietly on SIGTERM, instead of running the command's handler in a forked copy.
+    """
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        result.send(("ok", pdf_from_html(html, roots)))
+    except BaseException as exc:
+        result.send(("error", exc))
+    finally:
+        result.close()
 
 
 def _on_workers(
     htmls: Sequence[str], roots: Sequence[str], workers: int, done: Callable[[int], None]
 ) -> list[tuple[bytes, int]]:
-    """The PDFs of `htmls`, in order, laid out on `workers` processes; `done(i)` after each.
+    """The PDFs of `htmls`, in order, laid out on at most `workers` processes; `done(i)` after each.
 
-    However the command stops (an error, Ctrl-C, SIGTERM, which the CLI turns into an
-    exception here), leaving the `with` terminates the workers: none lives on, blocked, with
+    A process of our own per chunk, not a `multiprocessing.Pool`: a pool whose worker dies (a
+    SIGTERM to the whole process group) can hang in `terminate()` on a lock the dead worker
+    held. Here, however the command stops (an error, Ctrl-C, SIGTERM, which the CLI turns into
+    an exception), the workers still running are killed and reaped: none lives on, blocked, with
     the letters in its memory.
     """
-    import functools
     import multiprocessing
 
     # fork: the workers share the already imported WeasyPrint instead of importing it again.
     context = multiprocessing.get_context("fork")
-    results = []
-    with context.Pool(processes=workers, initializer=_worker_start) as pool:
-        for i, result in enumerate(pool.imap(functools.partial(pdf_from_html, roots=roots), htmls)):
-            results.append(result)
-            done(i)
+    results: list[tuple[bytes, int]] = []
+    waiting = list(range(len(htmls)))
+    running: list[tuple[Any, Connection]] = []
+    try:
+        while waiting or running:
+            while waiting and len(running) < workers:
+                receive, send = context.Pipe(duplex=False)
+                index = waiting.pop(0)
+                process = context.Process(
+                    target=_render_in_worker, args=(htmls[index], roots, send), daemon=True
+                )
+                process.start()
+                send.close()  # ours closed: a worker that dies without an answer is an EOFError
+                running.append((process, receive))
+            process, receive = running.pop(0)
+            results.append(_answer(receive))
+            process.join()
+            done(len(results) - 1)
+    finally:
+        for process, _ in running:
+            process.kill()
+            process.join()
     return results
+
+
+def _answer(receive: Connection) -> tuple[bytes, int]:
+    try:
+        status, value = receive.recv()
+    except EOFError:
+        raise KansenError("a PDF worker stopped before it finished; nothing was recorded") from None
+    finally:
+        receive.close()
+    if status == "error":
+        raise value
+    return value
 
 
 def render_pdf(
