@@ -131,9 +131,7 @@ def to_pdf(report: Report) -> bytes:
 
     html = to_html(report, charts(report))
     document = HTML(string=html, url_fetcher=_fetcher())
-    pdf: bytes = document.write_pdf(
-        metadata={"title": report.title}, pdf_identifier=b"kansen-report", uncompressed_pdf=False
-    )
+    pdf: bytes = document.write_pdf()
     return pdf
 
 
