@@ -10,6 +10,7 @@ which charts go where, and which columns are numeric.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -40,15 +41,27 @@ CHART_PLACES = (
 def charts(report: Report) -> list[Chart]:
     """The report's charts as PNG bytes (from its JSON, so --publish applies); the survey's only
     when the report has a survey."""
+    import json
+
+    return list(_drawn(json.dumps(report.data)))
+
+
+@functools.lru_cache(maxsize=2)
+def _drawn(data_json: str) -> tuple[Chart, ...]:
+    """Drawing takes most of a document's time (matplotlib): the demo writes the Word document and
+    the PDF of the same report one after the other, so the same figures are drawn once."""
+    import json
+
     from kansen_cli import charts as drawing
 
+    data = json.loads(data_json)
     out = []
     for after, caption, name in CHART_PLACES:
-        if name == "marks" and "groups" not in report.data.get("satisfaction", {}):
+        if name == "marks" and "groups" not in data.get("satisfaction", {}):
             continue
         make: Callable[[dict[str, Any]], bytes] = getattr(drawing, name)
-        out.append(Chart(after, caption, make(report.data)))
-    return out
+        out.append(Chart(after, caption, make(data)))
+    return tuple(out)
 
 
 def numeric_columns(table: Table) -> list[bool]:
