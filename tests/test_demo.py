@@ -21,7 +21,12 @@ def test_demo_runs_the_whole_cycle(demo_run) -> None:
     assert any(f.endswith("-mailmerge.xlsx") for f in files)
     assert any(f.startswith("sheets/") and f.endswith("-registratie.xlsx") for f in files)
     assert any(f.startswith("sheets/nabellen-") for f in files)
-    assert {"rapport/rapport.md", "rapport/rapport.xlsx"} <= files
+    assert {
+        "rapport/rapport.md",
+        "rapport/rapport.xlsx",
+        "rapport/rapport.docx",
+        "rapport/rapport.pdf",
+    } <= files
     # The four charts of every report, and the survey's marks.
     assert len([f for f in files if f.startswith("rapport/grafieken/") and f.endswith(".png")]) == 5
     assert "rapport/grafieken/cijfers.png" in files

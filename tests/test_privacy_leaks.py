@@ -56,9 +56,10 @@ def _surnames(register: Path, settings_text: str) -> list[str]:
 
 
 def _text_of(path: Path) -> str:
-    """What a person could read in the file, as text (workbooks: their XML; PDF/PNG: skipped)."""
+    """What a person could read in the file, as text (workbooks and Word documents: their XML;
+    PDF/PNG: skipped)."""
     suffix = path.suffix.lower()
-    if suffix == ".xlsx":
+    if suffix in (".xlsx", ".docx"):
         with zipfile.ZipFile(path) as archive:
             return "\n".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist())
     if suffix in (".pdf", ".png", ".svg"):

@@ -23,9 +23,14 @@ def report(
     ] = None,
     date_to: Annotated[str | None, typer.Option("--to", help="Last day of the period, inclusive.")] = None,
     batch: Annotated[str | None, typer.Option("--batch", help="Only this batch.")] = None,
-    output_format: Annotated[str, typer.Option("--format", help="table, md, xlsx or json.")] = "table",
+    output_format: Annotated[
+        str, typer.Option("--format", help="table, md, xlsx, json, docx or pdf.")
+    ] = "table",
     out: Annotated[
-        Path | None, typer.Option("--out", help="Write md, xlsx or json to this file (xlsx needs it).")
+        Path | None,
+        typer.Option(
+            "--out", help="Write md, xlsx, json, docx or pdf to this file (xlsx, docx and pdf need it)."
+        ),
     ] = None,
     charts: Annotated[
         Path | None, typer.Option("--charts", help="Also write PNG charts into this folder.", file_okay=False)
@@ -49,7 +54,13 @@ def report(
     (approached - not applicable). Tables that must add up are checked: a figure that
     disagrees between tables stops the report with an error.
 
+    Formats: table (on the terminal), md (Markdown), xlsx (a sheet per table), json, docx (a Word
+    document with the tables, their notes and the charts, for the council letter's annex) and
+    pdf (the same as a fixed annex). --publish applies to all of them.
+
     Example: kansen report --from 2026-01-01 --to 2026-06-30 --format md --out raad.md --charts grafieken/
+
+    Example: kansen report --from 2026-01-01 --to 2026-06-30 --format docx --out bijlage.docx --publish
     """
     from kansen_cli.workflows import report as workflow
 

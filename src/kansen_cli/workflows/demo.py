@@ -197,11 +197,13 @@ def _survey(
 
 
 def _report(campaign: Path, settings: Settings, force: bool, on_done: Done) -> ReportResult:
-    """The council report as workbook, Markdown and charts; the Markdown run's report is returned."""
+    """The council report as workbook, Word document, PDF, Markdown and charts; the Markdown run's
+    report is returned."""
     from kansen_cli.workflows import report
 
     folder = campaign / REPORT_FOLDER
-    on_done(report.run(campaign, settings, fmt="xlsx", out=folder / "rapport.xlsx", force=force))
+    for fmt in ("xlsx", "docx", "pdf"):
+        on_done(report.run(campaign, settings, fmt=fmt, out=folder / f"rapport.{fmt}", force=force))
     markdown = report.run(
         campaign, settings, fmt="md", out=folder / "rapport.md", charts=folder / "grafieken", force=force
     )

@@ -1,7 +1,8 @@
 """`kansen report`: read the ledger, build the report, write the files asked for.
 
 Formats: `table` (the command line renders the report on the terminal), `md` and `json` (text,
-written to `out` or returned for the terminal), `xlsx` (a workbook, needs `out`); `charts`
+written to `out` or returned for the terminal), `xlsx` (a workbook), `docx` (a Word document for
+the council letter's annex) and `pdf` (the same as a fixed annex), which need `out`; `charts`
 writes the PNG charts into a folder as well. Files go through `kansen_cli.files` and are
 refused before any work when they exist without `force`.
 """
@@ -19,7 +20,9 @@ if TYPE_CHECKING:
     from kansen_cli.report import Report
     from kansen_cli.settings import Settings
 
-FORMATS = ("table", "md", "xlsx", "json")
+FORMATS = ("table", "md", "xlsx", "json", "docx", "pdf")
+# Formats that are files only: they need --out.
+FILE_FORMATS = ("xlsx", "docx", "pdf")
 
 
 @dataclass
@@ -44,10 +47,10 @@ class ReportResult:
 
 def _check_options(fmt: str, out: Path | None) -> None:
     """Refuse format and file combinations that cannot work (the format must be one of FORMATS)."""
-    if fmt == "xlsx" and out is None:
-        raise KansenError("--format xlsx needs --out FILE.xlsx")
+    if fmt in FILE_FORMATS and out is None:
+        raise KansenError(f"--format {fmt} needs --out FILE.{fmt}")
     if fmt == "table" and out is not None:
-        raise KansenError("--out works with --format md, xlsx or json")
+        raise KansenError("--out works with --format md, xlsx, json, docx or pdf")
 
 
 def _check_outputs(out: Path | None, charts: Path | None, force: bool) -> None:
@@ -96,9 +99,9 @@ def run(
 
             write_text(out, result.text, force)
             result.out = out
-    elif fmt == "xlsx":
+    elif fmt in FILE_FORMATS:
         assert out is not None
-        render.write_xlsx(result.report, out, force)
+        _write_file(result.report, fmt, out, force)
         result.out = out
     if charts is not None:
         from kansen_cli.charts import write_charts
@@ -106,3 +109,19 @@ def run(
         result.charts = write_charts(result.report, charts, force)
         result.charts_folder = charts
     return result
+
+
+def _write_file(report: Report, fmt: str, out: Path, force: bool) -> None:
+    """The report as a workbook, a Word document or a PDF."""
+    if fmt == "xlsx":
+        from kansen_cli.report_render import write_xlsx
+
+        write_xlsx(report, out, force)
+    elif fmt == "docx":
+        from kansen_cli.report_documents.word import write_docx
+
+        write_docx(report, out, force)
+    else:
+        from kansen_cli.report_documents.pdf import write_pdf
+
+        write_pdf(report, out, force)
