@@ -113,6 +113,12 @@ class LetterSettings(_Model):
     phone_hours: str = Field("op werkdagen van 9.00 tot 17.00 uur", description="When the phone is answered.")
     signature_name: str = Field("M. de Boer", description="Name under the letter.")
     signature_title: str = Field("Programmaleider Kansen in Kaart", description="Title under the name.")
+    min_working_days: int = Field(
+        5,
+        ge=0,
+        description="Working days (no weekend, public holiday or closed day) needed between the day "
+        "the letters go out and the batch's first appointment, neither day counted.",
+    )
 
     @field_validator("variants")
     @classmethod

@@ -62,6 +62,14 @@ def show_plan(result: PlanResult) -> None:
             _dutch(row["last"]),
         )
     console().print(table)
+    moved = result.moved
+    if moved is not None:
+        whom = ", ".join(moved.batches) or "other batches"
+        days = f"{moved.days} working day{'' if moved.days == 1 else 's'}"
+        console().print(
+            f"{batch}: first appointment {moved.first:%d-%m-%Y}, {days} after the asked start: "
+            f"the consultants are busy with {whom} until then"
+        )
     console().print(f"Next: kansen letters {batch}")
 
 

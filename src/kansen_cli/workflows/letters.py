@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from kansen_cli.errors import KansenError
 
 if TYPE_CHECKING:
+    import pandas as pd
     from jinja2.sandbox import SandboxedEnvironment
 
     from kansen_cli.ledger.core import Ledger
@@ -99,6 +100,8 @@ def run(
         env = environment(campaign)
         fields = letter_fields(people, settings, letter_date)
         preflight(env, fields, batch, letter_date)
+        if not dry_run:
+            refuse_late_letters(people, settings, batch, letter_date)
         if dry_run:
             # Inside the campaign, where the retention rules apply, never in the system temp folder.
             folder = Path(campaign) / "letters" / batch / DRY_RUN_FOLDER
@@ -128,6 +131,36 @@ def run(
                 _record(ledger, batch, fields, letter_date, force, files.swap_in)
             written = files.moved
     return LettersResult(batch, len(fields), letter_date, dry_run, folder, written)
+
+
+class LettersTooLateError(KansenError):
+    """The letters would leave people too few working days before their appointment."""
+
+
+def refuse_late_letters(people: pd.DataFrame, settings: Settings, batch: str, sent_on: dt.date) -> None:
+    """Refuse letters sent too close to the batch's first appointment.
+
+    Counted: the open days of the planning calendar (settings' working days, without Dutch
+    public holidays and [planning] closed_days) strictly between `sent_on` and the first
+    appointment, neither of the two counted. Letters on Monday 5-10-2026 for a first
+    appointment on Monday 12-10-2026 leave 4 (Tuesday to Friday). Refused when that is fewer
+    than [letters] min_working_days. A batch without appointments is not checked.
+    """
+    from kansen_cli.planning import Calendar
+
+    planned = people["appointment_date"].dropna() if "appointment_date" in people else []
+    if len(planned) == 0:
+        return
+    first = min(dt.date.fromisoformat(str(d)) for d in planned)
+    needed = settings.letters.min_working_days
+    days = Calendar(settings.planning, sent_on.year).open_days_between(sent_on, first)
+    if days < needed:
+        raise LettersTooLateError(
+            f"letters for batch {batch!r} not made, nothing written: {days} working "
+            f"day{'' if days == 1 else 's'} between {sent_on:%d-%m-%Y} and the first appointment on "
+            f"{first:%d-%m-%Y}; at least {needed} needed ([letters] min_working_days). Send them earlier "
+            f"with --sent-on, or plan again with `kansen plan {batch} --start DATE --force`"
+        )
 
 
 def checked_formats(formats: Collection[str]) -> set[str]:
