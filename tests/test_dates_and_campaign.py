@@ -1,7 +1,8 @@
 """Issue 15, items 2 and 5: dates that make sense, and a ledger only in a campaign.
 
-Expected dates and counts are worked out by hand from the calendar of October and December
-2026 (5 and 12 October are Mondays; 25 and 26 December are Dutch public holidays).
+Expected dates and counts are worked out by hand from the calendar of October to December
+2026 (5 and 12 October are Mondays; 25 and 26 December are Dutch public holidays) and, for
+the working days, checked against numpy.busday_count.
 """
 
 from __future__ import annotations
@@ -36,31 +37,46 @@ def _people(*dates: str | None) -> pd.DataFrame:
 
 # --- the working-day count ----------------------------------------------------------------
 
+CHRISTMAS = [dt.date(2026, 12, 25), dt.date(2026, 12, 26)]  # Eerste en Tweede Kerstdag
+
+
+def _busday_count(first: dt.date, before: dt.date, closed: list[dt.date] = ()) -> int:
+    """The second count: numpy's, with Christmas (the only holidays in these ranges) by hand."""
+    import numpy as np
+
+    if before <= first:
+        return 0
+    return int(np.busday_count(first, before, holidays=[*CHRISTMAS, *closed]))
+
 
 @pytest.mark.parametrize(
-    ("after", "before", "expected"),
+    ("first", "before", "expected"),
     [
-        (dt.date(2026, 10, 5), dt.date(2026, 10, 7), 1),  # Mon -> Wed: Tuesday only
-        (dt.date(2026, 10, 5), dt.date(2026, 10, 12), 4),  # Mon -> next Mon: Tue..Fri
-        (dt.date(2026, 10, 5), dt.date(2026, 10, 13), 5),  # ... and Monday 12th
-        (dt.date(2026, 10, 10), dt.date(2026, 10, 12), 0),  # Sat -> Mon: Sunday only
+        (dt.date(2026, 10, 5), dt.date(2026, 10, 7), 2),  # Mon -> Wed: Monday, Tuesday
+        (dt.date(2026, 10, 5), dt.date(2026, 10, 12), 5),  # Mon -> next Mon: a week
+        (dt.date(2026, 10, 5), dt.date(2026, 10, 13), 6),
+        (dt.date(2026, 10, 10), dt.date(2026, 10, 12), 0),  # Sat -> Mon: the weekend only
         (dt.date(2026, 10, 5), dt.date(2026, 10, 5), 0),
-        (dt.date(2026, 10, 7), dt.date(2026, 10, 5), 0),  # backwards: nothing between
-        # 22, 23, 24 and 28 December; the 25th and 26th are Kerstmis, 27th a Sunday.
-        (dt.date(2026, 12, 21), dt.date(2026, 12, 29), 4),
+        (dt.date(2026, 10, 7), dt.date(2026, 10, 5), 0),  # backwards: nothing
+        # 21, 22, 23, 24 and 28 December; the 25th and 26th are Kerstmis, the 27th a Sunday.
+        (dt.date(2026, 12, 21), dt.date(2026, 12, 29), 5),
     ],
 )
-def test_open_days_between_counts_neither_end(after, before, expected) -> None:
+def test_open_days_from_counts_like_busday_count(first, before, expected) -> None:
     from kansen_cli.planning import Calendar
 
-    assert Calendar(PlanningSettings(), 2026).open_days_between(after, before) == expected
+    assert _busday_count(first, before) == expected
+    assert Calendar(PlanningSettings(), 2026).open_days_from(first, before) == expected
 
 
 def test_closed_days_are_no_working_days() -> None:
     from kansen_cli.planning import Calendar
 
-    planning = PlanningSettings(closed_days=[dt.date(2026, 12, 23)])
-    assert Calendar(planning, 2026).open_days_between(dt.date(2026, 12, 21), dt.date(2026, 12, 29)) == 3
+    closed = [dt.date(2026, 12, 23)]
+    counted = Calendar(PlanningSettings(closed_days=closed), 2026).open_days_from(
+        dt.date(2026, 12, 21), dt.date(2026, 12, 29)
+    )
+    assert counted == _busday_count(dt.date(2026, 12, 21), dt.date(2026, 12, 29), closed) == 4
 
 
 # --- letters too close to the first appointment -------------------------------------------
@@ -77,27 +93,26 @@ def test_letters_two_days_before_are_refused_with_the_numbers() -> None:
     with pytest.raises(LettersTooLateError) as refused:
         refuse_late_letters(people, _settings(), "selwerd-1", dt.date(2026, 10, 5))
     message = str(refused.value)
-    assert "1 working day between 05-10-2026 and the first appointment on 07-10-2026" in message
+    assert "2 working days between 05-10-2026 and the first appointment on 07-10-2026" in message
     assert "at least 5 needed" in message
 
 
 def test_letters_exactly_the_minimum_before_pass() -> None:
     from kansen_cli.workflows.letters import LettersTooLateError, refuse_late_letters
 
-    people = _people("2026-10-13")
-    refuse_late_letters(people, _settings(), "b", dt.date(2026, 10, 5))  # 5 days: accepted
+    refuse_late_letters(_people("2026-10-12"), _settings(), "b", dt.date(2026, 10, 5))  # a week: 5
     with pytest.raises(LettersTooLateError, match="4 working days"):
-        refuse_late_letters(_people("2026-10-12"), _settings(), "b", dt.date(2026, 10, 5))
-    refuse_late_letters(_people("2026-10-12"), _settings(min_working_days=4), "b", dt.date(2026, 10, 5))
+        refuse_late_letters(_people("2026-10-12"), _settings(), "b", dt.date(2026, 10, 6))
+    refuse_late_letters(_people("2026-10-12"), _settings(min_working_days=4), "b", dt.date(2026, 10, 6))
 
 
 def test_holidays_and_closed_days_count_against_the_letters() -> None:
     from kansen_cli.workflows.letters import LettersTooLateError, refuse_late_letters
 
     people = _people("2026-12-29")
-    refuse_late_letters(people, _settings(min_working_days=4), "b", dt.date(2026, 12, 21))
-    closed = _settings(min_working_days=4, closed=[dt.date(2026, 12, 23)])
-    with pytest.raises(LettersTooLateError, match="3 working days"):
+    refuse_late_letters(people, _settings(), "b", dt.date(2026, 12, 21))
+    closed = _settings(closed=[dt.date(2026, 12, 23)])
+    with pytest.raises(LettersTooLateError, match="4 working days"):
         refuse_late_letters(people, closed, "b", dt.date(2026, 12, 21))
 
 
@@ -187,8 +202,8 @@ def batched(invoke, small_register, campaign) -> Path:
 
 
 def _weekdays_from(start: dt.date, first: dt.date) -> int:
-    """A second, plain count: weekdays from `start` up to `first` (November 2026 has no holiday)."""
-    return sum(1 for i in range((first - start).days) if (start + dt.timedelta(days=i)).weekday() < 5)
+    """A second count: weekdays from `start` up to `first` (November 2026 has no holiday)."""
+    return _busday_count(start, first)
 
 
 def test_plan_command_says_when_other_batches_moved_it(invoke, batched) -> None:
@@ -221,21 +236,26 @@ def test_plan_command_says_when_other_batches_moved_it(invoke, batched) -> None:
 
 def test_letters_command_refuses_a_late_send_date_but_not_a_dry_run(invoke, batched) -> None:
     assert invoke("plan", "selwerd-1", "--start", "2026-11-09", "-c", batched).exit_code == 0
-    # Thursday 5 November: 6, 9 November... only Friday 6th lies between it and Monday 9th.
+    # Thursday 5 November for Monday 9th: Thursday and Friday, 2 working days.
     refused = invoke("letters", "selwerd-1", "--sent-on", "2026-11-05", "-c", batched)
     assert refused.exit_code == 1
     message = " ".join(refused.stderr.split())
-    assert "1 working day between 05-11-2026 and the first appointment on 09-11-2026" in message
+    assert "2 working days between 05-11-2026 and the first appointment on 09-11-2026" in message
     assert "at least 5 needed" in message
     assert not (batched / "letters" / "selwerd-1" / "selwerd-1.pdf").exists()
     with sqlite3.connect(batched / "kansen.sqlite") as db:
         assert db.execute("SELECT count(*) FROM letters").fetchone()[0] == 0
     dry = invoke("letters", "selwerd-1", "--sent-on", "2026-11-05", "--dry-run", "-c", batched)
     assert dry.exit_code == 0, dry.stderr
-    # Monday 2 November: Tuesday to Friday, 4 days; the setting lowered to 4 lets it through.
-    (batched / "kansen.toml").write_text("[letters]\nmin_working_days = 4\n", encoding="utf-8")
-    sent = invoke("letters", "selwerd-1", "--sent-on", "2026-11-02", "-c", batched)
+    # The setting lowered to 2 lets them through.
+    (batched / "kansen.toml").write_text("[letters]\nmin_working_days = 2\n", encoding="utf-8")
+    sent = invoke("letters", "selwerd-1", "--sent-on", "2026-11-05", "-c", batched)
     assert sent.exit_code == 0, sent.stderr
+    # Friday 6th leaves 1; --force sends them anyway, as it does letters sent before.
+    late = invoke("letters", "selwerd-1", "--sent-on", "2026-11-06", "-c", batched, "--force")
+    assert late.exit_code == 0, late.stderr
+    with sqlite3.connect(batched / "kansen.sqlite") as db:
+        assert db.execute("SELECT DISTINCT sent_on FROM letters").fetchall() == [("2026-11-06",)]
 
 
 # --- a future reference date --------------------------------------------------------------

@@ -67,10 +67,11 @@ class Calendar:
             if self.is_open(day):
                 yield day
 
-    def open_days_between(self, after: dt.date, before: dt.date) -> int:
-        """How many open days lie strictly between `after` and `before` (neither counted)."""
-        days = (before - after).days - 1
-        return sum(1 for offset in range(1, days + 1) if self.is_open(after + dt.timedelta(days=offset)))
+    def open_days_from(self, first: dt.date, before: dt.date) -> int:
+        """How many open days from `first` (counted) up to `before` (not counted), as
+        numpy.busday_count counts: Monday 5 to Wednesday 7 October 2026 is 2, a week is 5."""
+        days = (before - first).days
+        return sum(1 for offset in range(days) if self.is_open(first + dt.timedelta(days=offset)))
 
     def previous_open_day(self, day: dt.date) -> dt.date:
         """The open day before `day`: when to make the reminder call."""
@@ -222,7 +223,7 @@ def moved_start(
         return None
     first = min(appointments["date"])
     calendar = Calendar(planning, start.year)
-    days = calendar.open_days_between(start - dt.timedelta(days=1), first)
+    days = calendar.open_days_from(start, first)
     if days == 0:
         return None
     ours = set(planning.consultants)

@@ -116,8 +116,8 @@ class LetterSettings(_Model):
     min_working_days: int = Field(
         5,
         ge=0,
-        description="Working days (no weekend, public holiday or closed day) needed between the day "
-        "the letters go out and the batch's first appointment, neither day counted.",
+        description="Working days (no public holiday or closed day) needed from the day the letters "
+        "go out up to the batch's first appointment (that day not counted): Monday to Monday is 5.",
     )
 
     @field_validator("variants")
