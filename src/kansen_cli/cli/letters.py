@@ -113,7 +113,11 @@ def letters(
     campaign: CampaignOpt = Path("."),
     force: Annotated[
         bool,
-        typer.Option("--force", help="Replace existing output files; record a batch already sent again."),
+        typer.Option(
+            "--force",
+            help="Replace existing output files; record a batch already sent again; send letters "
+            "with fewer working days before the first appointment than the settings ask.",
+        ),
     ] = False,
     as_json: JsonOpt = False,
 ) -> None:
