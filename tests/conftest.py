@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from campaign_helpers import make_campaign
 from dates import TODAY
 from kansen_cli.cli import app
 from kansen_cli.clock import TODAY_ENV
@@ -57,9 +58,8 @@ def small_register(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def campaign(tmp_path: Path) -> Path:
-    folder = tmp_path / "campaign"
-    folder.mkdir()
-    return folder
+    """A campaign folder: kansen.toml with every default, no ledger yet (the first select makes it)."""
+    return make_campaign(tmp_path / "campaign")
 
 
 DEMO_ROWS = 1500  # a smaller register than the 10,000 of `kansen demo`: the same cycle, sooner

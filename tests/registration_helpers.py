@@ -14,6 +14,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 
+from campaign_helpers import make_campaign
 from dates import TODAY
 
 AS_OF = "2026-10-01"
@@ -34,8 +35,10 @@ def ingest(campaign: Path, *files: Path, skip_invalid: bool = False) -> dict:
 def build_campaign(invoke: Any, campaign: Path, register: Path, preset: str | None = None) -> str:
     """select + batch on the small register; returns the first batch id."""
     if preset:
-        result = invoke("init", campaign, "--preset", preset)
+        result = invoke("init", campaign, "--preset", preset, "--force")
         assert result.exit_code == 0, result.stderr
+    else:
+        make_campaign(campaign)
     result = invoke("select", register, "--as-of", AS_OF, "-c", campaign)
     assert result.exit_code == 0, result.stderr
     result = invoke("batch", "--size", "50", "-c", campaign)

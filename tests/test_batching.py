@@ -219,7 +219,8 @@ def test_overview_counts():
 
 
 def test_batch_refuses_a_variant_without_a_letter_template(invoke, campaign, small_register):
-    assert invoke("init", campaign).exit_code == 0
+    # --force: the fixture's folder has a kansen.toml with the defaults already.
+    assert invoke("init", campaign, "--force").exit_code == 0
     settings = campaign / "kansen.toml"
     text = settings.read_text(encoding="utf-8")
     settings.write_text(text.replace('B = "Voorstel', 'C = "Derde variant"\nB = "Voorstel'), encoding="utf-8")

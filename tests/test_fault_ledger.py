@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from campaign_helpers import make_campaign
 from dates import TODAY
 from fault_helpers import (
     assert_no_process_left,
@@ -423,12 +424,12 @@ def test_a_new_ledger_appears_whole(tmp_path: Path) -> None:
     """The ledger kansen makes is never a zero-byte file, even for a moment: made aside, moved in."""
     from kansen_cli.ledger import open_ledger
 
-    campaign = tmp_path / "c"
+    campaign = make_campaign(tmp_path / "c")
     with open_ledger(campaign, create=True) as ledger:
         assert ledger.scalar("SELECT count(*) FROM schema_migrations") > 0
     assert (campaign / "kansen.sqlite").stat().st_size > 0
     assert (campaign / "kansen.sqlite").stat().st_mode & 0o777 == 0o600
-    assert sorted(p.name for p in campaign.iterdir()) == ["kansen.sqlite"]
+    assert sorted(p.name for p in campaign.iterdir()) == ["kansen.sqlite", "kansen.toml"]
 
 
 # ---------------------------------------------------------------------------- rollback
@@ -439,7 +440,7 @@ def test_the_cause_is_reported_when_sqlite_already_rolled_back(tmp_path: Path) -
     """Issue 17: on a full disk SQLite rolls back itself; the ROLLBACK then failed and hid the cause."""
     from kansen_cli.ledger import open_ledger
 
-    with open_ledger(tmp_path, create=True) as ledger:
+    with open_ledger(make_campaign(tmp_path), create=True) as ledger:
         with pytest.raises(Exception) as raised, ledger.transaction() as db:
             db.execute("CREATE TABLE t (x)")
             db.execute("ROLLBACK")  # what SQLite does by itself on SQLITE_FULL

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from campaign_helpers import make_campaign
 from fault_helpers import (
     assert_no_process_left,
     assert_stopped_cleanly,
@@ -50,8 +51,7 @@ def planned_template(tmp_path_factory, small_register) -> Path:
     from kansen_cli.cli import app
 
     runner = CliRunner()
-    folder = tmp_path_factory.mktemp("fault-letters") / "campaign"
-    folder.mkdir()
+    folder = make_campaign(tmp_path_factory.mktemp("fault-letters") / "campaign")
     for args in (
         ["select", str(small_register), "--as-of", "2026-10-01"],
         ["batch", "--size", "50"],
@@ -333,7 +333,7 @@ def big_batch(tmp_path_factory) -> tuple[Path, str]:
     root = tmp_path_factory.mktemp("fault-signals")
     register = root / "register.csv"
     write_sample(register, rows=2000, seed=7)
-    folder = root / "campaign"
+    folder = make_campaign(root / "campaign")
     runner = CliRunner()
     for args in (
         ["select", str(register), "--as-of", "2026-10-01"],

@@ -26,6 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
+from campaign_helpers import make_campaign
 from kansen_cli.errors import KansenError
 from kansen_cli.register import read_register
 from kansen_cli.sample import REGISTER_HEADERS
@@ -489,7 +490,7 @@ def test_cli_exit_codes(data: bytes, table, as_bytes: bool) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "register.csv"
         path.write_bytes(payload)
-        campaign = Path(folder) / "campaign"
+        campaign = make_campaign(Path(folder) / "campaign")
         for args in (["check", str(path)], ["select", str(path), "--as-of", "2026-10-01"]):
             result = runner.invoke(app, [*args, "-c", str(campaign)])
             assert_no_traceback(result)

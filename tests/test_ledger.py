@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from campaign_helpers import make_campaign
 from kansen_cli.batching import slug
 from kansen_cli.errors import LedgerError
 from kansen_cli.ledger import core, schema
@@ -23,6 +24,14 @@ from kansen_cli.ledger.runs import approached_ids
 from kansen_cli.ledger.schema import MIGRATIONS
 
 AS_OF = "2026-10-01"
+
+
+@pytest.fixture(autouse=True)
+def _tmp_path_is_a_campaign(tmp_path: Path) -> None:
+    """A new ledger is only made beside a kansen.toml (issue 15): these tests open one in tmp_path."""
+    make_campaign(tmp_path)
+
+
 INSERT_RUN = (
     "INSERT INTO selection_runs (created_at, as_of, years, register_name, register_sha256,"
     " settings_json, rows, funnel_json, selected) VALUES ('t', '2026-10-01', 2, 'r', 's', '{}', 0, '{}', 0)"

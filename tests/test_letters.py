@@ -15,6 +15,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from campaign_helpers import make_campaign
 from kansen_cli import letter_render as render
 from kansen_cli import letter_templates as templates
 from kansen_cli import letters as core
@@ -206,8 +207,7 @@ def planned_template(tmp_path_factory, small_register) -> Path:
     from kansen_cli.cli import app
 
     runner = CliRunner()
-    folder = tmp_path_factory.mktemp("letters") / "campaign"
-    folder.mkdir()
+    folder = make_campaign(tmp_path_factory.mktemp("letters") / "campaign")
     for args in (
         ["select", str(small_register), "--as-of", "2026-10-01"],
         ["batch", "--size", "50"],

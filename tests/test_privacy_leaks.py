@@ -25,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from campaign_helpers import make_campaign
 from safety_helpers import bsns_in, run_cycle
 
 KEY = "test-only-pseudonym-key-0123456789abcdef"
@@ -295,7 +296,7 @@ def test_an_unexpected_error_shows_its_type_only(tmp_path: Path, invoke, monkeyp
         raise ValueError("could not convert 'Brouwersma' (BSN 999991243)")
 
     monkeypatch.setattr(kansen_cli.selection, "select", broken)
-    result = invoke("select", register, "--as-of", "2026-10-01", "-c", tmp_path / "c")
+    result = invoke("select", register, "--as-of", "2026-10-01", "-c", make_campaign(tmp_path / "c"))
     printed = result.stdout + result.stderr
     assert result.exit_code == 1
     assert "internal error (ValueError)" in printed

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from campaign_helpers import make_campaign
 from kansen_cli.cli import app
 from kansen_cli.errors import SettingsError
 from kansen_cli.ledger import open_ledger, schema
@@ -248,6 +249,7 @@ def test_past_reports_reproduce_exactly_after_purge(purged_demo) -> None:
 
 
 def test_every_table_with_client_ids_dates_its_events_or_says_it_has_none(tmp_path: Path) -> None:
+    make_campaign(tmp_path)
     """A new table's dates must not be missed silently by the purge's "last event"."""
     with open_ledger(tmp_path) as ledger:
         named = {
@@ -262,6 +264,7 @@ def test_every_table_with_client_ids_dates_its_events_or_says_it_has_none(tmp_pa
 
 
 def test_personal_declarations_name_real_columns_of_tables_with_client_ids(tmp_path: Path) -> None:
+    make_campaign(tmp_path)
     with open_ledger(tmp_path) as ledger:
         declared = declared_personal(ledger.db, schema.MIGRATIONS)
         owners = client_id_columns(ledger.db)

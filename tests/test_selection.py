@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from stdnum.nl import bsn as stdnum_bsn
 
+from campaign_helpers import make_campaign
 from kansen_cli.errors import SettingsError
 from kansen_cli.register import read_register
 from kansen_cli.selection import ages_on, bucket_order, select, window_start
@@ -291,10 +292,11 @@ def test_select_workflow_counts_from_today_unless_told_and_the_cli_prints_its_js
     from kansen_cli.workflows import select as workflow
 
     day = dt.date(2026, 10, 1)
-    by_today = workflow.run(tmp_path / "a", Settings(), small_register, today=day)
-    named = workflow.run(tmp_path / "b", Settings(), small_register, today=dt.date(2031, 1, 1), as_of=day)
+    a, b, c = (make_campaign(tmp_path / name) for name in "abc")
+    by_today = workflow.run(a, Settings(), small_register, today=day)
+    named = workflow.run(b, Settings(), small_register, today=dt.date(2031, 1, 1), as_of=day)
     assert by_today.selection.as_of == named.selection.as_of == day
     assert by_today.as_json() == named.as_json()
-    printed = invoke("select", small_register, "--as-of", day.isoformat(), "-c", tmp_path / "c", "--json")
+    printed = invoke("select", small_register, "--as-of", day.isoformat(), "-c", c, "--json")
     assert printed.exit_code == 0, printed.stderr
     assert json.loads(printed.stdout) == by_today.as_json()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from campaign_helpers import MINIMAL_SETTINGS, make_campaign
 from kansen_cli.errors import SettingsError
 from kansen_cli.ledger.schema import MIGRATIONS
 from kansen_cli.settings import PRESETS, Settings, load_settings, parse_settings, preset, render_settings
@@ -124,15 +125,19 @@ def test_settings_take_effect(tmp_path, invoke):
     assert '"pension_age"' not in result.stdout
 
 
-def test_every_command_works_without_a_settings_file(tmp_path, invoke):
+def test_every_command_works_with_a_settings_file_that_sets_nothing(tmp_path, invoke):
     folder = tmp_path / "bare"
     folder.mkdir()
+    # check reads only: it works in any folder. A ledger needs a campaign (issue 15) ...
     assert invoke("check", MINIMAL, "-c", folder).exit_code == 0
+    assert invoke("select", MINIMAL, "-c", folder, "--as-of", "2026-10-01").exit_code == 1
+    # ... but its kansen.toml may leave every setting at its default.
+    make_campaign(folder)
     assert invoke("select", MINIMAL, "-c", folder, "--as-of", "2026-10-01").exit_code == 0
     assert invoke("batch", "-c", folder).exit_code == 0
     assert invoke("export", "selection", "-c", folder).exit_code == 0
     assert invoke("export", "batches", "-c", folder).exit_code == 0
-    assert not (folder / "kansen.toml").exists()
+    assert (folder / "kansen.toml").read_text(encoding="utf-8") == MINIMAL_SETTINGS
 
 
 def test_init_templates_copies_the_letter_templates_to_edit(invoke, tmp_path) -> None:

@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 import pytest
 from openpyxl import load_workbook
 
+from campaign_helpers import make_campaign
 from kansen_cli.errors import InputFileError
 from kansen_cli.files import save_workbook
 from kansen_cli.ledger import open_ledger
@@ -96,7 +97,7 @@ def survey(monkeypatch: pytest.MonkeyPatch):
 
 @pytest.fixture
 def ledger_folder(tmp_path: Path) -> Path:
-    folder = tmp_path / "campaign"
+    folder = make_campaign(tmp_path / "campaign")
     open_ledger(folder, create=True).close()
     return folder
 

@@ -121,8 +121,14 @@ def sender_fields(settings: Settings, sent_on: dt.date) -> dict[str, str]:
     }
 
 
-def person_fields(row: Mapping[str, Any], calendar: Calendar | None = None) -> Fields:
-    """The letter fields of one person (a row of `ledger.letters.letter_people`)."""
+def person_fields(
+    row: Mapping[str, Any], calendar: Calendar | None = None, sent_on: dt.date | None = None
+) -> Fields:
+    """The letter fields of one person (a row of `ledger.letters.letter_people`).
+
+    The reminder call (`call_date`) is on the open day before the appointment, but never
+    before the letter goes out (`sent_on`): nobody is phoned about a letter not yet sent.
+    """
     initials, prefix, surname = (
         _text(row.get("initials")),
         _text(row.get("prefix")),
@@ -162,11 +168,18 @@ def person_fields(row: Mapping[str, Any], calendar: Calendar | None = None) -> F
             time=format_time(dt.time.fromisoformat(start_text)),
             end_time=format_time(dt.time.fromisoformat(end_text)),
             consultant=consultant,
-            call_date=full_date(calendar.previous_open_day(day)) if calendar else None,
+            call_date=full_date(call_day(calendar, day, sent_on)) if calendar else None,
         )
     else:
         fields.update(dict.fromkeys(sorted(APPOINTMENT_FIELDS)))
     return fields
+
+
+def call_day(calendar: Calendar, appointment: dt.date, sent_on: dt.date | None) -> dt.date:
+    """The open day before the appointment, or the send date when that open day lies before it
+    (a letter sent on Saturday for Monday: the call is on Saturday, not on the Friday before)."""
+    day = calendar.previous_open_day(appointment)
+    return day if sent_on is None else max(day, sent_on)
 
 
 def sort_key(fields: Fields) -> tuple[str, int, str, str]:
@@ -188,7 +201,7 @@ def letter_fields(people: pd.DataFrame, settings: Settings, sent_on: dt.date) ->
     shared = sender_fields(settings, sent_on)
     out = []
     for row in people.to_dict("records"):
-        fields = person_fields(row, calendar)
+        fields = person_fields(row, calendar, sent_on)
         fields.update(shared)
         out.append(fields)
     return sorted(out, key=sort_key)

@@ -35,6 +35,16 @@ class Busy:
     date: dt.date
     start: dt.time
     end: dt.time
+    batch: str = ""  # the batch it belongs to, to say whose appointments moved a plan
+
+
+@dataclass(frozen=True)
+class Moved:
+    """A plan whose first appointment lies later than its asked start because of other batches."""
+
+    first: dt.date  # the plan's first appointment
+    days: int  # open days from the asked start up to (not including) `first`
+    batches: list[str]  # the other batches with appointments of these consultants in between
 
 
 class Calendar:
@@ -56,6 +66,12 @@ class Calendar:
             day = start + dt.timedelta(days=offset)
             if self.is_open(day):
                 yield day
+
+    def open_days_from(self, first: dt.date, before: dt.date) -> int:
+        """How many open days from `first` (counted) up to `before` (not counted), as
+        numpy.busday_count counts: Monday 5 to Wednesday 7 October 2026 is 2, a week is 5."""
+        days = (before - first).days
+        return sum(1 for offset in range(days) if self.is_open(first + dt.timedelta(days=offset)))
 
     def previous_open_day(self, day: dt.date) -> dt.date:
         """The open day before `day`: when to make the reminder call."""
@@ -190,3 +206,26 @@ def plan_overview(appointments: pd.DataFrame) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def moved_start(
+    appointments: pd.DataFrame, start: dt.date, planning: PlanningSettings, busy: Iterable[Busy] = ()
+) -> Moved | None:
+    """Whether other batches pushed the plan's first appointment behind the asked `start`.
+
+    Without other appointments the first consultant's first slot lies on the first open day
+    from `start` on, so a later first appointment was moved by the consultants' appointments
+    elsewhere. It is moved by the open days from `start` up to the first appointment (the day
+    itself not counted): a start on Monday 12-10-2026 and a first appointment on Monday
+    26-10-2026 is 10 days. None when it was not moved, or the plan is empty.
+    """
+    if appointments.empty:
+        return None
+    first = min(appointments["date"])
+    calendar = Calendar(planning, start.year)
+    days = calendar.open_days_from(start, first)
+    if days == 0:
+        return None
+    ours = set(planning.consultants)
+    batches = sorted({b.batch for b in busy if b.consultant in ours and start <= b.date <= first and b.batch})
+    return Moved(first, days, batches)

@@ -129,6 +129,12 @@ class LetterSettings(_Model):
     phone_hours: str = Field("op werkdagen van 9.00 tot 17.00 uur", description="When the phone is answered.")
     signature_name: str = Field("M. de Boer", description="Name under the letter.")
     signature_title: str = Field("Programmaleider Kansen in Kaart", description="Title under the name.")
+    min_working_days: int = Field(
+        5,
+        ge=0,
+        description="Working days (no public holiday or closed day) needed from the day the letters "
+        "go out up to the batch's first appointment (that day not counted): Monday to Monday is 5.",
+    )
 
     @field_validator("variants")
     @classmethod

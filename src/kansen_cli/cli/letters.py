@@ -62,6 +62,14 @@ def show_plan(result: PlanResult) -> None:
             _dutch(row["last"]),
         )
     console().print(table)
+    moved = result.moved
+    if moved is not None:
+        whom = ", ".join(moved.batches) or "other batches"
+        days = f"{moved.days} working day{'' if moved.days == 1 else 's'}"
+        console().print(
+            f"{batch}: first appointment {moved.first:%d-%m-%Y}, {days} after the asked start: "
+            f"the consultants are busy with {whom} until then"
+        )
     console().print(f"Next: kansen letters {batch}")
 
 
@@ -105,7 +113,11 @@ def letters(
     campaign: CampaignOpt = Path("."),
     force: Annotated[
         bool,
-        typer.Option("--force", help="Replace existing output files; record a batch already sent again."),
+        typer.Option(
+            "--force",
+            help="Replace existing output files; record a batch already sent again; send letters "
+            "with fewer working days before the first appointment than the settings ask.",
+        ),
     ] = False,
     as_json: JsonOpt = False,
 ) -> None:

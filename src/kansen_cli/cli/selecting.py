@@ -31,6 +31,9 @@ def select_command(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Reference date (peildatum); default today.")
     ] = None,
+    allow_future: Annotated[
+        bool, typer.Option("--allow-future", help="Accept an --as-of after today.")
+    ] = False,
     years: Annotated[
         int | None, typer.Option("--years", min=0, help="Window in years; default from settings (2).")
     ] = None,
@@ -67,6 +70,7 @@ def select_command(
         options=read_options(encoding, delimiter, sheet, wijken),
         force=force,
         on_wait=wait_notice,
+        allow_future=allow_future,
     )
     if as_json:
         print_json(result.as_json())

@@ -33,6 +33,10 @@ if TYPE_CHECKING:
 LEDGER_FILE = "kansen.sqlite"
 
 
+class NotACampaignError(LedgerError):
+    """A command that would make a ledger ran in a folder without kansen.toml."""
+
+
 def ledger_path(campaign: Path) -> Path:
     return Path(campaign) / LEDGER_FILE
 
@@ -148,9 +152,24 @@ class Ledger:
         self.close()
 
 
+def require_campaign(campaign: Path) -> None:
+    """Refuse a folder without kansen.toml: a ledger (names and addresses of thousands of
+    people) is only ever made in a folder that `kansen init` made a campaign, never by
+    accident in whatever folder a command happened to run in, on default settings."""
+    from kansen_cli.settings import SETTINGS_FILE, settings_path
+
+    if not settings_path(campaign).is_file():
+        folder = Path(campaign).resolve()
+        raise NotACampaignError(
+            f"{folder} is no campaign folder (no {SETTINGS_FILE}); nothing was written. "
+            f"Run `kansen init {folder}` first: it writes the settings and the ledger"
+        )
+
+
 def open_ledger(campaign: Path, create: bool = True, on_wait: WaitNotice | None = None) -> Ledger:
     """Open (and migrate) the campaign's ledger; create it, mode 0600, when asked.
 
+    A new ledger is made only in a campaign folder, one with kansen.toml (`require_campaign`).
     Before anything else it is checked (`PRAGMA quick_check`): a damaged or empty file is
     refused, so that no command reads figures from it or writes into it.
     """
@@ -158,8 +177,10 @@ def open_ledger(campaign: Path, create: bool = True, on_wait: WaitNotice | None 
     if not path.exists():
         if not create:
             raise LedgerError(
-                f"no ledger in {Path(campaign).resolve()}; run `kansen init` or `kansen select` there first"
+                f"no ledger in {Path(campaign).resolve()}; run `kansen init` there first "
+                "(or `kansen select`, in a campaign folder)"
             )
+        require_campaign(campaign)
         _create(path)
     elif path.stat().st_size == 0:
         # kansen never leaves an empty ledger (a new one is made aside and moved in whole):

@@ -47,9 +47,10 @@ def busy_elsewhere(ledger: Ledger, batch_id: str) -> list[Busy]:
             dt.date.fromisoformat(r["date"]),
             dt.time.fromisoformat(r["start"]),
             dt.time.fromisoformat(r["end"]),
+            str(r["batch_id"]),
         )
         for r in ledger.query(
-            "SELECT consultant, date, start, end FROM appointments WHERE batch_id != ?", (batch_id,)
+            "SELECT consultant, date, start, end, batch_id FROM appointments WHERE batch_id != ?", (batch_id,)
         )
     ]
 

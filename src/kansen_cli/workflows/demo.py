@@ -1,7 +1,7 @@
 """`kansen demo`: the whole cycle on generated sample data, through the same workflows a user runs.
 
 The cycle is laid out backwards from `today` so that every date it records lies in the past,
-as ingest demands: the selection half a year ago, letters a week later, visits from two weeks
+as ingest demands: the selection half a year ago, letters two days later, visits from two weeks
 after the selection, one follow-up round once the follow-up months have passed, a survey drawn
 five days ago. Consultants' answers, follow-up calls and survey calls are simulated (seeded, in
 Groningen's proportions).
@@ -28,7 +28,9 @@ DEMO_ROWS = 10_000
 DEMO_SEED = 2015
 DEMO_BATCHES = 2
 SELECTION_DAYS_AGO = 190
-LETTER_AFTER_DAYS = 7
+# Letters 12 days before the visits: at least 8 weekdays, so [letters] min_working_days (5) holds
+# even with three public holidays in between (Christmas and New Year, Ascension and Whitsun).
+LETTER_AFTER_DAYS = 2
 VISITS_AFTER_DAYS = 14
 BATCH_SPACING_DAYS = 21
 FOLLOWUP_DAYS_AGO = 7

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from kansen_cli.errors import KansenError
 
 if TYPE_CHECKING:
+    import pandas as pd
     from jinja2.sandbox import SandboxedEnvironment
 
     from kansen_cli.ledger.core import Ledger
@@ -79,7 +80,8 @@ def run(
     `formats`, one `<batch>-<client id>.html` per person with `html`, and the mail-merge and
     call-list workbooks. A dry run writes the first DRY_RUN_LETTERS letters only, into
     `<campaign>/letters/<batch>/proef/` (replacing the previous sample), and records nothing.
-    A batch already sent, or an existing file, is refused unless `force`. `on_wait` is called
+    A batch already sent, an existing file, or a send date too close to the first appointment
+    (`refuse_late_letters`) is refused unless `force`. `on_wait` is called
     once if another command holds the ledger.
     """
     from kansen_cli.files import check_writable
@@ -99,6 +101,8 @@ def run(
         env = environment(campaign)
         fields = letter_fields(people, settings, letter_date)
         preflight(env, fields, batch, letter_date)
+        if not (dry_run or force):
+            refuse_late_letters(people, settings, batch, letter_date)
         if dry_run:
             # Inside the campaign, where the retention rules apply, never in the system temp folder.
             folder = Path(campaign) / "letters" / batch / DRY_RUN_FOLDER
@@ -128,6 +132,38 @@ def run(
                 _record(ledger, batch, fields, letter_date, force, files.swap_in)
             written = files.moved
     return LettersResult(batch, len(fields), letter_date, dry_run, folder, written)
+
+
+class LettersTooLateError(KansenError):
+    """The letters would leave people too few working days before their appointment."""
+
+
+def refuse_late_letters(people: pd.DataFrame, settings: Settings, batch: str, sent_on: dt.date) -> None:
+    """Refuse letters sent too close to the batch's first appointment.
+
+    Counted: the open days of the planning calendar (the settings' working days, without Dutch
+    public holidays and [planning] closed_days) from the send date (counted when it is one) up
+    to the first appointment (not counted), as numpy.busday_count counts. Letters on Monday
+    5-10-2026 for Wednesday 7-10-2026 leave 2 (Monday, Tuesday); for Monday 12-10-2026, 5.
+    Refused when that is fewer than [letters] min_working_days. A batch without appointments
+    is not checked; the workflow skips the check for a dry run and with --force.
+    """
+    from kansen_cli.planning import Calendar
+
+    planned = people["appointment_date"].dropna() if "appointment_date" in people else []
+    if len(planned) == 0:
+        return
+    first = min(dt.date.fromisoformat(str(d)) for d in planned)
+    needed = settings.letters.min_working_days
+    days = Calendar(settings.planning, sent_on.year).open_days_from(sent_on, first)
+    if days < needed:
+        raise LettersTooLateError(
+            f"letters for batch {batch!r} not made, nothing written: {days} working "
+            f"day{'' if days == 1 else 's'} between {sent_on:%d-%m-%Y} and the first appointment on "
+            f"{first:%d-%m-%Y}; at least {needed} needed ([letters] min_working_days). Send them earlier "
+            f"(--sent-on), plan again (`kansen plan {batch} --start DATE --force`), or use --force to send "
+            "them anyway"
+        )
 
 
 def checked_formats(formats: Collection[str]) -> set[str]:

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from kansen_cli.ledger.faults import WaitNotice
-    from kansen_cli.planning import Busy
+    from kansen_cli.planning import Busy, Moved
     from kansen_cli.settings import Settings
 
 
@@ -23,9 +23,25 @@ class PlanResult:
     planned: int
     # Per consultant, in route order: consultant, people, first, last (ISO dates), days.
     consultants: list[dict[str, Any]]
+    start: dt.date | None = None  # the asked start
+    # Set when other batches' appointments pushed the first appointment behind `start`.
+    moved: Moved | None = None
+
+    @property
+    def moved_by_days(self) -> int:
+        """Open (working) days the first appointment lies behind the asked start; 0 if not moved."""
+        return 0 if self.moved is None else self.moved.days
 
     def as_json(self) -> dict[str, Any]:
-        return {"batch": self.batch, "planned": self.planned, "consultants": self.consultants}
+        return {
+            "batch": self.batch,
+            "planned": self.planned,
+            "consultants": self.consultants,
+            "start": None if self.start is None else self.start.isoformat(),
+            "first_appointment": min((c["first"] for c in self.consultants), default=None),
+            "moved_by_days": self.moved_by_days,
+            "busy_with": [] if self.moved is None else self.moved.batches,
+        }
 
 
 def run(
@@ -38,19 +54,29 @@ def run(
 ) -> PlanResult:
     """Plan the batch from `start` on and store the plan, replacing an earlier one.
 
-    Consultants' appointments in other batches are kept free. Once the batch's letters went
-    out, planning again needs `force` (AlreadyInvitedError otherwise). `on_wait` is called once
-    if another command holds the ledger.
+    Consultants' appointments in other batches are kept free; when they push the first
+    appointment behind `start`, the result says by how many working days (`moved`). Once the
+    batch's letters went out, planning again needs `force` (AlreadyInvitedError otherwise).
+    `on_wait` is called once if another command holds the ledger.
     """
     from kansen_cli.ledger import open_ledger
     from kansen_cli.ledger.letters import store_plan
     from kansen_cli.ledger.runs import require_batch
-    from kansen_cli.planning import plan, plan_overview
+    from kansen_cli.planning import moved_start, plan, plan_overview
+
+    elsewhere: list[Busy] = []
 
     def make(route: list[str], busy: list[Busy]) -> pd.DataFrame:
+        elsewhere[:] = busy  # kept to say which batches moved the start, if any did
         return plan(route, start, settings.planning, busy)
 
     with open_ledger(campaign, create=False, on_wait=on_wait) as ledger:
         require_batch(ledger, batch)
         appointments = store_plan(ledger, batch, make, force)
-    return PlanResult(batch=batch, planned=len(appointments), consultants=plan_overview(appointments))
+    return PlanResult(
+        batch=batch,
+        planned=len(appointments),
+        consultants=plan_overview(appointments),
+        start=start,
+        moved=moved_start(appointments, start, settings.planning, elsewhere),
+    )

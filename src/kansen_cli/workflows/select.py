@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kansen_cli.errors import KansenError
 from kansen_cli.workflows.check import ReadOptions, read_export
 
 if TYPE_CHECKING:
@@ -16,6 +17,11 @@ if TYPE_CHECKING:
     from kansen_cli.register import Register
     from kansen_cli.selection import Selection
     from kansen_cli.settings import Settings
+
+
+class FutureDateError(KansenError):
+    """A selection asked for a reference date after today without --allow-future."""
+
 
 # How often a selection is made again when other commands change who was approached meanwhile.
 SELECT_ATTEMPTS = 3
@@ -46,13 +52,26 @@ def run(
     options: ReadOptions = ReadOptions(),
     force: bool = False,
     on_wait: WaitNotice | None = None,
+    allow_future: bool = False,
 ) -> SelectResult:
     """Put every register row in its bucket on `as_of` (default `today`) and record the run;
-    `out` gets the selected people. `on_wait` is called once if another command holds the ledger."""
+    `out` gets the selected people. `on_wait` is called once if another command holds the ledger.
+
+    Refused in a folder without kansen.toml, and for an `as_of` after `today` unless
+    `allow_future` (a typo such as 2030 for 2026 would otherwise be recorded as the peildatum).
+    """
     from kansen_cli.files import check_writable, held_back
     from kansen_cli.ledger import ledger_path, open_ledger
+    from kansen_cli.ledger.core import require_campaign
 
+    # Before the register is read or any file written: the ledger lives in a campaign only.
+    require_campaign(campaign)
     as_of = today if as_of is None else as_of
+    if as_of > today and not allow_future:
+        raise FutureDateError(
+            f"the reference date {as_of:%d-%m-%Y} is after today, {today:%d-%m-%Y}; nothing was recorded. "
+            "Use --allow-future to select on a future date anyway"
+        )
     window = settings.selection.years if years is None else years
     if out is not None:
         check_writable(out, force)
