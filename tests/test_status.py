@@ -407,7 +407,8 @@ def test_status_outside_a_campaign_says_so_and_writes_nothing(invoke, tmp_path):
 
 
 def test_a_campaign_without_a_selection(invoke, campaign):
-    assert invoke("init", campaign).exit_code == 0
+    # The fixture's folder is a campaign already (kansen.toml); init makes its ledger.
+    assert invoke("init", campaign, "--force").exit_code == 0
     result = workflow.run(campaign, load_settings(campaign), TODAY)
     assert result.run is None and result.batches == []
     assert [s.action for s in result.steps] == ["select"]
