@@ -23,6 +23,8 @@ AS_OF = "2026-10-01"
 def fresh(campaign: Path, reference_db: Path) -> None:
     shutil.rmtree(campaign, ignore_errors=True)
     campaign.mkdir()
+    # A campaign folder (kansen.toml, default settings): kansen makes a ledger nowhere else.
+    (campaign / "kansen.toml").write_text("# benchmark campaign: default settings\n")
     reference_db.unlink(missing_ok=True)
 
 

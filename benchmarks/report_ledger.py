@@ -77,6 +77,8 @@ def build(campaign: Path, people: int, seed: int = 2015) -> None:
     destination = np.asarray(referral_codes, dtype=object)[rng.integers(0, len(referral_codes), size=n)]
 
     campaign.mkdir(parents=True, exist_ok=True)
+    # A campaign folder (kansen.toml, default settings): kansen makes a ledger nowhere else.
+    (campaign / "kansen.toml").write_text("# benchmark campaign: default settings\n")
     with open_ledger(campaign) as ledger, ledger.transaction() as db:
         register_rows = 2 * n
         funnel = {"invalid": n // 100, "active_guidance": n // 2, "care_team": n // 4}

@@ -602,12 +602,13 @@ def test_random_ledgers_add_up_and_publish_leaks_nothing(tmp_path_factory) -> No
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
+    from campaign_helpers import make_campaign
     from test_suppression import pinned, recoverable
 
     @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(st.data())
     def check(data) -> None:
-        campaign = tmp_path_factory.mktemp("random")
+        campaign = make_campaign(tmp_path_factory.mktemp("random"))
         random_ledger(campaign, data.draw)
         report = make_report(campaign, publish=True)  # the consistency checks run here
         small = {k for k, v in report.counts.items() if 1 <= v <= 4}

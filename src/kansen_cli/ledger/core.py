@@ -102,7 +102,12 @@ class Ledger:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """All or nothing: a killed or failing command leaves the ledger as it was."""
+        """All or nothing: a killed or failing command leaves the ledger as it was.
+
+        Only in a campaign: a ledger left in a folder without kansen.toml (made before kansen
+        refused that, or its settings deleted) is read, but written only after `kansen init`.
+        """
+        require_campaign(self.path.parent)
         self.wait_for("BEGIN IMMEDIATE")
         try:
             yield self.db
