@@ -169,7 +169,11 @@ def followup(
 
     Due: people who said they would become active on their own, the set number of months
     after the conversation (two call rounds when not reached), and referrals still waiting
-    for the partner's answer. Fill in the workbook and load it with `kansen ingest`.
+    for the partner's answer. Without --due the list holds everyone due up to today, also
+    those due earlier and not yet called: make one list a month. A line ends with a final
+    result ("Niet meer bellen", "Geen resultaat van partner"), after the set call rounds, and
+    for a referral after the set number of lists without an answer. Fill in the workbook and
+    load it with `kansen ingest`.
 
     Example: kansen followup --due 2027-03-01
     """
