@@ -199,7 +199,8 @@ def older_copy_warnings(db: sqlite3.Connection, filled: FilledWorkbook, plan: In
     from kansen_cli.ledger.ingests import loaded_since
 
     written = str(filled.meta.get("created_at") or "")
-    changed = sum(1 for c in plan.changes if c.action == "updated")
+    refused = {p["row"] for p in plan.problems.as_list() if p["kind"] == "would_undo"}
+    changed = sum(1 for c in plan.changes if c.action == "updated") + len(refused)
     if not written or not changed:
         return []
     since = loaded_since(db, plan.kind, plan.batch_id, written, plan.sha256)
