@@ -103,9 +103,9 @@ def test_every_preset_has_the_closing_codes():
 
 
 def test_the_closing_roles_are_checked_like_the_others():
-    with pytest.raises(SettingsError, match="roles.followup_closed"):
+    with pytest.raises(SettingsError, match=r"roles\.followup_closed"):
         parse_settings({"codebook": {"roles": {"followup_closed": "bestaat_niet"}}})
-    with pytest.raises(SettingsError, match="roles.referral_closed"):
+    with pytest.raises(SettingsError, match=r"roles\.referral_closed"):
         parse_settings({"codebook": {"roles": {"referral_closed": "bestaat_niet"}}})
     with pytest.raises(SettingsError, match="referral_rounds"):
         parse_settings({"followup": {"referral_rounds": 0}})
@@ -153,7 +153,7 @@ def _listed(campaign: Path, day: dt.date) -> tuple[list[str], list[str], Path | 
 
 
 def test_without_due_the_list_holds_everyone_due_up_to_today(invoke, campaign_due):
-    campaign, ids = campaign_due
+    campaign, _ = campaign_due
     # Due since TODAY - 4 (a month after the conversation); the list of today still has them.
     result = invoke("followup", "-c", campaign, "--json")
     assert result.exit_code == 0, result.stderr
