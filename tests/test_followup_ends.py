@@ -72,7 +72,7 @@ def test_niet_meer_bellen_closes_the_calls_and_the_referrals():
             "client_id": ["a", "c", "d", "e"],
             "destination": ["wij_team"] * 4,
             "referred_on": ["2027-01-10"] * 4,
-            "result": [None, None, "geen_resultaat", "in_behandeling"],
+            "result": [None, None, "geen_resultaat_partner", "in_behandeling"],
             "lists": [0, 0, 0, 0],
         }
     )

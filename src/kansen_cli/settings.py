@@ -181,7 +181,9 @@ class CodebookRoles(_Model):
     followup_became_active: str = Field("actief_geworden", description="Follow-up: became active.")
     followup_no_contact: str = Field("geen_contact", description="Follow-up: not reached this round.")
     followup_closed: str = Field("niet_meer_bellen", description="Follow-up: never call this person again.")
-    referral_closed: str = Field("geen_resultaat", description="Referral result: partner reports none.")
+    referral_closed: str = Field(
+        "geen_resultaat_partner", description="Referral result: partner reports none."
+    )
     consent_yes: str = Field("ja", description="Consent code that allows referral to partners.")
     survey_done: str = Field("afgenomen", description="Survey call: the questions were answered.")
 
@@ -245,7 +247,7 @@ class Codebook(_Model):
             "geen_interesse": "Geen interesse",
             "niet_bereikbaar": "Niet bereikbaar",
             "hulpverlening": "Naar hulpverlening",
-            "geen_resultaat": "Geen resultaat van partner",
+            "geen_resultaat_partner": "Geen resultaat van partner",
         },
         description="The partner's answer per referral.",
     )
