@@ -174,7 +174,7 @@ def build(campaign: Path, people: int, seed: int = 2015) -> None:
                 ids[r].tolist(),
                 destination[r].tolist(),
                 np.asarray(conv_date)[r].tolist(),
-                _choice(rng, list(cb.referral_result), [0.4, 0.2, 0.2, 0.1, 0.1], len(r)).tolist(),
+                _choice(rng, list(cb.referral_result)[:5], [0.4, 0.2, 0.2, 0.1, 0.1], len(r)).tolist(),
                 np.asarray(conv_date)[r].tolist(),
                 [stamp] * len(r),
                 strict=True,
@@ -186,7 +186,7 @@ def build(campaign: Path, people: int, seed: int = 2015) -> None:
         rows = sorted(
             [(i, 1) for i in f.tolist()] + [(i, 2) for i in second.tolist()],
         )
-        results = _choice(rng, list(cb.followup_result), [0.15, 0.1, 0.25, 0.3, 0.2], len(rows))
+        results = _choice(rng, list(cb.followup_result)[:5], [0.15, 0.1, 0.25, 0.3, 0.2], len(rows))
         db.executemany(
             "INSERT INTO followups (client_id, round, call_date, result, source_file, loaded_at)"
             " VALUES (?, ?, ?, ?, 'opvolging.xlsx', ?)",

@@ -126,3 +126,15 @@ def ledger_rows(campaign: Path, sql: str, params: tuple = ()) -> list[dict[str, 
     with sqlite3.connect(campaign / "kansen.sqlite") as db:
         db.row_factory = sqlite3.Row
         return [dict(r) for r in db.execute(sql, params).fetchall()]
+
+
+def set_setting(campaign: Path, section: str, key: str, value: Any) -> None:
+    """Set one setting in the campaign's kansen.toml, keeping whatever else it holds."""
+    import tomlkit
+
+    path = campaign / "kansen.toml"
+    doc = tomlkit.parse(path.read_text(encoding="utf-8")) if path.exists() else tomlkit.document()
+    if section not in doc:
+        doc[section] = tomlkit.table()
+    doc[section][key] = value  # type: ignore[index]
+    path.write_text(tomlkit.dumps(doc), encoding="utf-8")

@@ -17,7 +17,16 @@ from kansen_cli.settings import Settings, load_settings
 from kansen_cli.workbooks.followup import CALLS_SHEET, REFERRALS_SHEET
 from kansen_cli.workbooks.layout import MARKER_SHEET
 from kansen_cli.workflows import followup as followup_workflow
-from registration_helpers import TODAY, build_campaign, fill, ingest, ledger_rows, members, send_letters
+from registration_helpers import (
+    TODAY,
+    build_campaign,
+    fill,
+    ingest,
+    ledger_rows,
+    members,
+    send_letters,
+    set_setting,
+)
 
 SPOKE = TODAY - dt.timedelta(days=30)
 DUE = TODAY + dt.timedelta(days=100)  # more than three months after the conversations
@@ -78,8 +87,13 @@ def test_due_calls_and_referrals_core():
 
 @pytest.fixture
 def registered(invoke, campaign: Path, small_register: Path, tmp_path: Path):
-    """Three people acting on their own, one with a referral; loaded through the CLI."""
+    """Three people acting on their own, one with a referral; loaded through the CLI.
+
+    The referred one is called too (`followup.call_referred`): these tests follow the rounds;
+    tests/test_followup_ends.py checks that by default the referred are not called.
+    """
     batch_id = build_campaign(invoke, campaign, small_register)
+    set_setting(campaign, "followup", "call_referred", True)
     send_letters(campaign, batch_id)
     assert invoke("sheet", batch_id, "-c", campaign).exit_code == 0
     ids = members(campaign, batch_id)
@@ -240,7 +254,7 @@ def test_json_is_what_the_core_returns(invoke, registered):
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["file"] == str(campaign / "sheets" / f"nabellen-{DUE.isoformat()}.xlsx")
-    settings = Settings()
+    settings = load_settings(campaign)
     with open_ledger(campaign, create=False) as ledger:
         calls = due_calls(followup_people(ledger), current_followups(ledger), settings, DUE)
         referrals = due_referrals(open_referrals(ledger), settings, DUE)

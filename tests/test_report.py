@@ -183,6 +183,7 @@ def test_golden_json_figures(golden: Path) -> None:
         "geen_interesse": 0,
         "niet_bereikbaar": 1,
         "hulpverlening": 0,
+        "geen_resultaat_partner": 0,
         "geen_resultaat": 1,
     }
     assert data["followup"] == {
@@ -194,6 +195,7 @@ def test_golden_json_figures(golden: Path) -> None:
             "stappen_gezet": 1,
             "niet_actief": 1,
             "geen_contact": 1,
+            "niet_meer_bellen": 0,
         },
     }
     assert data["became_active"] == {"via_referral": 3, "on_own": 2, "total": 5}

@@ -195,6 +195,7 @@ def test_groningen_preset_matches_spec_codebook():
         "geen_interesse",
         "niet_bereikbaar",
         "hulpverlening",
+        "geen_resultaat_partner",  # issue 15: closes the referral
     ]
     assert list(cb.followup_result) == [
         "actief_geworden",
@@ -202,6 +203,7 @@ def test_groningen_preset_matches_spec_codebook():
         "stappen_gezet",
         "niet_actief",
         "geen_contact",
+        "niet_meer_bellen",  # issue 15: closes the calls
     ]
     assert list(cb.consent) == ["ja", "nee"]
     nijmegen = preset("nijmegen").codebook

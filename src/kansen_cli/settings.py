@@ -14,6 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from kansen_cli.errors import SettingsError
+from kansen_cli.settings_followup import FollowupSettings
 from kansen_cli.settings_render import render_settings as render_settings  # its old home
 
 SETTINGS_FILE = "kansen.toml"
@@ -201,6 +202,10 @@ class CodebookRoles(_Model):
     )
     followup_became_active: str = Field("actief_geworden", description="Follow-up: became active.")
     followup_no_contact: str = Field("geen_contact", description="Follow-up: not reached this round.")
+    followup_closed: str = Field("niet_meer_bellen", description="Follow-up: never call this person again.")
+    referral_closed: str = Field(
+        "geen_resultaat_partner", description="Referral result: partner reports none."
+    )
     consent_yes: str = Field("ja", description="Consent code that allows referral to partners.")
     survey_done: str = Field("afgenomen", description="Survey call: the questions were answered.")
 
@@ -264,6 +269,7 @@ class Codebook(_Model):
             "geen_interesse": "Geen interesse",
             "niet_bereikbaar": "Niet bereikbaar",
             "hulpverlening": "Naar hulpverlening",
+            "geen_resultaat_partner": "Geen resultaat van partner",
         },
         description="The partner's answer per referral.",
     )
@@ -274,6 +280,7 @@ class Codebook(_Model):
             "stappen_gezet": "Stappen gezet, nog niet actief",
             "niet_actief": "Niet actief",
             "geen_contact": "Geen contact",
+            "niet_meer_bellen": "Niet meer bellen",
         },
         description="Result of a follow-up call.",
     )
@@ -316,6 +323,8 @@ class Codebook(_Model):
             ("referral_started", r.referral_started, self.referral_result),
             ("followup_became_active", r.followup_became_active, self.followup_result),
             ("followup_no_contact", r.followup_no_contact, self.followup_result),
+            ("followup_closed", r.followup_closed, self.followup_result),
+            ("referral_closed", r.referral_closed, self.referral_result),
             ("consent_yes", r.consent_yes, self.consent),
             ("survey_done", r.survey_done, self.survey_result),
         ]
@@ -325,11 +334,6 @@ class Codebook(_Model):
             if code not in table:
                 raise ValueError(f"roles.{role} = {code!r} is not a code in its list ({', '.join(table)})")
         return self
-
-
-class FollowupSettings(_Model):
-    months: int = Field(3, ge=0, le=36, description="Call people acting on their own this many months later.")
-    rounds: int = Field(2, ge=1, le=5, description="Call rounds before 'no contact' is final.")
 
 
 class SurveySettings(_Model):

@@ -37,6 +37,7 @@ NIJMEGEN: dict[str, Any] = {
             "stappen_gezet": "Stappen gezet, nog niet actief",
             "niet_actief": "Niet actief",
             "geen_contact": "Geen contact",
+            "niet_meer_bellen": "Niet meer bellen",
         },
     },
 }
@@ -64,6 +65,7 @@ GENERIC: dict[str, Any] = {
             "stappen_gezet": "Stappen gezet, nog niet actief",
             "niet_actief": "Niet actief",
             "geen_contact": "Geen contact",
+            "niet_meer_bellen": "Niet meer bellen",
         },
     },
 }

@@ -231,7 +231,7 @@ def fill_followup(
     calls_sheet = workbook[CALLS_SHEET]
     col = _columns(calls_sheet, meta["sheets"][CALLS_SHEET])
     reached = _weights(
-        [c for c in cb.followup_result if c not in (roles.followup_no_contact,)],
+        [c for c in cb.followup_result if c not in (roles.followup_no_contact, roles.followup_closed)],
         {roles.followup_became_active: 17, **FOLLOWUP_WEIGHTS},
         default=10,
     )
@@ -246,7 +246,10 @@ def fill_followup(
             calls_sheet.cell(row=row, column=col["mark"], value=marks.choices(range(1, 11), MARK_WEIGHTS)[0])
     ref_sheet = workbook[REFERRALS_SHEET]
     col = _columns(ref_sheet, meta["sheets"][REFERRALS_SHEET])
-    results = _weights(list(cb.referral_result), REFERRAL_RESULT_WEIGHTS, default=5)
+    # The closing answer is the coordinator's, not a partner's: the demo's partners always answer.
+    results = _weights(
+        [c for c in cb.referral_result if c != roles.referral_closed], REFERRAL_RESULT_WEIGHTS, default=5
+    )
     for row in range(2, ref_sheet.max_row + 1):
         if ref_sheet.cell(row=row, column=col["client_id"]).value is None:
             continue

@@ -85,6 +85,14 @@ def ingest(
         ),
     ] = False,
     campaign: CampaignOpt = Path("."),
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Replace answers that later work depends on (a referral with the partner's result,"
+            " a conversation with follow-up calls).",
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Validate and load filled-in registration and follow-up workbooks into the ledger.
@@ -93,7 +101,10 @@ def ingest(
     only for people spoken to, referrals only with consent, dates between the letter and
     today). A file with any problem loads nothing unless --skip-invalid. One transaction per
     file; loading a file again changes nothing, a changed answer is updated and the old one
-    kept in the ledger's history. Exit code 1 when a file was not loaded.
+    kept in the ledger's history. A row that would remove a referral holding the partner's
+    result, or take a conversation with follow-up calls off the follow-up, is refused unless
+    --force; a file changing answers after other copies were loaded gets a warning (an older
+    copy undoes newer answers). Exit code 1 when a file was not loaded.
 
     Example: kansen ingest sheets/selwerd-1-registratie.xlsx --skip-invalid
     """
@@ -102,13 +113,18 @@ def ingest(
     from kansen_cli.workflows import ingest as workflow
 
     settings = load_settings(campaign)
-    result = workflow.run(campaign, settings, files, today(), skip_invalid=skip_invalid, on_wait=wait_notice)
+    result = workflow.run(
+        campaign, settings, files, today(), skip_invalid=skip_invalid, on_wait=wait_notice, force=force
+    )
     if as_json:
         print_json(result.as_json())
     else:
         show_ingest(result)
+    err = console(stderr=True)
+    for warning in result.warnings:
+        err.print(f"Warning: {warning}", markup=False)
     if result.not_loaded:
-        console(stderr=True).print(
+        err.print(
             f"{len(result.not_loaded)} file(s) not loaded: "
             + ", ".join(result.not_loaded)
             + (
@@ -116,6 +132,8 @@ def ingest(
                 if result.skip_invalid_would_help
                 else ". Fix the problems listed."
             )
+            + (" Rows refused to keep later work: --force replaces it." if result.force_would_help else ""),
+            markup=False,
         )
         raise typer.Exit(1)
 
@@ -169,7 +187,11 @@ def followup(
 
     Due: people who said they would become active on their own, the set number of months
     after the conversation (two call rounds when not reached), and referrals still waiting
-    for the partner's answer. Fill in the workbook and load it with `kansen ingest`.
+    for the partner's answer. Without --due the list holds everyone due up to today, also
+    those due earlier and not yet called: make one list a month. A line ends with a final
+    result ("Niet meer bellen", "Geen resultaat van partner"), after the set call rounds, and
+    for a referral after the set number of lists without an answer. Fill in the workbook and
+    load it with `kansen ingest`.
 
     Example: kansen followup --due 2027-03-01
     """

@@ -19,6 +19,7 @@ def followup_people(ledger: Ledger) -> pd.DataFrame:
     """Spoken people with their potential and conversation date, personal data not purged."""
     return ledger.frame(
         "SELECT o.client_id, o.batch_id, o.contact_result, o.conversation_date, o.participation_potential,"
+        " o.referrals,"
         " p.initials, p.prefix, p.surname, p.street, p.house_number, p.house_number_addition,"
         " p.postcode, p.city, p.phone"
         " FROM outcomes o JOIN people p USING (client_id) WHERE p.purged_at IS NULL"
@@ -27,9 +28,15 @@ def followup_people(ledger: Ledger) -> pd.DataFrame:
 
 
 def open_referrals(ledger: Ledger) -> pd.DataFrame:
+    """Every referral with `lists`: the follow-up workbooks loaded since it was recorded or last
+    answered (distinct files; the same file loaded twice is one list). Times have whole seconds:
+    a list loaded in the same second counts, unless it is the file that gave the answer."""
     return ledger.frame(
         "SELECT r.client_id, r.destination, r.referred_on, r.result, o.batch_id,"
-        " p.initials, p.prefix, p.surname, p.phone"
+        " p.initials, p.prefix, p.surname, p.phone,"
+        " (SELECT count(DISTINCT f.sha256) FROM loaded_files f"
+        "  WHERE f.kind = 'followup' AND f.loaded_at >= r.loaded_at"
+        "  AND NOT (f.loaded_at = r.loaded_at AND f.name = r.source_file)) AS lists"
         " FROM referrals r JOIN people p USING (client_id) LEFT JOIN outcomes o USING (client_id)"
         " WHERE p.purged_at IS NULL ORDER BY o.batch_id, r.client_id, r.destination"
     )

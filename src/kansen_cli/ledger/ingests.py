@@ -46,6 +46,18 @@ def record_loaded_file(
     )
 
 
+def loaded_since(
+    db: sqlite3.Connection, kind: str, batch_id: str | None, since: str, sha256: str
+) -> list[tuple[str, str]]:
+    """(name, loaded_at) of the other files of this kind and batch loaded since `since` (its second too)."""
+    rows = db.execute(
+        "SELECT name, max(loaded_at) FROM loaded_files WHERE kind = ? AND coalesce(batch_id, '') = ?"
+        " AND loaded_at >= ? AND sha256 != ? GROUP BY sha256, name ORDER BY max(loaded_at)",
+        (kind, batch_id or "", since, sha256),
+    ).fetchall()
+    return [(r[0], r[1]) for r in rows]
+
+
 def write_plan(db: sqlite3.Connection, plan: IngestPlan, write: ChangeWriter) -> None:
     """Write one file's planned changes and record the file as loaded (caller holds the transaction).
 

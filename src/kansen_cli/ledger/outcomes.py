@@ -72,6 +72,29 @@ def current_outcomes(ledger: Ledger, batch_id: str | None = None) -> dict[str, d
     return {r["client_id"]: {f: r[f] for f in OUTCOME_FIELDS} for r in rows}
 
 
+def dependent_work(ledger: Ledger, batch_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What later work hangs on the batch's outcomes, so that an ingest never undoes it silently.
+
+    Returns (answered referrals: client id -> destination -> (result, file of the result),
+    follow-up calls: client id -> [(round, file of the call)], in round order).
+    """
+    answered: dict[str, dict[str, tuple[str, str]]] = {}
+    for r in ledger.query(
+        "SELECT r.client_id, r.destination, r.result, r.source_file FROM referrals r"
+        " JOIN batch_members m USING (client_id) WHERE m.batch_id = ? AND r.result IS NOT NULL",
+        (batch_id,),
+    ):
+        answered.setdefault(r[0], {})[r[1]] = (r[2], r[3])
+    calls: dict[str, list[tuple[int, str]]] = {}
+    for r in ledger.query(
+        "SELECT f.client_id, f.round, f.source_file FROM followups f"
+        " JOIN batch_members m USING (client_id) WHERE m.batch_id = ? ORDER BY f.client_id, f.round",
+        (batch_id,),
+    ):
+        calls.setdefault(r[0], []).append((int(r[1]), r[2]))
+    return answered, calls
+
+
 # ---- writing -----------------------------------------------------------------------------------
 
 

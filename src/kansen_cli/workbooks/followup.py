@@ -88,6 +88,8 @@ def build(
 ) -> Workbook:
     """The follow-up workbook: one sheet of calls (with round), one of open referrals."""
     destinations = settings.codebook.referrals
+    closed = settings.codebook.followup_result[settings.codebook.roles.followup_closed]
+    no_result = settings.codebook.referral_result[settings.codebook.roles.referral_closed]
     call_rows = [
         {
             "client_id": str(p["client_id"]),
@@ -115,7 +117,10 @@ def build(
         " het gesprek. Vul de datum van het telefoontje en het resultaat in.",
         "Geen contact in deze ronde? Kies 'Geen contact'; de persoon komt op de lijst voor de"
         f" volgende ronde (tot {settings.followup.rounds} rondes).",
+        f"Wil iemand niet meer gebeld worden? Kies '{closed}'; dan komt die persoon niet meer op de lijst.",
         f"Blad {REFERRALS_SHEET}: verwijzingen zonder antwoord; vul het antwoord van de partner in.",
+        f"Meldt de partner geen resultaat? Kies '{no_result}'; de verwijzing komt dan niet meer terug"
+        f" (en na {settings.followup.referral_rounds} lijsten zonder antwoord ook niet).",
         "Wil iemand de gemeente een cijfer geven (1 tot en met 10)? Vul het in; anders leeg laten.",
         "Een lege rij betekent: nog niet gebeld.",
     ]

@@ -15,7 +15,12 @@ Rules, all from the codebook roles in the settings:
   only for people spoken to (role `spoken`); a classification is required for them, so that
   the outcome table adds up to the number spoken;
 - activity types only for the socially active (role `active`);
-- a referral only with consent to share (role `consent_yes`).
+- a referral only with consent to share (role `consent_yes`);
+- no silent undo (issue 15): a row that would remove a referral holding the partner's result,
+  or take a conversation with follow-up calls off the follow-up (contact result no longer
+  `spoken`, potential no longer `potential_self`), is refused with what would be lost, unless
+  `kansen ingest --force` (the context's `force`). An older copy of the sheet loaded after a
+  newer one is the usual cause; `workflows.ingest` warns about those.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from kansen_cli.ledger import outcomes as ledger_outcomes
@@ -146,6 +151,10 @@ class RegistrationContext:
     approached_on: dict[str, dt.date]
     current: dict[str, dict[str, Any]]
     today: dt.date
+    # Later work on these outcomes (see `ledger.outcomes.dependent_work`); `force` replaces it.
+    answered: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
+    calls: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    force: bool = False
 
 
 class RegistrationKind(WorkbookKind):
@@ -156,11 +165,14 @@ class RegistrationKind(WorkbookKind):
         batch_id = filled.batch_id or ""
         if not batch_exists(ledger, batch_id):
             raise FileRefused("unknown_batch", batch_id, "this campaign has no such batch", batch_id)
+        answered, calls = ledger_outcomes.dependent_work(ledger, batch_id)
         return RegistrationContext(
             members=ledger_outcomes.batch_member_ids(ledger, batch_id),
             approached_on=ledger_outcomes.approached_on(ledger, batch_id),
             current=ledger_outcomes.current_outcomes(ledger, batch_id),
             today=today,
+            answered=answered,
+            calls=calls,
         )
 
     def plan(self, filled: FilledWorkbook, context: RegistrationContext, settings: Settings) -> IngestPlan:
@@ -211,7 +223,39 @@ class _Rules:
             self._spoken(check, record, activities, referrals)
         if client_id is None:
             return None
+        if not self.context.force:
+            self._no_undo(check, client_id, record, referrals)
         return Planned("outcome", client_id, record, self.context.current.get(client_id))
+
+    def _no_undo(self, check: RowCheck, client_id: str, record: dict[str, Any], referrals: list[str]) -> None:
+        """Refuse a row that would lose a partner's result or a conversation's follow-up calls."""
+        cb, roles = self.cb, self.roles
+        force = "use --force to replace it anyway"
+        for destination, (result, source) in self.context.answered.get(client_id, {}).items():
+            if destination in referrals:
+                continue
+            key = f"referral:{destination}"
+            message = (
+                f"this row would remove the referral to {cb.referrals.get(destination, destination)},"
+                f" which has the partner's result '{cb.referral_result.get(result, result)}'"
+                f" (from {source}); {force}"
+            )
+            check.problem(key if key in check.headers else None, check.cell(key), "would_undo", message)
+        calls = self.context.calls.get(client_id)
+        if not calls:
+            return
+        made = ", ".join(f"round {number} from {source}" for number, source in calls)
+        if record["contact_result"] is not None and record["contact_result"] != roles.spoken:
+            label = cb.contact_result.get(record["contact_result"], record["contact_result"])
+            what = ("contact_result", f"change the contact result to '{label}'")
+        elif record["participation_potential"] != roles.potential_self:
+            potential = record["participation_potential"]
+            label = cb.participation_potential.get(potential, "(empty)") if potential else "(empty)"
+            what = ("participation_potential", f"change the participation potential to '{label}'")
+        else:
+            return
+        message = f"this row would {what[1]}, but the conversation has follow-up calls ({made}); {force}"
+        check.problem(what[0], check.cell(what[0]), "would_undo", message)
 
     def _member(self, check: RowCheck, number: int) -> str | None:
         """The batch member the client-number cell names; once per file."""

@@ -46,9 +46,14 @@ def run(
     out: Path | None = None,
     force: bool = False,
 ) -> FollowupResult:
-    """List who is due on `due` (default today) and write their workbook when anyone is."""
+    """List who is due on `due` (default today) and write their workbook when anyone is.
+
+    The list holds everyone due up to `due`, not only those who became due since the last
+    list: people not yet called stay due, so one list a month covers the whole programme. Lines
+    end as `kansen_cli.followup` describes (final answers, rounds, "Niet meer bellen").
+    """
     from kansen_cli.files import check_writable, save_workbook
-    from kansen_cli.followup import due_calls, due_referrals, summary
+    from kansen_cli.followup import closed_people, due_calls, due_referrals, summary
     from kansen_cli.ledger import open_ledger
     from kansen_cli.ledger.followups import current_followups, followup_people, open_referrals
     from kansen_cli.workbooks import followup
@@ -56,8 +61,9 @@ def run(
     day = due or today
     target = out or followup_path(campaign, day)
     with open_ledger(campaign, create=False) as ledger:
-        calls = due_calls(followup_people(ledger), current_followups(ledger), settings, day)
-        referrals = due_referrals(open_referrals(ledger), settings, day)
+        made = current_followups(ledger)
+        calls = due_calls(followup_people(ledger), made, settings, day)
+        referrals = due_referrals(open_referrals(ledger), settings, day, closed_people(made, settings))
     written = None
     if len(calls) or len(referrals):
         check_writable(target, force)

@@ -3,13 +3,25 @@
 The kind of each file is looked up in `workbooks.registry` by its hidden marker; the kind
 reads what the rows are checked against, plans the changes and writes them. A file with any
 problem loads nothing unless `skip_invalid`; loading the same file again changes nothing.
+
+No silent undo (issue 15). A kind refuses a row that would lose later work (a partner's
+result, follow-up calls) unless `force`, which reaches the kind's rules as the `force` field
+of its context. And an older copy is told: every workbook's marker holds `created_at`, when
+it was written, and the ledger every file loaded and when. A file that would change answers
+while other files of its kind and batch were loaded after it was written gets a warning naming
+them. Which copy is older cannot be told from the file (a copy keeps the `created_at` of the
+workbook it copies, and a file's modification time does not survive e-mail), so the warning
+comes with every such change and says what happens if this copy is the older one: its answers
+replace the newer ones, the replaced values going to the ledger's history. What must not be
+lost that way is refused as above.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,15 +46,23 @@ class FileResult:
     file_problem: bool  # a problem with the file itself, which --skip-invalid cannot help
     counts: dict[str, int]
     problems: list[dict[str, Any]]
+    warnings: list[str] = field(default_factory=list)
 
     @classmethod
-    def of(cls, plan: IngestPlan, loaded: bool) -> FileResult:
+    def of(cls, plan: IngestPlan, loaded: bool, warnings: list[str] | None = None) -> FileResult:
         counts = plan.counts(loaded=loaded)
         if not loaded:
             # Nothing of the file loaded: every filled row counts as rejected.
             counts["rejected"] = len(plan.changes) + len(plan.rejected_rows)
         return cls(
-            plan.file, plan.kind, plan.batch_id, loaded, plan.file_level, counts, plan.problems.as_list()
+            plan.file,
+            plan.kind,
+            plan.batch_id,
+            loaded,
+            plan.file_level,
+            counts,
+            plan.problems.as_list(),
+            warnings or [],
         )
 
     def as_json(self) -> dict[str, Any]:
@@ -54,6 +74,7 @@ class FileResult:
             "file_problem": self.file_problem,
             **self.counts,
             "problems": self.problems,
+            "warnings": self.warnings,
         }
 
 
@@ -71,12 +92,26 @@ class IngestResult:
         return [f.file for f in self.files if not f.loaded]
 
     @property
+    def warnings(self) -> list[str]:
+        return [w for f in self.files for w in f.warnings]
+
+    @property
+    def force_would_help(self) -> bool:
+        """Some row was refused because it would undo later work."""
+        return any(p["kind"] == "would_undo" for f in self.files for p in f.problems)
+
+    @property
     def skip_invalid_would_help(self) -> bool:
         """Some file was refused for its rows only, and --skip-invalid was not given."""
         return not self.skip_invalid and not all(f.file_problem for f in self.files if not f.loaded)
 
     def as_json(self) -> dict[str, Any]:
-        return {**self.totals, "files": [f.as_json() for f in self.files], "not_loaded": self.not_loaded}
+        return {
+            **self.totals,
+            "files": [f.as_json() for f in self.files],
+            "not_loaded": self.not_loaded,
+            "warnings": self.warnings,
+        }
 
 
 def run(
@@ -86,18 +121,19 @@ def run(
     today: dt.date,
     skip_invalid: bool = False,
     on_wait: WaitNotice | None = None,
+    force: bool = False,
 ) -> IngestResult:
     """Ingest `files` in order; dates after `today` are refused. `on_wait` is called once if
-    another command holds the ledger."""
+    another command holds the ledger. `force` replaces answers later work depends on."""
     from kansen_cli.ledger import open_ledger
 
     with open_ledger(campaign, create=False, on_wait=on_wait) as ledger:
-        results = [ingest_file(ledger, path, settings, today, skip_invalid) for path in files]
+        results = [ingest_file(ledger, path, settings, today, skip_invalid, force) for path in files]
     return IngestResult(results, skip_invalid)
 
 
 def ingest_file(
-    ledger: Ledger, path: Path, settings: Settings, today: dt.date, skip_invalid: bool
+    ledger: Ledger, path: Path, settings: Settings, today: dt.date, skip_invalid: bool, force: bool = False
 ) -> FileResult:
     """Read, check and load one file; a file that cannot be read is a file-level problem."""
     from kansen_cli.errors import KansenError
@@ -110,12 +146,19 @@ def ingest_file(
         plan = IngestPlan(Path(path).name, "", "", None, file_level=True)
         plan.problems.add(Path(path).name, None, None, None, "file", str(exc))
         return FileResult.of(plan, loaded=False)
-    plan, loaded = load_file(ledger, filled, settings, today, skip_invalid)
-    return FileResult.of(plan, loaded=loaded)
+    warnings: list[str] = []
+    plan, loaded = load_file(ledger, filled, settings, today, skip_invalid, force, warnings)
+    return FileResult.of(plan, loaded=loaded, warnings=warnings)
 
 
 def load_file(
-    ledger: Ledger, filled: FilledWorkbook, settings: Settings, today: dt.date, skip_invalid: bool
+    ledger: Ledger,
+    filled: FilledWorkbook,
+    settings: Settings,
+    today: dt.date,
+    skip_invalid: bool,
+    force: bool = False,
+    warnings: list[str] | None = None,
 ) -> tuple[IngestPlan, bool]:
     """Validate one read workbook against the ledger and load it: one transaction.
 
@@ -133,8 +176,40 @@ def load_file(
             context = kind.read_context(ledger, filled, today)
         except FileRefused as refused:
             return refused.plan(filled), False
-        plan = kind.plan(filled, context, settings)
+        plan = kind.plan(filled, _forced(context) if force else context, settings)
+        if warnings is not None:
+            warnings.extend(older_copy_warnings(db, filled, plan))
         if not plan.loadable(skip_invalid):
             return plan, False
         write_plan(db, plan, kind.write)
     return plan, True
+
+
+def _forced(context: Any) -> Any:
+    """The kind's context with `force` set, for kinds whose rules know it (a dataclass field)."""
+    from dataclasses import fields, is_dataclass, replace
+
+    if is_dataclass(context) and any(f.name == "force" for f in fields(context)):
+        return replace(context, force=True)  # type: ignore[type-var]
+    return context
+
+
+def older_copy_warnings(db: sqlite3.Connection, filled: FilledWorkbook, plan: IngestPlan) -> list[str]:
+    """A warning when the file changes answers and files of its kind and batch loaded since it was written."""
+    from kansen_cli.ledger.ingests import loaded_since
+
+    written = str(filled.meta.get("created_at") or "")
+    refused = {p["row"] for p in plan.problems.as_list() if p["kind"] == "would_undo"}
+    changed = sum(1 for c in plan.changes if c.action == "updated") + len(refused)
+    if not written or not changed:
+        return []
+    since = loaded_since(db, plan.kind, plan.batch_id, written, plan.sha256)
+    if not since:
+        return []
+    names = ", ".join(f"{name} (loaded {at[:16].replace('T', ' ')})" for name, at in since)
+    return [
+        f"{plan.file}: this workbook was written on {written[:16].replace('T', ' ')} and since then"
+        f" {names} {'was' if len(since) == 1 else 'were'} loaded. If this is an older copy, its"
+        f" {changed} changed answer(s) replace newer ones (the replaced values are kept in the"
+        " ledger's history); answers that later work depends on are refused."
+    ]
