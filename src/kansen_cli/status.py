@@ -10,6 +10,7 @@ not yet batched, follow-up calls due, a survey not yet called) come before the b
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -200,16 +201,18 @@ def due_per_batch(
     referrals: pd.DataFrame,
     settings: Settings,
     today: dt.date,
+    closed: Collection[str] = (),
 ) -> tuple[dict[str, int], dict[str, int]]:
     """Follow-up calls and referrals due today per batch, by `kansen followup`'s own rules.
 
     `people` and `referrals` need the columns `followup.due_calls` and `due_referrals` read,
     plus `batch_id`; rows that cannot be due may be left out beforehand (the ledger does so).
+    `closed`: the people whose calls were closed, whose referrals are not listed either.
     """
     from kansen_cli.followup import due_calls, due_referrals
 
     due = due_calls(people, calls, settings, today)
-    waiting = due_referrals(referrals, settings, today)
+    waiting = due_referrals(referrals, settings, today, closed)
     return (
         {str(k): int(v) for k, v in due["batch_id"].value_counts().items()},
         {str(k): int(v) for k, v in waiting["batch_id"].value_counts().items()},

@@ -27,16 +27,23 @@ def followup_people(ledger: Ledger) -> pd.DataFrame:
     )
 
 
+# How many follow-up lists a referral `r` was on: the follow-up workbooks loaded since it was
+# recorded or last answered (`followup.due_referrals` stops listing it after
+# `followup.referral_rounds`). Shared with `ledger.status`, which counts what is due.
+REFERRAL_LISTS = (
+    "(SELECT count(DISTINCT f.sha256) FROM loaded_files f"
+    " WHERE f.kind = 'followup' AND f.loaded_at >= r.loaded_at"
+    " AND NOT (f.loaded_at = r.loaded_at AND f.name = r.source_file))"
+)
+
+
 def open_referrals(ledger: Ledger) -> pd.DataFrame:
     """Every referral with `lists`: the follow-up workbooks loaded since it was recorded or last
     answered (distinct files; the same file loaded twice is one list). Times have whole seconds:
     a list loaded in the same second counts, unless it is the file that gave the answer."""
     return ledger.frame(
         "SELECT r.client_id, r.destination, r.referred_on, r.result, o.batch_id,"
-        " p.initials, p.prefix, p.surname, p.phone,"
-        " (SELECT count(DISTINCT f.sha256) FROM loaded_files f"
-        "  WHERE f.kind = 'followup' AND f.loaded_at >= r.loaded_at"
-        "  AND NOT (f.loaded_at = r.loaded_at AND f.name = r.source_file)) AS lists"
+        " p.initials, p.prefix, p.surname, p.phone, " + REFERRAL_LISTS + " AS lists"
         " FROM referrals r JOIN people p USING (client_id) LEFT JOIN outcomes o USING (client_id)"
         " WHERE p.purged_at IS NULL ORDER BY o.batch_id, r.client_id, r.destination"
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kansen_cli.ledger.core import Ledger
+from kansen_cli.ledger.followups import REFERRAL_LISTS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -116,9 +117,8 @@ def self_starters(ledger: Ledger, roles: tuple[str, str, str], until: str) -> pd
     """
     spoken, on_their_own, no_contact = roles
     return ledger.frame(
-        "SELECT o.client_id, o.batch_id, o.contact_result, o.conversation_date, o.participation_potential"
-        + _SELF_STARTERS_FROM
-        + _SELF_STARTERS_WHERE,
+        "SELECT o.client_id, o.batch_id, o.contact_result, o.conversation_date, o.participation_potential,"
+        " o.referrals" + _SELF_STARTERS_FROM + _SELF_STARTERS_WHERE,
         (spoken, on_their_own, until, no_contact),
     )
 
@@ -142,11 +142,20 @@ def self_starters_calls(
     return out
 
 
+def closed_people(ledger: Ledger, closed: str) -> set[str]:
+    """People whose follow-up calls were closed ("Niet meer bellen"): their referrals leave the list."""
+    return {
+        r[0] for r in ledger.query("SELECT DISTINCT client_id FROM followups WHERE result = ?", (closed,))
+    }
+
+
 def waiting_referrals(ledger: Ledger, pending: list[str]) -> pd.DataFrame:
     """Referrals without a final answer (no result, or one of `pending`), with their batch."""
     marks = ",".join("?" * len(pending)) or "NULL"
     return ledger.frame(
-        "SELECT r.client_id, r.destination, r.referred_on, r.result, m.batch_id FROM referrals r"
+        "SELECT r.client_id, r.destination, r.referred_on, r.result, m.batch_id, "
+        + REFERRAL_LISTS
+        + " AS lists FROM referrals r"
         " JOIN batch_members m ON m.client_id = r.client_id JOIN people p ON p.client_id = r.client_id"
         f" WHERE p.purged_at IS NULL AND (r.result IS NULL OR r.result IN ({marks}))",
         tuple(pending),

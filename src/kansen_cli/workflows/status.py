@@ -148,6 +148,7 @@ def _batch_states(
         queries.waiting_referrals(ledger, list(roles.referral_pending)),
         settings,
         today,
+        queries.closed_people(ledger, roles.followup_closed),
     )
     sizes, planned, sent = queries.sizes(ledger), queries.appointments(ledger), queries.letters(ledger)
     outcomes, loaded = queries.outcomes(ledger), queries.registrations_loaded(ledger)
