@@ -343,6 +343,7 @@ def test_settings_that_are_no_utf8_text_are_a_clear_error(
 
 @pytest.mark.fault("storage")
 def test_settings_that_are_a_folder_are_a_clear_error(invoke, campaign: Path, small_register: Path) -> None:
+    (campaign / "kansen.toml").unlink()  # the fixture's campaign settings, replaced by a folder
     (campaign / "kansen.toml").mkdir()
     assert "folder" in _settings_refused(invoke, campaign, small_register)
 
@@ -362,6 +363,7 @@ def test_settings_that_cannot_be_read_are_a_clear_error(invoke, campaign: Path, 
 
 @pytest.mark.fault("storage")
 def test_settings_that_are_a_device_are_a_clear_error(invoke, campaign: Path, small_register: Path) -> None:
+    (campaign / "kansen.toml").unlink()  # the fixture's campaign settings, replaced by a device
     (campaign / "kansen.toml").symlink_to("/dev/zero")
     _settings_refused(invoke, campaign, small_register)
 

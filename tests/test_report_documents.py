@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from campaign_helpers import make_campaign
 from kansen_cli.report_render import format_cell
 from kansen_cli.settings import Settings, load_settings
 from report_figures import Fig, check_figure, check_rows, expected_tables, figure_tokens
@@ -52,8 +53,7 @@ def make_documents(campaign: Path, settings: Settings, folder: Path, publish: bo
 def surveyed(request, tmp_path_factory: pytest.TempPathFactory) -> Made:
     """The golden ledger of test_report with the survey of test_survey: every table there is."""
     folder = tmp_path_factory.mktemp("documents")
-    campaign = folder / "campaign"
-    campaign.mkdir()
+    campaign = make_campaign(folder / "campaign")
     build_survey_ledger(campaign)
     return make_documents(campaign, Settings(), folder, request.param)
 
@@ -186,8 +186,7 @@ def test_the_comparison_catches_a_wrong_figure(surveyed: Made) -> None:
 
 
 def test_the_golden_report_without_a_survey(tmp_path: Path) -> None:
-    campaign = tmp_path / "campaign"
-    campaign.mkdir()
+    campaign = make_campaign(tmp_path / "campaign")
     build_golden_ledger(campaign)
     made = make_documents(campaign, Settings(), tmp_path, publish=False)
     assert compare_docx(made) > 150
@@ -263,8 +262,7 @@ def test_pdf_rendering_refuses_any_other_url(tmp_path: Path) -> None:
 
 
 def test_cli_docx_and_pdf(invoke, tmp_path: Path) -> None:
-    campaign = tmp_path / "campaign"
-    campaign.mkdir()
+    campaign = make_campaign(tmp_path / "campaign")
     build_golden_ledger(campaign)
     for fmt in ("docx", "pdf"):
         result = invoke("report", "-c", campaign, "--format", fmt)
