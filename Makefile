@@ -1,6 +1,6 @@
 # Two commands on a fresh machine: `make demo` and `make test`.
 # `make demo` installs only what kansen needs to run; `make test`, `make lint` and `make bench`
-# add their own tools on top (each install is remembered by a stamp file in the venv).
+# add the test and benchmark tools on top (each install is remembered by a stamp file).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -21,12 +21,13 @@ $(RUN): $(BIN)/python pyproject.toml setup.py
 	$(call install,-e .)
 	touch $(RUN)
 
+# The suite runs the benchmarks once in miniature (tests/test_benchmarks_smoke.py), so the
+# test tools come with the benchmarks' references (DuckDB).
 $(DEV): $(RUN)
-	$(call install,-e ".[dev]")
+	$(call install,-e ".[dev,bench]")
 	touch $(DEV)
 
 $(BENCH): $(DEV)
-	$(call install,-e ".[dev,bench]")
 	touch $(BENCH)
 
 demo: $(RUN)
