@@ -11,6 +11,8 @@ install = ($(PIP) uv && $(BIN)/uv pip install --quiet --python $(BIN)/python $(1
 RUN := $(VENV)/.installed-run
 DEV := $(VENV)/.installed-dev
 BENCH := $(VENV)/.installed-bench
+# In a variable: a comma written in $(call …)'s arguments would split them.
+TEST_EXTRAS := ".[dev,bench]"
 
 .PHONY: demo test lint bench clean
 
@@ -24,7 +26,7 @@ $(RUN): $(BIN)/python pyproject.toml setup.py
 # The suite runs the benchmarks once in miniature (tests/test_benchmarks_smoke.py), so the
 # test tools come with the benchmarks' references (DuckDB).
 $(DEV): $(RUN)
-	$(call install,-e ".[dev,bench]")
+	$(call install,-e $(TEST_EXTRAS))
 	touch $(DEV)
 
 $(BENCH): $(DEV)
