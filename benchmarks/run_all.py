@@ -1,18 +1,22 @@
-"""Every benchmark of kansen_cli, one after the other, and every ratio against its target.
+"""Every benchmark of kansen_cli, one after the other, and every figure against its goal.
 
-Usage: python benchmarks/run_all.py            # the sizes of issue 7 (takes a while)
+Usage: python benchmarks/run_all.py            # the sizes of issue 18 (takes a while)
        python benchmarks/run_all.py --quick    # tiny sizes: a smoke run of every script
-Each benchmark runs in its own process and prints its medians; this script collects the
-ratios and prints them together at the end, each with its target.
+Each benchmark runs in its own process and prints its medians; this script collects them and
+prints them together at the end, each with the goal of issue 18 and whether it is met (at
+quick sizes there is no verdict: the goals are for the full sizes).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -22,10 +26,11 @@ HERE = Path(__file__).parent
 
 FULL = {
     "select": ["--rows", "100000", "1000000", "--repeat", "3"],
-    "check": ["--rows", "100000", "--repeat", "3"],
+    "check": ["--rows", "100000", "--repeat", "5"],
     "letters": ["--people", "5000", "--repeat", "3"],
     "report": ["--people", "1000000", "--repeat", "3"],
     "status": ["--people", "1000000", "--repeat", "3"],
+    "startup": ["--repeat", "7"],
     "help_repeat": 7,
 }
 QUICK = {
@@ -34,11 +39,58 @@ QUICK = {
     "letters": ["--people", "4", "--repeat", "1"],
     "report": ["--people", "2000", "--repeat", "1"],
     "status": ["--people", "2000", "--repeat", "1"],
+    "startup": ["--rows", "300", "--batches", "1", "--repeat", "1"],
     "help_repeat": 1,
 }
-RATIO = re.compile(r"^(?P<name>[^:]+): kansen .*ratio kansen/reference (?P<ratio>[\d.]+)")
+# One line per comparison, as benchmarks/harness.py prints it.
+RESULT = re.compile(
+    r"^(?P<name>[^:]+): kansen (?P<seconds>[\d.]+) s \(peak (?P<peak>\d+) MB\) \| "
+    r".*ratio kansen/reference (?P<ratio>[\d.]+)"
+)
 LETTERS_WALL = re.compile(r"^kansen\s+median wall\s+(?P<wall>[\d.]+) s = (?P<page>[\d.]+) s/page")
 LETTERS_RATIO = re.compile(r"ratio kansen/reference: wall (?P<wall>[\d.]+), CPU (?P<cpu>[\d.]+)")
+
+
+@dataclass(frozen=True)
+class Goal:
+    """What issue 18 asks of one figure, and whether a result meets it."""
+
+    text: str
+    met: Callable[[re.Match[str]], bool]
+
+
+# Which result lines a goal applies to (by the start of their name) and the goal itself.
+GOALS: list[tuple[str, Goal]] = [
+    ("select+batch 1,000,000", Goal("<= 2x, peak < 1.5 GB", lambda m: _ratio(m) <= 2 and _peak(m) < 1500)),
+    ("check xlsx", Goal("<= 1.2x", lambda m: _ratio(m) <= 1.2)),
+    ("report 1,000,000", Goal("<= 2x", lambda m: _ratio(m) <= 2)),
+    ("status 1,000,000", Goal("< 3 s", lambda m: _seconds(m) < 3)),
+    ("startup report --json", Goal("< 1.5 s", lambda m: _seconds(m) < 1.5)),
+    ("startup status on", Goal("< 0.5 s", lambda m: _seconds(m) < 0.5)),
+    ("startup status --json", Goal("< 0.5 s", lambda m: _seconds(m) < 0.5)),
+]
+
+
+def _ratio(match: re.Match[str]) -> float:
+    return float(match["ratio"])
+
+
+def _peak(match: re.Match[str]) -> float:
+    return float(match["peak"])
+
+
+def _seconds(match: re.Match[str]) -> float:
+    return float(match["seconds"])
+
+
+def goal_for(name: str) -> Goal | None:
+    return next((goal for start, goal in GOALS if name.startswith(start)), None)
+
+
+def verdict(met: bool | None, quick: bool) -> str:
+    if quick or met is None:
+        return "" if met is None else "(quick sizes: no verdict)"
+    return "met" if met else "NOT MET"
 
 
 def bench(script: str, args: list[str]) -> str:
@@ -60,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         nargs="+",
-        choices=["select", "check", "letters", "report", "status", "help"],
+        choices=["select", "check", "letters", "report", "status", "startup", "help"],
         help="run only these",
     )
     parser.add_argument(
@@ -70,42 +122,33 @@ def main(argv: list[str] | None = None) -> int:
     sizes = dict(QUICK if args.quick else FULL)
     if args.letters_people:
         sizes["letters"] = ["--people", str(args.letters_people), *list(sizes["letters"])[2:]]
-    wanted = set(args.only or ["select", "check", "letters", "report", "status", "help"])
+    wanted = set(args.only or ["select", "check", "letters", "report", "status", "startup", "help"])
     began = time.perf_counter()
-    summary: list[tuple[str, str, str]] = []  # (what, measured, target)
+    summary: list[tuple[str, str, str, str]] = []  # (what, measured, goal, verdict)
 
-    def ratios(output: str, target: str) -> None:
+    def results(output: str) -> None:
         for line in output.splitlines():
-            match = RATIO.match(line)
-            if match:
-                summary.append((match["name"].strip(), f"{float(match['ratio']):.2f}x", target))
+            match = RESULT.match(line)
+            if not match:
+                continue
+            name = match["name"].strip()
+            goal = goal_for(name)
+            measured = f"{_seconds(match):.2f} s, {_ratio(match):.2f}x, peak {_peak(match):.0f} MB"
+            met = goal.met(match) if goal else None
+            summary.append((name, measured, goal.text if goal else "-", verdict(met, args.quick)))
 
     if "select" in wanted:
-        ratios(bench("bench_select.py", sizes["select"]), "<= 2x at 1M rows, peak < 1.5 GB")
+        results(bench("bench_select.py", sizes["select"]))
     if "check" in wanted:
-        ratios(bench("bench_check.py", sizes["check"]), "<= 1.2x")
+        results(bench("bench_check.py", sizes["check"]))
     if "letters" in wanted:
-        walls = {}
-        for workers in (1, 2):
-            output = bench("bench_letters.py", [*sizes["letters"], "--workers", str(workers)])
-            for line in output.splitlines():
-                wall, ratio = LETTERS_WALL.match(line), LETTERS_RATIO.search(line)
-                if wall:
-                    walls[workers] = float(wall["wall"])
-                if ratio:
-                    summary.append(
-                        (
-                            f"letters, {workers} worker(s) vs bare WeasyPrint",
-                            f"{float(ratio['wall']):.2f}x wall, {float(ratio['cpu']):.2f}x CPU",
-                            "<= 1.2x per page on one core" if workers == 1 else "-",
-                        )
-                    )
-        if len(walls) == 2:
-            summary.append(("letters, 2 workers faster than 1", f"{walls[1] / walls[2]:.2f}x", ">= 1.7x"))
+        summary.extend(letters(sizes["letters"], args.quick))
     if "report" in wanted:
-        ratios(bench("bench_report.py", sizes["report"]), "<= 3x")
+        results(bench("bench_report.py", sizes["report"]))
     if "status" in wanted:
-        ratios(bench("bench_status.py", sizes["status"]), "-")
+        results(bench("bench_status.py", sizes["status"]))
+    if "startup" in wanted:
+        results(bench("bench_startup.py", sizes["startup"]))
     if "help" in wanted:
         runs = Runs()
         for _ in range(sizes["help_repeat"]):
@@ -113,13 +156,43 @@ def main(argv: list[str] | None = None) -> int:
             runs.seconds.append(seconds)
             runs.peak_mb.append(mb)
         print(f"kansen --help: {runs.median:.3f} s (peak {runs.peak:.0f} MB) [median of {len(runs.seconds)}]")
-        summary.append(("kansen --help", f"{runs.median:.3f} s", "< 0.3 s"))
+        summary.append(
+            ("kansen --help", f"{runs.median:.3f} s", "< 0.3 s", verdict(runs.median < 0.3, args.quick))
+        )
 
-    print(f"\nSummary ({time.perf_counter() - began:.0f} s{', quick sizes' if args.quick else ''}):")
-    width = max((len(w) for w, _, _ in summary), default=0)
-    for what, measured, target in summary:
-        print(f"  {what:<{width}}  {measured:<22} target {target}")
+    print(
+        f"\nSummary ({time.perf_counter() - began:.0f} s{', quick sizes' if args.quick else ''}; {load()}):"
+    )
+    width = max((len(w) for w, _, _, _ in summary), default=0)
+    for what, measured, goal, verdict_text in summary:
+        print(f"  {what:<{width}}  {measured:<34} goal {goal:<22} {verdict_text}")
     return 0
+
+
+def letters(sizes: list[str], quick: bool) -> list[tuple[str, str, str, str]]:
+    """Letters with one and with two workers against bare WeasyPrint."""
+    rows: list[tuple[str, str, str, str]] = []
+    walls = {}
+    for workers in (1, 2):
+        output = bench("bench_letters.py", [*sizes, "--workers", str(workers)])
+        for line in output.splitlines():
+            wall, ratio = LETTERS_WALL.match(line), LETTERS_RATIO.search(line)
+            if wall:
+                walls[workers] = float(wall["wall"])
+            if ratio:
+                measured = f"{float(ratio['wall']):.2f}x wall, {float(ratio['cpu']):.2f}x CPU"
+                rows.append((f"letters, {workers} worker(s) vs bare WeasyPrint", measured, "-", ""))
+    if len(walls) == 2:
+        speedup = walls[1] / walls[2]
+        rows.append(
+            ("letters, 2 workers faster than 1", f"{speedup:.2f}x", ">= 1.7x", verdict(speedup >= 1.7, quick))
+        )
+    return rows
+
+
+def load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load {one:.2f} (1 min), {five:.2f} (5 min) on {os.cpu_count()} cores"
 
 
 if __name__ == "__main__":

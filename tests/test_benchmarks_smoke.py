@@ -31,6 +31,8 @@ def test_run_all_quick_prints_every_ratio(tmp_path: Path) -> None:
         "letters, 2 workers faster than 1",
         "report",
         "status",
+        "startup report --json on the demo",
+        "startup status on the demo",
         "kansen --help",
     ):
         line = next((x for x in summary.splitlines() if x.strip().startswith(what)), None)
