@@ -73,6 +73,21 @@ def test_minimal_values(minimal):
     assert not people["invalid"].any()
 
 
+def test_one_cp1252_byte_far_down_makes_the_whole_file_cp1252(tmp_path):
+    # UTF-8 is checked over the whole file, not only its start: a single "é" saved by Excel as
+    # cp1252 (byte E9) on the last of 20,000 lines means every "é" (C3 A9) above was cp1252 too.
+    lines = fixture_text().split("\r\n")
+    body = "\r\n".join(lines[:3])
+    filler = "\r\n".join(f"9{i:05d};;A.;;Hoëlé;Straat;1;;9742AB;Groningen;Paddepoel" for i in range(20_000))
+    path = tmp_path / "late.csv"
+    path.write_bytes(body.encode("utf-8") + b"\r\n" + filler.encode("utf-8") + b"\r\nCaf\xe9")
+    assert len(path.read_bytes()) > 65536
+    reg = read_register(path)
+    assert reg.source.encoding == "cp1252"
+    assert reg.people["surname"][0] == "Jansen"
+    assert reg.people["surname"][1] == "HoÃ«lÃ©"
+
+
 def test_encoding_override(minimal):
     reg = read_register(fixture("register_cp1252.csv"), encoding="cp1252")
     assert reg.source.encoding == "cp1252"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,26 +23,38 @@ if TYPE_CHECKING:
     import numpy as np
     import pyarrow as pa
 
+# The header is looked for in the first lines of the file, within its first HEAD_CHARS characters.
+HEAD_CHARS = 1 << 20
+
 
 def read_csv(path: Path, columns: ColumnMap, encoding: str | None, delimiter: str | None) -> RawTable:
     """The table below the header line; title lines above it are cut off."""
     data = path.read_bytes()
-    sha = hashlib.sha256(data).hexdigest()
+    # hashlib lets go of the GIL on large data: the file is hashed on the second core while
+    # this one decodes it and finds the header.
+    digest = hashlib.sha256()
+    hasher = threading.Thread(target=digest.update, args=(data,), name="kansen-sha256", daemon=True)
+    hasher.start()
     if _blank(data):
         raise InputFileError(f"{path}: the file is empty")
-    text, used_encoding = decode(data, path, encoding)
-    mac = "\r" in text and "\n" not in text
-    if mac:
-        # Lines ended by a bare CR ('CSV (Macintosh)' from old Excel for Mac).
-        text = text.replace("\r", "\n")
     # UTF-8 files go to pyarrow as the bytes they are (no decode/encode round trip of the body).
     body_bytes = None
-    if not mac and used_encoding in ("utf-8", "utf-8-sig"):
+    utf8 = _utf8_head(data, encoding)
+    if utf8 is not None:
+        text, used_encoding = utf8
         body_bytes = data[3:] if used_encoding == "utf-8-sig" else data
+    else:
+        text, used_encoding = decode(data, path, encoding)
+        mac = "\r" in text and "\n" not in text
+        if mac:
+            # Lines ended by a bare CR ('CSV (Macintosh)' from old Excel for Mac).
+            text = text.replace("\r", "\n")
+        if not mac and used_encoding in ("utf-8", "utf-8-sig"):
+            body_bytes = data[3:] if used_encoding == "utf-8-sig" else data
     del data
     # Split on "\n" only (not str.splitlines, which also splits on form feeds and U+2028), so
     # the header's line index is the same one used to cut the body below.
-    head = [line.rstrip("\r") for line in text[: 1 << 20].split("\n")[: HEADER_SEARCH_ROWS + 50]]
+    head = [line.rstrip("\r") for line in text[:HEAD_CHARS].split("\n")[: HEADER_SEARCH_ROWS + 50]]
     header_index, used_delimiter = find_layout(head, normalise_header(columns.client_id), delimiter, path)
     headers = header_fields(head[header_index], used_delimiter)
     # Title lines above the header are cut off, so pyarrow only sees the table. The whole file
@@ -53,10 +66,11 @@ def read_csv(path: Path, columns: ColumnMap, encoding: str | None, delimiter: st
     else:
         body = _after_lines(text, header_index + 1).encode("utf-8")
         del text
+    hasher.join()
     source = SourceInfo(
         file=path.name,
         kind="csv",
-        sha256=sha,
+        sha256=digest.hexdigest(),
         encoding=used_encoding,
         delimiter=used_delimiter,
         header_row=header_index + 1,
@@ -157,6 +171,31 @@ def _without_empty_rows(table: pa.Table, headers: list[str], source: SourceInfo)
         row_numbers = row_numbers[~empty]
         source.empty_rows_dropped = int(empty.sum())
     return RawTable(headers, column_arrays, row_numbers, source, [])
+
+
+def _utf8_head(data: bytes, encoding: str | None) -> tuple[str, str] | None:
+    """The start of the text (enough for `HEAD_CHARS` characters) and "utf-8" or "utf-8-sig",
+    when `decode` would find the file to be UTF-8 with "\n" line ends; else None (then
+    `decode` decides). The whole file is checked by Arrow's UTF-8 validation instead of being
+    decoded into a Python string of its own size (or two or four times it)."""
+    import numpy as np
+    import pyarrow as pa
+
+    if encoding is not None or data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:65536]:
+        return None
+    if b"\r" in data and b"\n" not in data:  # old Mac line ends: `read_csv` rewrites them
+        return None
+    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64).tobytes())
+    whole = pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, pa.py_buffer(data)])
+    try:
+        whole.cast(pa.large_string())
+    except pa.ArrowInvalid:
+        return None
+    bom = data.startswith(b"\xef\xbb\xbf")
+    start = 3 if bom else 0
+    # A character is at most four bytes; a character cut off at the end is past HEAD_CHARS.
+    head = data[start : start + 4 * HEAD_CHARS].decode("utf-8", errors="ignore")
+    return head, "utf-8-sig" if bom else "utf-8"
 
 
 def _after_lines(data: Any, count: int) -> Any:

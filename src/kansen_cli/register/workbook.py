@@ -4,7 +4,9 @@ it would hold."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +16,7 @@ from kansen_cli.register.table import HEADER_SEARCH_ROWS, RawTable, SourceInfo, 
 from kansen_cli.settings import ColumnMap
 
 if TYPE_CHECKING:
+    import numpy as np
     import pyarrow as pa
 
 Rows = list[list[Any]]
@@ -21,9 +24,20 @@ Rows = list[list[Any]]
 
 def read_workbook(path: Path, columns: ColumnMap, sheet: str | None) -> RawTable:
     """The table below the header row of the chosen sheet; empty rows dropped and counted."""
-    import numpy as np
+    # Imported before the sheet is taken: while a preloaded sheet is still being parsed in its
+    # thread (`kansen_cli.preload`), these imports run on the other core. The reader needs them.
+    import pandas  # noqa: F401
+    import pyarrow.compute  # noqa: F401
 
     sha = file_sha256(path)
+    with _no_gc():
+        return _read_sheet(path, columns, sheet, sha)
+
+
+def _read_sheet(path: Path, columns: ColumnMap, sheet: str | None, sha: str) -> RawTable:
+    import numpy as np
+    import pyarrow as pa
+
     key = normalise_header(columns.client_id)
     chosen, rows = _choose_sheet(path, key, sheet)
     if not rows:
@@ -36,22 +50,24 @@ def read_workbook(path: Path, columns: ColumnMap, sheet: str | None) -> RawTable
         width -= 1
     headers = [(_cell_text(v) or "") for v in header_cells[:width]]
     data = rows[header_index + 1 :]
-    # A row of empty or blank cells is no person (Excel keeps formatted empty rows).
-    keep = [i for i, row in enumerate(data) if any((_cell_text(v) or "").strip() for v in row[:width])]
-    kept = data if len(keep) == len(data) else [data[i] for i in keep]
-    if kept and min(map(len, kept)) < width:
-        kept = [row if len(row) >= width else [*row, *([None] * (width - len(row)))] for row in kept]
+    if data and min(map(len, data)) < width:
+        data = [row if len(row) >= width else [*row, *([None] * (width - len(row)))] for row in data]
     # Column by column (zip transposes in C); most columns convert as a whole.
-    columns_cells = list(zip(*kept, strict=False))[:width] if kept else [() for _ in range(width)]
+    columns_cells = list(zip(*data, strict=False))[:width] if data else [() for _ in range(width)]
     text_columns = [_column_text(cells) for cells in columns_cells]
-    row_numbers = np.asarray(keep, dtype=np.int64) + header_index + 2
+    # A row of empty or blank cells is no person (Excel keeps formatted empty rows).
+    keep = _filled_rows(text_columns, data, width)
+    if not keep.all():
+        mask = pa.array(keep)
+        text_columns = [column.filter(mask) for column in text_columns]
+    row_numbers = np.flatnonzero(keep) + header_index + 2
     source = SourceInfo(
         file=path.name,
         kind="xlsx",
         sha256=sha,
         sheet=chosen,
         header_row=header_index + 1,
-        empty_rows_dropped=len(data) - len(keep),
+        empty_rows_dropped=len(data) - len(row_numbers),
     )
     return RawTable(headers, text_columns, row_numbers, source, [])
 
@@ -59,21 +75,13 @@ def read_workbook(path: Path, columns: ColumnMap, sheet: str | None) -> RawTable
 def _choose_sheet(path: Path, key: str, sheet: str | None) -> tuple[str, Rows]:
     """The sheet asked for, else the first sheet holding the client-id header (exports often
     open with a cover sheet), else the first sheet; with its rows."""
-    import python_calamine as calamine
-
-    try:
-        workbook = calamine.CalamineWorkbook.from_path(str(path))
-    except calamine.PasswordError:
-        raise InputFileError(
-            f"{path}: the workbook is password-protected; save it without a password"
-        ) from None
-    except Exception as exc:  # calamine raises several unrelated types for damaged files
-        raise InputFileError(f"{path}: not a readable Excel workbook ({type(exc).__name__})") from None
+    workbook, early = _open(path, sheet)
     names = workbook.sheet_names
 
     def sheet_rows(name: str) -> Rows:
         try:
-            return workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            parsed = early.pop(name, None) or workbook.get_sheet_by_name(name)
+            return parsed.to_python(skip_empty_area=False)
         except Exception as exc:
             raise InputFileError(f"{path}: sheet {name!r} cannot be read ({type(exc).__name__})") from None
 
@@ -97,6 +105,40 @@ def _choose_sheet(path: Path, key: str, sheet: str | None) -> tuple[str, Rows]:
     return names[0], rows
 
 
+def _open(path: Path, sheet: str | None) -> tuple[Any, dict[str, Any]]:
+    """The workbook, and the sheet parsed in advance by `kansen_cli.preload` if there is one
+    (by name); without a preload (or when it failed) the workbook is opened here."""
+    import python_calamine as calamine
+
+    from kansen_cli import preload
+
+    ready = preload.take(path, sheet)
+    if ready is not None:
+        workbook, name, parsed = ready
+        return workbook, {name: parsed}
+    try:
+        return calamine.CalamineWorkbook.from_path(str(path)), {}
+    except calamine.PasswordError:
+        raise InputFileError(
+            f"{path}: the workbook is password-protected; save it without a password"
+        ) from None
+    except Exception as exc:  # calamine raises several unrelated types for damaged files
+        raise InputFileError(f"{path}: not a readable Excel workbook ({type(exc).__name__})") from None
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """The cyclic garbage collector paused: a sheet becomes millions of Python objects (none in
+    a cycle), and every collection while they are made walks all of them again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _header_row(rows: Rows, key: str, wanted: set[str]) -> int:
     """The row holding the client-id header; without one, the row with the most known headers,
     else the first row that holds anything (so the missing-column message lists what is there)."""
@@ -109,6 +151,27 @@ def _header_row(rows: Rows, key: str, wanted: set[str]) -> int:
     if best[0]:
         return -best[1]
     return next((i for i, r in enumerate(rows) if any(_cell_text(v) for v in r)), 0)
+
+
+def _filled_rows(text_columns: list[pa.Array], data: Rows, width: int) -> np.ndarray:
+    """Which data rows hold a cell with more than blanks. A letter or digit in any cell settles
+    it in Arrow; the rows left (nearly always none) are looked at cell by cell."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    unsure = np.arange(len(data))
+    for column in text_columns:
+        if not len(unsure):
+            break
+        cells = column if len(unsure) == len(column) else column.take(pa.array(unsure))
+        settled = pc.match_substring_regex(cells, "[0-9A-Za-z]").fill_null(False)
+        unsure = unsure[~settled.to_numpy(zero_copy_only=False)]
+    keep = np.ones(len(data), dtype=bool)
+    keep[unsure] = False
+    for i in unsure:
+        keep[i] = any((_cell_text(v) or "").strip() for v in data[i][:width])
+    return keep
 
 
 def _column_text(cells: Sequence[Any]) -> pa.Array:
@@ -126,10 +189,12 @@ def _column_text(cells: Sequence[Any]) -> pa.Array:
     def no_empty(array: pa.Array) -> pa.Array:
         return pc.if_else(pc.equal(array, ""), null, array)
 
+    try:  # most columns hold only text (and empty cells): Arrow checks that as it converts
+        return no_empty(pa.array(cells, type=pa.string()))
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        pass
     kinds = set(map(type, cells))
     kinds.discard(type(None))
-    if kinds <= {str}:
-        return no_empty(pa.array(cells, type=pa.string()))
     if len(kinds - {str}) == 1 and all(v == "" for v in cells if type(v) is str):
         kind = next(iter(kinds - {str}))
         values = [v if type(v) is kind else None for v in cells] if str in kinds else list(cells)
