@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import io
+import os
 import resource
 import statistics
 import sys
@@ -78,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
     timings: dict[str, list[float]] = {"kansen": [], "reference": []}
     cpu: dict[str, list[float]] = {"kansen": [], "reference": []}
     pages: dict[str, int] = {}
+    sizes: dict[str, int] = {}
+    load_before = os.getloadavg()[0]
     for rep in range(args.repeat):
         order = [("kansen", kansen), ("reference", reference)]
         if rep % 2:
@@ -88,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
             timings[name].append(time.perf_counter() - began)
             cpu[name].append(cpu_seconds() - began_cpu)
             pages[name] = len(PdfReader(io.BytesIO(pdf)).pages)
+            sizes[name] = len(pdf)
             print(
                 f"  run {rep + 1} {name:<9} {timings[name][-1]:8.2f} s wall {cpu[name][-1]:8.2f} s CPU"
                 f"  {pages[name]} pages",
@@ -106,6 +110,11 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"ratio kansen/reference: wall {med['kansen'] / med['reference']:.2f},"
         f" CPU {med_cpu['kansen'] / med_cpu['reference']:.2f}"
+    )
+    # The machines are shared: the load says how much the absolute times mean.
+    print(
+        f"PDF size: kansen {sizes['kansen']:,} bytes, reference {sizes['reference']:,} bytes;"
+        f" load average (1 min) {load_before:.1f} before, {os.getloadavg()[0]:.1f} after"
     )
     if pages["kansen"] != args.people or pages["reference"] != args.people:
         print("page count differs from the number of letters", file=sys.stderr)
