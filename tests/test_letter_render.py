@@ -67,6 +67,28 @@ def test_one_process_and_workers_give_the_same_text(monkeypatch, five) -> None:
     assert _page_texts(render.render_pdf(env, five, workers=2)) == single
 
 
+def test_one_worker_renders_a_large_batch_in_bounded_chunks(monkeypatch, five) -> None:
+    # WeasyPrint keeps a document's whole layout until its PDF is written, so one worker must
+    # still split a big batch: with chunks of two, five letters are three documents, in order.
+    monkeypatch.setattr(render, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(render, "CHUNK_LETTERS", 2)
+    documents: list[int] = []
+    real = render.pdf_from_html
+
+    def counted(html: str, roots=()):  # type: ignore[no-untyped-def]
+        pdf, pages = real(html, roots)
+        documents.append(pages)
+        return pdf, pages
+
+    monkeypatch.setattr(render, "pdf_from_html", counted)
+    done: list[int] = []
+    env = templates.environment(None)
+    batch = _page_texts(render.render_pdf(env, five, workers=1, progress=done.append))
+    assert documents == [2, 2, 1]
+    assert done == [2, 2, 1]
+    assert batch == [_alone(f) for f in five]
+
+
 @pytest.mark.parametrize("enabled", [True, False])
 def test_collector_is_paused_and_left_as_it_was(enabled: bool) -> None:
     was = gc.isenabled()

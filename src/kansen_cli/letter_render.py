@@ -88,10 +88,11 @@ def pdf_from_html(html: str, roots: Sequence[str] = ()) -> tuple[bytes, int]:
 
 
 def _chunks(n: int, workers: int) -> list[range]:
-    if workers <= 1 or n < PARALLEL_FROM:
+    if n < PARALLEL_FROM:
         return [range(n)]
-    # One chunk per worker, at most CHUNK_LETTERS each so the progress bar moves and memory stays bounded.
-    size = max(1, min(CHUNK_LETTERS, math.ceil(n / workers)))
+    # One chunk per worker, at most CHUNK_LETTERS each so the progress bar moves and memory stays
+    # bounded: WeasyPrint holds a chunk's whole layout (~0.8 MB a letter) until its PDF is written.
+    size = max(1, min(CHUNK_LETTERS, math.ceil(n / max(1, workers))))
     return [range(i, min(n, i + size)) for i in range(0, n, size)]
 
 
@@ -197,10 +198,11 @@ def render_pdf(
     roots = template_roots(env)
     results: list[tuple[bytes, int]] = []
     try:
-        if len(chunks) == 1:
-            results = [pdf_from_html(htmls[0], roots)]
-            if progress:
-                progress(len(letters))
+        if len(chunks) == 1 or workers <= 1:
+            for chunk, html in zip(chunks, htmls, strict=True):
+                results.append(pdf_from_html(html, roots))
+                if progress:
+                    progress(len(chunk))
         else:
             results = _on_workers(
                 htmls, roots, workers, lambda i: progress(len(chunks[i])) if progress else None
