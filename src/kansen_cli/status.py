@@ -256,10 +256,10 @@ def _referral_due(
         return False
     if referral["client_id"] in closed:
         return False
-    lists = referral.get("lists")
-    return (
-        "lists" not in referral or (0 if _missing(lists) else int(lists)) < settings.followup.referral_rounds
-    )
+    if "lists" not in referral:
+        return True
+    lists: Any = referral["lists"]
+    return (0 if _missing(lists) else int(lists)) < settings.followup.referral_rounds
 
 
 def _missing(value: Any) -> bool:
