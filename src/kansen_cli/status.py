@@ -210,11 +210,29 @@ def due_per_batch(
     The rules are those of `followup.due_calls` and `due_referrals`, row by row, so that status
     needs no pandas (tests/test_status_due.py holds the two side by side on many inputs).
     """
-    due = Counter(
-        str(p["batch_id"])
-        for p in people
-        if p["batch_id"] is not None and _call_due(p, calls, settings, today)
-    )
+    from kansen_cli.followup import next_round
+    from kansen_cli.privacy import months_before
+
+    roles = settings.codebook.roles
+    cutoff = months_before(today, settings.followup.months).isoformat()
+
+    def call_due(person: Mapping[str, Any]) -> bool:
+        """`followup.due_calls` for one row: spoken, acting on their own, long enough ago, a round left."""
+        day, referred = person["conversation_date"], person.get("referrals")
+        if (
+            person["contact_result"] != roles.spoken
+            or person["participation_potential"] != roles.potential_self
+        ):
+            return False
+        if _missing(day) or str(day) > cutoff:
+            return False
+        # Referred people are followed through the referral, unless `followup.call_referred`.
+        referred_only = not settings.followup.call_referred and "referrals" in person
+        if referred_only and not _missing(referred) and str(referred) != "":
+            return False
+        return next_round(calls.get(person["client_id"], {}), settings) is not None
+
+    due = Counter(str(p["batch_id"]) for p in people if p["batch_id"] is not None and call_due(p))
     pending = set(settings.codebook.roles.referral_pending)
     closed_ = set(closed)
     waiting = Counter(
@@ -223,26 +241,6 @@ def due_per_batch(
         if r["batch_id"] is not None and _referral_due(r, pending, closed_, settings, today)
     )
     return dict(due), dict(waiting)
-
-
-def _call_due(
-    person: Mapping[str, Any], calls: dict[str, dict[int, dict[str, Any]]], settings: Settings, today: dt.date
-) -> bool:
-    """`followup.due_calls` for one row: spoken, acting on their own, long enough ago, a round left."""
-    from kansen_cli.followup import next_round
-    from kansen_cli.privacy import months_before
-
-    roles = settings.codebook.roles
-    day = person["conversation_date"]
-    if person["contact_result"] != roles.spoken or person["participation_potential"] != roles.potential_self:
-        return False
-    if _missing(day) or str(day) > months_before(today, settings.followup.months).isoformat():
-        return False
-    if not settings.followup.call_referred and "referrals" in person:
-        referred = person["referrals"]
-        if not _missing(referred) and str(referred) != "":
-            return False
-    return next_round(calls.get(person["client_id"], {}), settings) is not None
 
 
 def _referral_due(
