@@ -1,6 +1,6 @@
 """The variant statistics, checked against Newcombe's published worked examples and against the
-formulas written out again here in a few lines of plain math (not statsmodels, which the code
-under test calls).
+formulas written out again here in a few lines of plain math (statsmodels, whose formulas the
+code under test follows, is the reference of tests/test_stats_statsmodels.py).
 
 Newcombe RG (1998a), Two-sided confidence intervals for the single proportion: comparison of
 seven methods. Stat Med 17:857–872, Table II, method 3 (Wilson score, no continuity correction).

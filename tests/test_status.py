@@ -255,7 +255,8 @@ def test_follow_ups_due_per_batch_by_the_followup_rules():
         ],
         columns=["client_id", "destination", "referred_on", "result", "batch_id"],
     )
-    assert due_per_batch(people, calls, referrals, settings, TODAY) == (
+    rows = people.to_dict("records"), referrals.to_dict("records")
+    assert due_per_batch(rows[0], calls, rows[1], settings, TODAY) == (
         {"b-1": 1, "b-2": 1, "b-3": 1},
         {"b-1": 2},
     )

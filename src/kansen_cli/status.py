@@ -10,13 +10,12 @@ not yet batched, follow-up calls due, a survey not yet called) come before the b
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from kansen_cli.settings import Settings
 
 
@@ -196,24 +195,71 @@ def call_cutoff(settings: Settings, today: dt.date) -> dt.date:
 
 
 def due_per_batch(
-    people: pd.DataFrame,
+    people: Iterable[Mapping[str, Any]],
     calls: dict[str, dict[int, dict[str, Any]]],
-    referrals: pd.DataFrame,
+    referrals: Iterable[Mapping[str, Any]],
     settings: Settings,
     today: dt.date,
     closed: Collection[str] = (),
 ) -> tuple[dict[str, int], dict[str, int]]:
     """Follow-up calls and referrals due today per batch, by `kansen followup`'s own rules.
 
-    `people` and `referrals` need the columns `followup.due_calls` and `due_referrals` read,
-    plus `batch_id`; rows that cannot be due may be left out beforehand (the ledger does so).
+    `people` and `referrals` are rows with the columns `followup.due_calls` and `due_referrals`
+    read, plus `batch_id`; rows that cannot be due may be left out beforehand (the ledger does so).
     `closed`: the people whose calls were closed, whose referrals are not listed either.
+    The rules are those of `followup.due_calls` and `due_referrals`, row by row, so that status
+    needs no pandas (tests/test_status_due.py holds the two side by side on many inputs).
     """
-    from kansen_cli.followup import due_calls, due_referrals
+    from kansen_cli.followup import next_round
+    from kansen_cli.privacy import months_before
 
-    due = due_calls(people, calls, settings, today)
-    waiting = due_referrals(referrals, settings, today, closed)
-    return (
-        {str(k): int(v) for k, v in due["batch_id"].value_counts().items()},
-        {str(k): int(v) for k, v in waiting["batch_id"].value_counts().items()},
+    roles = settings.codebook.roles
+    cutoff = months_before(today, settings.followup.months).isoformat()
+
+    def call_due(person: Mapping[str, Any]) -> bool:
+        """`followup.due_calls` for one row: spoken, acting on their own, long enough ago, a round left."""
+        day, referred = person["conversation_date"], person.get("referrals")
+        if (
+            person["contact_result"] != roles.spoken
+            or person["participation_potential"] != roles.potential_self
+        ):
+            return False
+        if _missing(day) or str(day) > cutoff:
+            return False
+        # Referred people are followed through the referral, unless `followup.call_referred`.
+        referred_only = not settings.followup.call_referred and "referrals" in person
+        if referred_only and not _missing(referred) and str(referred) != "":
+            return False
+        return next_round(calls.get(person["client_id"], {}), settings) is not None
+
+    due = Counter(str(p["batch_id"]) for p in people if p["batch_id"] is not None and call_due(p))
+    pending = set(settings.codebook.roles.referral_pending)
+    closed_ = set(closed)
+    waiting = Counter(
+        str(r["batch_id"])
+        for r in referrals
+        if r["batch_id"] is not None and _referral_due(r, pending, closed_, settings, today)
     )
+    return dict(due), dict(waiting)
+
+
+def _referral_due(
+    referral: Mapping[str, Any], pending: set[str], closed: set[str], settings: Settings, today: dt.date
+) -> bool:
+    """`followup.due_referrals` for one row: no final answer, made by today, its line not ended."""
+    result, made = referral["result"], referral["referred_on"]
+    if not (_missing(result) or result in pending):
+        return False
+    if not (_missing(made) or str(made) <= today.isoformat()):
+        return False
+    if referral["client_id"] in closed:
+        return False
+    if "lists" not in referral:
+        return True
+    lists: Any = referral["lists"]
+    return (0 if _missing(lists) else int(lists)) < settings.followup.referral_rounds
+
+
+def _missing(value: Any) -> bool:
+    """None or a float NaN: what pandas' isna sees in a column read from SQLite."""
+    return value is None or (isinstance(value, float) and value != value)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -82,9 +82,13 @@ def report(
 
 def show_report(result: ReportResult) -> None:
     """The report on the terminal (or its text on stdout) and what was written, on stderr."""
-    err = console(stderr=True)
+
+    def err() -> Any:
+        # rich only when there is something to say: `report --json` on stdout needs none of it.
+        return console(stderr=True)
+
     if result.empty:
-        err.print(
+        err().print(
             "Nobody approached in this period yet: the figures are all zero. "
             "Send letters with `kansen letters`."
         )
@@ -97,6 +101,6 @@ def show_report(result: ReportResult) -> None:
         for item in render.to_rich(result.report):
             term.print(item)
     if result.out is not None:
-        err.print(f"Report written to {result.out}")
+        err().print(f"Report written to {result.out}")
     if result.charts_folder is not None:
-        err.print(f"{len(result.charts)} charts written to {result.charts_folder}")
+        err().print(f"{len(result.charts)} charts written to {result.charts_folder}")

@@ -8,13 +8,10 @@ that `kansen_cli.followup` decides who is due exactly as `kansen followup` does.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from kansen_cli.ledger.core import Ledger
 from kansen_cli.ledger.followups import REFERRAL_LISTS
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 
 def latest_run(ledger: Ledger) -> dict[str, Any] | None:
@@ -33,6 +30,16 @@ def batches(ledger: Ledger) -> list[dict[str, Any]]:
             "SELECT batch_id, neighbourhood, run_id, invited_on FROM batches ORDER BY neighbourhood, seq"
         )
     ]
+
+
+def _records(ledger: Ledger, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+    """The rows as dicts: `kansen status` does without pandas, whose import alone took longer
+    than the whole command on a small campaign."""
+    cursor = ledger.db.cursor()
+    cursor.row_factory = None
+    rows = cursor.execute(sql, params).fetchall()
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in rows]
 
 
 def _per_batch(ledger: Ledger, sql: str, params: tuple[Any, ...] = ()) -> dict[str, tuple[Any, ...]]:
@@ -110,13 +117,14 @@ _SELF_STARTERS_WHERE = (
 )
 
 
-def self_starters(ledger: Ledger, roles: tuple[str, str, str], until: str) -> pd.DataFrame:
+def self_starters(ledger: Ledger, roles: tuple[str, str, str], until: str) -> list[dict[str, Any]]:
     """The columns `followup.due_calls` reads, plus batch_id, of everyone who may be due a call.
 
     `roles`: the codes of spoken, acting on their own, and not reached (the codebook's roles).
     """
     spoken, on_their_own, no_contact = roles
-    return ledger.frame(
+    return _records(
+        ledger,
         "SELECT o.client_id, o.batch_id, o.contact_result, o.conversation_date, o.participation_potential,"
         " o.referrals" + _SELF_STARTERS_FROM + _SELF_STARTERS_WHERE,
         (spoken, on_their_own, until, no_contact),
@@ -149,10 +157,11 @@ def closed_people(ledger: Ledger, closed: str) -> set[str]:
     }
 
 
-def waiting_referrals(ledger: Ledger, pending: list[str]) -> pd.DataFrame:
+def waiting_referrals(ledger: Ledger, pending: list[str]) -> list[dict[str, Any]]:
     """Referrals without a final answer (no result, or one of `pending`), with their batch."""
     marks = ",".join("?" * len(pending)) or "NULL"
-    return ledger.frame(
+    return _records(
+        ledger,
         "SELECT r.client_id, r.destination, r.referred_on, r.result, m.batch_id, "
         + REFERRAL_LISTS
         + " AS lists FROM referrals r"

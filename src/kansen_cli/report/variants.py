@@ -216,14 +216,32 @@ def _stratified(ctx: Context, variant_codes: list[str], counts: Counts) -> tuple
 
 
 def _strata(ctx: Context, first: str, other: str) -> list[tuple[int, int, int, int]]:
-    """Per batch: (spoken, nobs) of the first variant, then of the other."""
+    """Per batch: (spoken, nobs) of the first variant, then of the other.
+
+    Counted in one pass over the letters: filtering each batch's letters per variant cost
+    30 % of the report at 4,000 batches (8,000 small pandas filters)."""
+    from collections import Counter
+
+    letters = ctx.letters
+    tally = Counter(
+        zip(
+            letters["batch_id"].tolist(),
+            letters["variant"].tolist(),
+            letters["contact_result"].tolist(),
+            strict=True,
+        )
+    )
+    letters_of: Counter[tuple[Any, Any]] = Counter()
+    for (batch_id, variant, _), count in tally.items():
+        letters_of[(batch_id, variant)] += count
+    known = set(ctx.contact_codes)
+    spoken = ctx.roles.spoken if ctx.roles.spoken in known else None
     strata = []
     for batch_id in ctx.batch_ids:
-        frame = ctx.letters_by_batch[batch_id]
         row_counts: list[int] = []
         for code in (first, other):
-            part = frame[frame["variant"] == code]
-            na, spoken = _counts(ctx, part)
-            row_counts += [spoken, len(part) - na]
+            n = letters_of[(batch_id, code)]
+            na = sum(tally[(batch_id, code, c)] for c in ctx.na_codes)
+            row_counts += [tally[(batch_id, code, spoken)] if spoken is not None else 0, n - na]
         strata.append((row_counts[0], row_counts[1], row_counts[2], row_counts[3]))
     return strata
