@@ -20,6 +20,16 @@ PYTHON = sys.executable
 DATA = Path(os.environ.get("KANSEN_BENCH_DATA") or Path(__file__).parent / ".data")
 
 
+def child_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a measured command: Python's bytecode cached (under DATA), as an
+    installed tool has it. Some machines set PYTHONDONTWRITEBYTECODE, which made every run
+    compile kansen's sources again, a cost no user pays."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.setdefault("PYTHONPYCACHEPREFIX", str(DATA / "pycache"))
+    env.setdefault("KANSEN_CACHE_DIR", str(DATA / "cache"))
+    return {**env, **(extra or {})}
+
+
 @dataclass
 class Runs:
     seconds: list[float] = field(default_factory=list)
@@ -43,7 +53,7 @@ def run(
         list(cmd),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
-        env={**os.environ, **(env or {})},
+        env=child_environment(env),
         cwd=cwd,
     )
     _, status, usage = os.wait4(proc.pid, 0)

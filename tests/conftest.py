@@ -30,6 +30,20 @@ def fixed_today():
         os.environ[TODAY_ENV] = previous
 
 
+@pytest.fixture(autouse=True, scope="session")
+def private_cache(tmp_path_factory):
+    """The notes of checked ledgers (kansen_cli.ledger.verified) go to the session's own folder."""
+    from kansen_cli.ledger.verified import CACHE_ENV
+
+    previous = os.environ.get(CACHE_ENV)
+    os.environ[CACHE_ENV] = str(tmp_path_factory.mktemp("kansen-cache"))
+    yield
+    if previous is None:
+        os.environ.pop(CACHE_ENV, None)
+    else:
+        os.environ[CACHE_ENV] = previous
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from kansen_cli.errors import LedgerError
 from kansen_cli.files import FILE_MODE, ensure_dir
-from kansen_cli.ledger import migrations, schema
+from kansen_cli.ledger import migrations, schema, verified
 from kansen_cli.ledger.faults import WaitNotice, busy_error, damaged_error, explain, is_busy, lock_wait
 
 if TYPE_CHECKING:
@@ -74,6 +74,8 @@ class Ledger:
         self.db = connection
         self.on_wait = on_wait
         self._said_waiting = False
+        # Opened after SQLite's check passed (or on a file in the state it last passed in).
+        self.checked = False
 
     def wait_for(self, statement: str) -> None:
         """Run `statement` (BEGIN IMMEDIATE, or a first read) now if the ledger is free; otherwise
@@ -147,14 +149,18 @@ class Ledger:
         names = [d[0] for d in cursor.description]
         return pd.DataFrame(cursor.fetchall(), columns=names)
 
-    def close(self) -> None:
+    def close(self, stamp: bool = True) -> None:
+        """Close the connection; a checked ledger closed in good order is noted as checked
+        (`ledger.verified`), so the next command need not read every page again."""
         self.db.close()
+        if stamp and self.checked:
+            verified.note_checked(self.path)
 
     def __enter__(self) -> Ledger:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        self.close(stamp=exc_type is None)
 
 
 def require_campaign(campaign: Path) -> None:
@@ -176,7 +182,8 @@ def open_ledger(campaign: Path, create: bool = True, on_wait: WaitNotice | None 
 
     A new ledger is made only in a campaign folder, one with kansen.toml (`require_campaign`).
     Before anything else it is checked (`PRAGMA quick_check`): a damaged or empty file is
-    refused, so that no command reads figures from it or writes into it.
+    refused, so that no command reads figures from it or writes into it. A file still in the
+    state in which it last passed is not read through again (`ledger.verified`).
     """
     path = ledger_path(campaign)
     if not path.exists():
@@ -193,11 +200,12 @@ def open_ledger(campaign: Path, create: bool = True, on_wait: WaitNotice | None 
         raise damaged_error(path, "the file is empty, 0 bytes")
     ledger = _connect(path, on_wait)
     try:
-        _check(ledger)
+        _check(ledger, every_page=not verified.still_checked(path))
+        ledger.checked = True
         if not migrations.up_to_date(ledger.db, schema.MIGRATIONS):
             _migrate(ledger, schema.MIGRATIONS)
     except BaseException:
-        ledger.close()
+        ledger.close(stamp=False)
         raise
     return ledger
 
@@ -209,13 +217,16 @@ def _connect(path: Path, on_wait: WaitNotice | None) -> Ledger:
     return Ledger(path, connection, on_wait)
 
 
-def _check(ledger: Ledger) -> None:
-    """Refuse a file that is no SQLite database, a damaged one, or one from a newer kansen_cli."""
+def _check(ledger: Ledger, every_page: bool = True) -> None:
+    """Refuse a file that is no SQLite database, a damaged one, or one from a newer kansen_cli.
+
+    `every_page=False` (a file unchanged since it passed) skips only SQLite's page check."""
     path = ledger.path
     try:
         # The first read waits, bounded, if a writer is committing: a lock is no damage.
         ledger.wait_for("SELECT count(*) FROM sqlite_master")
-        problems = [str(r[0]) for r in ledger.db.execute("PRAGMA quick_check(5)")]
+        quick_check = "PRAGMA quick_check(5)" if every_page else "SELECT 'ok'"
+        problems = [str(r[0]) for r in ledger.db.execute(quick_check)]
         newer = migrations.unknown(ledger.db, schema.MIGRATIONS)
     except sqlite3.DatabaseError as exc:
         if isinstance(exc, sqlite3.OperationalError) and is_busy(exc):
