@@ -49,6 +49,7 @@ RESULT = re.compile(
 )
 LETTERS_WALL = re.compile(r"^kansen\s+median wall\s+(?P<wall>[\d.]+) s = (?P<page>[\d.]+) s/page")
 LETTERS_RATIO = re.compile(r"ratio kansen/reference: wall (?P<wall>[\d.]+), CPU (?P<cpu>[\d.]+)")
+LETTERS_SIZE = re.compile(r"PDF size: kansen (?P<kansen>[\d,]+) bytes, reference (?P<reference>[\d,]+) bytes")
 
 
 @dataclass(frozen=True)
@@ -179,15 +180,38 @@ def letters(sizes: list[str], quick: bool) -> list[tuple[str, str, str, str]]:
             wall, ratio = LETTERS_WALL.match(line), LETTERS_RATIO.search(line)
             if wall:
                 walls[workers] = float(wall["wall"])
-            if ratio:
+            size = LETTERS_SIZE.match(line)
+            if ratio and workers == 1:
+                # Before issue 18 kansen took bare WeasyPrint's CPU a page on the same HTML
+                # (1.0-1.06x), so "2x less CPU a page" is a ratio of at most 0.5 to it.
+                cpu = float(ratio["cpu"])
+                measured = f"{float(ratio['wall']):.2f}x wall, {cpu:.2f}x CPU"
+                rows.append(
+                    (
+                        "letters, 1 worker vs bare WeasyPrint",
+                        measured,
+                        "<= 0.5x CPU",
+                        verdict(cpu <= 0.5, quick),
+                    )
+                )
+            elif ratio:
                 measured = f"{float(ratio['wall']):.2f}x wall, {float(ratio['cpu']):.2f}x CPU"
-                rows.append((f"letters, {workers} worker(s) vs bare WeasyPrint", measured, "-", ""))
+                rows.append((f"letters, {workers} workers vs bare WeasyPrint", measured, "-", ""))
+            if size:
+                # Bare WeasyPrint's PDF of the same HTML is the size kansen's had before.
+                grown = _number(size["kansen"]) / _number(size["reference"])
+                what = f"letters PDF size, {workers} worker(s), vs before"
+                rows.append((what, f"{grown:.2f}x", "<= 2x", verdict(grown <= 2, quick)))
     if len(walls) == 2:
         speedup = walls[1] / walls[2]
         rows.append(
             ("letters, 2 workers faster than 1", f"{speedup:.2f}x", ">= 1.7x", verdict(speedup >= 1.7, quick))
         )
     return rows
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", ""))
 
 
 def load() -> str:

@@ -27,7 +27,7 @@ def test_run_all_quick_prints_every_ratio(tmp_path: Path) -> None:
     for what in (
         "select+batch",
         "check xlsx",
-        "letters, 1 worker(s) vs bare WeasyPrint",
+        "letters, 1 worker vs bare WeasyPrint",
         "letters, 2 workers faster than 1",
         "report",
         "status",
