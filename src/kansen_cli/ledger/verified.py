@@ -18,7 +18,6 @@ no personal data; a cache that cannot be written only means the check runs every
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 from pathlib import Path
 
@@ -33,6 +32,8 @@ def cache_dir() -> Path:
 
 
 def note_path(ledger: Path) -> Path:
+    import hashlib  # not at start-up: `kansen --help` imports the ledger package
+
     key = hashlib.sha256(str(Path(ledger).resolve()).encode()).hexdigest()[:32]
     return cache_dir() / "checked" / key
 
