@@ -47,6 +47,30 @@ def build_campaign(invoke: Any, campaign: Path, register: Path, preset: str | No
         return db.execute("SELECT batch_id FROM batches ORDER BY neighbourhood, seq LIMIT 1").fetchone()[0]
 
 
+def spoken_acting_on_own(spoke: dt.date) -> dict[str, str]:
+    """A registration row: spoken on `spoke`, not active, wants to do more on their own, consents."""
+    return {
+        "contact_result": "Gesproken",
+        "conversation_date": spoke.strftime("%d-%m-%Y"),
+        "classification": "Niet maatschappelijk actief",
+        "participation_potential": "Wil (meer) doen, zelf",
+        "consent": "Ja",
+    }
+
+
+def blank_registration(invoke: Any, register: Path, folder: Path) -> tuple[Path, Any, Any, dict[str, int]]:
+    """A Groningen campaign with letters sent and its first batch's blank registration sheet, open
+    for typing: (campaign, workbook, the sheet, column number per header)."""
+    campaign = folder / "campaign"
+    batch = build_campaign(invoke, campaign, register, preset="groningen")
+    send_letters(campaign, batch)
+    blank = folder / "blank.xlsx"
+    assert invoke("sheet", batch, "--out", blank, "-c", campaign).exit_code == 0
+    workbook = load_workbook(blank)
+    sheet = workbook["Registratie"]
+    return campaign, workbook, sheet, {c.value: c.column for c in sheet[1]}
+
+
 def members(campaign: Path, batch_id: str) -> list[str]:
     with sqlite3.connect(campaign / "kansen.sqlite") as db:
         rows = db.execute(

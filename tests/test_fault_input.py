@@ -240,18 +240,9 @@ def test_a_surname_typed_into_a_register_yes_no_column_is_not_shown(
 def test_a_surname_typed_into_an_answer_column_is_not_shown_by_ingest(
     invoke, small_register: Path, tmp_path: Path
 ) -> None:
-    from openpyxl import load_workbook
+    from registration_helpers import blank_registration
 
-    from registration_helpers import build_campaign, send_letters
-
-    campaign = tmp_path / "campaign"
-    batch = build_campaign(invoke, campaign, small_register, preset="groningen")
-    send_letters(campaign, batch)
-    blank = tmp_path / "blank.xlsx"
-    assert invoke("sheet", batch, "--out", blank, "-c", campaign).exit_code == 0
-    workbook = load_workbook(blank)
-    sheet = workbook["Registratie"]
-    columns = {c.value: c.column for c in sheet[1]}
+    campaign, workbook, sheet, columns = blank_registration(invoke, small_register, tmp_path)
     surname, email = "Zwartkruisen", "z.kruisen@example.nl"
     sheet.cell(row=2, column=columns["Contactresultaat"], value=surname)
     sheet.cell(row=3, column=columns["Contactresultaat"], value="Niet thuis (twee keer)")

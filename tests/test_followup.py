@@ -26,6 +26,7 @@ from registration_helpers import (
     members,
     send_letters,
     set_setting,
+    spoken_acting_on_own,
 )
 
 SPOKE = TODAY - dt.timedelta(days=30)
@@ -97,13 +98,7 @@ def registered(invoke, campaign: Path, small_register: Path, tmp_path: Path):
     send_letters(campaign, batch_id)
     assert invoke("sheet", batch_id, "-c", campaign).exit_code == 0
     ids = members(campaign, batch_id)
-    own = {
-        "contact_result": "Gesproken",
-        "conversation_date": SPOKE.strftime("%d-%m-%Y"),
-        "classification": "Niet maatschappelijk actief",
-        "participation_potential": "Wil (meer) doen, zelf",
-        "consent": "Ja",
-    }
+    own = spoken_acting_on_own(SPOKE)
     answers = {
         ids[0]: own,
         ids[1]: own,

@@ -17,7 +17,16 @@ from kansen_cli.followup import closed_people, due_calls, due_referrals
 from kansen_cli.settings import Settings, load_settings, parse_settings, preset
 from kansen_cli.workbooks.followup import CALLS_SHEET, REFERRALS_SHEET
 from kansen_cli.workflows import followup as followup_workflow
-from registration_helpers import TODAY, build_campaign, fill, ingest, members, send_letters, set_setting
+from registration_helpers import (
+    TODAY,
+    build_campaign,
+    fill,
+    ingest,
+    members,
+    send_letters,
+    set_setting,
+    spoken_acting_on_own,
+)
 
 DAY = dt.date(2027, 6, 1)
 
@@ -126,13 +135,7 @@ def campaign_due(invoke, campaign: Path, small_register: Path, tmp_path: Path):
     send_letters(campaign, batch_id)
     assert invoke("sheet", batch_id, "-c", campaign).exit_code == 0
     ids = members(campaign, batch_id)
-    own = {
-        "contact_result": "Gesproken",
-        "conversation_date": SPOKE.strftime("%d-%m-%Y"),
-        "classification": "Niet maatschappelijk actief",
-        "participation_potential": "Wil (meer) doen, zelf",
-        "consent": "Ja",
-    }
+    own = spoken_acting_on_own(SPOKE)
     answers = {ids[0]: own, ids[1]: own, ids[2]: own | {"referral:coach_meedoen": "Ja"}}
     filled = tmp_path / "registratie.xlsx"
     fill(campaign / "sheets" / f"{batch_id}-registratie.xlsx", filled, answers)

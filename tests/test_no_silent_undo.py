@@ -27,17 +27,12 @@ from registration_helpers import (
     members,
     send_letters,
     set_setting,
+    spoken_acting_on_own,
 )
 from safety_helpers import ledger_dump
 
 SPOKE = TODAY - dt.timedelta(days=30)
-OWN = {
-    "contact_result": "Gesproken",
-    "conversation_date": SPOKE.strftime("%d-%m-%Y"),
-    "classification": "Niet maatschappelijk actief",
-    "participation_potential": "Wil (meer) doen, zelf",
-    "consent": "Ja",
-}
+OWN = spoken_acting_on_own(SPOKE)
 
 
 @pytest.fixture

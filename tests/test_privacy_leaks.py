@@ -306,18 +306,9 @@ def test_an_unexpected_error_shows_its_type_only(tmp_path: Path, invoke, monkeyp
 
 def test_a_bsn_typed_into_a_workbook_is_shown_masked(tmp_path: Path, invoke, small_register: Path) -> None:
     """Ingest lists typed values with its problems; a BSN typed anywhere is shown as *****1234."""
-    from openpyxl import load_workbook
+    from registration_helpers import blank_registration
 
-    from registration_helpers import build_campaign, send_letters
-
-    campaign = tmp_path / "campaign"
-    batch = build_campaign(invoke, campaign, small_register, preset="groningen")
-    send_letters(campaign, batch)
-    blank = tmp_path / "blank.xlsx"
-    assert invoke("sheet", batch, "--out", blank, "-c", campaign).exit_code == 0
-    workbook = load_workbook(blank)
-    sheet = workbook["Registratie"]
-    columns = {c.value: c.column for c in sheet[1]}
+    campaign, workbook, sheet, columns = blank_registration(invoke, small_register, tmp_path)
     sheet.cell(row=2, column=columns["Klantnummer"], value="999991243")
     sheet.cell(row=3, column=columns["Contactresultaat"], value="BSN 999991243")
     filled = tmp_path / "filled.xlsx"
