@@ -15,10 +15,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from kansen_cli.errors import SettingsError
 from kansen_cli.settings_followup import FollowupSettings
+from kansen_cli.settings_trajectories import TrajectorySettings
 from kansen_cli.settings_render import render_settings as render_settings  # its old home
 
 SETTINGS_FILE = "kansen.toml"
-PRESETS = ("groningen", "nijmegen", "generic")
+PRESETS = ("groningen", "nijmegen", "tilburg", "purmerend", "generic")
 Weekday = Literal["ma", "di", "wo", "do", "vr", "za", "zo"]
 WEEKDAYS: tuple[str, ...] = ("ma", "di", "wo", "do", "vr", "za", "zo")
 # Headers that name a BSN (letters and digits only, lower case): never the client id.
@@ -307,6 +308,40 @@ class Codebook(_Model):
         },
         description="Survey: the main reason for not taking part (non-participants only).",
     )
+    life_domain: dict[str, str] = Field(
+        default_factory=lambda: {
+            "dagbesteding": "Dagbesteding",
+            "werk": "Werk",
+            "wonen": "Wonen",
+            "gezondheid": "Gezondheid",
+            "financien": "Financiën",
+            "sociaal_netwerk": "Sociaal netwerk",
+            "leren": "Leren",
+        },
+        description="Trajectories: the life domains a personal goal belongs to.",
+    )
+    contact_kind: dict[str, str] = Field(
+        default_factory=lambda: {
+            "huisbezoek": "Huisbezoek",
+            "op_kantoor": "Op kantoor",
+            "telefonisch": "Telefonisch",
+            "samen_op_pad": "Samen op pad",
+            "berichten": "Berichten (app, mail)",
+        },
+        description="Trajectories: kinds of contact moment.",
+    )
+    trajectory_end: dict[str, str] = Field(
+        default_factory=lambda: {
+            "doel_bereikt": "Doel bereikt",
+            "werk": "Werk gevonden",
+            "vrijwilligerswerk": "Vrijwilligerswerk",
+            "hulp_gevonden": "Passende hulp gevonden",
+            "verhuisd": "Verhuisd",
+            "gestopt": "Gestopt",
+            "uitkering_beeindigd": "Uitkering beëindigd",
+        },
+        description="Trajectories: why a trajectory ended.",
+    )
     roles: CodebookRoles = Field(default_factory=CodebookRoles, description="Codes with a meaning.")
 
     @model_validator(mode="after")
@@ -386,15 +421,22 @@ class Settings(_Model):
     codebook: Codebook = Field(default_factory=Codebook)
     followup: FollowupSettings = Field(default_factory=FollowupSettings)
     survey: SurveySettings = Field(default_factory=SurveySettings)
+    trajectories: TrajectorySettings = Field(default_factory=TrajectorySettings)
     report: ReportSettings = Field(default_factory=ReportSettings)
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
 
 
 def preset(name: str) -> Settings:
     """The built-in settings of a preset (groningen is also the default without a file)."""
-    from kansen_cli.settings_presets import GENERIC, NIJMEGEN
+    from kansen_cli.settings_presets import GENERIC, NIJMEGEN, PURMEREND, TILBURG
 
-    overrides = {"groningen": {}, "nijmegen": NIJMEGEN, "generic": GENERIC}.get(name)
+    overrides = {
+        "groningen": {},
+        "nijmegen": NIJMEGEN,
+        "tilburg": TILBURG,
+        "purmerend": PURMEREND,
+        "generic": GENERIC,
+    }.get(name)
     if overrides is None:
         raise SettingsError(f"unknown preset {name!r}; choose one of: {', '.join(PRESETS)}")
     return Settings.model_validate(overrides)

@@ -69,3 +69,73 @@ GENERIC: dict[str, Any] = {
         },
     },
 }
+
+# Persoonlijke begeleiding: one fixed professional coach per person, caseloads of about 50,
+# attention to every life domain, small achievable goals.
+TILBURG: dict[str, Any] = {
+    "campaign": {"name": "Persoonlijke begeleiding", "municipality": "Gemeente Tilburg"},
+    "letters": {
+        "sender_department": "Team Persoonlijke begeleiding",
+        "sender_address": ["Postbus 90155", "5000 LH Tilburg"],
+        "phone": "013 123 45 67",
+        "email": "persoonlijkebegeleiding@example.nl",
+        "signature_title": "Teamleider Persoonlijke begeleiding",
+    },
+    "codebook": {
+        "referrals": {
+            "persoonlijke_begeleiding": "Persoonlijke begeleiding",
+            "werkcoach": "Werkcoach",
+            "wijkteam": "Wijkteam",
+            "schuldhulp": "Schuldhulpverlening",
+        },
+        "followup_result": GENERIC["codebook"]["followup_result"],
+        "life_domain": {
+            "dagbesteding": "Dagbesteding",
+            "wonen": "Woonsituatie",
+            "gezondheid": "Gezondheid",
+            "financien": "Financiën",
+            "sociaal_netwerk": "Sociaal netwerk",
+            "werk": "Werk en leren",
+            "zelfzorg": "Zelfzorg",
+        },
+    },
+    "trajectories": {
+        "coaches": [
+            {"code": "pb1", "name": "Coach Noord", "cap": 50, "wijken": ["Noord", "Reeshof"]},
+            {"code": "pb2", "name": "Coach Oud-Noord", "cap": 50, "wijken": ["Oud-Noord"]},
+            {"code": "pb3", "name": "Coach Centrum", "cap": 50, "wijken": ["Centrum", "Oud-Zuid"]},
+            {"code": "pb4", "name": "Coach West", "cap": 50, "wijken": ["West", "Zuid"]},
+        ],
+    },
+}
+
+# Meedoen Werkt!: ambassadors, themselves on benefit, coach buddies (maatjes); everyone has
+# individual goals in a Persoonlijk Ontwikkelplan. Ambassadors' caseloads are small.
+PURMEREND: dict[str, Any] = {
+    "campaign": {"name": "Meedoen Werkt!", "municipality": "Gemeente Purmerend"},
+    "letters": {
+        "sender_department": "Meedoen Werkt!",
+        "sender_address": ["Postbus 15", "1440 AA Purmerend"],
+        "phone": "0299 123 456",
+        "email": "meedoenwerkt@example.nl",
+        "signature_title": "Coördinator Meedoen Werkt!",
+    },
+    "codebook": {
+        "referrals": {
+            "maatje": "Maatje van een ambassadeur",
+            "werkcoach": "Werkcoach",
+            "vrijwilligerscentrale": "Vrijwilligerscentrale",
+            "wijkteam": "Wijkteam",
+        },
+        "followup_result": GENERIC["codebook"]["followup_result"],
+    },
+    "trajectories": {
+        "coaches": [
+            {"code": "amb1", "name": "Ambassadeur 1", "kind": "ambassadeur", "cap": 5},
+            {"code": "amb2", "name": "Ambassadeur 2", "kind": "ambassadeur", "cap": 5},
+            {"code": "amb3", "name": "Ambassadeur 3", "kind": "ambassadeur", "cap": 5},
+            {"code": "amb4", "name": "Ambassadeur 4", "kind": "ambassadeur", "cap": 5},
+            {"code": "coord", "name": "Coördinator", "kind": "professional", "cap": 30},
+        ],
+    },
+}

@@ -188,6 +188,83 @@ STATUS_INDEXES_SQL = """
         ON outcomes(participation_potential, contact_result, conversation_date, batch_id);
     """
 
+TRAJECTORIES_SQL = """
+    -- A person kept in view after the conversation: one open trajectory per person at a time.
+    CREATE TABLE trajectories (
+        trajectory_id INTEGER PRIMARY KEY,
+        client_id     TEXT NOT NULL REFERENCES people(client_id),
+        started_on    TEXT NOT NULL,
+        source        TEXT NOT NULL,  -- 'referral:<destination>' or 'list'
+        ended_on      TEXT,
+        end_reason    TEXT,           -- a code of codebook.trajectory_end
+        created_at    TEXT NOT NULL,
+        CHECK ((ended_on IS NULL) = (end_reason IS NULL))
+    );
+    CREATE UNIQUE INDEX trajectories_open ON trajectories(client_id) WHERE ended_on IS NULL;
+    -- Who coaches the trajectory, with dated history: the open row (until_on NULL) is the
+    -- current coach. The coach's kind is kept as it was, so figures by kind reproduce.
+    CREATE TABLE coach_assignments (
+        id            INTEGER PRIMARY KEY,
+        trajectory_id INTEGER NOT NULL REFERENCES trajectories(trajectory_id),
+        client_id     TEXT NOT NULL REFERENCES people(client_id),
+        coach         TEXT NOT NULL,  -- trajectories.coaches[].code
+        coach_kind    TEXT NOT NULL,
+        from_on       TEXT NOT NULL,
+        until_on      TEXT,
+        assigned_at   TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX coach_assignments_current ON coach_assignments(trajectory_id)
+        WHERE until_on IS NULL;
+    CREATE INDEX coach_assignments_coach ON coach_assignments(coach, until_on);
+    -- A personal goal (Persoonlijk Ontwikkelplan): its description is personal, erased by purge.
+    CREATE TABLE goals (
+        goal_id       INTEGER PRIMARY KEY,
+        trajectory_id INTEGER NOT NULL REFERENCES trajectories(trajectory_id),
+        client_id     TEXT NOT NULL REFERENCES people(client_id),
+        domain        TEXT NOT NULL,  -- a code of codebook.life_domain
+        description   TEXT,
+        set_on        TEXT NOT NULL,
+        target_on     TEXT,
+        baseline      INTEGER NOT NULL CHECK (baseline BETWEEN -2 AND 2),
+        weight        INTEGER NOT NULL DEFAULT 1 CHECK (weight >= 1),
+        source_file   TEXT NOT NULL,
+        loaded_at     TEXT NOT NULL
+    );
+    CREATE INDEX goals_trajectory ON goals(trajectory_id);
+    -- Goal Attainment Scaling at a review: -2 much less than expected ... +2 much more.
+    CREATE TABLE goal_scores (
+        goal_id     INTEGER NOT NULL REFERENCES goals(goal_id),
+        client_id   TEXT NOT NULL REFERENCES people(client_id),
+        reviewed_on TEXT NOT NULL,
+        score       INTEGER NOT NULL CHECK (score BETWEEN -2 AND 2),
+        source_file TEXT NOT NULL,
+        loaded_at   TEXT NOT NULL,
+        PRIMARY KEY (goal_id, reviewed_on)
+    ) WITHOUT ROWID;
+    -- The Participatieladder: 1 isolated ... 6 paid work without support; the first is the intake.
+    CREATE TABLE ladder_steps (
+        trajectory_id INTEGER NOT NULL REFERENCES trajectories(trajectory_id),
+        client_id     TEXT NOT NULL REFERENCES people(client_id),
+        on_date       TEXT NOT NULL,
+        rung          INTEGER NOT NULL CHECK (rung BETWEEN 1 AND 6),
+        source_file   TEXT NOT NULL,
+        loaded_at     TEXT NOT NULL,
+        PRIMARY KEY (trajectory_id, on_date)
+    ) WITHOUT ROWID;
+    -- A contact moment between coach and person; the note is personal, erased by purge.
+    CREATE TABLE contact_moments (
+        trajectory_id INTEGER NOT NULL REFERENCES trajectories(trajectory_id),
+        client_id     TEXT NOT NULL REFERENCES people(client_id),
+        on_date       TEXT NOT NULL,
+        kind          TEXT NOT NULL,  -- a code of codebook.contact_kind
+        coach         TEXT NOT NULL,
+        note          TEXT,
+        source_file   TEXT NOT NULL,
+        loaded_at     TEXT NOT NULL,
+        PRIMARY KEY (trajectory_id, on_date, kind)
+    ) WITHOUT ROWID;
+    """
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         "0001_whole_cycle",
@@ -240,4 +317,19 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     # Indexes only: no table, no personal column, no event.
     Migration("0003_status_indexes", STATUS_INDEXES_SQL),
+    # Goal descriptions and contact notes are what coach and person said: personal, erased.
+    # Scores, rungs, dates and codes stay, so the trajectory figures reproduce after a purge.
+    Migration(
+        "0004_trajectories",
+        TRAJECTORIES_SQL,
+        personal={"goals": ("description",), "contact_moments": ("note",)},
+        events={
+            "trajectories": "SELECT client_id, coalesce(ended_on, started_on) FROM trajectories",
+            "coach_assignments": "SELECT client_id, coalesce(until_on, from_on) FROM coach_assignments",
+            "goals": "SELECT client_id, set_on FROM goals",
+            "goal_scores": "SELECT client_id, reviewed_on FROM goal_scores",
+            "ladder_steps": "SELECT client_id, on_date FROM ladder_steps",
+            "contact_moments": "SELECT client_id, on_date FROM contact_moments",
+        },
+    ),
 )
