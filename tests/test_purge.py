@@ -272,11 +272,11 @@ def test_personal_declarations_name_real_columns_of_tables_with_client_ids(tmp_p
     assert set(declared) <= set(owners)
 
 
-GOALS = Migration(
-    "0002_test_goals",
+WISHES = Migration(
+    "0900_test_wishes",
     """
-    CREATE TABLE goals (
-        goal_id         INTEGER PRIMARY KEY,
+    CREATE TABLE wishes (
+        wish_id         INTEGER PRIMARY KEY,
         client_id       TEXT NOT NULL REFERENCES people(client_id),
         coach_client_id TEXT,
         description     TEXT NOT NULL,
@@ -284,8 +284,8 @@ GOALS = Migration(
     );
     CREATE TABLE buddies (person TEXT REFERENCES people, since TEXT);
     """,
-    personal={"goals": ("description",)},
-    events={"goals": "SELECT client_id, set_on FROM goals", "buddies": None},
+    personal={"wishes": ("description",)},
+    events={"wishes": "SELECT client_id, set_on FROM wishes", "buddies": None},
 )
 
 
@@ -293,27 +293,27 @@ def test_a_new_tables_free_text_and_client_ids_are_purged_too(batched: Path, mon
     """A later migration's table: found by the schema, its declared free text erased, its
     dates counted as events."""
     monkeypatch.setenv("KANSEN_PSEUDONYM_KEY", KEY)
-    monkeypatch.setattr(schema, "MIGRATIONS", (*schema.MIGRATIONS, GOALS))
+    monkeypatch.setattr(schema, "MIGRATIONS", (*schema.MIGRATIONS, WISHES))
     old, recent, coach = sorted(people_ids(batched / "kansen.sqlite"))[:3]
     with open_ledger(batched) as ledger, ledger.transaction() as db:
         db.executemany(
-            "INSERT INTO goals (client_id, coach_client_id, description, set_on) VALUES (?, ?, ?, ?)",
+            "INSERT INTO wishes (client_id, coach_client_id, description, set_on) VALUES (?, ?, ?, ?)",
             [
                 (old, coach, "wil vrijwilligerswerk bij de voedselbank", "2026-11-01"),
                 (recent, None, "taal", "2098-09-01"),
             ],
         )
         db.execute("INSERT INTO buddies VALUES (?, '2026-11-01')", (old,))
-    # Cut-off 2098-07-01: after every other event, before the recent goal.
+    # Cut-off 2098-07-01: after every other event, before the recent wish.
     result = purge_workflow.run(batched, load_settings(batched), 6, today=FAR_FUTURE)
     with sqlite3.connect(batched / "kansen.sqlite") as db:
-        goals = db.execute(
-            "SELECT client_id, coach_client_id, description FROM goals ORDER BY set_on"
+        wishes = db.execute(
+            "SELECT client_id, coach_client_id, description FROM wishes ORDER BY set_on"
         ).fetchall()
         buddy = db.execute("SELECT person FROM buddies").fetchone()[0]
     key = KEY.encode()
-    # The recent goal keeps its person out of the purge; the old goal's text is erased.
-    assert goals == [(pseudonym(old, key), pseudonym(coach, key), ""), (recent, None, "taal")]
+    # The recent wish keeps its person out of the purge; the old wish's text is erased.
+    assert wishes == [(pseudonym(old, key), pseudonym(coach, key), ""), (recent, None, "taal")]
     assert buddy == pseudonym(old, key)
     assert result.people_purged == len(people_ids(batched / "kansen.sqlite")) - 1
 

@@ -15,6 +15,8 @@ from kansen_cli.cli import (  # noqa: F401
     letters,
     registration,
     surveying,
+    trajectories,
+    caseload,
     status,
     reporting,
     privacy,

@@ -1,0 +1,1 @@
+"""The coordinator's trajectory commands: `kansen assign` and `kansen inview`."""
