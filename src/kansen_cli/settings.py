@@ -15,8 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from kansen_cli.errors import SettingsError
 from kansen_cli.settings_followup import FollowupSettings
-from kansen_cli.settings_trajectories import TrajectorySettings
 from kansen_cli.settings_render import render_settings as render_settings  # its old home
+from kansen_cli.settings_trajectories import TrajectorySettings
 
 SETTINGS_FILE = "kansen.toml"
 PRESETS = ("groningen", "nijmegen", "tilburg", "purmerend", "generic")

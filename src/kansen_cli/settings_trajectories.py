@@ -70,7 +70,9 @@ class TrajectorySettings(_Model):
         description="A person reached their individual goal when 'any' or 'all' of their reviewed"
         " goals scored 0 (as expected) or better at the latest review.",
     )
-    review_weeks: int = Field(13, ge=1, le=104, description="A review of the goals is due every this many weeks.")
+    review_weeks: int = Field(
+        13, ge=1, le=104, description="A review of the goals is due every this many weeks."
+    )
     contact_weeks: int = Field(
         8, ge=1, le=104, description="`kansen inview` lists people without contact for longer than this."
     )
