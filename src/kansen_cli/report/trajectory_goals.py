@@ -167,7 +167,7 @@ def ladder_tables(c: Cohort, b: Builder, figures: dict[str, dict[str, Any]]) -> 
     b.equation(("tr", "two_rungs", ALL), [("tr", "ladder", i, ALL) for i in LADDER_RUNGS])
     table.notes.append(
         "Mensen met ten minste twee treden: de eerste (bij de intake) en de laatste. Boven de diagonaal"
-        " staan wie een trede omhoog ging. Treden: 1 geïsoleerd, 2 sociale contacten buitenshuis,"
+        " staat wie hoger eindigde dan bij de intake. Treden: 1 geïsoleerd, 2 sociale contacten buitenshuis,"
         " 3 deelname aan georganiseerde activiteiten, 4 onbetaald werk, 5 betaald werk met"
         " ondersteuning, 6 betaald werk."
     )
