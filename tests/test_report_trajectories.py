@@ -22,6 +22,7 @@ from kansen_cli.report import build_report
 from kansen_cli.report_render import to_json, to_markdown
 from kansen_cli.settings import load_settings
 from kansen_cli.trajectory import gas_t_score
+from test_purge import KEPT
 from test_report import build_golden_ledger
 from trajectory_helpers import (
     add_contact,
@@ -404,6 +405,14 @@ def test_purge_erases_goals_and_notes_and_keeps_the_figures(ledger: Path, invoke
         )
         assert led.query("SELECT note FROM contact_moments WHERE note IS NOT NULL AND note != ''") == []
         ids = {row[0] for table in TRAJECTORY_TABLES for row in led.query(f"SELECT client_id FROM {table}")}
+        # Of the trajectory tables, only the columns test_purge keeps still hold anything.
+        for table in TRAJECTORY_TABLES:
+            for (column,) in led.query("SELECT name FROM pragma_table_info(?)", (table,)):
+                filled = led.scalar(
+                    f"SELECT count(*) FROM {table} WHERE {column} IS NOT NULL AND {column} != ''"
+                )
+                assert column in KEPT[table] or filled == 0, f"{table}.{column}"
+            assert led.scalar(f"SELECT count(*) FROM {table}")  # the rows stay: they are the figures
     assert ids and not ids & set(PEOPLE)
     raw = db_file.read_bytes()
     assert b"Vertelde over de schulden" not in raw and b"Persoonlijk doel" not in raw and b"T0001" not in raw
