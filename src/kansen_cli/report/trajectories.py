@@ -129,8 +129,8 @@ def _caseload(ctx: Context, c: Cohort, b: Builder) -> tuple[Table, list[dict[str
     total = b.count(("tr", "open", ALL), len(open_), table.name, "Lopend")
     table.rows.append([label("Totaal", bold=True), label(""), label(""), total, label(""), label("")])
     table.notes.append(
-        "Lopende trajecten per huidige coach, tegen het maximum van die coach (kansen.toml);"
-        " bezetting = lopende trajecten / maximum."
+        "Lopende trajecten per huidige coach (met een periode: van de trajecten die daarin begonnen),"
+        " tegen het maximum van die coach in kansen.toml; bezetting = lopende trajecten / maximum."
     )
     return table, out
 
