@@ -420,3 +420,30 @@ def test_purge_erases_goals_and_notes_and_keeps_the_figures(ledger: Path, invoke
     assert after.exit_code == 0, after.stderr
     assert json.loads(after.stdout) == json.loads(before.stdout)
     assert json.loads(after.stdout)["trajectories"]["goal_reached"] == 5
+
+
+def test_publish_hides_small_counts_and_thin_shares(ledger: Path) -> None:
+    data = make_report(ledger, publish=True).data["trajectories"]
+    # Threshold 5, minimum base 10 (the defaults): 10 started is shown with its weeks (base 10);
+    # p1's caseload of 3 is hidden, and so is every share on 7 people or fewer.
+    assert (data["started"], data["weeks_median"]) == (10, round(127 / 7, 4))
+    assert next(c for c in data["caseload"] if c["coach"] == "p1")["open"] is None
+    assert (
+        data["goal_reached_share"] is None and data["gas_t_mean"] is None and data["ladder_up_share"] is None
+    )
+    assert data["by_kind"][P]["goal_scored"] is None  # 4
+    assert data["goal_scored"] == data["gas_t_n"] == 7
+
+
+def test_a_coach_no_longer_in_the_settings_still_counts(ledger: Path) -> None:
+    with open_ledger(ledger) as led, led.transaction() as db:
+        tid = int(
+            db.execute("SELECT trajectory_id FROM trajectories WHERE client_id = 'T0010'").fetchone()[0]
+        )
+        reassign(db, tid, "x9", "2026-11-01", P)
+    data = make_report(ledger).data["trajectories"]
+    caseload = {c["coach"]: (c["open"], c["cap"]) for c in data["caseload"]}
+    # T0010 left p2 for x9: p2 keeps T0005 only; x9 has no cap; the caseloads still add up to 8 open.
+    assert caseload["p2"] == (1, 50) and caseload["x9"] == (1, None)
+    assert sum(open_ for open_, _ in caseload.values()) == data["open"] == 8
+    assert data["by_kind"][P]["changed_coach"] == 2
