@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from kansen_cli.ledger import open_ledger
@@ -447,3 +449,67 @@ def test_a_coach_no_longer_in_the_settings_still_counts(ledger: Path) -> None:
     assert caseload["p2"] == (1, 50) and caseload["x9"] == (1, None)
     assert sum(open_ for open_, _ in caseload.values()) == data["open"] == 8
     assert data["by_kind"][P]["changed_coach"] == 2
+
+
+# ---------------------------------------------------------------------------- any ledger
+
+
+def _day(offset: int) -> str:
+    return (dt.date(2026, 6, 1) + dt.timedelta(days=offset)).isoformat()
+
+
+PERSON = st.fixed_dictionaries(
+    {
+        "kind": st.sampled_from([P, A]),
+        "start": st.integers(0, 120),
+        "end": st.none() | st.tuples(st.integers(0, 60), st.sampled_from(["werk", "gestopt", "verhuisd"])),
+        "goals": st.lists(
+            st.tuples(
+                st.sampled_from(["werk", "wonen", "leren"]),
+                st.integers(1, 3),
+                st.lists(st.integers(-2, 2), max_size=3),
+            ),
+            max_size=3,
+        ),
+        "rungs": st.lists(st.integers(1, 6), max_size=4),
+    }
+)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(people=st.lists(PERSON, min_size=1, max_size=8))
+def test_any_ledger_adds_up_and_matches_a_plain_count(people: list[dict[str, Any]]) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "kansen.toml").write_text(SETTINGS, encoding="utf-8")
+        people_ledger(folder, {f"T{n:04d}": "Noord" for n in range(len(people))})
+        with open_ledger(folder) as led, led.transaction() as db:
+            for n, person in enumerate(people):
+                coach = "p1" if person["kind"] == P else "a1"
+                tid = start_trajectory(db, f"T{n:04d}", coach, _day(person["start"]), person["kind"])
+                if person["end"] is not None:
+                    end_trajectory(db, tid, _day(person["start"] + person["end"][0]), person["end"][1])
+                for domain, weight, scores in person["goals"]:
+                    dated = {_day(person["start"] + 7 * (i + 1)): s for i, s in enumerate(scores)}
+                    add_goal(db, tid, domain, "doel", _day(person["start"]), dated, weight)
+                add_rungs(db, tid, {_day(person["start"] + 7 * i): r for i, r in enumerate(person["rungs"])})
+        # build_report checks every equation (started = open + ended, the kinds add up, the
+        # caseloads add up to the open trajectories, the ladder rows and columns ...).
+        data = make_report(folder).data["trajectories"]
+    # The same figures counted plainly from what was generated.
+    scored = [[(s[-1], w) for _, w, s in p["goals"] if s] for p in people]
+    scored = [goals for goals in scored if goals]
+    reached = sum(any(s >= 0 for s, _ in goals) for goals in scored)
+    ladder = [(p["rungs"][0], p["rungs"][-1]) for p in people if len(p["rungs"]) >= 2]
+    assert data["started"] == len(people)
+    assert data["ended"] == sum(p["end"] is not None for p in people)
+    assert data["by_kind"][A]["started"] == sum(p["kind"] == A for p in people)
+    assert (data["goal_scored"], data["goal_reached"]) == (len(scored), reached)
+    if scored:
+        means = [t_by_hand([s for s, _ in goals], [w for _, w in goals]) for goals in scored]
+        assert data["gas_t_mean"] == pytest.approx(sum(means) / len(means), abs=1e-4)
+    assert data["ladder_up"] == sum(last > first for first, last in ladder)
+    assert data["ladder_down"] == sum(last < first for first, last in ladder)
+    assert sum(d["goals"] for d in data["goals_by_domain"].values()) == sum(len(p["goals"]) for p in people)
