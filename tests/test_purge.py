@@ -219,6 +219,16 @@ KEPT = {
     "survey_members": {"survey_id", "client_id", "grp", "stratum"},
     "survey_answers": {"survey_id", "client_id", "call_date", "result", "mark", "answers_json", "reason"}
     | {"source_file", "loaded_at"},
+    # Trajectories (issue 13): everything but the goal descriptions and the contact notes.
+    "trajectories": {"trajectory_id", "client_id", "started_on", "source", "ended_on", "end_reason"}
+    | {"created_at"},
+    "coach_assignments": {"id", "trajectory_id", "client_id", "coach", "coach_kind", "from_on", "until_on"}
+    | {"assigned_at"},
+    "goals": {"goal_id", "trajectory_id", "client_id", "domain", "set_on", "target_on", "baseline", "weight"}
+    | {"source_file", "loaded_at"},
+    "goal_scores": {"goal_id", "client_id", "reviewed_on", "score", "source_file", "loaded_at"},
+    "ladder_steps": {"trajectory_id", "client_id", "on_date", "rung", "source_file", "loaded_at"},
+    "contact_moments": {"trajectory_id", "client_id", "on_date", "kind", "coach", "source_file", "loaded_at"},
 }
 
 

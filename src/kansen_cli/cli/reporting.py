@@ -71,11 +71,22 @@ def report(
     end = date_option(date_to, "--to")
     if start is not None and end is not None and end < start:
         raise typer.BadParameter("the period ends before it starts", param_hint="--to")
+    from kansen_cli.clock import today
     from kansen_cli.settings import load_settings
 
     settings = load_settings(campaign)
     result = workflow.run(
-        campaign, settings, start, end, batch, fmt=fmt, out=out, charts=charts, publish=publish, force=force
+        campaign,
+        settings,
+        start,
+        end,
+        batch,
+        fmt=fmt,
+        out=out,
+        charts=charts,
+        publish=publish,
+        force=force,
+        today=today(),
     )
     show_report(result)
 

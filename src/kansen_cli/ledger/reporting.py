@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from kansen_cli.ledger.core import Ledger
 from kansen_cli.ledger.surveys import survey_frame
+from kansen_cli.ledger.trajectory_report import TrajectoryData, trajectory_data
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -34,6 +35,8 @@ class ReportData:
     selected_ever: int | None = None
     # Survey members with their answers (`ledger.surveys.survey_frame`); None: no survey read.
     survey: pd.DataFrame | None = None
+    # The trajectory cohort (`ledger.trajectory_report`); None: the ledger holds no trajectory.
+    trajectories: TrajectoryData | None = None
 
 
 def _period(column: str, start: dt.date | None, end: dt.date | None) -> tuple[str, list[Any]]:
@@ -54,9 +57,14 @@ def _where(*parts: tuple[str, list[Any]]) -> tuple[str, list[Any]]:
 
 
 def read_report_data(
-    ledger: Ledger, start: dt.date | None = None, end: dt.date | None = None, batch: str | None = None
+    ledger: Ledger,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    batch: str | None = None,
+    today: dt.date | None = None,
 ) -> ReportData:
-    """Read the frames for the period and (optionally) one batch."""
+    """Read the frames for the period and (optionally) one batch; `today` is the day the report
+    is made (open trajectories are counted up to it, or to the period's end if that is earlier)."""
     batch_clause: tuple[str, list[Any]] = ("", [])
     if batch is not None:
         batch_clause = ("b.batch_id = ?", [batch])
@@ -113,4 +121,5 @@ def read_report_data(
         batches=batches,
         selected_ever=selected_ever,
         survey=survey_frame(ledger, batch),
+        trajectories=trajectory_data(ledger, start, end, batch, today),
     )

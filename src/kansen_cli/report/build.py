@@ -22,6 +22,7 @@ from kansen_cli.report import (
     reach,
     referrals,
     satisfaction,
+    trajectories,
     variants,
 )
 from kansen_cli.report.cells import Builder, Key, Report, Table, resolve
@@ -41,6 +42,7 @@ SECTIONS: tuple[Section, ...] = (
     followup.section,
     became_active.section,
     satisfaction.section,
+    trajectories.section,
     funnel.section,
 )
 

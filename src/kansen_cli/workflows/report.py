@@ -77,8 +77,11 @@ def run(
     charts: Path | None = None,
     publish: bool = False,
     force: bool = False,
+    today: dt.date | None = None,
 ) -> ReportResult:
-    """The report for the period (and batch), written as asked."""
+    """The report for the period (and batch), written as asked. `today` is the day the report
+    is made: open trajectories are counted up to it (without it, up to the ledger's latest
+    trajectory date)."""
     from kansen_cli import report_render as render
     from kansen_cli.ledger import open_ledger
     from kansen_cli.ledger.reporting import read_report_data
@@ -90,7 +93,7 @@ def run(
     with open_ledger(campaign, create=False) as ledger:
         if batch is not None:
             require_batch(ledger, batch)
-        data = read_report_data(ledger, start, end, batch)
+        data = read_report_data(ledger, start, end, batch, today)
     result = ReportResult(build_report(data, settings, start, end, batch, publish=publish), fmt)
     if fmt in ("json", "md"):
         result.text = render.to_json(result.report) if fmt == "json" else render.to_markdown(result.report)
