@@ -279,8 +279,8 @@ def test_a_person_who_moved_to_another_coach(invoke, written: tuple[Path, Path],
     with open_ledger(campaign) as ledger, ledger.transaction() as db:
         db.execute("UPDATE coach_assignments SET until_on = '2026-11-15' WHERE trajectory_id = 2")
         db.execute(
-            "INSERT INTO coach_assignments (trajectory_id, client_id, coach, coach_kind, from_on, assigned_at)"
-            " VALUES (2, 'T0002', 'cm2', 'professional', '2026-11-15', 't')"
+            "INSERT INTO coach_assignments (trajectory_id, client_id, coach, coach_kind, from_on,"
+            " assigned_at) VALUES (2, 'T0002', 'cm2', 'professional', '2026-11-15', 't')"
         )
     problems = refused(invoke, campaign, fill_book(book, tmp_path / "cm1.xlsx", GOOD))
     found = [(p["row"], p["column"], p["value"], p["kind"]) for p in problems]
