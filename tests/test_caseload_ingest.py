@@ -256,7 +256,7 @@ def test_a_bad_cell_is_named_and_nothing_loads(
     problems = refused(invoke, campaign, bad)
     column, shown, kind = expected
     found = [(p["row"], p["column"], p["value"], p["kind"]) for p in problems]
-    assert found == [(row, header, shown, kind)]
+    assert found == [(row, f"{sheet}: {header}", shown, kind)]
     assert column in header
 
 
@@ -285,8 +285,8 @@ def test_a_person_who_moved_to_another_coach(invoke, written: tuple[Path, Path],
     problems = refused(invoke, campaign, fill_book(book, tmp_path / "cm1.xlsx", GOOD))
     found = [(p["row"], p["column"], p["value"], p["kind"]) for p in problems]
     assert found == [
-        (3, "Klantnummer", "T0002", "not_in_caseload"),  # Deelnemers
-        (5, "Klantnummer", "T0002", "not_in_caseload"),  # Nieuwe doelen
+        (3, "Deelnemers: Klantnummer", "T0002", "not_in_caseload"),
+        (5, "Nieuwe doelen: Klantnummer", "T0002", "not_in_caseload"),
     ]
     assert "moved to coach 'cm2'" in problems[0]["message"]
 
@@ -303,7 +303,7 @@ def test_an_end_reason_on_a_trajectory_that_ended_already(
     edits = {k: v for k, v in GOOD.items() if k[:2] != ("Nieuwe doelen", 5)}
     problems = refused(invoke, campaign, fill_book(book, tmp_path / "cm1.xlsx", edits))
     assert [(p["row"], p["column"], p["value"], p["kind"]) for p in problems] == [
-        (3, "Traject beëindigd", "Werk gevonden", "already_ended")
+        (3, "Deelnemers: Traject beëindigd", "Werk gevonden", "already_ended")
     ]
     assert "15-11-2026" in problems[0]["message"] and "Verhuisd" in problems[0]["message"]
     # Without the end reason, the row is of someone no longer in the caseload.
@@ -321,5 +321,5 @@ def test_the_text_report_names_file_row_column_and_value(
     result = invoke("ingest", bad, "-c", campaign)
     assert result.exit_code == 1
     text = result.stdout + result.stderr
-    for part in ("cm1.xlsx", "Score", "+3", "-2 to +2"):
+    for part in ("cm1.xlsx", "Doelen: Score", "+3", "-2 to +2"):
         assert part in text

@@ -56,12 +56,17 @@ def plan_caseload(
         GOALS_SHEET: (GOAL_ANSWERS, rules.goal_score),
         NEW_GOALS_SHEET: (NEW_GOAL_ANSWERS, rules.new_goal),
     }
+    # Three sheets share headers (Klantnummer on each): a problem names the sheet with the column.
+    columns = {
+        sheet: {key: f"{sheet}: {header}" for key, header in headers.items()}
+        for sheet, headers in filled.headers.items()
+    }
     for row in filled.rows:
         answers, rule = sheets[row.sheet]
         if all(is_blank(row.cells.get(key)) for key in answers):
             plan.blank += 1
             continue
-        check = RowCheck(plan, filled.headers[row.sheet], row)
+        check = RowCheck(plan, columns[row.sheet], row)
         planned = rule(check, row)
         if check.failed:
             plan.rejected_rows.add((row.sheet, row.row))
