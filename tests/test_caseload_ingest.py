@@ -323,3 +323,27 @@ def test_the_text_report_names_file_row_column_and_value(
     text = result.stdout + result.stderr
     for part in ("cm1.xlsx", "Doelen: Score", "+3", "-2 to +2"):
         assert part in text
+
+
+def test_an_older_copy_is_told_among_the_same_coachs_files(
+    invoke, written: tuple[Path, Path], tmp_path: Path
+) -> None:
+    campaign, book = written
+    first = fill_book(book, tmp_path / "cm1-a.xlsx", GOOD)
+    assert ingest(invoke, campaign, first)[0] == 0
+    # cm2's workbook, written and loaded in between, is not one of cm1's copies.
+    result = invoke("caseload", "cm2", "-c", campaign, "--json")
+    cm2_book = Path(json.loads(result.stdout)["workbooks"][0]["file"])
+    cm2 = fill_book(
+        cm2_book,
+        tmp_path / "cm2.xlsx",
+        {("Deelnemers", 2, "Datum"): "19-11-2026", ("Deelnemers", 2, "Soort contact"): "Op kantoor"},
+    )
+    code, data = ingest(invoke, campaign, cm2)
+    assert code == 0 and data["files"][0]["batch_id"] == "cm2"
+    copy = fill_book(book, tmp_path / "cm1-b.xlsx", {**GOOD, ("Doelen", 2, "Score"): "0 Zoals verwacht"})
+    code, data = ingest(invoke, campaign, copy)
+    assert code == 0, data
+    assert counts(data)[:3] == (0, 1, 7)
+    [warning] = data["warnings"]
+    assert "cm1-a.xlsx" in warning and "cm2.xlsx" not in warning

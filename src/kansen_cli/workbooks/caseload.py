@@ -237,7 +237,9 @@ class CaseloadKind(WorkbookKind):
     def plan(self, filled: FilledWorkbook, context: CaseloadContext, settings: Settings) -> IngestPlan:
         from kansen_cli.workbooks.caseload_rules import plan_caseload
 
-        plan = start_plan(filled, settings, None)
+        # The coach stands in for the batch: a coach's workbooks follow one another as a batch's
+        # do, so `ingest` warns about an older copy among this coach's files only.
+        plan = start_plan(filled, settings, context.coach)
         if not plan.file_level and settings.trajectories.coach(context.coach) is None:
             codes = ", ".join(c.code for c in settings.trajectories.coaches)
             plan.problems.add(
