@@ -347,3 +347,40 @@ def test_an_older_copy_is_told_among_the_same_coachs_files(
     assert counts(data)[:3] == (0, 1, 7)
     [warning] = data["warnings"]
     assert "cm1-a.xlsx" in warning and "cm2.xlsx" not in warning
+
+
+# ---------------------------------------------------------------------------- the demo's coach
+
+
+def test_two_simulated_review_rounds_load_whole(campaign: Path, tmp_path: Path) -> None:
+    """The demo's simulated coach fills what `ingest` accepts, the same for the same seed."""
+    from kansen_cli.settings import load_settings
+    from kansen_cli.simulate_caseload import fill_caseload
+    from kansen_cli.workflows import caseload
+    from kansen_cli.workflows import ingest as ingesting
+
+    build_caseload_ledger(campaign)
+    settings = load_settings(campaign)
+    for number, day in enumerate((dt.date(2026, 8, 20), TODAY), start=1):
+        written = caseload.run(campaign, settings, day, coach="cm1", out=tmp_path / f"r{number}")
+        source = written.workbooks[0].file
+        filled = tmp_path / f"round-{number}.xlsx"
+        filled_counts = fill_caseload(source, filled, 7, settings, day)
+        twin = tmp_path / f"twin-{number}.xlsx"
+        assert fill_caseload(source, twin, 7, settings, day) == filled_counts
+        assert [list(ws.values) for ws in load_workbook(twin)] == [
+            list(ws.values) for ws in load_workbook(filled)
+        ]
+        result = ingesting.run(campaign, settings, [filled], day)
+        assert result.not_loaded == [], result.files[0].problems
+        assert result.totals["new"] == sum(filled_counts.values())
+        assert result.totals["rejected"] == 0
+    # Round 1 gave T0002 (who had none) new goals; round 2 scored them on TODAY.
+    scored = ledger_rows(
+        campaign,
+        "SELECT count(*) AS n FROM goal_scores s JOIN goals g USING (goal_id)"
+        " WHERE g.client_id = 'T0002' AND s.reviewed_on = ?",
+        (TODAY.isoformat(),),
+    )
+    new_goals = ledger_rows(campaign, "SELECT count(*) AS n FROM goals WHERE client_id = 'T0002'")
+    assert scored == new_goals and new_goals[0]["n"] in (1, 2)
