@@ -269,3 +269,15 @@ def test_ladder_level_as_typed(value: Any, expected: int | None) -> None:
     from kansen_cli.workbooks.scales import level
 
     assert level(value, LADDER_LABELS) == expected
+
+
+def test_json_is_what_the_workflow_returns(invoke, coached: Path, tmp_path: Path) -> None:
+    from kansen_cli.settings import load_settings
+    from kansen_cli.workflows import caseload
+
+    printed = write_book(invoke, coached, "--out", str(tmp_path / "cli"))
+    returned = caseload.run(coached, load_settings(coached), TODAY, out=tmp_path / "core").as_json()
+    for data in (printed, returned):
+        for book in data["workbooks"]:
+            book["file"] = Path(book["file"]).name
+    assert printed == returned
