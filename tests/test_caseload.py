@@ -281,3 +281,11 @@ def test_json_is_what_the_workflow_returns(invoke, coached: Path, tmp_path: Path
         for book in data["workbooks"]:
             book["file"] = Path(book["file"]).name
     assert printed == returned
+
+
+def test_every_dropdown_choice_reads_back_as_its_level() -> None:
+    from kansen_cli.trajectory import GAS_LABELS, LADDER_LABELS
+    from kansen_cli.workbooks.scales import GAS_CHOICES, LADDER_CHOICES, level
+
+    assert [level(text, GAS_LABELS) for text in GAS_CHOICES] == [-2, -1, 0, 1, 2]
+    assert [level(text, LADDER_LABELS) for text in LADDER_CHOICES] == [1, 2, 3, 4, 5, 6]
