@@ -18,6 +18,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
@@ -219,6 +220,14 @@ def test_reading_functions(coached: Path) -> None:
     # 4 weeks = 28 days: 09-01 + 28 = 09-29; 08-03 + 28 = 08-31.
     assert people["review_due"].tolist() == ["2026-09-29", "2026-08-31"]
     assert people["last_review"].tolist()[0] == "2026-09-01"
+    # An intake is no review: T0002's first rung leaves the review due 28 days after the start.
+    with open_ledger(coached) as ledger, ledger.transaction() as db:
+        db.execute("INSERT INTO ladder_steps VALUES (2, 'T0002', '2026-08-10', 1, 'hand', 't')")
+    with open_ledger(coached, create=False) as ledger:
+        again = caseload_people(ledger, "cm1", review_weeks=4).set_index("client_id")
+    assert again.loc["T0002", "review_due"] == "2026-08-31"
+    assert pd.isna(again.loc["T0002", "last_review"])
+    assert (again.loc["T0002", "intake_rung"], again.loc["T0002", "latest_rung"]) == (1, 1)
     assert goals[["goal_id", "latest_score", "latest_review"]].values.tolist() == [[1, 0, "2026-09-01"]]
     assert sizes == {"cm1": 2, "cm2": 1}
 
