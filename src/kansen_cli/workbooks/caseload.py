@@ -173,7 +173,7 @@ def explanation(settings: Settings, coach: Coach, written_on: dt.date) -> list[s
         f"Blad {NEW_GOALS_SHEET}: per persoon {NEW_GOAL_ROWS} lege rijen voor nieuwe doelen. Kies het"
         " levensdomein, beschrijf het doel kort, en vul eventueel een streefdatum en het startniveau in"
         f" (leeg: {start}).",
-        "Klantnummer, naam en de grijze kolommen staan vast; vul alleen de gele kolommen in.",
+        "Alleen de gele kolommen zijn in te vullen; klantnummer, naam en de andere kolommen staan vast.",
         "Een lege rij betekent: niets te melden. Laad het ingevulde bestand met kansen ingest;"
         " hetzelfde bestand nog eens laden verandert niets.",
     ]
