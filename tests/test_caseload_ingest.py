@@ -384,3 +384,18 @@ def test_two_simulated_review_rounds_load_whole(campaign: Path, tmp_path: Path) 
     )
     new_goals = ledger_rows(campaign, "SELECT count(*) AS n FROM goals WHERE client_id = 'T0002'")
     assert scored == new_goals and new_goals[0]["n"] in (1, 2)
+
+
+def test_skip_invalid_loads_the_valid_rows_whole(invoke, written: tuple[Path, Path], tmp_path: Path) -> None:
+    campaign, book = written
+    bad = fill_book(book, tmp_path / "cm1.xlsx", {**GOOD, ("Deelnemers", 2, "Trede nu"): 9})
+    result = invoke("ingest", bad, "-c", campaign, "--json", "--skip-invalid")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    # T0001's Deelnemers row (contact and rung) is left out whole; the other 6 records load.
+    assert counts(data) == (6, 0, 0, 1, 4)
+    contacts = ledger_rows(campaign, "SELECT client_id, on_date FROM contact_moments ORDER BY on_date")
+    assert contacts == [
+        {"client_id": "T0001", "on_date": "2026-10-15"},
+        {"client_id": "T0002", "on_date": "2026-11-12"},
+    ]
