@@ -19,7 +19,7 @@ def caseload(
     coach: Annotated[
         str | None,
         typer.Argument(
-            metavar="[COACH]", help="A coach's code from kansen.toml; default every coach with people."
+            metavar="COACH", help="A coach's code from kansen.toml; default every coach with people."
         ),
     ] = None,
     out: Annotated[
