@@ -23,6 +23,7 @@ from kansen_cli.errors import InputFileError
 from kansen_cli.files import save_workbook
 from kansen_cli.ledger import open_ledger
 from kansen_cli.settings import Settings, preset
+from kansen_cli.workbooks import caseload as caseload_kind
 from kansen_cli.workbooks import followup, registration, registry
 from kansen_cli.workbooks import survey as survey_kind
 from kansen_cli.workbooks.cells import ClientIds, is_blank
@@ -197,7 +198,7 @@ def test_built_in_kinds_write_the_columns_they_require(preset_name: str):
 
     settings = preset(preset_name)
     kinds = {kind.name: kind for kind in registry.BUILT_IN}
-    assert set(kinds) == {"registration", "followup", "survey"}
+    assert set(kinds) == {"registration", "followup", "survey", "caseload"}
     # What ingest cannot do without (from the workbook design): the rest may be missing.
     assert kinds["registration"].required == {
         "Registratie": {"client_id", "contact_result", "conversation_date"}
@@ -209,11 +210,19 @@ def test_built_in_kinds_write_the_columns_they_require(preset_name: str):
     assert kinds["survey"].required == {
         "Enquête": {"client_id", "call_date", "survey_result", "mark", "reason"}
     }
+    assert kinds["caseload"].required == {
+        "Deelnemers": {"client_id", "contact_date", "contact_kind", "rung", "end_reason"},
+        "Doelen": {"goal_id", "client_id", "review_date", "score"},
+        "Nieuwe doelen": {"client_id", "domain", "description", "target_on", "baseline"},
+    }
     written = {
         "Registratie": {c.key for c in registration.columns(settings)},
         "Nabellen": {c.key for c in followup.calls_columns(settings)},
         "Verwijzingen": {c.key for c in followup.referral_columns(settings)},
         "Enquête": {c.key for c in survey_kind.columns(settings, settings.survey.questions)},
+        "Deelnemers": {c.key for c in caseload_kind.people_columns(settings)},
+        "Doelen": {c.key for c in caseload_kind.goal_columns(settings)},
+        "Nieuwe doelen": {c.key for c in caseload_kind.new_goal_columns(settings)},
     }
     for kind in kinds.values():
         for sheet, keys in kind.required.items():
@@ -223,6 +232,9 @@ def test_built_in_kinds_write_the_columns_they_require(preset_name: str):
         "registration": registration.build(empty, settings, "b-1", created_at="t"),
         "followup": followup.build(empty, empty, settings, TODAY, created_at="t"),
         "survey": survey_kind.build(empty, settings, 1, settings.survey.questions, created_at="t"),
+        "caseload": caseload_kind.build(
+            empty, empty, settings, settings.trajectories.coaches[0], TODAY, created_at="t"
+        ),
     }
     for name, workbook in built.items():
         marker = {r[0].value: r[1].value for r in workbook[MARKER_SHEET].iter_rows()}

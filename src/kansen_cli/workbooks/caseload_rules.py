@@ -1,0 +1,316 @@
+"""The rules a returned coach's workbook is checked by (pure: the ledger's state comes in the
+context). One row may plan several records, so the rows are planned here rather than by
+`plan.plan_rows`, with the same `RowCheck` and the same blank/rejected counting:
+
+- every row belongs to a person in this coach's caseload: an open trajectory whose current
+  coach is the workbook's coach. Once a trajectory has ended or moved to another coach, a row
+  of it is accepted only when it changes nothing (so the same file loads twice), and refused
+  otherwise;
+- Deelnemers: a contact moment is a date and a kind, both or neither; the rung and the end of
+  the trajectory are recorded at that contact, so they need its date. Dates lie between the
+  start of the trajectory and today; an end not before the current coach took over. An end
+  reason on a trajectory that ended otherwise is refused;
+- Doelen: a score (-2 … +2) with the date of the review, for a goal of this person, dated
+  between the day the goal was set (or the trajectory started) and today;
+- Nieuwe doelen: a life domain is required; a goal already held for the person (same domain
+  and description) is recognised, not added again; an empty start level is the setting's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from kansen_cli.workbooks import scales
+from kansen_cli.workbooks.caseload import (
+    GOAL_ANSWERS,
+    GOALS_SHEET,
+    NEW_GOAL_ANSWERS,
+    NEW_GOALS_SHEET,
+    PEOPLE_ANSWERS,
+    PEOPLE_SHEET,
+    CaseloadContext,
+)
+from kansen_cli.workbooks.cells import ClientIds, cell_text, is_blank, norm, parse_date
+from kansen_cli.workbooks.plan import IngestPlan, Planned, RowCheck, plan_change
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from kansen_cli.settings import Settings
+    from kansen_cli.workbooks.reading import FilledRow, FilledWorkbook
+
+    Rule = Callable[[RowCheck, FilledRow], list[Planned]]
+
+
+def plan_caseload(
+    plan: IngestPlan, filled: FilledWorkbook, context: CaseloadContext, settings: Settings
+) -> IngestPlan:
+    """Check every filled row and plan its records; a blank row is counted, not checked."""
+    if plan.file_level:
+        return plan
+    plan.words = plan.words | scales.words()
+    rules = CaseloadRules(context, settings)
+    sheets: dict[str, tuple[tuple[str, ...], Rule]] = {
+        PEOPLE_SHEET: (PEOPLE_ANSWERS, rules.person),
+        GOALS_SHEET: (GOAL_ANSWERS, rules.goal_score),
+        NEW_GOALS_SHEET: (NEW_GOAL_ANSWERS, rules.new_goal),
+    }
+    # Three sheets share headers (Klantnummer on each): a problem names the sheet with the column.
+    columns = {
+        sheet: {key: f"{sheet}: {header}" for key, header in headers.items()}
+        for sheet, headers in filled.headers.items()
+    }
+    for row in filled.rows:
+        answers, rule = sheets[row.sheet]
+        if all(is_blank(row.cells.get(key)) for key in answers):
+            plan.blank += 1
+            continue
+        check = RowCheck(plan, columns[row.sheet], row)
+        planned = rule(check, row)
+        if check.failed:
+            plan.rejected_rows.add((row.sheet, row.row))
+            continue
+        for item in planned:
+            plan_change(plan, item, row.row)
+    return plan
+
+
+def unchanged(planned: Planned) -> bool:
+    old = planned.old
+    return old is not None and all(old.get(k) == v for k, v in planned.record.items())
+
+
+class CaseloadRules:
+    """The rules of one file's rows; remembers the keys seen, to catch doubles."""
+
+    def __init__(self, context: CaseloadContext, settings: Settings) -> None:
+        self.ctx = context
+        self.cb = settings.codebook
+        self.baseline = settings.trajectories.baseline
+        self.ids = ClientIds(context.trajectories)
+        self.seen: set[tuple[Any, ...]] = set()
+        self.goal_keys = {
+            (g["trajectory_id"], g["domain"], norm(g["description"] or "")): g for g in context.goals.values()
+        }
+
+    # ------------------------------------------------------------------ whose row
+
+    def trajectory(self, check: RowCheck) -> tuple[str, dict[str, Any] | None]:
+        """The client id of the row and the latest trajectory this coach coached for them."""
+        client_id = check.known_id(self.ids)
+        found = self.ctx.trajectories.get(client_id)
+        if found is None:
+            check.problem(
+                "client_id",
+                client_id,
+                "not_in_caseload",
+                f"this person is not in the caseload of coach '{self.ctx.coach}'",
+            )
+        return client_id, found
+
+    def active(self, trajectory: dict[str, Any]) -> bool:
+        return trajectory["ended_on"] is None and trajectory["current_coach"] == self.ctx.coach
+
+    def still_coached(
+        self, check: RowCheck, client_id: str, trajectory: dict[str, Any], planned: list[Planned]
+    ) -> list[Planned]:
+        """A row of a trajectory no longer in the caseload loads only when it changes nothing."""
+        if check.failed or self.active(trajectory) or all(unchanged(p) for p in planned):
+            return planned
+        if trajectory["ended_on"] is not None:
+            why = f"this person's trajectory ended on {_shown(trajectory['ended_on'])}"
+        else:
+            why = f"this person moved to coach '{trajectory['current_coach']}'"
+        check.problem(
+            "client_id",
+            client_id,
+            "not_in_caseload",
+            f"{why}; no longer in the caseload of coach '{self.ctx.coach}'",
+        )
+        return []
+
+    # ------------------------------------------------------------------ Deelnemers
+
+    def person(self, check: RowCheck, row: FilledRow) -> list[Planned]:
+        client_id, trajectory = self.trajectory(check)
+        started = _date(trajectory["started_on"]) if trajectory else None
+        on_date = check.date("contact_date", started, self.ctx.today, "the trajectory started")
+        kind = check.coded("contact_kind", self.cb.contact_kind)
+        rung = scales.rung(check, "rung")
+        reason = check.coded("end_reason", self.cb.trajectory_end)
+        if is_blank(check.cell("contact_date")):
+            check.missing("contact_date", "the date of the contact is required")
+        elif is_blank(check.cell("contact_kind")):
+            check.required("contact_kind", self.cb.contact_kind)
+        if ("contact", client_id, on_date) in self.seen and on_date is not None:
+            check.problem(
+                "contact_date", check.cell("contact_date"), "duplicate", "this person and date appear twice"
+            )
+        self.seen.add(("contact", client_id, on_date))
+        if trajectory is None or on_date is None or check.failed:
+            return []
+        tid = int(trajectory["trajectory_id"])
+        planned: list[Planned] = []
+        if kind is not None:
+            contact = {"trajectory_id": tid, "on_date": on_date, "kind": kind, "coach": self.ctx.coach}
+            known = (tid, on_date, kind) in self.ctx.contacts
+            planned.append(Planned("contact_moment", client_id, contact, dict(contact) if known else None))
+        if rung is not None:
+            step = {"trajectory_id": tid, "on_date": on_date, "rung": rung}
+            old_rung = self.ctx.rungs.get((tid, on_date))
+            old = None if old_rung is None else {**step, "rung": old_rung}
+            planned.append(Planned("ladder_step", client_id, step, old))
+        if reason is not None:
+            end = self.end(check, client_id, trajectory, on_date, reason)
+            planned.extend([end] if end else [])
+        return self.still_coached(check, client_id, trajectory, planned)
+
+    def end(
+        self, check: RowCheck, client_id: str, trajectory: dict[str, Any], on_date: str, reason: str
+    ) -> Planned | None:
+        tid = int(trajectory["trajectory_id"])
+        record = {"trajectory_id": tid, "ended_on": on_date, "end_reason": reason}
+        if trajectory["ended_on"] is not None:
+            old = {
+                "trajectory_id": tid,
+                "ended_on": trajectory["ended_on"],
+                "end_reason": trajectory["end_reason"],
+            }
+            if old != record:
+                label = self.cb.trajectory_end.get(trajectory["end_reason"], trajectory["end_reason"])
+                check.problem(
+                    "end_reason",
+                    check.cell("end_reason"),
+                    "already_ended",
+                    f"this trajectory ended already on {_shown(trajectory['ended_on'])} ('{label}')",
+                )
+                return None
+            return Planned("trajectory_end", client_id, record, old)
+        since = trajectory["coach_since"]
+        if self.active(trajectory) and since and on_date < since:
+            check.problem(
+                "contact_date",
+                check.cell("contact_date"),
+                "date_too_early",
+                f"an end lies on or after the day coach '{self.ctx.coach}' took over ({_shown(since)})",
+            )
+            return None
+        return Planned("trajectory_end", client_id, record, None)
+
+    # ------------------------------------------------------------------ Doelen
+
+    def goal_score(self, check: RowCheck, row: FilledRow) -> list[Planned]:
+        goal = self._goal(check)
+        client_id, trajectory = self.trajectory(check)
+        if (
+            goal is not None
+            and trajectory is not None
+            and goal["trajectory_id"] != trajectory["trajectory_id"]
+        ):
+            check.problem(
+                "goal_id", check.cell("goal_id"), "unknown_goal", "not a goal of this client number"
+            )
+            goal = None
+        not_before, what = (None, "")
+        if goal is not None and trajectory is not None:
+            not_before, what = max(
+                (_date(trajectory["started_on"]), "the trajectory started"),
+                (_date(goal["set_on"]), "the goal was set"),
+            )
+        reviewed_on = check.date("review_date", not_before, self.ctx.today, what)
+        score = scales.gas(check, "score")
+        if is_blank(check.cell("review_date")):
+            check.missing("review_date", "the date of the review is required")
+        elif is_blank(check.cell("score")):
+            check.missing("score", scales.GAS_ALLOWED)
+        if goal is None or trajectory is None or reviewed_on is None or score is None:
+            return []
+        key = (int(goal["goal_id"]), reviewed_on)
+        if ("score", *key) in self.seen:
+            check.problem(
+                "goal_id", check.cell("goal_id"), "duplicate", "this goal and review date appear twice"
+            )
+        self.seen.add(("score", *key))
+        record = {"goal_id": key[0], "reviewed_on": reviewed_on, "score": score}
+        old_score = self.ctx.scores.get(key)
+        old = None if old_score is None else {**record, "score": old_score}
+        return self.still_coached(
+            check, client_id, trajectory, [Planned("goal_score", client_id, record, old)]
+        )
+
+    def _goal(self, check: RowCheck) -> dict[str, Any] | None:
+        value = check.cell("goal_id")
+        text = "" if is_blank(value) else cell_text(value)
+        goal = self.ctx.goals.get(int(text)) if text.isdigit() else None
+        if goal is None:
+            check.problem(
+                "goal_id",
+                value,
+                "unknown_goal",
+                f"no goal with this number in the caseload of coach '{self.ctx.coach}'",
+            )
+        return goal
+
+    # ------------------------------------------------------------------ Nieuwe doelen
+
+    def new_goal(self, check: RowCheck, row: FilledRow) -> list[Planned]:
+        client_id, trajectory = self.trajectory(check)
+        domain = check.coded("domain", self.cb.life_domain)
+        if is_blank(check.cell("domain")):
+            check.required("domain", self.cb.life_domain)
+        value = check.cell("description")
+        description = None if is_blank(value) else " ".join(str(value).split())
+        started = _date(trajectory["started_on"]) if trajectory else None
+        target_on = self._target(check, started)
+        baseline = scales.gas(check, "baseline")
+        if trajectory is None or domain is None or check.failed:
+            return []
+        tid = int(trajectory["trajectory_id"])
+        key = (tid, domain, norm(description or ""))
+        if ("goal", *key) in self.seen:
+            check.problem("description", value, "duplicate", "this person has this goal twice in the file")
+        self.seen.add(("goal", *key))
+        record: dict[str, Any] = {
+            "trajectory_id": tid,
+            "domain": domain,
+            "target_on": target_on,
+            "baseline": self.baseline if baseline is None else baseline,
+        }
+        known = self.goal_keys.get(key)
+        if known is None:
+            written = self.ctx.written_on or self.ctx.today
+            record.update(goal_id=None, description=description, set_on=written.isoformat())
+            return self.still_coached(
+                check, client_id, trajectory, [Planned("goal", client_id, record, None)]
+            )
+        # The description stays out of the record: the history keeps no personal text.
+        record["goal_id"] = int(known["goal_id"])
+        old = {k: known[k] for k in ("trajectory_id", "domain", "target_on", "baseline", "goal_id")}
+        return self.still_coached(check, client_id, trajectory, [Planned("goal", client_id, record, old)])
+
+    def _target(self, check: RowCheck, started: dt.date | None) -> str | None:
+        """A target date: any date from the start of the trajectory on (it may lie ahead)."""
+        value = check.cell("target_on")
+        if is_blank(value):
+            return None
+        parsed = parse_date(value)
+        if parsed is None:
+            check.problem("target_on", value, "bad_date", "not a date; write it as dd-mm-jjjj")
+            return None
+        if started is not None and parsed < started:
+            check.problem(
+                "target_on",
+                value,
+                "date_too_early",
+                f"lies before the trajectory started ({started:%d-%m-%Y})",
+            )
+        return parsed.isoformat()
+
+
+def _date(text: Any) -> dt.date:
+    return dt.date.fromisoformat(str(text)[:10])
+
+
+def _shown(text: Any) -> str:
+    return f"{_date(text):%d-%m-%Y}"
