@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dates import TODAY
 from kansen_cli.assignment import CapacityError, Person, place, refusal
@@ -412,3 +415,84 @@ def test_cli_table_has_no_names(invoke, ledger_folder: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert "2 started a trajectory" in result.stdout
     assert "cm1" in result.stdout and "Testpersoon" not in result.stdout + result.stderr
+
+
+# -- the invariant, over random sequences ---------------------------------------------------------
+
+PEOPLE = {f"H{i:04d}": ("Noord" if i % 2 else "Zuid") for i in range(1, 8)}
+CODES = ("h1", "h2", "h3")
+OPERATION = st.one_of(
+    st.tuples(
+        st.just("assign"),
+        st.lists(st.sampled_from(sorted(PEOPLE)), min_size=1, max_size=4, unique=True),
+        st.none() | st.sampled_from(CODES),
+    ),
+    st.tuples(
+        st.just("end"), st.sampled_from(sorted(PEOPLE)), st.sampled_from(["werk", "verhuisd", "gestopt"])
+    ),
+)
+COACHES = st.lists(
+    st.tuples(st.integers(1, 3), st.sampled_from([(), ("Noord",), ("Zuid",)])), min_size=3, max_size=3
+)
+
+
+def check_invariant(folder: Path, caps: dict[str, int]) -> None:
+    """Counted with SQL of its own (not `caseloads`): one current coach per open trajectory,
+    none for an ended one, at most one open trajectory per person, no coach over the cap."""
+    with open_ledger(folder, create=False) as ledger:
+        rows = ledger.query(
+            "SELECT t.client_id, t.ended_on IS NULL AS open,"
+            " (SELECT count(*) FROM coach_assignments a WHERE a.trajectory_id = t.trajectory_id"
+            " AND a.until_on IS NULL) AS current FROM trajectories t"
+        )
+        per_coach = ledger.query(
+            "SELECT a.coach, count(*) FROM coach_assignments a JOIN trajectories t USING (trajectory_id)"
+            " WHERE a.until_on IS NULL AND t.ended_on IS NULL GROUP BY a.coach"
+        )
+    for row in rows:
+        assert row["current"] == (1 if row["open"] else 0)
+    open_people = [r["client_id"] for r in rows if r["open"]]
+    assert len(open_people) == len(set(open_people))
+    for code, n in per_coach:
+        assert n <= caps[code]
+
+
+def snapshot(folder: Path) -> list[tuple]:
+    with open_ledger(folder, create=False) as ledger:
+        return [tuple(r) for r in ledger.query("SELECT * FROM coach_assignments ORDER BY id")] + [
+            tuple(r) for r in ledger.query("SELECT * FROM trajectories ORDER BY trajectory_id")
+        ]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(coaches=COACHES, operations=st.lists(OPERATION, min_size=1, max_size=7))
+def test_one_current_coach_and_never_over_the_cap(coaches, operations) -> None:
+    from campaign_helpers import make_campaign
+    from kansen_cli.ledger.trajectories import end_trajectory, open_trajectories
+
+    chosen_settings = Settings.model_validate(
+        {
+            "trajectories": {
+                "coaches": [
+                    {"code": code, "name": code, "cap": cap, "wijken": list(wijken)}
+                    for code, (cap, wijken) in zip(CODES, coaches, strict=True)
+                ]
+            }
+        }
+    )
+    caps = {c.code: c.cap for c in chosen_settings.trajectories.coaches}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = people_ledger(make_campaign(Path(tmp) / "c"), PEOPLE)
+        for operation in operations:
+            before = snapshot(folder)
+            if operation[0] == "assign":
+                try:
+                    assign.run(folder, chosen_settings, TODAY, client_ids=operation[1], to=operation[2])
+                except CapacityError:
+                    assert snapshot(folder) == before  # refused: nothing written
+            else:
+                with open_ledger(folder, create=False) as ledger, ledger.transaction() as db:
+                    trajectory = open_trajectories(ledger).get(operation[1])
+                    if trajectory is not None:
+                        end_trajectory(db, trajectory.trajectory_id, TODAY.isoformat(), operation[2])
+            check_invariant(folder, caps)
