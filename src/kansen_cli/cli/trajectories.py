@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kansen_cli.cli.app import CampaignOpt, JsonOpt, command, console, date_option, print_json
+from kansen_cli.cli.app import CampaignOpt, ForceOpt, JsonOpt, command, console, date_option, print_json
 
 if TYPE_CHECKING:
     from kansen_cli.workflows.assign import AssignResult
+    from kansen_cli.workflows.inview import InViewResult
 
 
 @command()
@@ -98,3 +99,58 @@ def show_assign(result: AssignResult) -> None:
         err.print(f"Over the cap (--force): {', '.join(over)}.")
     if result.dry_run:
         err.print("Dry run: nothing was written.")
+
+
+@command()
+def inview(
+    coach: Annotated[str | None, typer.Option("--coach", help="Only this coach's people.")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Also write the list as a workbook (.xlsx; it holds names)."),
+    ] = None,
+    campaign: CampaignOpt = Path("."),
+    force: ForceOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Keep people in view: per coach, who had no contact for too long and whose review is overdue.
+
+    Too long is more than trajectories.contact_weeks weeks (default 8; exactly 8 weeks is not
+    yet too long) since the last contact moment, or since the start of the trajectory. A review
+    is overdue when trajectories.review_weeks weeks have passed since the last review (or the
+    start). The screen shows client ids only; --out writes the same with names.
+
+    Example: kansen inview --coach cm1 --out in-beeld.xlsx
+    """
+    from kansen_cli.clock import today
+    from kansen_cli.settings import load_settings
+    from kansen_cli.workflows import inview as workflow
+
+    settings = load_settings(campaign)
+    result = workflow.run(campaign, settings, today(), coach=coach, out=out, force=force)
+    if as_json:
+        print_json(result.as_json())
+        return
+    show_inview(result)
+
+
+def show_inview(result: InViewResult) -> None:
+    from rich.table import Table
+
+    out = console()
+    for view in result.coaches:
+        title = f"{view.coach} ({view.name}): {len(view.people)} of {view.caseload} out of view"
+        if not view.people:
+            out.print(title + ".")
+            continue
+        table = Table("client id", "wijk", "last contact", "weeks since", "review due", title=title)
+        for p in view.people:
+            table.add_row(
+                p.client_id,
+                p.wijk,
+                f"{p.last_contact:%d-%m-%Y}",
+                f"{p.weeks_since}" + (" (too long)" if p.no_contact else ""),
+                f"{p.review_due:%d-%m-%Y}" + (" (overdue)" if p.review_overdue else ""),
+            )
+        out.print(table)
+    if result.file is not None:
+        console(stderr=True).print(f"Wrote {result.file} (it holds names: keep it only as long as needed).")
