@@ -394,6 +394,8 @@ def test_cli_json_is_the_workflow_result(invoke, ledger_folder: Path) -> None:
         "dry_run",
         "started",
         "reassigned",
+        "ended",
+        "end_reason",
         "over_cap",
         "already_in_trajectory",
         "assignments",
@@ -468,7 +470,7 @@ def snapshot(folder: Path) -> list[tuple]:
 @given(coaches=COACHES, operations=st.lists(OPERATION, min_size=1, max_size=7))
 def test_one_current_coach_and_never_over_the_cap(coaches, operations) -> None:
     from campaign_helpers import make_campaign
-    from kansen_cli.ledger.trajectories import end_trajectory, open_trajectories
+    from kansen_cli.ledger.trajectories import open_trajectories
 
     chosen_settings = Settings.model_validate(
         {
@@ -491,8 +493,8 @@ def test_one_current_coach_and_never_over_the_cap(coaches, operations) -> None:
                 except CapacityError:
                     assert snapshot(folder) == before  # refused: nothing written
             else:
-                with open_ledger(folder, create=False) as ledger, ledger.transaction() as db:
-                    trajectory = open_trajectories(ledger).get(operation[1])
-                    if trajectory is not None:
-                        end_trajectory(db, trajectory.trajectory_id, TODAY.isoformat(), operation[2])
+                with open_ledger(folder, create=False) as ledger:
+                    in_one = operation[1] in open_trajectories(ledger)
+                if in_one:
+                    assign.run(folder, chosen_settings, TODAY, client_ids=[operation[1]], end=operation[2])
             check_invariant(folder, caps)

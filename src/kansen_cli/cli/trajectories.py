@@ -43,6 +43,12 @@ def assign(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show who would go where; write nothing.")
     ] = False,
+    end: Annotated[
+        str | None,
+        typer.Option(
+            "--end", help="End these people's trajectories for this reason (codebook.trajectory_end)."
+        ),
+    ] = None,
     campaign: CampaignOpt = Path("."),
     as_json: JsonOpt = False,
 ) -> None:
@@ -51,7 +57,8 @@ def assign(
     Each person gets the least-loaded coach (of --kind, if given) serving their wijk who has
     room; if anyone cannot be placed within the caps, nothing is written and the numbers are
     shown (--force goes over the cap). With --to every person goes to that coach, and people
-    already in a trajectory are handed over from that date, their history kept.
+    already in a trajectory are handed over from that date, their history kept. With --end
+    REASON the trajectories of the given client ids end (on --on, default today).
 
     Example: kansen assign --from-referral coach_meedoen
     """
@@ -71,6 +78,7 @@ def assign(
         on=date_option(on, "--on"),
         force=force,
         dry_run=dry_run,
+        end=end,
     )
     if as_json:
         print_json(result.as_json())
@@ -82,15 +90,19 @@ def show_assign(result: AssignResult) -> None:
     from rich.table import Table
 
     out, err = console(), console(stderr=True)
-    started, moved = result.count("start"), result.count("reassign")
-    verb = "Would assign" if result.dry_run else "Assigned"
-    out.print(f"{verb} from {result.on:%d-%m-%Y}: {started} started a trajectory, {moved} handed over.")
+    started, moved, ended = result.count("start"), result.count("reassign"), result.count("end")
+    if result.end_reason is not None:
+        verb = "Would end" if result.dry_run else "Ended"
+        out.print(f"{verb} on {result.on:%d-%m-%Y}: {ended} trajectories ({result.end_reason}).")
+    else:
+        verb = "Would assign" if result.dry_run else "Assigned"
+        out.print(f"{verb} from {result.on:%d-%m-%Y}: {started} started a trajectory, {moved} handed over.")
     if result.already:
         out.print(
             f"{len(result.already)} already in a trajectory with this coach or another; left as they were."
         )
     if result.assignments:
-        table = Table("coach", "kind", "added", "handed over", "caseload", "cap")
+        table = Table("coach", "kind", "added", "left", "caseload", "cap")
         for c in result.coaches:
             table.add_row(c.coach, c.kind, str(c.added), str(c.removed), str(c.caseload), str(c.cap))
         out.print(table)

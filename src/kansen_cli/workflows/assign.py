@@ -31,7 +31,7 @@ SHOWN_IDS = 20  # client ids named in one message at most
 class Assignment:
     client_id: str
     coach: str
-    action: str  # "start" or "reassign"
+    action: str  # "start", "reassign" or "end"
     over_cap: bool = False
     previous: str | None = None  # the coach before a reassignment
     trajectory_id: int | None = None  # the trajectory handed over, for a reassignment
@@ -68,6 +68,7 @@ class AssignResult:
     assignments: list[Assignment] = field(default_factory=list)
     already: list[str] = field(default_factory=list)  # in a trajectory already; left as they were
     coaches: list[CoachLoad] = field(default_factory=list)
+    end_reason: str | None = None  # with --end: why the trajectories ended
 
     def count(self, action: str) -> int:
         return sum(1 for a in self.assignments if a.action == action)
@@ -79,6 +80,8 @@ class AssignResult:
             "dry_run": self.dry_run,
             "started": self.count("start"),
             "reassigned": self.count("reassign"),
+            "ended": self.count("end"),
+            "end_reason": self.end_reason,
             "over_cap": sum(1 for a in self.assignments if a.over_cap),
             "already_in_trajectory": self.already,
             "assignments": [
@@ -224,7 +227,8 @@ def _summary(
     added = {c.code: 0 for c in coaches}
     removed: dict[str, int] = {}
     for a in assignments:
-        added[a.coach] = added.get(a.coach, 0) + 1
+        if a.action != "end":
+            added[a.coach] = added.get(a.coach, 0) + 1
         if a.previous is not None:
             removed[a.previous] = removed.get(a.previous, 0) + 1
     out = []
@@ -236,16 +240,20 @@ def _summary(
     return out
 
 
-def _write(db: Any, settings: Settings, on: dt.date, source: str, assignments: Sequence[Assignment]) -> None:
+def _write(db: Any, settings: Settings, on: dt.date, result: AssignResult) -> None:
     from kansen_cli.ledger.core import now
-    from kansen_cli.ledger.trajectories import reassign, start_trajectory
+    from kansen_cli.ledger.trajectories import end_trajectory, reassign, start_trajectory
 
     stamp, day = now(), on.isoformat()
-    for a in assignments:
+    for a in result.assignments:
+        if a.action == "end":
+            assert a.trajectory_id is not None and result.end_reason is not None
+            end_trajectory(db, a.trajectory_id, day, result.end_reason)
+            continue
         coach = settings.trajectories.coach(a.coach)
         assert coach is not None  # chosen from the settings' coaches
         if a.trajectory_id is None:
-            start_trajectory(db, a.client_id, coach.code, coach.kind, day, source, stamp)
+            start_trajectory(db, a.client_id, coach.code, coach.kind, day, result.source, stamp)
         else:
             reassign(db, a.trajectory_id, a.client_id, coach.code, coach.kind, day, stamp)
 
@@ -261,8 +269,10 @@ def run(
     on: dt.date | None = None,
     force: bool = False,
     dry_run: bool = False,
+    end: str | None = None,
 ) -> AssignResult:
-    """Put people in a trajectory (or hand them to the `to` coach), all or nothing."""
+    """Put people in a trajectory (or hand them to the `to` coach; or, with `end`, end their
+    trajectory for that reason), all or nothing."""
     from kansen_cli.ledger import open_ledger
 
     if (from_referral is None) == (not client_ids):
@@ -274,7 +284,9 @@ def run(
         )
     on = today if on is None else on
     if on > today:
-        raise KansenError(f"--on {on.isoformat()} is in the future; a trajectory starts today or earlier")
+        raise KansenError(f"--on {on.isoformat()} is in the future; use today or an earlier date")
+    if end is not None:
+        return _run_end(campaign, settings, on, client_ids, end, dry_run, from_referral, kind, to, force)
     coaches = _coaches(settings, kind, to)
     target = coaches[0] if to is not None else None
     source = "list" if from_referral is None else f"referral:{from_referral}"
@@ -286,7 +298,8 @@ def run(
             # Read inside the transaction: two runs at once never both fill the last places.
             with ledger.transaction() as db:
                 decided = _decide_all(ledger, client_ids, from_referral, on, coaches, target, force)
-                _write(db, settings, on, source, decided[0])
+                result.assignments = decided[0]
+                _write(db, settings, on, result)
     result.assignments, result.already, loads = decided
     result.coaches = _summary(settings, coaches, result.assignments, loads)
     return result
@@ -304,3 +317,50 @@ def _decide_all(
     _check_ambassadors(ledger, coaches)
     people = _people(ledger, client_ids, from_referral)
     return _decide(ledger, on, people, coaches, to, force)
+
+
+def _run_end(
+    campaign: Path,
+    settings: Settings,
+    on: dt.date,
+    client_ids: Sequence[str],
+    reason: str,
+    dry_run: bool,
+    *conflicting: object,
+) -> AssignResult:
+    """`--end REASON`: end these people's trajectories on `on`; their coach's assignment closes too."""
+    from kansen_cli.ledger import open_ledger
+
+    if any(option not in (None, False) for option in conflicting):
+        raise KansenError("--end takes client ids only, not --from-referral, --kind, --to or --force")
+    if reason not in settings.codebook.trajectory_end:
+        known = ", ".join(settings.codebook.trajectory_end)
+        raise KansenError(f"--end {reason!r} is no end reason; choose one of: {known}")
+    result = AssignResult(on=on, source="list", dry_run=dry_run, end_reason=reason)
+    with open_ledger(campaign, create=False) as ledger:
+        if dry_run:
+            result.assignments, loads = _decide_end(ledger, client_ids, on)
+        else:
+            with ledger.transaction() as db:
+                result.assignments, loads = _decide_end(ledger, client_ids, on)
+                _write(db, settings, on, result)
+    result.coaches = _summary(settings, [], result.assignments, loads)
+    return result
+
+
+def _decide_end(
+    ledger: Ledger, client_ids: Sequence[str], on: dt.date
+) -> tuple[list[Assignment], dict[str, int]]:
+    from kansen_cli.ledger.trajectories import caseloads, known_people, open_trajectories
+
+    unknown = sorted(set(client_ids) - set(known_people(ledger, client_ids)))
+    if unknown:
+        raise NotFoundError(f"{len(unknown)} client id(s) not in the ledger: {named(unknown)}")
+    open_now = open_trajectories(ledger)
+    outside = sorted(set(client_ids) - set(open_now))
+    if outside:
+        raise KansenError(f"{len(outside)} client id(s) are in no trajectory: {named(outside)}")
+    ending = [open_now[cid] for cid in sorted(set(client_ids))]
+    _check_dates(on, [], ending)
+    assignments = [Assignment(t.client_id, t.coach, "end", False, t.coach, t.trajectory_id) for t in ending]
+    return assignments, caseloads(ledger)
