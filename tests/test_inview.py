@@ -253,3 +253,10 @@ def test_cli_writes_the_workbook(invoke, built: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert target.is_file()
     assert "Wrote" in result.stderr
+
+
+def test_cli_shows_coach_codes_not_their_names(invoke, built: Path) -> None:
+    # An ambassador coach is a client too: their name stays off the screen like anyone's.
+    result = invoke("inview", "-c", built)
+    assert "cm1: 2 of 3 out of view" in result.stdout
+    assert "Coach Een" not in result.stdout

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 @command()
 def assign(
     client_ids: Annotated[
-        list[str] | None, typer.Argument(help="Client ids to put in a trajectory (or hand over with --to).")
+        list[str] | None,
+        typer.Argument(metavar="ID", help="Client ids to put in a trajectory (or hand over with --to)."),
     ] = None,
     from_referral: Annotated[
         str | None,
@@ -150,7 +151,8 @@ def show_inview(result: InViewResult) -> None:
 
     out = console()
     for view in result.coaches:
-        title = f"{view.coach} ({view.name}): {len(view.people)} of {view.caseload} out of view"
+        # The code only: an ambassador coach is also a client, and names stay off the screen.
+        title = f"{view.coach}: {len(view.people)} of {view.caseload} out of view"
         if not view.people:
             out.print(title + ".")
             continue
