@@ -8,6 +8,7 @@ wijk; ties to the coach listed first), not read from the code.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import tempfile
 from pathlib import Path
@@ -457,6 +458,17 @@ def check_invariant(folder: Path, caps: dict[str, int]) -> None:
     assert len(open_people) == len(set(open_people))
     for code, n in per_coach:
         assert n <= caps[code]
+    # The history has no gaps: a trajectory's first coach from its start, each next coach from
+    # the day the one before left, the last one until the trajectory's end (if it ended).
+    with open_ledger(folder, create=False) as ledger:
+        spans: dict[int, list[tuple[str, str | None]]] = {}
+        for r in ledger.query("SELECT trajectory_id, from_on, until_on FROM coach_assignments ORDER BY id"):
+            spans.setdefault(r["trajectory_id"], []).append((r["from_on"], r["until_on"]))
+        for t in ledger.query("SELECT trajectory_id, started_on, ended_on FROM trajectories"):
+            chain = spans[t["trajectory_id"]]
+            assert chain[0][0] == t["started_on"]
+            assert all(before[1] == after[0] for before, after in itertools.pairwise(chain))
+            assert chain[-1][1] == t["ended_on"]
 
 
 def snapshot(folder: Path) -> list[tuple]:
