@@ -211,12 +211,13 @@ def test_unknown_coach_and_coach_without_people(invoke, coached: Path) -> None:
 
 
 def test_reading_functions(coached: Path) -> None:
-    from kansen_cli.ledger.caseload import caseload_people, caseload_sizes, open_goals
+    from kansen_cli.ledger.caseload import caseload_people, open_goals
+    from kansen_cli.ledger.trajectories import caseloads
 
     with open_ledger(coached, create=False) as ledger:
         people = caseload_people(ledger, "cm1", review_weeks=4)
         goals = open_goals(ledger, "cm1")
-        sizes = caseload_sizes(ledger)
+        sizes = caseloads(ledger)
     # 4 weeks = 28 days: 09-01 + 28 = 09-29; 08-03 + 28 = 08-31.
     assert people["review_due"].tolist() == ["2026-09-29", "2026-08-31"]
     assert people["last_review"].tolist()[0] == "2026-09-01"

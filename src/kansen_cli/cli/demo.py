@@ -29,7 +29,8 @@ def demo(
 
     init, select, batch, plan and letters for the first batches, registration sheets filled
     with simulated answers (seeded, in Groningen's proportions), ingest, one follow-up
-    round, a survey, and the council report with charts. Nothing in it is about real people.
+    round, a survey, trajectories with a fixed coach (assign, an intake and two review rounds
+    in the coaches' workbooks), and the council report with charts. Nothing in it is about real people.
 
     Example: kansen demo kansen-demo
     """
@@ -55,8 +56,21 @@ def _rule(title: str) -> None:
 
 def _show(result: Any) -> None:
     """Each step's result as its own command shows it."""
-    from kansen_cli.cli import letters, registration, reporting, selecting, setup, surveying
-    from kansen_cli.workflows import batch, followup, ingest, init, plan, report, select, sheet, survey
+    from kansen_cli.cli import caseload as caseload_cli
+    from kansen_cli.cli import letters, registration, reporting, selecting, setup, surveying, trajectories
+    from kansen_cli.workflows import (
+        assign,
+        batch,
+        caseload,
+        followup,
+        ingest,
+        init,
+        plan,
+        report,
+        select,
+        sheet,
+        survey,
+    )
     from kansen_cli.workflows import letters as letter_workflow
 
     shows: dict[type, Callable[[Any], None]] = {
@@ -69,6 +83,8 @@ def _show(result: Any) -> None:
         ingest.IngestResult: registration.show_ingest,
         followup.FollowupResult: registration.show_followup,
         survey.SurveyResult: surveying.show_survey,
+        assign.AssignResult: trajectories.show_assign,
+        caseload.CaseloadResult: caseload_cli.show_caseload,
         report.ReportResult: reporting.show_report,
     }
     shows[type(result)](result)

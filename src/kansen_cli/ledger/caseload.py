@@ -78,16 +78,6 @@ def open_goals(ledger: Ledger, coach: str) -> pd.DataFrame:
     )
 
 
-def caseload_sizes(ledger: Ledger) -> dict[str, int]:
-    """Coach code -> people in their caseload now (coaches without people are absent)."""
-    rows = ledger.query(
-        "SELECT a.coach, count(*) AS n FROM coach_assignments a JOIN trajectories t"
-        " ON t.trajectory_id = a.trajectory_id WHERE a.until_on IS NULL AND t.ended_on IS NULL"
-        " GROUP BY a.coach"
-    )
-    return {r["coach"]: int(r["n"]) for r in rows}
-
-
 # ---------------------------------------------------------------------------- checked against
 
 # The trajectories `coach` ever coached: a returned workbook may only touch these.
@@ -226,12 +216,7 @@ def write_goal(
 def end_trajectory(
     db: sqlite3.Connection, client_id: str, record: dict[str, Any], source: str, stamp: str
 ) -> None:
-    """End a trajectory with a reason; its current coach assignment closes the same day."""
-    db.execute(
-        "UPDATE trajectories SET ended_on = ?, end_reason = ? WHERE trajectory_id = ? AND ended_on IS NULL",
-        (record["ended_on"], record["end_reason"], record["trajectory_id"]),
-    )
-    db.execute(
-        "UPDATE coach_assignments SET until_on = ? WHERE trajectory_id = ? AND until_on IS NULL",
-        (record["ended_on"], record["trajectory_id"]),
-    )
+    """End a trajectory with a reason, as a loaded row: the same write as `kansen assign --end`."""
+    from kansen_cli.ledger.trajectories import end_trajectory as end
+
+    end(db, record["trajectory_id"], record["ended_on"], record["end_reason"])

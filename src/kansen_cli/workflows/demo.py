@@ -3,8 +3,9 @@
 The cycle is laid out backwards from `today` so that every date it records lies in the past,
 as ingest demands: the selection half a year ago, letters two days later, visits from two weeks
 after the selection, one follow-up round once the follow-up months have passed, a survey drawn
-five days ago. Consultants' answers, follow-up calls and survey calls are simulated (seeded, in
-Groningen's proportions).
+five days ago. The people referred to Coach Meedoen enter a trajectory four months ago, with an
+intake a week later and two review rounds since. Consultants' answers, follow-up calls, survey
+calls and the coaches' workbooks are simulated (seeded, in Groningen's and Tilburg's proportions).
 """
 
 from __future__ import annotations
@@ -35,6 +36,11 @@ VISITS_AFTER_DAYS = 14
 BATCH_SPACING_DAYS = 21
 FOLLOWUP_DAYS_AGO = 7
 SURVEY_DAYS_AGO = 5
+# Trajectories: who is referred here gets a coach, an intake, then two review rounds.
+TRAJECTORY_DESTINATION = "coach_meedoen"
+TRAJECTORY_DAYS_AGO = 120
+INTAKE_AFTER_DAYS = 7
+REVIEWS_DAYS_AGO = (60, 3)
 REPORT_FOLDER = "rapport"
 
 Step = Callable[[str], None]
@@ -93,8 +99,9 @@ def run(
     on_done(result.ingests[-1])
     result.ingests += _follow_up(campaign, settings, today, force, on_step, on_done)
     result.ingests += _survey(campaign, settings, today, force, on_step, on_done)
+    result.ingests += _trajectories(campaign, settings, today, force, on_step, on_done)
     on_step("Council report (kansen report)")
-    result.report = _report(campaign, settings, force, on_done)
+    result.report = _report(campaign, settings, today, force, on_done)
     result.files = sorted(p for p in campaign.rglob("*") if p.is_file())
     return result
 
@@ -198,16 +205,54 @@ def _survey(
     return [ingested]
 
 
-def _report(campaign: Path, settings: Settings, force: bool, on_done: Done) -> ReportResult:
+def _trajectories(
+    campaign: Path, settings: Settings, today: dt.date, force: bool, on_step: Step, on_done: Done
+) -> list[IngestResult]:
+    """The people referred to Coach Meedoen get one coach each; the coaches' workbooks of the
+    intake and two reviews are filled by simulated coaches and loaded."""
+    from kansen_cli.simulate_caseload import fill_caseload
+    from kansen_cli.workflows import assign, caseload
+
+    started = today - dt.timedelta(days=TRAJECTORY_DAYS_AGO)
+    on_step(f"Trajectories with one fixed coach from {started:%d-%m-%Y} (kansen assign)")
+    on_done(assign.run(campaign, settings, today, from_referral=TRAJECTORY_DESTINATION, on=started))
+    rounds = [started + dt.timedelta(days=INTAKE_AFTER_DAYS)]
+    rounds += [today - dt.timedelta(days=days) for days in REVIEWS_DAYS_AGO]
+    loaded = []
+    for number, day in enumerate(rounds):
+        what = "intake" if number == 0 else f"review {number}"
+        on_step(f"Coaches' workbooks, {what} on {day:%d-%m-%Y} (kansen caseload)")
+        written = caseload.run(campaign, settings, day, force=force)
+        on_done(written)
+        filled = []
+        for index, book in enumerate(written.workbooks):
+            done = book.file.with_name(book.file.stem + "-ingevuld.xlsx")
+            fill_caseload(book.file, done, DEMO_SEED + 100 * number + index, settings, day, force=force)
+            filled.append(done)
+        if filled:
+            loaded.append(_ingest(campaign, settings, filled, today))
+            on_done(loaded[-1])
+    return loaded
+
+
+def _report(campaign: Path, settings: Settings, today: dt.date, force: bool, on_done: Done) -> ReportResult:
     """The council report as workbook, Word document, PDF, Markdown and charts; the Markdown run's
     report is returned."""
     from kansen_cli.workflows import report
 
     folder = campaign / REPORT_FOLDER
     for fmt in ("xlsx", "docx", "pdf"):
-        on_done(report.run(campaign, settings, fmt=fmt, out=folder / f"rapport.{fmt}", force=force))
+        on_done(
+            report.run(campaign, settings, fmt=fmt, out=folder / f"rapport.{fmt}", force=force, today=today)
+        )
     markdown = report.run(
-        campaign, settings, fmt="md", out=folder / "rapport.md", charts=folder / "grafieken", force=force
+        campaign,
+        settings,
+        fmt="md",
+        out=folder / "rapport.md",
+        charts=folder / "grafieken",
+        force=force,
+        today=today,
     )
     on_done(markdown)
     return markdown
