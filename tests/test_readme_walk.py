@@ -36,6 +36,7 @@ def play_the_people(filled: Path) -> None:
     from kansen_cli.clock import today
     from kansen_cli.settings import load_settings
     from kansen_cli.simulate import fill_followup, fill_registration
+    from kansen_cli.simulate_caseload import fill_caseload
     from kansen_cli.simulate_survey import fill_survey
 
     blank = filled.with_name(filled.name.replace(FILLED, ".xlsx"))
@@ -49,6 +50,8 @@ def play_the_people(filled: Path) -> None:
         fill_followup(blank, filled, seed=7, settings=settings, called_on=due)
     elif blank.name.startswith("enquete-"):
         fill_survey(blank, filled, seed=7, settings=settings, called_on=today())
+    elif blank.name.startswith("caseload-"):
+        fill_caseload(blank, filled, seed=7, settings=settings, on_date=today())
     else:
         raise AssertionError(f"the README ingests {filled.name}, which the walk cannot fill in")
 
@@ -94,4 +97,6 @@ def test_the_readme_cycle_runs_as_written(tmp_path: Path, invoke, monkeypatch: p
     assert (campaign / "enquetes" / "enquete-1.xlsx").exists()
     assert "## Enquête: het cijfer voor de gemeente per groep" in (campaign / "raad.md").read_text()
     assert (campaign / "grafieken" / "cijfers.png").exists()
-    assert ran.count("ingest") == 3
+    assert list((campaign / "caseload").glob("caseload-cm1-2027-01-20.xlsx"))
+    assert "## Trajecten: caseload per coach" in (campaign / "raad.md").read_text()
+    assert ran.count("ingest") == 4

@@ -109,10 +109,10 @@ def _coaches(settings: Settings, kind: str | None, to: str | None) -> list[Coach
         if coach is None:
             codes = ", ".join(c.code for c in settings.trajectories.coaches)
             raise NotFoundError(f"--to {to!r}: no such coach in kansen.toml [trajectories]; coaches: {codes}")
-        if kind is not None and coach.kind != kind:
+        if kind not in (None, coach.kind):
             raise KansenError(f"--to {coach.code} is a coach of kind {coach.kind}, not {kind}")
         return [coach]
-    coaches = [c for c in settings.trajectories.coaches if kind is None or c.kind == kind]
+    coaches = [c for c in settings.trajectories.coaches if kind in (None, c.kind)]
     if not coaches:
         raise NotFoundError(f"no coaches of kind {kind} in kansen.toml [trajectories]")
     return coaches
