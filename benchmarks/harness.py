@@ -72,6 +72,7 @@ def compare(
     repeat: int,
     prepare: Callable[[], None] | None = None,
     cwd: Path | None = None,
+    env: dict[str, str] | None = None,
 ) -> tuple[Runs, Runs]:
     """Alternate kansen and reference `repeat` times; each side may be several commands
     (their times add up, their peak memory is the largest). `prepare` runs before each
@@ -83,7 +84,7 @@ def compare(
                 prepare()
             total, peak = 0.0, 0.0
             for cmd in commands:
-                seconds, mb = run(cmd, cwd=cwd)
+                seconds, mb = run(cmd, env=env, cwd=cwd)
                 total += seconds
                 peak = max(peak, mb)
             side.seconds.append(total)

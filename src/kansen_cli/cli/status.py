@@ -115,6 +115,13 @@ def show_status(result: StatusResult) -> None:
     )
     for s in result.surveys:
         out.print(f"Survey {s.survey_id} drawn on {_day(s.drawn_on)}: {s.answered} of {s.sampled} called.")
+    kept = result.trajectories
+    if kept is not None:
+        full = f"; at their cap: {', '.join(kept.full)}" if kept.full else ""
+        out.print(
+            f"Trajectories: {kept.open:,} open, {kept.no_contact:,} without contact for too long, "
+            f"{kept.reviews_overdue:,} with a review overdue{full}."
+        )
     out.print("Next:" if result.steps else "Next: nothing to do today.")
     for step in result.steps[:SHOWN]:
         out.print(f"  - {step.text}")

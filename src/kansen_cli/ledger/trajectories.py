@@ -42,6 +42,11 @@ def caseloads(ledger: Ledger) -> dict[str, int]:
     return {r["coach"]: int(r["n"]) for r in rows}
 
 
+def started_any(ledger: Ledger) -> bool:
+    """Whether anyone was ever put in a trajectory in this ledger."""
+    return ledger.scalar("SELECT EXISTS (SELECT 1 FROM trajectories)") == 1
+
+
 def open_trajectories(ledger: Ledger) -> dict[str, OpenTrajectory]:
     """Client id -> their open trajectory with its current coach."""
     rows = ledger.query(

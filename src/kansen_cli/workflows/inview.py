@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     import sqlite3
 
     from kansen_cli.in_view import Kept, OutOfView
+    from kansen_cli.ledger import Ledger
     from kansen_cli.settings import Settings
 
 
@@ -82,6 +83,18 @@ def _kept(row: sqlite3.Row, with_names: bool) -> Kept:
     )
 
 
+def kept_in_view(
+    ledger: Ledger, settings: Settings, today: dt.date, coach: str | None = None, with_names: bool = False
+) -> tuple[list[Kept], list[OutOfView]]:
+    """Every open trajectory (of `coach`, or all), and who of them is out of view on `today`."""
+    from kansen_cli.in_view import out_of_view
+    from kansen_cli.ledger.trajectories import in_view_rows
+
+    rules = settings.trajectories
+    kept = [_kept(row, with_names) for row in in_view_rows(ledger, coach, with_names=with_names)]
+    return kept, out_of_view(kept, today, rules.contact_weeks, rules.review_weeks)
+
+
 def _views(
     settings: Settings, coach: str | None, kept: list[Kept], found: list[OutOfView]
 ) -> list[CoachView]:
@@ -108,9 +121,8 @@ def run(
 ) -> InViewResult:
     """Who is out of view per coach; with `out`, the same as a workbook."""
     from kansen_cli.files import check_writable
-    from kansen_cli.in_view import out_of_view
     from kansen_cli.ledger import open_ledger
-    from kansen_cli.ledger.trajectories import caseloads, in_view_rows
+    from kansen_cli.ledger.trajectories import caseloads
 
     if out is not None:
         if Path(out).suffix.lower() != ".xlsx":
@@ -126,9 +138,7 @@ def run(
                     f"--coach {coach!r}: no such coach in kansen.toml [trajectories]; coaches: {codes}"
                 )
             coach = coach if known is None else known.code
-        rows = in_view_rows(ledger, coach, with_names=out is not None)
-    kept = [_kept(row, out is not None) for row in rows]
-    found = out_of_view(kept, today, rules.contact_weeks, rules.review_weeks)
+        kept, found = kept_in_view(ledger, settings, today, coach, with_names=out is not None)
     result = InViewResult(
         today, rules.contact_weeks, rules.review_weeks, _views(settings, coach, kept, found)
     )

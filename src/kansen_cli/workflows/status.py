@@ -26,6 +26,24 @@ def _date(value: Any) -> dt.date | None:
 
 
 @dataclass
+class TrajectoryState:
+    """People kept in view: open trajectories, who is out of view, coaches at or over their cap."""
+
+    open: int
+    no_contact: int
+    reviews_overdue: int
+    full: list[str]  # coach codes whose caseload has reached the cap
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "open": self.open,
+            "no_contact": self.no_contact,
+            "reviews_overdue": self.reviews_overdue,
+            "coaches_full": self.full,
+        }
+
+
+@dataclass
 class StatusResult:
     """The campaign on `today`: its latest selection, every batch, every survey, the next steps."""
 
@@ -34,6 +52,7 @@ class StatusResult:
     batches: list[BatchState]
     surveys: list[SurveyState]
     steps: list[Step]
+    trajectories: TrajectoryState | None = None  # None: nobody was ever in a trajectory
 
     def as_json(self) -> dict[str, Any]:
         run = self.run
@@ -63,6 +82,7 @@ class StatusResult:
                 }
                 for s in self.surveys
             ],
+            "trajectories": None if self.trajectories is None else self.trajectories.as_json(),
             "next": [s.as_json() for s in self.steps],
         }
 
@@ -122,8 +142,40 @@ def run(campaign: Path, settings: Settings, today: dt.date) -> StatusResult:
                 # latest run's unbatched people), so the rest of its selection waits for a batch.
                 unbatched=max(0, int(found["selected"]) - batched),
             )
+        kept = _trajectories(ledger, settings, today)
     batches = [s for s, _ in states]
-    return StatusResult(today, run_, batches, surveys, next_steps(run_, batches, surveys, today))
+    steps = next_steps(run_, batches, surveys, today)
+    if kept is not None and (kept.no_contact or kept.reviews_overdue):
+        # Campaign-wide, so after the other campaign-wide steps and before those per batch.
+        at = sum(1 for s in steps if s.batch is None)
+        steps.insert(at, _inview_step(kept, settings))
+    return StatusResult(today, run_, batches, surveys, steps, kept)
+
+
+def _trajectories(ledger: Ledger, settings: Settings, today: dt.date) -> TrajectoryState | None:
+    from kansen_cli.ledger.trajectories import caseloads, started_any
+    from kansen_cli.workflows.inview import kept_in_view
+
+    if not started_any(ledger):
+        return None
+    kept, found = kept_in_view(ledger, settings, today)
+    loads = caseloads(ledger)
+    return TrajectoryState(
+        open=len(kept),
+        no_contact=sum(1 for p in found if p.no_contact),
+        reviews_overdue=sum(1 for p in found if p.review_overdue),
+        full=[c.code for c in settings.trajectories.coaches if loads.get(c.code, 0) >= c.cap],
+    )
+
+
+def _inview_step(kept: TrajectoryState, settings: Settings) -> Step:
+    weeks = settings.trajectories.contact_weeks
+    return Step(
+        None,
+        "inview",
+        f"people in a trajectory out of view: {kept.no_contact} without contact for more than {weeks}"
+        f" weeks, {kept.reviews_overdue} with a review overdue — `kansen inview` lists them per coach",
+    )
 
 
 def _sheets_present(campaign: Path) -> set[str]:
