@@ -95,7 +95,7 @@ def ingest(
     ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Validate and load filled-in registration and follow-up workbooks into the ledger.
+    """Validate and load filled-in workbooks into the ledger: registration, follow-up, survey, caseload.
 
     Each file is checked as a whole against the codebook, its batch and the rules (answers
     only for people spoken to, referrals only with consent, dates between the letter and
