@@ -171,6 +171,7 @@ def purged_demo(demo_run, tmp_path_factory: pytest.TempPathFactory):
     campaign = tmp_path_factory.mktemp("purge") / "campaign"
     shutil.copytree(source, campaign)
     selected = people_ids(campaign / "kansen.sqlite")
+    close_trajectories(campaign)
     runner = CliRunner()
     before = runner.invoke(app, ["report", "--json", "-c", str(campaign)])
     with pytest.MonkeyPatch.context() as patch:
@@ -179,6 +180,18 @@ def purged_demo(demo_run, tmp_path_factory: pytest.TempPathFactory):
     after = runner.invoke(app, ["report", "--json", "-c", str(campaign)])
     assert before.exit_code == after.exit_code == 0, (before.stderr, after.stderr)
     return campaign, selected, purged, json.loads(before.stdout), json.loads(after.stdout)
+
+
+def close_trajectories(campaign: Path) -> None:
+    """End every open trajectory, as the programme would before erasing everyone: people still
+    being coached are never purged (`test_trajectory_purge`)."""
+    from kansen_cli.clock import today
+    from kansen_cli.workflows import assign
+
+    with sqlite3.connect(campaign / "kansen.sqlite") as db:
+        ids = [r[0] for r in db.execute("SELECT client_id FROM trajectories WHERE ended_on IS NULL")]
+    assert ids, "the demo has people in a trajectory"
+    assign.run(campaign, load_settings(campaign), today(), client_ids=ids, end="gestopt")
 
 
 def test_purge_leaves_no_client_id_and_no_personal_value_in_any_column(purged_demo) -> None:

@@ -265,6 +265,9 @@ TRAJECTORIES_SQL = """
     ) WITHOUT ROWID;
     """
 
+# The "last event" of someone in an open trajectory: after any cutoff a purge can have.
+ONGOING = "9999-12-31"
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         "0001_whole_cycle",
@@ -324,7 +327,8 @@ MIGRATIONS: tuple[Migration, ...] = (
         TRAJECTORIES_SQL,
         personal={"goals": ("description",), "contact_moments": ("note",)},
         events={
-            "trajectories": "SELECT client_id, coalesce(ended_on, started_on) FROM trajectories",
+            # An open trajectory is ongoing: whoever is being coached is never purged.
+            "trajectories": f"SELECT client_id, coalesce(ended_on, '{ONGOING}') FROM trajectories",
             "coach_assignments": "SELECT client_id, coalesce(until_on, from_on) FROM coach_assignments",
             "goals": "SELECT client_id, set_on FROM goals",
             "goal_scores": "SELECT client_id, reviewed_on FROM goal_scores",
