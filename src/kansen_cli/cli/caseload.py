@@ -70,7 +70,7 @@ def show_caseload(result: CaseloadResult) -> None:
         return
     if idle:
         err.print(f"No workbook for coaches without people: {', '.join(idle)}.")
-    table = Table("Coach", "Kind", "People", "Cap", "Open goals", "Reviews due", "Workbook")
+    table = Table("Coach", "Kind", "People", "Cap", "Open goals", "Reviews due by today", "Workbook")
     for book in result.workbooks:
         table.add_row(
             book.coach,

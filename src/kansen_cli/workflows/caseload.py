@@ -101,6 +101,8 @@ def run(
             target = caseload_path(folder, one.code, today)
             check_writable(target, force)
             save_workbook(target, workbook.build(people, goals, settings, one, today), force)
+            # Due by today, today included: what the coach reviews at this round of visits
+            # (`kansen inview` lists the overdue ones, due before today).
             due = int((people["review_due"] <= today.isoformat()).sum())
             result.workbooks.append(
                 CoachWorkbook(one.code, one.kind, one.cap, len(people), len(goals), due, target)
