@@ -130,7 +130,7 @@ class CaseloadRules:
             return planned
         last, why = self.last_day(trajectory)
         on_date, date_key = dated
-        ends = any(p.kind == "trajectory_end" and not unchanged(p) for p in planned)
+        ends = any("end_reason" in p.record and not unchanged(p) for p in planned)  # a new or other end
         if last is not None and not ends and _date(on_date) <= last:
             return planned
         coach = f"coach '{self.ctx.coach}'"
