@@ -191,6 +191,43 @@ def test_a_changed_value_is_an_update_with_history(
     assert "description" not in old["goal"]  # the history keeps no personal text
 
 
+def test_a_corrected_contact_kind_replaces_the_contact(
+    invoke, written: tuple[Path, Path], tmp_path: Path
+) -> None:
+    campaign, book = written
+    filled = fill_book(book, tmp_path / "cm1.xlsx", GOOD)  # T0001: Huisbezoek on 10-11-2026
+    assert ingest(invoke, campaign, filled)[0] == 0
+    with open_ledger(campaign) as ledger, ledger.transaction() as db:  # a note, as purge knows them
+        db.execute("UPDATE contact_moments SET note = 'Praat over schulden' WHERE on_date = '2026-11-10'")
+    corrected = fill_book(
+        filled, tmp_path / "cm1-b.xlsx", {("Deelnemers", 2, "Soort contact"): "Telefonisch"}
+    )
+    code, data = ingest(invoke, campaign, corrected)
+    assert code == 0, data
+    assert counts(data) == (0, 1, 7, 0, 4)
+    contacts = ledger_rows(
+        campaign, "SELECT kind, coach, note, source_file FROM contact_moments WHERE on_date = '2026-11-10'"
+    )
+    # One contact, of the corrected kind; the note stays with it.
+    assert contacts == [
+        {"kind": "telefonisch", "coach": "cm1", "note": "Praat over schulden", "source_file": "cm1-b.xlsx"}
+    ]
+    history = ledger_rows(campaign, "SELECT kind, client_id, old_json, source_file FROM history")
+    assert len(history) == 1
+    assert (history[0]["kind"], history[0]["client_id"], history[0]["source_file"]) == (
+        "contact_moment",
+        "T0001",
+        "cm1-b.xlsx",
+    )
+    # The old kind is kept, the personal note is not.
+    assert json.loads(history[0]["old_json"]) == {
+        "trajectory_id": 1,
+        "on_date": "2026-11-10",
+        "kind": "huisbezoek",
+        "coach": "cm1",
+    }
+
+
 # ---------------------------------------------------------------------------- bad input
 
 
@@ -306,11 +343,28 @@ def test_an_end_reason_on_a_trajectory_that_ended_already(
         (3, "Deelnemers: Traject beëindigd", "Werk gevonden", "already_ended")
     ]
     assert "15-11-2026" in problems[0]["message"] and "Verhuisd" in problems[0]["message"]
-    # Without the end reason, the row is of someone no longer in the caseload.
+    # Without the end reason: a contact after the end (16-11) is refused, naming the end's date.
     edits.pop(("Deelnemers", 3, "Traject beëindigd"))
-    problems = refused(invoke, campaign, fill_book(book, tmp_path / "cm1-b.xlsx", edits))
-    assert [(p["row"], p["kind"]) for p in problems] == [(3, "not_in_caseload")]
+    late = {**edits, ("Deelnemers", 3, "Datum"): "16-11-2026"}
+    problems = refused(invoke, campaign, fill_book(book, tmp_path / "cm1-b.xlsx", late))
+    assert [(p["row"], p["column"], p["value"], p["kind"]) for p in problems] == [
+        (3, "Deelnemers: Datum", "16-11-2026", "not_in_caseload")
+    ]
     assert "ended on 15-11-2026" in problems[0]["message"]
+    # The contact and rung of 12-11, before the end, were still this coach's to record: they load.
+    code, data = ingest(invoke, campaign, fill_book(book, tmp_path / "cm1-c.xlsx", edits))
+    assert code == 0, data
+    # T0001: contact, rung, score, new goal; T0002: contact, rung. Blank: 5 new-goal rows.
+    assert counts(data) == (6, 0, 0, 0, 5)
+    assert ledger_rows(campaign, "SELECT on_date, kind FROM contact_moments WHERE trajectory_id = 2") == [
+        {"on_date": "2026-11-12", "kind": "telefonisch"}
+    ]
+    assert ledger_rows(campaign, "SELECT on_date, rung FROM ladder_steps WHERE trajectory_id = 2") == [
+        {"on_date": "2026-11-12", "rung": 2}
+    ]
+    assert ledger_rows(campaign, "SELECT ended_on, end_reason FROM trajectories WHERE trajectory_id = 2") == [
+        {"ended_on": "2026-11-15", "end_reason": "verhuisd"}
+    ]
 
 
 def test_the_text_report_names_file_row_column_and_value(

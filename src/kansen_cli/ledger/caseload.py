@@ -88,14 +88,24 @@ def coached_trajectories(ledger: Ledger, coach: str) -> dict[str, dict[str, Any]
     """Client id -> the latest trajectory `coach` coached (open or not), with its current coach.
 
     Keys: trajectory_id, started_on, ended_on, end_reason, current_coach (None once ended),
-    coach_since (the current assignment's first day).
+    coach_since (the current assignment's first day), and `coach`'s own latest assignment of
+    it: coach_from, coach_until (None while `coach` still coaches it). A handed-over person's
+    rows up to coach_until are still that coach's to record.
     """
+    mine = (
+        "(SELECT m.{} FROM coach_assignments m WHERE m.trajectory_id = t.trajectory_id AND m.coach = ?"
+        " ORDER BY m.id DESC LIMIT 1)"
+    )
     rows = ledger.query(
         "SELECT t.trajectory_id, t.client_id, t.started_on, t.ended_on, t.end_reason,"
-        " a.coach AS current_coach, a.from_on AS coach_since FROM trajectories t"
+        " a.coach AS current_coach, a.from_on AS coach_since, "
+        + mine.format("from_on")
+        + " AS coach_from, "
+        + mine.format("until_on")
+        + " AS coach_until FROM trajectories t"
         " LEFT JOIN coach_assignments a ON a.trajectory_id = t.trajectory_id AND a.until_on IS NULL"
         " WHERE t.trajectory_id IN " + COACHED + " ORDER BY t.trajectory_id",
-        (coach,),
+        (coach, coach, coach),
     )
     out: dict[str, dict[str, Any]] = {}
     for r in rows:
@@ -133,13 +143,14 @@ def coached_rungs(ledger: Ledger, coach: str) -> dict[tuple[int, str], int]:
     return {(int(r["trajectory_id"]), r["on_date"]): int(r["rung"]) for r in rows}
 
 
-def coached_contacts(ledger: Ledger, coach: str) -> set[tuple[int, str, str]]:
-    """(trajectory id, date, kind) of every contact moment of trajectories `coach` ever coached."""
+def coached_contacts(ledger: Ledger, coach: str) -> dict[tuple[int, str], dict[str, Any]]:
+    """(trajectory id, date) -> the contact moment's kind and coach, for trajectories `coach` ever
+    coached. The note stays out: it is personal, and what is read here may go to the history."""
     rows = ledger.query(
-        "SELECT trajectory_id, on_date, kind FROM contact_moments WHERE trajectory_id IN " + COACHED,
+        "SELECT trajectory_id, on_date, kind, coach FROM contact_moments WHERE trajectory_id IN " + COACHED,
         (coach,),
     )
-    return {(int(r["trajectory_id"]), r["on_date"], r["kind"]) for r in rows}
+    return {(int(r["trajectory_id"]), r["on_date"]): {"kind": r["kind"], "coach": r["coach"]} for r in rows}
 
 
 # ---------------------------------------------------------------------------- writes (one change)
@@ -148,10 +159,12 @@ def coached_contacts(ledger: Ledger, coach: str) -> set[tuple[int, str, str]]:
 def write_contact(
     db: sqlite3.Connection, client_id: str, record: dict[str, Any], source: str, stamp: str
 ) -> None:
-    """Record a contact moment (trajectory, date, kind) by the workbook's coach; no note."""
+    """Record the contact moment of a trajectory on a date; one of the same date gets the new
+    kind and coach (a correction) and keeps its note, which the workbook does not carry."""
     db.execute(
-        "INSERT OR IGNORE INTO contact_moments (trajectory_id, client_id, on_date, kind, coach,"
-        " source_file, loaded_at) VALUES (?,?,?,?,?,?,?)",
+        "INSERT INTO contact_moments (trajectory_id, client_id, on_date, kind, coach, source_file, loaded_at)"
+        " VALUES (?,?,?,?,?,?,?) ON CONFLICT (trajectory_id, on_date) DO UPDATE SET kind = excluded.kind,"
+        " coach = excluded.coach, source_file = excluded.source_file, loaded_at = excluded.loaded_at",
         (
             record["trajectory_id"],
             client_id,

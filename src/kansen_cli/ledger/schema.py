@@ -261,7 +261,7 @@ TRAJECTORIES_SQL = """
         note          TEXT,
         source_file   TEXT NOT NULL,
         loaded_at     TEXT NOT NULL,
-        PRIMARY KEY (trajectory_id, on_date, kind)
+        PRIMARY KEY (trajectory_id, on_date)
     ) WITHOUT ROWID;
     """
 

@@ -190,7 +190,7 @@ class CaseloadContext:
     goals: dict[int, dict[str, Any]]
     scores: dict[tuple[int, str], int]
     rungs: dict[tuple[int, str], int]
-    contacts: set[tuple[int, str, str]]
+    contacts: dict[tuple[int, str], dict[str, Any]]  # (trajectory id, date) -> kind, coach
 
 
 def _written_on(meta: Mapping[str, Any]) -> dt.date | None:

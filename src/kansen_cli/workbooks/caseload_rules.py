@@ -4,8 +4,10 @@ context). One row may plan several records, so the rows are planned here rather 
 
 - every row belongs to a person in this coach's caseload: an open trajectory whose current
   coach is the workbook's coach. Once a trajectory has ended or moved to another coach, a row
-  of it is accepted only when it changes nothing (so the same file loads twice), and refused
-  otherwise;
+  of it is still accepted when it is dated up to the coach's last day with it (the end, or the
+  handover: a workbook filled in before `assign` moved one person loads whole) and ends
+  nothing, or when it changes nothing (so the same file loads twice); otherwise refused. A new
+  goal is dated by the day the workbook was written;
 - Deelnemers: a contact moment is a date and a kind, both or neither; the rung and the end of
   the trajectory are recorded at that contact, so they need its date. Dates lie between the
   start of the trajectory and today; an end not before the current coach took over. An end
@@ -113,22 +115,45 @@ class CaseloadRules:
         return trajectory["ended_on"] is None and trajectory["current_coach"] == self.ctx.coach
 
     def still_coached(
-        self, check: RowCheck, client_id: str, trajectory: dict[str, Any], planned: list[Planned]
+        self,
+        check: RowCheck,
+        client_id: str,
+        trajectory: dict[str, Any],
+        planned: list[Planned],
+        dated: tuple[str, str | None],
     ) -> list[Planned]:
-        """A row of a trajectory no longer in the caseload loads only when it changes nothing."""
+        """A row of a trajectory no longer in the caseload (handed over, or ended) loads when it
+        changes nothing, or when it ends nothing and is dated up to the coach's last day with it:
+        a coach's workbook still holds the contacts and reviews from before the handover.
+        `dated` is the row's date and the column it is in (None: the workbook's date)."""
         if check.failed or self.active(trajectory) or all(unchanged(p) for p in planned):
             return planned
-        if trajectory["ended_on"] is not None:
-            why = f"this person's trajectory ended on {_shown(trajectory['ended_on'])}"
+        last, why = self.last_day(trajectory)
+        on_date, date_key = dated
+        ends = any("end_reason" in p.record and not unchanged(p) for p in planned)  # a new or other end
+        if last is not None and not ends and _date(on_date) <= last:
+            return planned
+        coach = f"coach '{self.ctx.coach}'"
+        if ends:
+            key, value, rest = "client_id", client_id, f"{coach} can no longer end the trajectory"
+        elif date_key is not None:
+            key, value, rest = date_key, check.cell(date_key), f"{coach} records only up to that day"
         else:
-            why = f"this person moved to coach '{trajectory['current_coach']}'"
-        check.problem(
-            "client_id",
-            client_id,
-            "not_in_caseload",
-            f"{why}; no longer in the caseload of coach '{self.ctx.coach}'",
-        )
+            written = _shown(on_date)
+            key, value = "client_id", client_id
+            rest = f"{coach} records only up to that day, and this workbook was written on {written}"
+        check.problem(key, value, "not_in_caseload", f"{why}; {rest}")
         return []
+
+    def last_day(self, trajectory: dict[str, Any]) -> tuple[dt.date | None, str]:
+        """The last day this coach coached the trajectory (the handover or the end), and why."""
+        until, ended = trajectory["coach_until"], trajectory["ended_on"]
+        if ended is not None and (until is None or _date(ended) <= _date(until)):
+            return _date(ended), f"this person's trajectory ended on {_shown(ended)}"
+        if until is None:  # not this coach's and never handed over by them: nothing to go by
+            return None, f"this person is coached by coach '{trajectory['current_coach']}'"
+        whom = f"coach '{trajectory['current_coach']}'" if trajectory["current_coach"] else "another coach"
+        return _date(until), f"this person moved to {whom} on {_shown(until)}"
 
     # ------------------------------------------------------------------ Deelnemers
 
@@ -154,8 +179,10 @@ class CaseloadRules:
         planned: list[Planned] = []
         if kind is not None:
             contact = {"trajectory_id": tid, "on_date": on_date, "kind": kind, "coach": self.ctx.coach}
-            known = (tid, on_date, kind) in self.ctx.contacts
-            planned.append(Planned("contact_moment", client_id, contact, dict(contact) if known else None))
+            # One contact per person and date: another kind on a known date corrects it.
+            known = self.ctx.contacts.get((tid, on_date))
+            old_contact = None if known is None else {**contact, **known}
+            planned.append(Planned("contact_moment", client_id, contact, old_contact))
         if rung is not None:
             step = {"trajectory_id": tid, "on_date": on_date, "rung": rung}
             old_rung = self.ctx.rungs.get((tid, on_date))
@@ -164,7 +191,7 @@ class CaseloadRules:
         if reason is not None:
             end = self.end(check, client_id, trajectory, on_date, reason)
             planned.extend([end] if end else [])
-        return self.still_coached(check, client_id, trajectory, planned)
+        return self.still_coached(check, client_id, trajectory, planned, (on_date, "contact_date"))
 
     def end(
         self, check: RowCheck, client_id: str, trajectory: dict[str, Any], on_date: str, reason: str
@@ -236,7 +263,11 @@ class CaseloadRules:
         old_score = self.ctx.scores.get(key)
         old = None if old_score is None else {**record, "score": old_score}
         return self.still_coached(
-            check, client_id, trajectory, [Planned("goal_score", client_id, record, old)]
+            check,
+            client_id,
+            trajectory,
+            [Planned("goal_score", client_id, record, old)],
+            (reviewed_on, "review_date"),
         )
 
     def _goal(self, check: RowCheck) -> dict[str, Any] | None:
@@ -278,16 +309,17 @@ class CaseloadRules:
             "baseline": self.baseline if baseline is None else baseline,
         }
         known = self.goal_keys.get(key)
+        written = (self.ctx.written_on or self.ctx.today).isoformat()  # the day a new goal is set
         if known is None:
-            written = self.ctx.written_on or self.ctx.today
-            record.update(goal_id=None, description=description, set_on=written.isoformat())
+            record.update(goal_id=None, description=description, set_on=written)
             return self.still_coached(
-                check, client_id, trajectory, [Planned("goal", client_id, record, None)]
+                check, client_id, trajectory, [Planned("goal", client_id, record, None)], (written, None)
             )
         # The description stays out of the record: the history keeps no personal text.
         record["goal_id"] = int(known["goal_id"])
         old = {k: known[k] for k in ("trajectory_id", "domain", "target_on", "baseline", "goal_id")}
-        return self.still_coached(check, client_id, trajectory, [Planned("goal", client_id, record, old)])
+        planned = [Planned("goal", client_id, record, old)]
+        return self.still_coached(check, client_id, trajectory, planned, (written, None))
 
     def _target(self, check: RowCheck, started: dt.date | None) -> str | None:
         """A target date: any date from the start of the trajectory on (it may lie ahead)."""
