@@ -4,7 +4,8 @@ A second, plain reading of the figures: for each table, its rows as the JSON giv
 rates as fractions, statistics), so that a document (Word, PDF) can be read back and compared
 figure by figure with the JSON of the same report. The few figures the JSON does not hold are
 computed here from the ones it does (a row or column total, the Wilson interval of the variants'
-total row) and marked `derived`.
+total row) and marked `derived`; the one it has nothing to compute from (the people with a goal
+in any life domain) is only checked to be a figure.
 """
 
 from __future__ import annotations
@@ -73,6 +74,8 @@ def expected_tables(data: dict[str, Any]) -> dict[str, list[list[Spec]]]:
     }
     if "satisfaction" in data:
         tables.update(_survey(data["satisfaction"]))
+    if "trajectories" in data:
+        tables.update(_trajectories(data["trajectories"]))
     return tables
 
 
@@ -113,7 +116,7 @@ def _variants(data: dict[str, Any]) -> dict[str, list[list[Spec]]]:
     rows.append(
         ["Totaal", count(approached), count(gone), count(spoken), pct(data["response_rate"]), *interval]
     )
-    return {
+    tables: dict[str, list[list[Spec]]] = {
         "varianten": rows,
         "varianten_verschil": [
             [
@@ -133,6 +136,9 @@ def _variants(data: dict[str, Any]) -> dict[str, list[list[Spec]]]:
             for s in data["variant_stratified"]
         ],
     }
+    if not data["variant_stratified"]:  # one batch (or one variant): the report leaves the table out
+        del tables["varianten_per_batch"]
+    return tables
 
 
 def _outcomes(data: dict[str, Any]) -> dict[str, list[list[Spec]]]:
@@ -225,6 +231,59 @@ def _survey(survey: dict[str, Any]) -> dict[str, list[list[Spec]]]:
         [None, count(r["count"]), pct(r["share"])] for r in survey["reasons"].values()
     ] + [[None, count(non_participant["results"]["afgenomen"]), ""]]
     return tables
+
+
+def _trajectories(tr: dict[str, Any]) -> dict[str, list[list[Spec]]]:
+    """The trajectory sections: rows per coach kind (the JSON's `by_kind`, in its order) and a
+    total row with the top-level figures; a label the JSON does not hold (a kind's Dutch name,
+    a codebook label) is None."""
+    kinds = list(tr["by_kind"])
+    groups = [*tr["by_kind"].values(), tr]  # the kinds' rows, then the total row
+
+    def rates(g: dict[str, Any], prefix: str) -> list[Spec]:
+        return [pct(g[f"{prefix}_share"]), pct(g[f"{prefix}_ci_low"]), pct(g[f"{prefix}_ci_high"])]
+
+    def reached(g: dict[str, Any]) -> list[Spec]:
+        figures = [count(g["goal_scored"]), count(g["goal_reached"]), *rates(g, "goal_reached")]
+        return [None, *figures, stat(g["gas_t_mean"])]
+
+    overview = ("started", "open", "ended", "changed_coach")
+    domains = list(tr["goals_by_domain"].values())
+    ladder = [[row[str(r)] for r in range(1, 7)] for row in tr["ladder_transitions"].values()]
+    moves = ("two_rungs", "up", "same", "down")
+    return {
+        "trajecten": [
+            [None, *(count(g[f]) for f in overview), stat(g["weeks_median"]), stat(g["weeks_mean"])]
+            for g in groups
+        ],
+        "caseload": [
+            [c["coach"], None, count(c["open"]), stat(c["cap"], 0), pct(c["share_of_cap"])]
+            for c in tr["caseload"]
+        ]
+        + [["Totaal", "", count(tr["open"]), "", ""]],
+        # The people of the total row: someone with goals in two domains counts once; the JSON
+        # does not say how many people that makes (only that it is a figure).
+        "doelen_domein": [
+            [None, count(d["goals"]), count(d["people"]), *(count(d["goals_by_kind"][k]) for k in kinds)]
+            for d in domains
+        ]
+        + [
+            [None, total(*(d["goals"] for d in domains)), Fig(None, checked=False)]
+            + [total(*(d["goals_by_kind"][k] for d in domains)) for k in kinds]
+        ],
+        "doel_bereikt": [reached(g) for g in groups],
+        "participatieladder": [[None, *map(count, row), total(*row)] for row in ladder]
+        + [[None, *(total(*column) for column in zip(*ladder, strict=True)), count(tr["ladder_two_rungs"])]],
+        "participatieladder_omhoog": [
+            [None, *(count(g[f"ladder_{m}"]) for m in moves), *rates(g, "ladder_up")] for g in groups
+        ],
+        "traject_einde": [
+            [None, count(e["ended"]), pct(e["share"])]
+            + [count(tr["by_kind"][k]["ends"][reason]) for k in kinds]
+            for reason, e in tr["ends"].items()
+        ]
+        + [[None, count(tr["ended"]), "", *(count(tr["by_kind"][k]["ended"]) for k in kinds)]],
+    }
 
 
 # ---- comparing what a document shows ---------------------------------------------------------------

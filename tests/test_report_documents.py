@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from campaign_helpers import make_campaign
+from dates import TODAY
 from kansen_cli.report_render import format_cell
 from kansen_cli.settings import Settings, load_settings
 from report_figures import Fig, check_figure, check_rows, expected_tables, figure_tokens
@@ -290,8 +291,9 @@ def test_demo_writes_docx_and_pdf_whose_figures_equal_the_json(demo_run) -> None
     folder, result = demo_run
     assert result.exit_code == 0, result.output[-2000:]
     settings = load_settings(folder)
-    built = workflow.run(folder, settings)  # reads the ledger only
-    data = json.loads(workflow.run(folder, settings, fmt="json").text or "")
+    # The demo made its documents on its today (KANSEN_TODAY): open trajectories count up to it.
+    built = workflow.run(folder, settings, today=TODAY)  # reads the ledger only
+    data = json.loads(workflow.run(folder, settings, fmt="json", today=TODAY).text or "")
     made = Made(
         built.report, folder / "rapport" / "rapport.docx", folder / "rapport" / "rapport.pdf", data, data
     )

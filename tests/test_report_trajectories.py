@@ -314,6 +314,72 @@ def test_ladder_and_ends_by_hand(ledger: Path) -> None:
     assert amb["ends"]["vrijwilligerswerk"] == 1
 
 
+def test_the_ladder_pairs_rungs_of_one_trajectory(campaign: Path) -> None:
+    # T0001: a first trajectory with p1 (professional) on rungs 2, 2, 2, ended; a second with a1
+    # (ambassador) with only its intake, rung 6. Counted 2 -> 2, professional: never 2 -> 6.
+    # T0002: a1 rungs 1, 3 (ended), then p1 rungs 4, 5: the latest trajectory with two rungs, 4 -> 5
+    # professional (not 1 -> 5, not 1 -> 3). T0003: one trajectory with a1, 3 -> 2.
+    (campaign / "kansen.toml").write_text(SETTINGS, encoding="utf-8")
+    people_ledger(campaign, {"T0001": "Noord", "T0002": "Noord", "T0003": "Zuid"})
+    with open_ledger(campaign) as led, led.transaction() as db:
+        first = start_trajectory(db, "T0001", "p1", "2026-03-02", P)
+        add_rungs(db, first, {"2026-03-02": 2, "2026-04-01": 2, "2026-05-01": 2})
+        end_trajectory(db, first, "2026-05-15", "gestopt")
+        add_rungs(db, start_trajectory(db, "T0001", "a1", "2026-06-01", A), {"2026-06-01": 6})
+        earlier = start_trajectory(db, "T0002", "a1", "2026-03-02", A)
+        add_rungs(db, earlier, {"2026-03-02": 1, "2026-04-01": 3})
+        end_trajectory(db, earlier, "2026-04-15", "verhuisd")
+        add_rungs(
+            db, start_trajectory(db, "T0002", "p1", "2026-05-04", P), {"2026-05-04": 4, "2026-08-03": 5}
+        )
+        add_rungs(
+            db, start_trajectory(db, "T0003", "a1", "2026-06-01", A), {"2026-06-01": 3, "2026-09-01": 2}
+        )
+    data = make_report(campaign).data["trajectories"]
+    expected = {str(i): {str(r): 0 for r in range(1, 7)} for i in range(1, 7)}
+    expected["2"]["2"] = expected["4"]["5"] = expected["3"]["2"] = 1
+    assert data["ladder_transitions"] == expected
+    assert [data[f"ladder_{m}"] for m in ("two_rungs", "up", "same", "down")] == [3, 1, 1, 1]
+    prof, amb = data["by_kind"][P], data["by_kind"][A]
+    assert [prof[f"ladder_{m}"] for m in ("two_rungs", "up", "same", "down")] == [2, 1, 1, 0]
+    assert [amb[f"ladder_{m}"] for m in ("two_rungs", "up", "same", "down")] == [1, 0, 0, 1]
+
+
+def test_caseload_kind_is_the_stored_one(ledger: Path) -> None:
+    # kansen.toml now calls p1 an ervaringsdeskundige and e1 an ambassador. p1's people were
+    # assigned as a professional (stored), so the caseload table says professional, as the other
+    # tables do; e1 has nobody, so only kansen.toml can say: ambassador.
+    settings = (ledger / "kansen.toml").read_text(encoding="utf-8")
+    settings = settings.replace(
+        'code = "p1"\nname = "Coach Noord"\nkind = "professional"',
+        'code = "p1"\nname = "Coach Noord"\nkind = "ervaringsdeskundige"',
+    ).replace('kind = "ervaringsdeskundige"\ncap = 10', 'kind = "ambassadeur"\ncap = 10')
+    (ledger / "kansen.toml").write_text(settings, encoding="utf-8")
+    report = make_report(ledger)
+    kinds = {c["coach"]: c["kind"] for c in report.data["trajectories"]["caseload"]}
+    assert kinds == {"p1": P, "p2": P, "a1": A, "a2": A, "e1": A}
+    assert report.data["trajectories"]["by_kind"][P]["open"] == 5  # p1's three among them
+    rows = next(t for t in report.tables if t.name == "caseload").rows
+    assert [(row[0].value, row[1].value) for row in rows[:5]] == [
+        ("p1", "Professional"),
+        ("p2", "Professional"),
+        ("a1", "Ambassadeur"),
+        ("a2", "Ambassadeur"),
+        ("e1", "Ambassadeur"),
+    ]
+
+
+@pytest.mark.parametrize("publish", [False, True])
+def test_no_coach_name_in_the_report(ledger: Path, publish: bool) -> None:
+    # An ambassador coach is a client on benefit too: the report names coaches by code only.
+    report = make_report(ledger, publish=publish)
+    table = next(t for t in report.tables if t.name == "caseload")
+    assert table.columns == ["Coach", "Soort coach", "Lopende trajecten", "Maximum", "Bezetting (%)"]
+    for text in (to_markdown(report), to_json(report)):
+        for name in ("Coach Noord", "Coach Zuid", "Ambassadeur 1", "Ambassadeur 2", "Ervaringsdeskundige 1"):
+            assert name not in text
+
+
 def test_period_and_batch_choose_the_cohort(ledger: Path) -> None:
     # Started 1-7 June: T0001 and T0006, both open; counted up to the period's end: 6 days each.
     first_week = make_report(ledger, start=dt.date(2026, 6, 1), end=dt.date(2026, 6, 7)).data["trajectories"]
@@ -384,7 +450,7 @@ def test_xlsx_cells(ledger: Path, invoke, tmp_path: Path) -> None:
     assert sheets == expected
     # Spot checks against the hand figures: the total row, p1's caseload, the goal-reached share.
     assert sheets["trajecten"][-1][:4] == ["Totaal", 10, 8, 2]
-    assert sheets["caseload"][1] == ["p1", "Coach Noord", "Professional", 3, 4, 75.0]
+    assert sheets["caseload"][1] == ["p1", "Professional", 3, 4, 75.0]
     assert sheets["doel_bereikt"][-1][:4] == ["Totaal", 7, 5, round(500 / 7, 1)]
 
 

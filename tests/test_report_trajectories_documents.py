@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from kansen_cli.settings import load_settings
-from report_figures import figure_tokens
-from test_report_documents import docx_tables, pdf_text
+from report_figures import Fig, expected_tables, figure_tokens
+from test_report_documents import Made, compare_docx, compare_pdf, docx_tables, pdf_text
 from test_report_trajectories import GOLDEN, TODAY, build_trajectory_ledger
 
 
@@ -33,7 +33,7 @@ def documents(tmp_path_factory: pytest.TempPathFactory) -> dict[bool, tuple[Path
     from kansen_cli.workflows import report as workflow
 
     made = {}
-    for publish in (False, True):
+    for publish in (False, True):  # the campaign of each is documents[publish][0].parent / "campaign"
         folder = tmp_path_factory.mktemp("trajectory-documents")
         campaign = folder / "campaign"
         campaign.mkdir()
@@ -79,3 +79,30 @@ def test_pdf_figures_equal_the_golden_markdown(documents, publish: bool, name: s
         body = body.split(" ".join(notes.split()[:4]))[0].replace(header, " ")
         wanted = figure_tokens([" ".join(cell for cell in row) for row in rows[1:]])
         assert figure_tokens([body]) == wanted, title
+
+
+@pytest.mark.parametrize("publish", [False, True])
+def test_document_figures_equal_the_json(documents, publish: bool) -> None:
+    # The same documents read back against the report's JSON (`report_figures`), as the other
+    # sections are: every trajectory table is known there, with its figures from the JSON.
+    import json
+
+    from kansen_cli.workflows import report as workflow
+
+    docx, pdf = documents[publish]
+    campaign = docx.parent / "campaign"
+    settings = load_settings(campaign)
+    built = workflow.run(campaign, settings, publish=publish, today=TODAY)
+    shown, full = (
+        json.loads(workflow.run(campaign, settings, fmt="json", publish=p, today=TODAY).text or "")
+        for p in (publish, False)
+    )
+    made = Made(built.report, docx, pdf, shown, full)
+    tables = expected_tables(full)
+    assert tables["caseload"][0][0] == "p1"  # the codes, from the JSON
+    # Figures in the seven tables of the golden Markdown: 4 × 6, 5 × 3 + 1, 8 × 5, 4 × 6, 7 × 7,
+    # 4 × 7 and 7 × 5 + 4 = 220; all are compared, with the rest of the report.
+    names = ("trajecten", "caseload", "doelen_domein", "doel_bereikt", "participatieladder")
+    names += ("participatieladder_omhoog", "traject_einde")
+    assert sum(isinstance(cell, Fig) for name in names for row in tables[name] for cell in row) == 220
+    assert compare_docx(made) == compare_pdf(made) >= 220

@@ -20,14 +20,14 @@ if TYPE_CHECKING:
 # Each trajectory with its coach: the open assignment, or for an ended trajectory the last one.
 TRAJECTORIES_SQL = """
     WITH ranked AS (
-        SELECT trajectory_id, coach, coach_kind,
+        SELECT trajectory_id, coach, coach_kind, from_on,
                row_number() OVER (PARTITION BY trajectory_id
                                   ORDER BY until_on IS NULL DESC, from_on DESC, id DESC) AS nr,
                count(*) OVER (PARTITION BY trajectory_id) AS coaches
         FROM coach_assignments
     )
     SELECT t.trajectory_id, t.client_id, t.started_on, t.ended_on, t.end_reason,
-           r.coach, r.coach_kind, coalesce(r.coaches, 0) AS coaches
+           r.coach, r.coach_kind, r.from_on AS coach_from, coalesce(r.coaches, 0) AS coaches
     FROM trajectories t LEFT JOIN ranked r ON r.trajectory_id = t.trajectory_id AND r.nr = 1
 """
 # Each goal with its latest score (NULL: not scored yet).
@@ -57,7 +57,8 @@ class TrajectoryData:
     """The frames of the trajectory sections, for one cohort."""
 
     # trajectory_id, client_id, started_on, ended_on, end_reason, coach (current, or at the end),
-    # coach_kind (as stored with that assignment), coaches (how many assignments it had)
+    # coach_kind (as stored with that assignment), coach_from (that assignment's first day),
+    # coaches (how many assignments it had)
     trajectories: pd.DataFrame
     goals: pd.DataFrame  # goal_id, trajectory_id, client_id, domain, weight, score (latest; None)
     ladder: pd.DataFrame  # trajectory_id, client_id, on_date, rung: every rung recorded

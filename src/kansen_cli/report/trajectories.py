@@ -16,13 +16,16 @@ counts are suppressed like every count and a percentage or statistic is shown on
 from __future__ import annotations
 
 import statistics
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kansen_cli.report.cells import Builder, Cell, Count, Guarded, Rate, Table, label, pct, stat
 from kansen_cli.report.context import Context, Part
 from kansen_cli.report.frames import NONE, clean, codes
 from kansen_cli.report.trajectory_cohort import ALL, Cohort, cohort, kind_label
 from kansen_cli.report.trajectory_goals import domains_table, ladder_tables, reached_table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 OVERVIEW_COLUMNS = (
     "Soort coach",
@@ -101,38 +104,47 @@ def _overview(c: Cohort, b: Builder, figures: Figures) -> Table:
 
 
 def _caseload(ctx: Context, c: Cohort, b: Builder) -> tuple[Table, list[dict[str, Any]]]:
+    # No coach's name: an ambassador coach is a client on benefit too (`kansen inview` shows codes).
     table = Table(
         "caseload",
         "Trajecten: caseload per coach",
-        ["Coach", "Naam", "Soort coach", "Lopende trajecten", "Maximum", "Bezetting (%)"],
+        ["Coach", "Soort coach", "Lopende trajecten", "Maximum", "Bezetting (%)"],
     )
     open_ = c.trajectories[c.trajectories["ended_on"].isna()]
     load = clean(open_["coach"]).value_counts()
     configured = ctx.settings.trajectories.coaches
-    stored_kind = dict(zip(open_["coach"], open_["kind"], strict=True))
+    stored_kind = _stored_kinds(open_)
     extra = sorted(str(code) for code in load.index if ctx.settings.trajectories.coach(str(code)) is None)
     out: list[dict[str, Any]] = []
     for code in [coach.code for coach in configured] + extra:
         coach = ctx.settings.trajectories.coach(code)
-        kind = coach.kind if coach is not None else stored_kind.get(code, NONE)
-        name = coach.name if coach is not None else "Niet in kansen.toml"
+        kind = stored_kind.get(code) or (coach.kind if coach is not None else NONE)
         key = ("tr", "caseload", code)
         count = b.count(key, int(load.get(code, 0)), table.name, f"Caseload {code}")
         cap = None if coach is None else coach.cap
         share = pct(int(count.value), cap or 0, [key])
         cap_cell = Cell("stat", cap, digits=0)
-        table.rows.append([label(code), label(name), label(kind_label(kind)), count, cap_cell, share])
+        table.rows.append([label(code), label(kind_label(kind)), count, cap_cell, share])
         out.append({"coach": code, "kind": kind, "open": Count(key), "cap": cap, "share_of_cap": Rate(share)})
     b.equation(
         ("tr", "open", ALL), [("tr", "caseload", code) for code in [*(x.code for x in configured), *extra]]
     )
     total = b.count(("tr", "open", ALL), len(open_), table.name, "Lopend")
-    table.rows.append([label("Totaal", bold=True), label(""), label(""), total, label(""), label("")])
+    table.rows.append([label("Totaal", bold=True), label(""), total, label(""), label("")])
     table.notes.append(
         "Lopende trajecten per huidige coach (met een periode: van de trajecten die daarin begonnen),"
         " tegen het maximum van die coach in kansen.toml; bezetting = lopende trajecten / maximum."
+        " Soort coach: zoals vastgelegd bij de toewijzing (de laatste, als die verschillen); bij een"
+        " coach zonder lopende trajecten die in kansen.toml."
     )
     return table, out
+
+
+def _stored_kinds(open_: pd.DataFrame) -> dict[str, str]:
+    """Per coach, the kind stored with their current assignments (`coach_assignments.coach_kind`,
+    as the other tables count it): that of the latest one, should kansen.toml have changed."""
+    latest = open_.sort_values(["coach_from", "trajectory_id"]).groupby("coach").tail(1)
+    return {str(code): str(kind) for code, kind in zip(latest["coach"], latest["kind"], strict=True)}
 
 
 def _ends(ctx: Context, c: Cohort, b: Builder, figures: Figures) -> tuple[Table, dict[str, Any]]:

@@ -6,6 +6,8 @@ The unit of the first tables is the trajectory (started = open + ended); goals, 
 reached and the Participatieladder are figures of people, over the goals and rungs of their
 trajectories in the cohort. A person's coach kind is that of their latest trajectory in the
 cohort: the current coach's kind, or for an ended trajectory the kind of the coach at its end.
+The ladder pairs the first and last rung of one trajectory: a person's latest trajectory with at
+least two rungs, with that trajectory's coach kind.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ class Cohort:
     trajectories: pd.DataFrame  # + kind, weeks (open ones up to `as_of`)
     people: pd.DataFrame  # client_id, kind
     goals: pd.DataFrame  # + kind (of the person)
-    ladder: pd.DataFrame  # per person: client_id, kind, intake, latest, rungs
+    ladder: pd.DataFrame  # per person with two rungs: client_id, kind, intake, latest, rungs
     kinds: list[str]  # coach kinds in the report's order (without ALL)
     as_of: dt.date | None  # open trajectories are counted up to this day
     rule: str  # goal_reached: "any" or "all" scored goals reached
@@ -56,8 +58,6 @@ def reference_date(data: TrajectoryData, end: dt.date | None) -> dt.date | None:
 
 
 def cohort(ctx: Context, data: TrajectoryData) -> Cohort:
-    import pandas as pd
-
     as_of = reference_date(data, ctx.end)
     trajectories = data.trajectories.copy()
     trajectories["kind"] = clean(trajectories["coach_kind"])
@@ -70,18 +70,32 @@ def cohort(ctx: Context, data: TrajectoryData) -> Cohort:
     kind_of = dict(zip(people["client_id"], people["kind"], strict=True))
     goals = data.goals.copy()
     goals["kind"] = [kind_of.get(c, NONE) for c in goals["client_id"]]
-    steps = data.ladder.sort_values(["client_id", "on_date"])
-    by_person = steps.groupby("client_id", sort=True)["rung"]
-    ladder = pd.DataFrame(
-        {
-            "intake": by_person.first().astype(int),
-            "latest": by_person.last().astype(int),
-            "rungs": by_person.size(),
-        }
-    ).reset_index()
-    ladder["kind"] = [kind_of.get(c, NONE) for c in ladder["client_id"]]
+    ladder = _ladder(data.ladder, trajectories)
     rule = ctx.settings.trajectories.goal_reached
     return Cohort(trajectories, people, goals, ladder, _kinds(ctx, trajectories), as_of, rule)
+
+
+def _ladder(steps: pd.DataFrame, trajectories: pd.DataFrame) -> pd.DataFrame:
+    """One row per person: the intake and latest rung of their latest trajectory (by start) with
+    at least two rungs, and that trajectory's coach kind. Rungs of different trajectories are
+    never paired: a new trajectory's intake is not a step up from the last one's."""
+    import pandas as pd
+
+    ordered = steps.sort_values(["trajectory_id", "on_date"], kind="stable")
+    by_trajectory = ordered.groupby("trajectory_id", sort=True)["rung"]
+    per = pd.DataFrame(
+        {
+            "intake": by_trajectory.first().astype(int),
+            "latest": by_trajectory.last().astype(int),
+            "rungs": by_trajectory.size(),
+        }
+    ).reset_index()
+    per = per[per["rungs"] >= 2]
+    meta = trajectories[["trajectory_id", "client_id", "started_on", "kind"]]
+    per = per.merge(meta, on="trajectory_id", how="inner")
+    latest = per.sort_values(["started_on", "trajectory_id"]).groupby("client_id").tail(1)
+    columns = ["client_id", "kind", "intake", "latest", "rungs"]
+    return latest.sort_values("client_id")[columns].reset_index(drop=True)
 
 
 def _weeks(started: str, ended: str | None, as_of: dt.date | None) -> float | None:

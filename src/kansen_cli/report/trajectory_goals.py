@@ -7,7 +7,8 @@ a person reached their individual goal when any (or, with `goal_reached = "all"`
 their scored goals is reached. Tilburg's 40 % is this share; its base is the people with at
 least one scored goal. The T-score (Kiresuk & Sherman, ρ = 0.3) combines a person's latest goal
 scores with the goals' weights (`kansen_cli.trajectory.gas_t_score`). The ladder counts people
-with at least two rungs: the first (the intake) and the latest.
+with a trajectory of at least two rungs: its first (the intake) and its latest, of the person's
+latest such trajectory (`trajectory_cohort`).
 """
 
 from __future__ import annotations
@@ -166,7 +167,9 @@ def ladder_tables(c: Cohort, b: Builder, figures: dict[str, dict[str, Any]]) -> 
         b.equation(("tr", "ladder", ALL, r), [("tr", "ladder", i, r) for i in LADDER_RUNGS])
     b.equation(("tr", "two_rungs", ALL), [("tr", "ladder", i, ALL) for i in LADDER_RUNGS])
     table.notes.append(
-        "Mensen met ten minste twee treden: de eerste (bij de intake) en de laatste. Boven de diagonaal"
+        "Mensen met ten minste twee treden in één traject: de eerste (bij de intake) en de laatste van"
+        " dat traject; wie meer trajecten had, telt één keer, met het laatste traject met twee treden"
+        " (en de soort coach van dat traject). Boven de diagonaal"
         " staat wie hoger eindigde dan bij de intake. Treden: 1 geïsoleerd, 2 sociale contacten buitenshuis,"
         " 3 deelname aan georganiseerde activiteiten, 4 onbetaald werk, 5 betaald werk met"
         " ondersteuning, 6 betaald werk."
