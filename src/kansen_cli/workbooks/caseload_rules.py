@@ -1,6 +1,6 @@
 """The rules a returned coach's workbook is checked by (pure: the ledger's state comes in the
-context). One row may plan several records, so the rows are planned here rather than by
-`plan.plan_rows`, with the same `RowCheck` and the same blank/rejected counting:
+context). One row may plan several records (a contact, a rung and an end); `plan.plan_rows`
+plans them all:
 
 - every row belongs to a person in this coach's caseload: an open trajectory whose current
   coach is the workbook's coach. Once a trajectory has ended or moved to another coach, a row
@@ -33,54 +33,26 @@ from kansen_cli.workbooks.caseload import (
     PEOPLE_SHEET,
     CaseloadContext,
 )
-from kansen_cli.workbooks.cells import ClientIds, cell_text, is_blank, norm, parse_date
-from kansen_cli.workbooks.plan import IngestPlan, Planned, RowCheck, plan_change
+from kansen_cli.workbooks.cells import ClientIds, cell_text, is_blank, norm
+from kansen_cli.workbooks.plan import IngestPlan, Planned, RowCheck, SheetRules, plan_rows, unchanged
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from kansen_cli.settings import Settings
     from kansen_cli.workbooks.reading import FilledRow, FilledWorkbook
-
-    Rule = Callable[[RowCheck, FilledRow], list[Planned]]
 
 
 def plan_caseload(
     plan: IngestPlan, filled: FilledWorkbook, context: CaseloadContext, settings: Settings
 ) -> IngestPlan:
     """Check every filled row and plan its records; a blank row is counted, not checked."""
-    if plan.file_level:
-        return plan
     plan.words = plan.words | scales.words()
     rules = CaseloadRules(context, settings)
-    sheets: dict[str, tuple[tuple[str, ...], Rule]] = {
-        PEOPLE_SHEET: (PEOPLE_ANSWERS, rules.person),
-        GOALS_SHEET: (GOAL_ANSWERS, rules.goal_score),
-        NEW_GOALS_SHEET: (NEW_GOAL_ANSWERS, rules.new_goal),
+    sheets = {
+        PEOPLE_SHEET: SheetRules(PEOPLE_ANSWERS, rules.person),
+        GOALS_SHEET: SheetRules(GOAL_ANSWERS, rules.goal_score),
+        NEW_GOALS_SHEET: SheetRules(NEW_GOAL_ANSWERS, rules.new_goal),
     }
-    # Three sheets share headers (Klantnummer on each): a problem names the sheet with the column.
-    columns = {
-        sheet: {key: f"{sheet}: {header}" for key, header in headers.items()}
-        for sheet, headers in filled.headers.items()
-    }
-    for row in filled.rows:
-        answers, rule = sheets[row.sheet]
-        if all(is_blank(row.cells.get(key)) for key in answers):
-            plan.blank += 1
-            continue
-        check = RowCheck(plan, columns[row.sheet], row)
-        planned = rule(check, row)
-        if check.failed:
-            plan.rejected_rows.add((row.sheet, row.row))
-            continue
-        for item in planned:
-            plan_change(plan, item, row.row)
-    return plan
-
-
-def unchanged(planned: Planned) -> bool:
-    old = planned.old
-    return old is not None and all(old.get(k) == v for k, v in planned.record.items())
+    return plan_rows(plan, filled, sheets, name_sheets=True)
 
 
 class CaseloadRules:
@@ -293,7 +265,7 @@ class CaseloadRules:
         value = check.cell("description")
         description = None if is_blank(value) else " ".join(str(value).split())
         started = _date(trajectory["started_on"]) if trajectory else None
-        target_on = self._target(check, started)
+        target_on = check.date("target_on", started, None, "the trajectory started")  # may lie ahead
         baseline = scales.gas(check, "baseline")
         if trajectory is None or domain is None or check.failed:
             return []
@@ -320,24 +292,6 @@ class CaseloadRules:
         old = {k: known[k] for k in ("trajectory_id", "domain", "target_on", "baseline", "goal_id")}
         planned = [Planned("goal", client_id, record, old)]
         return self.still_coached(check, client_id, trajectory, planned, (written, None))
-
-    def _target(self, check: RowCheck, started: dt.date | None) -> str | None:
-        """A target date: any date from the start of the trajectory on (it may lie ahead)."""
-        value = check.cell("target_on")
-        if is_blank(value):
-            return None
-        parsed = parse_date(value)
-        if parsed is None:
-            check.problem("target_on", value, "bad_date", "not a date; write it as dd-mm-jjjj")
-            return None
-        if started is not None and parsed < started:
-            check.problem(
-                "target_on",
-                value,
-                "date_too_early",
-                f"lies before the trajectory started ({started:%d-%m-%Y})",
-            )
-        return parsed.isoformat()
 
 
 def _date(text: Any) -> dt.date:

@@ -11,7 +11,7 @@ skip_invalid: then its valid rows load and the rows with problems count as `reje
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -149,7 +149,11 @@ class RowCheck:
             return False
         return marked
 
-    def date(self, key: str, not_before: dt.date | None, today: dt.date, before_what: str) -> str | None:
+    def date(
+        self, key: str, not_before: dt.date | None, today: dt.date | None, before_what: str
+    ) -> str | None:
+        """The date in the cell as yyyy-mm-dd, between `not_before` and `today` (None: a date
+        that may lie ahead, such as a target date)."""
         value = self.cell(key)
         if is_blank(value):
             return None
@@ -157,7 +161,7 @@ class RowCheck:
         if parsed is None:
             self.problem(key, value, "bad_date", "not a date; write it as dd-mm-jjjj")
             return None
-        if parsed > today:
+        if today is not None and parsed > today:
             self.problem(key, value, "date_in_future", f"lies after today ({today:%d-%m-%Y})")
         elif not_before is not None and parsed < not_before:
             self.problem(key, value, "date_too_early", f"lies before {before_what} ({not_before:%d-%m-%Y})")
@@ -186,12 +190,13 @@ class Planned:
 class SheetRules:
     """How one data sheet's rows are checked: its answer columns and its rule for a filled row.
 
-    The rule reports problems through the `RowCheck` and returns the planned record, or None
-    when the row cannot be planned (it has a problem then).
+    The rule reports problems through the `RowCheck` and returns the planned record (or the
+    records, when one row holds several: a contact, a rung and an end), or None when the row
+    cannot be planned (it has a problem then).
     """
 
     answers: Collection[str]
-    rule: Callable[[RowCheck, FilledRow], Planned | None]
+    rule: Callable[[RowCheck, FilledRow], Planned | Sequence[Planned] | None]
 
 
 def start_plan(filled: FilledWorkbook, settings: Settings, batch_id: str | None) -> IngestPlan:
@@ -225,29 +230,48 @@ def choice_words(settings: Settings) -> frozenset[str]:
     return frozenset(words)
 
 
-def plan_rows(plan: IngestPlan, filled: FilledWorkbook, sheets: Mapping[str, SheetRules]) -> IngestPlan:
-    """Check every row by its sheet's rules and plan the changes of the valid ones."""
+def plan_rows(
+    plan: IngestPlan,
+    filled: FilledWorkbook,
+    sheets: Mapping[str, SheetRules],
+    name_sheets: bool = False,
+) -> IngestPlan:
+    """Check every row by its sheet's rules and plan the changes of the valid ones.
+
+    `name_sheets`: a problem names the column with its sheet ("Doelen: Score"), for a workbook
+    whose sheets share headers (Klantnummer on each)."""
     if plan.file_level:
         return plan
+    headers = {
+        sheet: {key: f"{sheet}: {header}" for key, header in named.items()} if name_sheets else named
+        for sheet, named in filled.headers.items()
+    }
     for row in filled.rows:
         rules = sheets[row.sheet]
         if all(is_blank(row.cells.get(key)) for key in rules.answers):
             plan.blank += 1
             continue
-        check = RowCheck(plan, filled.headers[row.sheet], row)
+        check = RowCheck(plan, headers[row.sheet], row)
         planned = rules.rule(check, row)
         if check.failed or planned is None:
             plan.rejected_rows.add((row.sheet, row.row))
             continue
-        plan_change(plan, planned, row.row)
+        for item in [planned] if isinstance(planned, Planned) else planned:
+            plan_change(plan, item, row.row)
     return plan
+
+
+def unchanged(planned: Planned) -> bool:
+    """The record replaces one that holds the same values."""
+    old = planned.old
+    return old is not None and all(old.get(k) == v for k, v in planned.record.items())
 
 
 def plan_change(plan: IngestPlan, planned: Planned, row: int) -> None:
     old = planned.old
     if old is None:
         action = "new"
-    elif all(old.get(k) == v for k, v in planned.record.items()):
+    elif unchanged(planned):
         action = "unchanged"
     else:
         action = "updated"
