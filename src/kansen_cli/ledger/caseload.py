@@ -11,7 +11,9 @@ from __future__ import annotations
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
+from kansen_cli.ledger import trajectories
 from kansen_cli.ledger.core import Ledger
+from kansen_cli.ledger.trajectories import last_contact_sql, last_review_sql
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -22,16 +24,6 @@ CASELOAD_CTE = (
     " FROM trajectories t JOIN coach_assignments a"
     " ON a.trajectory_id = t.trajectory_id AND a.until_on IS NULL"
     " WHERE t.ended_on IS NULL AND a.coach = ?) "
-)
-
-# A review is a date with goal scores or a ladder rung other than the first (the intake).
-LAST_REVIEW = (
-    "nullif(max("
-    "coalesce((SELECT max(s.on_date) FROM ladder_steps s WHERE s.trajectory_id = c.trajectory_id"
-    " AND s.on_date > (SELECT min(i.on_date) FROM ladder_steps i WHERE i.trajectory_id = c.trajectory_id)),"
-    " ''),"
-    " coalesce((SELECT max(g.reviewed_on) FROM goal_scores g JOIN goals o ON o.goal_id = g.goal_id"
-    " WHERE o.trajectory_id = c.trajectory_id), '')), '')"
 )
 
 
@@ -47,12 +39,11 @@ def caseload_people(ledger: Ledger, coach: str, review_weeks: int = 13) -> pd.Da
         CASELOAD_CTE + "SELECT *, date(coalesce(last_review, started_on), '+' || (? * 7) || ' days')"
         " AS review_due FROM (SELECT c.trajectory_id, c.client_id, p.initials, p.prefix, p.surname,"
         " p.neighbourhood, c.started_on, c.coach_since,"
-        " coalesce((SELECT max(m.on_date) FROM contact_moments m WHERE m.trajectory_id = c.trajectory_id),"
-        " c.started_on) AS last_contact,"
+        " coalesce(" + last_contact_sql("c") + ", c.started_on) AS last_contact,"
         " (SELECT s.rung FROM ladder_steps s WHERE s.trajectory_id = c.trajectory_id"
         " ORDER BY s.on_date LIMIT 1) AS intake_rung,"
         " (SELECT s.rung FROM ladder_steps s WHERE s.trajectory_id = c.trajectory_id"
-        " ORDER BY s.on_date DESC LIMIT 1) AS latest_rung, " + LAST_REVIEW + " AS last_review"
+        " ORDER BY s.on_date DESC LIMIT 1) AS latest_rung, " + last_review_sql("c") + " AS last_review"
         " FROM caseload c JOIN people p ON p.client_id = c.client_id)"
         " ORDER BY surname, initials, client_id",
         (coach, review_weeks),
@@ -230,6 +221,4 @@ def end_trajectory(
     db: sqlite3.Connection, client_id: str, record: dict[str, Any], source: str, stamp: str
 ) -> None:
     """End a trajectory with a reason, as a loaded row: the same write as `kansen assign --end`."""
-    from kansen_cli.ledger.trajectories import end_trajectory as end
-
-    end(db, record["trajectory_id"], record["ended_on"], record["end_reason"])
+    trajectories.end_trajectory(db, record["trajectory_id"], record["ended_on"], record["end_reason"])

@@ -32,6 +32,27 @@ class KnownPerson:
     last_ended: str | None  # when their latest earlier trajectory ended, if any
 
 
+def last_contact_sql(t: str) -> str:
+    """SQL: the latest contact moment of the trajectory `t` (a table alias); NULL before the first."""
+    return f"(SELECT max(m.on_date) FROM contact_moments m WHERE m.trajectory_id = {t}.trajectory_id)"
+
+
+def last_review_sql(t: str) -> str:
+    """SQL: the latest review of the trajectory `t`, a date with a goal score or a ladder rung
+    after the first (the intake); NULL before the first review."""
+    rung = (
+        f"(SELECT max(s.on_date) FROM ladder_steps s WHERE s.trajectory_id = {t}.trajectory_id"
+        f" AND s.on_date > (SELECT min(i.on_date) FROM ladder_steps i"
+        f" WHERE i.trajectory_id = {t}.trajectory_id))"
+    )
+    score = (
+        "(SELECT max(g.reviewed_on) FROM goal_scores g JOIN goals o ON o.goal_id = g.goal_id"
+        f" WHERE o.trajectory_id = {t}.trajectory_id)"
+    )
+    # SQLite's max() of a NULL is NULL: compare with '' for "none", and turn '' back into NULL.
+    return f"nullif(max(coalesce({rung}, ''), coalesce({score}, '')), '')"
+
+
 def caseloads(ledger: Ledger) -> dict[str, int]:
     """Coach code -> the number of open trajectories whose current coach that coach is."""
     rows = ledger.query(
@@ -161,19 +182,18 @@ def end_trajectory(db: sqlite3.Connection, trajectory_id: int, ended_on: str, re
 
 def in_view_rows(ledger: Ledger, coach: str | None = None, with_names: bool = False) -> list[sqlite3.Row]:
     """Every open trajectory with what `kansen inview` weighs: client id, coach, wijk, start,
-    latest contact, latest review (a goal score, or a ladder rung after the intake rung) and,
-    when asked, the name (None once purged)."""
+    latest contact and latest review (NULL before the first) and, when asked, the name (None
+    once purged)."""
     names = ", p.initials, p.prefix, p.surname" if with_names else ""
     where, params = ("", ()) if coach is None else (" AND a.coach = ?", (coach,))
     return ledger.query(
-        "SELECT t.trajectory_id, t.client_id, t.started_on, a.coach, p.neighbourhood AS wijk,"
-        " (SELECT max(c.on_date) FROM contact_moments c WHERE c.trajectory_id = t.trajectory_id)"
-        " AS last_contact,"
-        " (SELECT max(s.reviewed_on) FROM goal_scores s JOIN goals g ON g.goal_id = s.goal_id"
-        " WHERE g.trajectory_id = t.trajectory_id) AS last_score,"
-        " (SELECT max(l.on_date) FROM ladder_steps l WHERE l.trajectory_id = t.trajectory_id"
-        " AND l.on_date > (SELECT min(i.on_date) FROM ladder_steps i"
-        " WHERE i.trajectory_id = t.trajectory_id)) AS last_rung" + names + " FROM trajectories t"
+        "SELECT t.trajectory_id, t.client_id, t.started_on, a.coach, p.neighbourhood AS wijk, "
+        + last_contact_sql("t")
+        + " AS last_contact, "
+        + last_review_sql("t")
+        + " AS last_review"
+        + names
+        + " FROM trajectories t"
         " JOIN coach_assignments a ON a.trajectory_id = t.trajectory_id AND a.until_on IS NULL"
         " JOIN people p ON p.client_id = t.client_id"
         " WHERE t.ended_on IS NULL" + where + " ORDER BY a.coach, p.neighbourhood, t.client_id",

@@ -71,14 +71,13 @@ def _kept(row: sqlite3.Row, with_names: bool) -> Kept:
     from kansen_cli.in_view import Kept
     from kansen_cli.workbooks.layout import person_name
 
-    reviews = [d for d in (row["last_score"], row["last_rung"]) if d is not None]
     return Kept(
         client_id=row["client_id"],
         coach=row["coach"],
         wijk=row["wijk"],
         started_on=dt.date.fromisoformat(row["started_on"]),
         latest_contact=_date(row["last_contact"]),
-        latest_review=_date(max(reviews)) if reviews else None,
+        latest_review=_date(row["last_review"]),
         name=person_name(dict(row)) if with_names else "",
     )
 
