@@ -10,7 +10,8 @@ command is refused with the numbers and nothing is written, unless `force`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 from kansen_cli.errors import KansenError, NotFoundError
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from kansen_cli.assignment import Person
     from kansen_cli.ledger.core import Ledger
     from kansen_cli.ledger.trajectories import KnownPerson, OpenTrajectory
@@ -132,15 +135,34 @@ def _check_ambassadors(ledger: Ledger, coaches: Sequence[Coach]) -> None:
         )
 
 
-def _people(ledger: Ledger, client_ids: Sequence[str], from_referral: str | None) -> dict[str, KnownPerson]:
-    from kansen_cli.ledger.trajectories import known_people, referred_people
+def _in_ledger(ledger: Ledger, client_ids: Sequence[str]) -> dict[str, KnownPerson]:
+    """These people as the ledger knows them; an error naming the client ids it does not know."""
+    from kansen_cli.ledger.trajectories import known_people
 
-    if from_referral is not None:
-        return referred_people(ledger, from_referral)
     known = known_people(ledger, client_ids)
     unknown = sorted(set(client_ids) - set(known))
     if unknown:
         raise NotFoundError(f"{len(unknown)} client id(s) not in the ledger: {named(unknown)}")
+    return known
+
+
+@contextmanager
+def _writing(ledger: Ledger, dry_run: bool) -> Iterator[sqlite3.Connection | None]:
+    """The transaction a run reads and writes in (two runs at once never both fill the last
+    places); a dry run only reads: None."""
+    if dry_run:
+        yield None
+        return
+    with ledger.transaction() as db:
+        yield db
+
+
+def _people(ledger: Ledger, client_ids: Sequence[str], from_referral: str | None) -> dict[str, KnownPerson]:
+    from kansen_cli.ledger.trajectories import referred_people
+
+    if from_referral is not None:
+        return referred_people(ledger, from_referral)
+    known = _in_ledger(ledger, client_ids)
     purged = [cid for cid, p in known.items() if p.purged]
     if purged:
         raise KansenError(
@@ -178,17 +200,15 @@ def _to_one(
     load = loads.get(coach.code, 0)
     if load + len(ids) > coach.cap and not force:
         raise CapacityError(refusal(len(ids), [coach], loads, []))
-    by_id: dict[str, Assignment] = {p.client_id: Assignment(p.client_id, coach.code, "start") for p in new}
-    for t in moved:
-        by_id[t.client_id] = Assignment(t.client_id, coach.code, "reassign", False, t.coach, t.trajectory_id)
+    handed = {t.client_id: t for t in moved}
     out = []
     for position, client_id in enumerate(sorted(ids), start=1):
-        a = by_id[client_id]
-        out.append(
-            Assignment(
-                a.client_id, a.coach, a.action, load + position > coach.cap, a.previous, a.trajectory_id
-            )
-        )
+        over = load + position > coach.cap
+        t = handed.get(client_id)
+        if t is None:
+            out.append(Assignment(client_id, coach.code, "start", over))
+        else:
+            out.append(Assignment(client_id, coach.code, "reassign", over, t.coach, t.trajectory_id))
     return out
 
 
@@ -286,21 +306,19 @@ def run(
     if on > today:
         raise KansenError(f"--on {on.isoformat()} is in the future; use today or an earlier date")
     if end is not None:
-        return _run_end(campaign, settings, on, client_ids, end, dry_run, from_referral, kind, to, force)
+        if from_referral is not None or kind is not None or to is not None or force:
+            raise KansenError("--end takes client ids only, not --from-referral, --kind, --to or --force")
+        return _run_end(campaign, settings, on, client_ids, end, dry_run)
     coaches = _coaches(settings, kind, to)
     target = coaches[0] if to is not None else None
     source = "list" if from_referral is None else f"referral:{from_referral}"
     result = AssignResult(on=on, source=source, dry_run=dry_run)
-    with open_ledger(campaign, create=False) as ledger:
-        if dry_run:
-            decided = _decide_all(ledger, client_ids, from_referral, on, coaches, target, force)
-        else:
-            # Read inside the transaction: two runs at once never both fill the last places.
-            with ledger.transaction() as db:
-                decided = _decide_all(ledger, client_ids, from_referral, on, coaches, target, force)
-                result.assignments = decided[0]
-                _write(db, settings, on, result)
-    result.assignments, result.already, loads = decided
+    with open_ledger(campaign, create=False) as ledger, _writing(ledger, dry_run) as db:
+        result.assignments, result.already, loads = _decide_all(
+            ledger, client_ids, from_referral, on, coaches, target, force
+        )
+        if db is not None:
+            _write(db, settings, on, result)
     result.coaches = _summary(settings, coaches, result.assignments, loads)
     return result
 
@@ -326,24 +344,18 @@ def _run_end(
     client_ids: Sequence[str],
     reason: str,
     dry_run: bool,
-    *conflicting: object,
 ) -> AssignResult:
     """`--end REASON`: end these people's trajectories on `on`; their coach's assignment closes too."""
     from kansen_cli.ledger import open_ledger
 
-    if any(option not in (None, False) for option in conflicting):
-        raise KansenError("--end takes client ids only, not --from-referral, --kind, --to or --force")
     if reason not in settings.codebook.trajectory_end:
         known = ", ".join(settings.codebook.trajectory_end)
         raise KansenError(f"--end {reason!r} is no end reason; choose one of: {known}")
     result = AssignResult(on=on, source="list", dry_run=dry_run, end_reason=reason)
-    with open_ledger(campaign, create=False) as ledger:
-        if dry_run:
-            result.assignments, loads = _decide_end(ledger, client_ids, on)
-        else:
-            with ledger.transaction() as db:
-                result.assignments, loads = _decide_end(ledger, client_ids, on)
-                _write(db, settings, on, result)
+    with open_ledger(campaign, create=False) as ledger, _writing(ledger, dry_run) as db:
+        result.assignments, loads = _decide_end(ledger, client_ids, on)
+        if db is not None:
+            _write(db, settings, on, result)
     result.coaches = _summary(settings, [], result.assignments, loads)
     return result
 
@@ -351,11 +363,9 @@ def _run_end(
 def _decide_end(
     ledger: Ledger, client_ids: Sequence[str], on: dt.date
 ) -> tuple[list[Assignment], dict[str, int]]:
-    from kansen_cli.ledger.trajectories import caseloads, known_people, open_trajectories
+    from kansen_cli.ledger.trajectories import caseloads, open_trajectories
 
-    unknown = sorted(set(client_ids) - set(known_people(ledger, client_ids)))
-    if unknown:
-        raise NotFoundError(f"{len(unknown)} client id(s) not in the ledger: {named(unknown)}")
+    _in_ledger(ledger, client_ids)
     open_now = open_trajectories(ledger)
     outside = sorted(set(client_ids) - set(open_now))
     if outside:
