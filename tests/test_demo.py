@@ -88,3 +88,28 @@ def test_demo_refuses_a_folder_in_use(invoke, tmp_path: Path) -> None:
     result = invoke("demo", tmp_path)
     assert result.exit_code == 1
     assert "not empty" in result.stderr
+
+
+def test_demo_keeps_the_referred_in_view(demo_run, invoke) -> None:
+    """Issue 13: the people referred to Coach Meedoen get a coach, an intake and two review
+    rounds in the coaches' workbooks, and the report shows the trajectory sections."""
+    folder, _ = demo_run
+    with sqlite3.connect(folder / "kansen.sqlite") as db:
+        referred = {
+            r[0] for r in db.execute("SELECT client_id FROM referrals WHERE destination = 'coach_meedoen'")
+        }
+        in_trajectory = {r[0] for r in db.execute("SELECT client_id FROM trajectories")}
+        coaches = db.execute("SELECT count(DISTINCT coach) FROM coach_assignments").fetchone()[0]
+        rung_days = db.execute("SELECT count(DISTINCT on_date) FROM ladder_steps").fetchone()[0]
+        score_days = db.execute("SELECT count(DISTINCT reviewed_on) FROM goal_scores").fetchone()[0]
+    assert referred and in_trajectory == referred
+    # Rungs at the intake and at both reviews; goals are set at the intake and scored at the reviews.
+    assert (rung_days, score_days) == (3, 2)
+    # A workbook per coach with people, per round, each filled in and loaded.
+    filled = list((folder / "caseload").glob("caseload-*-ingevuld.xlsx"))
+    assert len(filled) == 3 * coaches
+    report = (folder / "rapport" / "rapport.md").read_text(encoding="utf-8")
+    assert "## Trajecten: caseload per coach" in report
+    assert "## Individueel doel bereikt en GAS T-score, per soort coach" in report
+    figures = json.loads(invoke("report", "--json", "-c", folder).stdout)["trajectories"]
+    assert figures["started"] == len(referred)

@@ -46,6 +46,14 @@ def test_presets_differ_where_municipalities_do():
     assert preset("groningen") == Settings()
     assert "klantmanager" in preset("nijmegen").codebook.referrals
     assert preset("generic").campaign.municipality == "Gemeente"
+    # Tilburg: one fixed professional coach per person, caseloads of about 50, every life domain.
+    tilburg = preset("tilburg").trajectories.coaches
+    assert tilburg and {(c.kind, c.cap) for c in tilburg} == {("professional", 50)}
+    assert "wonen" in preset("tilburg").codebook.life_domain
+    # Purmerend: ambassadors (themselves on benefit) coach maatjes.
+    purmerend = preset("purmerend")
+    assert "ambassadeur" in {c.kind for c in purmerend.trajectories.coaches}
+    assert "maatje" in purmerend.codebook.referrals
     with pytest.raises(SettingsError, match="unknown preset 'utrecht'"):
         preset("utrecht")
 
