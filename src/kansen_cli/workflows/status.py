@@ -153,18 +153,20 @@ def run(campaign: Path, settings: Settings, today: dt.date) -> StatusResult:
 
 
 def _trajectories(ledger: Ledger, settings: Settings, today: dt.date) -> TrajectoryState | None:
-    from kansen_cli.ledger.trajectories import caseloads, started_any
+    from collections import Counter
+
+    from kansen_cli.ledger.trajectories import started_any
     from kansen_cli.workflows.inview import kept_in_view
 
     if not started_any(ledger):
         return None
     kept, found = kept_in_view(ledger, settings, today)
-    loads = caseloads(ledger)
+    loads = Counter(k.coach for k in kept)  # every open trajectory, with its current coach
     return TrajectoryState(
         open=len(kept),
         no_contact=sum(1 for p in found if p.no_contact),
         reviews_overdue=sum(1 for p in found if p.review_overdue),
-        full=[c.code for c in settings.trajectories.coaches if loads.get(c.code, 0) >= c.cap],
+        full=[c.code for c in settings.trajectories.coaches if loads[c.code] >= c.cap],
     )
 
 
