@@ -17,7 +17,6 @@ import math
 from collections.abc import Sequence
 
 RHO = 0.3
-GAS_SCORES: tuple[int, ...] = (-2, -1, 0, 1, 2)
 GAS_LABELS: dict[int, str] = {
     -2: "Veel minder dan verwacht",
     -1: "Minder dan verwacht",
