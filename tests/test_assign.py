@@ -320,7 +320,9 @@ def test_an_ambassador_is_not_assigned_to_themselves(ledger_folder: Path) -> Non
 
 def refer(folder: Path, referrals: list[tuple[str, str]]) -> None:
     with open_ledger(folder, create=False) as ledger, ledger.transaction() as db:
-        db.execute("INSERT INTO batches VALUES ('b1', 'Zuid', 1, 1, 1, '2026-01-05T09:00:00+01:00', NULL)")
+        db.execute(
+            "INSERT INTO batches VALUES ('b1', 'Zuid', 1, 1, 1, '2026-01-05T09:00:00+01:00', NULL, 1, NULL)"
+        )
         for position, client_id in enumerate(sorted(WIJKEN), start=1):
             db.execute("INSERT INTO batch_members VALUES (?, 'b1', ?, 'A')", (client_id, position))
         db.executemany(

@@ -59,7 +59,13 @@ def recorded(path: Path) -> list[tuple[str, str | None]]:
 
 
 # The released migrations, written out: a renamed or dropped one fails these tests.
-RELEASED = ["0001_whole_cycle", "0002_survey", "0003_status_indexes", "0004_trajectories"]
+RELEASED = [
+    "0001_whole_cycle",
+    "0002_survey",
+    "0003_status_indexes",
+    "0004_trajectories",
+    "0005_contact_routes",
+]
 
 
 def test_fresh_ledger_is_at_the_latest_schema(tmp_path, monkeypatch):
@@ -75,6 +81,7 @@ def test_fresh_ledger_is_at_the_latest_schema(tmp_path, monkeypatch):
         ("0002_survey", "2026-05-04T10:00:00+02:00"),
         ("0003_status_indexes", "2026-05-04T10:00:00+02:00"),
         ("0004_trajectories", "2026-05-04T10:00:00+02:00"),
+        ("0005_contact_routes", "2026-05-04T10:00:00+02:00"),
     ]
 
 

@@ -93,7 +93,9 @@ def build_golden_ledger(campaign: Path) -> Path:
             (NOW,),
         )
         for seq, (batch_id, (nbh, _)) in enumerate(BATCHES.items(), start=1):
-            db.execute("INSERT INTO batches VALUES (?, ?, ?, 1, 2015, ?, NULL)", (batch_id, nbh, seq, NOW))
+            db.execute(
+                "INSERT INTO batches VALUES (?, ?, ?, 1, 2015, ?, NULL, 1, NULL)", (batch_id, nbh, seq, NOW)
+            )
         everyone = [(p[0], p[1], p[2]) for p in PEOPLE] + NOT_SENT
         for position, (client, batch_id, variant) in enumerate(everyone):
             db.execute(
@@ -546,7 +548,9 @@ def random_ledger(campaign: Path, draw) -> None:
         )
         batches = draw(st.lists(st.sampled_from(["Noord", "Zuid", "Oost"]), min_size=1, max_size=4))
         for seq, nbh in enumerate(batches):
-            db.execute("INSERT INTO batches VALUES (?, ?, ?, 1, 1, ?, NULL)", (f"b{seq}", nbh, seq, NOW))
+            db.execute(
+                "INSERT INTO batches VALUES (?, ?, ?, 1, 1, ?, NULL, 1, NULL)", (f"b{seq}", nbh, seq, NOW)
+            )
         people = draw(st.integers(0, 40))
         for i in range(people):
             seq = draw(st.integers(0, len(batches) - 1))

@@ -391,7 +391,8 @@ def test_period_and_batch_choose_the_cohort(ledger: Path) -> None:
     # A batch: its members only.
     with open_ledger(ledger) as led, led.transaction() as db:
         db.execute(
-            "INSERT INTO batches VALUES ('noord-1', 'Noord', 1, 1, 2015, '2026-05-01T09:00:00+02:00', NULL)"
+            "INSERT INTO batches VALUES"
+            " ('noord-1', 'Noord', 1, 1, 2015, '2026-05-01T09:00:00+02:00', NULL, 1, NULL)"
         )
         for position, cid in enumerate(("T0001", "T0004", "T0007")):
             db.execute("INSERT INTO batch_members VALUES (?, 'noord-1', ?, 'A')", (cid, position))

@@ -16,7 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 from kansen_cli.errors import KansenError
 from kansen_cli.letter_sandbox import render
-from kansen_cli.letter_templates import DOCUMENT_TEMPLATE, logo_source, packaged_template_dir, template_name
+from kansen_cli.letter_templates import (
+    DOCUMENT_TEMPLATE,
+    letter_template,
+    logo_source,
+    packaged_template_dir,
+    template_name,
+)
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -36,7 +42,7 @@ def render_letter(env: SandboxedEnvironment, fields: Fields, fragment: bool = Fa
 
     Within the sandbox's limits; any failure of the template is an error naming it.
     """
-    template = env.get_template(template_name(str(fields["variant"])))
+    template = env.get_template(template_name(letter_template(fields)))
     return render(template, **fields, fragment=fragment, logo=logo_source(env, fragment))
 
 
@@ -208,7 +214,7 @@ def render_pdf(
                 htmls, roots, workers, lambda i: progress(len(chunks[i])) if progress else None
             )
     except RefusedURL as exc:
-        raise refusal(env, str(exc.args[0]), [template_name(str(f["variant"])) for f in letters]) from None
+        raise refusal(env, str(exc.args[0]), [template_name(letter_template(f)) for f in letters]) from None
     pages = sum(p for _, p in results)
     if pages != len(letters):
         raise KansenError(

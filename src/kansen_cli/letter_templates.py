@@ -17,9 +17,9 @@ field every template needs.
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kansen_cli.errors import KansenError
 
@@ -41,6 +41,11 @@ LOGO_FILES = {
 # Names the renderer passes itself: not letter fields, so the pre-flight does not ask for them.
 # (The environment's globals, such as the logo, Jinja leaves out of the undeclared names itself.)
 RENDER_ARGUMENTS = frozenset({"fragment"})
+
+
+def letter_template(fields: Mapping[str, Any]) -> str:
+    """The template a letter is made from: its `template` field, else its variant."""
+    return str(fields.get("template") or fields.get("variant") or "")
 
 
 def packaged_template_dir() -> Path:

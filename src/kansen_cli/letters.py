@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from kansen_cli.errors import TemplateFieldError
-from kansen_cli.letter_templates import template_name, template_variables
+from kansen_cli.letter_templates import letter_template, template_name, template_variables
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -142,6 +142,9 @@ def person_fields(
         "batch_id": _text(row.get("batch_id")),
         "client_id": _text(row.get("client_id")),
         "variant": _text(row.get("variant")),
+        # The template this person's letter is made from: the variant's own, unless the route
+        # says otherwise (a confirmation after a phone call, a later round's letter).
+        "template": _text(row.get("template")) or _text(row.get("variant")),
         "initials": initials,
         "prefix": prefix,
         "surname": surname,
@@ -233,19 +236,21 @@ def preflight(
 
     problems: list[str] = []
     needed: dict[str, set[str]] = {}
-    for variant in sorted({f.get("variant") or "" for f in letters}):
+    for template in sorted({letter_template(f) for f in letters}):
         try:
-            needed[variant] = template_variables(env, template_name(variant))
+            needed[template] = template_variables(env, template_name(template))
         except TemplateNotFound as exc:
             problems.append(
-                f"no template {exc.name!r} for letter variant {variant!r}; "
-                f"add templates/letters/{template_name(variant)} to the campaign folder"
+                f"no template {exc.name!r} for letter {template!r}; "
+                f"add templates/letters/{template_name(template)} to the campaign folder"
             )
         except TemplateSyntaxError as exc:
-            problems.append(f"template {exc.name or template_name(variant)} line {exc.lineno}: {exc.message}")
+            problems.append(
+                f"template {exc.name or template_name(template)} line {exc.lineno}: {exc.message}"
+            )
     missing: dict[str, int] = {}
     for fields in letters:
-        for name in needed.get(fields.get("variant") or "", ()):
+        for name in needed.get(letter_template(fields), ()):
             if name in OPTIONAL_FIELDS and name in fields:
                 continue
             if fields.get(name) in (None, ""):

@@ -16,10 +16,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from kansen_cli.errors import SettingsError
 from kansen_cli.settings_followup import FollowupSettings
 from kansen_cli.settings_render import render_settings as render_settings  # its old home
+from kansen_cli.settings_routes import Approach, CallSettings, Location, Place, RoundSettings
 from kansen_cli.settings_trajectories import TrajectorySettings
 
 SETTINGS_FILE = "kansen.toml"
-PRESETS = ("groningen", "nijmegen", "tilburg", "purmerend", "generic")
+PRESETS = ("groningen", "nijmegen", "amsterdam", "tilburg", "purmerend", "generic")
 Weekday = Literal["ma", "di", "wo", "do", "vr", "za", "zo"]
 WEEKDAYS: tuple[str, ...] = ("ma", "di", "wo", "do", "vr", "za", "zo")
 # Headers that name a BSN (letters and digits only, lower case): never the client id.
@@ -131,6 +132,20 @@ class LetterSettings(_Model):
     phone_hours: str = Field("op werkdagen van 9.00 tot 17.00 uur", description="When the phone is answered.")
     signature_name: str = Field("M. de Boer", description="Name under the letter.")
     signature_title: str = Field("Programmaleider Kansen in Kaart", description="Title under the name.")
+    approach: dict[str, Approach] = Field(
+        default_factory=dict,
+        description="Per variant: letter (the invitation is posted) or phone_first (called first,"
+        " `kansen calls`); a variant not named here is a letter.",
+    )
+    place: dict[str, Place] = Field(
+        default_factory=dict,
+        description="Per variant: home or location; a variant not named here follows planning.place.",
+    )
+    confirmation_template: str = Field(
+        "bevestiging",
+        description="Template of the letter confirming an appointment made by phone:"
+        " templates/letters/<name>.html.j2.",
+    )
     min_working_days: int = Field(
         5,
         ge=0,
@@ -174,12 +189,29 @@ class PlanningSettings(_Model):
     closed_days: list[dt.date] = Field(
         default_factory=list, description="Extra days without visits (besides public holidays)."
     )
+    place: Place = Field(
+        "home",
+        description="Where conversations take place: home (the consultant visits, route-planned)"
+        " or location (a room at one of the locations below).",
+    )
+    locations: list[Location] = Field(
+        default_factory=list,
+        description="Locations for conversations ([[planning.locations]]); a wijk's own location first.",
+    )
 
     @model_validator(mode="after")
     def _hours(self) -> PlanningSettings:
         if self.day_end <= self.day_start:
             raise ValueError("day_end must be after day_start")
+        codes = [loc.code for loc in self.locations]
+        if len(set(codes)) != len(codes):
+            raise ValueError("two locations have the same code")
+        if self.place == "location" and not self.locations:
+            raise ValueError("place = 'location' needs at least one [[planning.locations]]")
         return self
+
+    def location(self, code: str) -> Location | None:
+        return next((loc for loc in self.locations if loc.code == code), None)
 
 
 class CodebookRoles(_Model):
@@ -209,6 +241,32 @@ class CodebookRoles(_Model):
     )
     consent_yes: str = Field("ja", description="Consent code that allows referral to partners.")
     survey_done: str = Field("afgenomen", description="Survey call: the questions were answered.")
+    invite_again: list[str] = Field(
+        default_factory=lambda: ["niet_thuis"],
+        description="Contact results whose people are invited again in a later round (kansen batch --round).",
+    )
+    referral_without_conversation: list[str] = Field(
+        default_factory=list,
+        description="Referral destinations allowed without a conversation (who takes over those not"
+        " reached).",
+    )
+    became_active: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Per referral destination: the results that count as 'became active'; a destination"
+        " not named here counts referral_started only.",
+    )
+    phone_appointment: str = Field(
+        "afspraak_gemaakt", description="Phone outcome: an appointment was made (a confirmation letter goes)."
+    )
+    phone_reached: list[str] = Field(
+        default_factory=lambda: ["afspraak_gemaakt", "geen_gesprek", "terugbellen"],
+        description="Phone outcomes that mean the person was spoken to on the phone.",
+    )
+    phone_final: list[str] = Field(
+        default_factory=lambda: ["afspraak_gemaakt", "geen_gesprek", "verkeerd_nummer"],
+        description="Phone outcomes after which nobody calls again.",
+    )
+    phone_callback: str = Field("terugbellen", description="Phone outcome: call back on the day agreed.")
 
 
 class Codebook(_Model):
@@ -330,6 +388,17 @@ class Codebook(_Model):
         },
         description="Trajectories: kinds of contact moment.",
     )
+    phone_outcome: dict[str, str] = Field(
+        default_factory=lambda: {
+            "afspraak_gemaakt": "Afspraak gemaakt",
+            "geen_gesprek": "Wil geen gesprek",
+            "geen_gehoor": "Geen gehoor",
+            "voicemail": "Voicemail ingesproken",
+            "verkeerd_nummer": "Verkeerd nummer",
+            "terugbellen": "Terugbellen op",
+        },
+        description="Contact routes: the outcome of one phone call (kansen calls).",
+    )
     trajectory_end: dict[str, str] = Field(
         default_factory=lambda: {
             "doel_bereikt": "Doel bereikt",
@@ -362,6 +431,21 @@ class Codebook(_Model):
             ("referral_closed", r.referral_closed, self.referral_result),
             ("consent_yes", r.consent_yes, self.consent),
             ("survey_done", r.survey_done, self.survey_result),
+        ]
+        checks += [
+            ("phone_appointment", r.phone_appointment, self.phone_outcome),
+            ("phone_callback", r.phone_callback, self.phone_outcome),
+        ]
+        checks += [("phone_reached", code, self.phone_outcome) for code in r.phone_reached]
+        checks += [("phone_final", code, self.phone_outcome) for code in r.phone_final]
+        checks += [("invite_again", code, self.contact_result) for code in r.invite_again]
+        without = r.referral_without_conversation
+        checks += [("referral_without_conversation", code, self.referrals) for code in without]
+        checks += [("became_active", code, self.referrals) for code in r.became_active]
+        checks += [
+            (f"became_active.{dest}", code, self.referral_result)
+            for dest, codes in r.became_active.items()
+            for code in codes
         ]
         checks += [("not_applicable", code, self.contact_result) for code in r.not_applicable]
         checks += [("referral_pending", code, self.referral_result) for code in r.referral_pending]
@@ -420,19 +504,42 @@ class Settings(_Model):
     planning: PlanningSettings = Field(default_factory=PlanningSettings)
     codebook: Codebook = Field(default_factory=Codebook)
     followup: FollowupSettings = Field(default_factory=FollowupSettings)
+    calls: CallSettings = Field(default_factory=CallSettings)
+    rounds: RoundSettings = Field(default_factory=RoundSettings)
     survey: SurveySettings = Field(default_factory=SurveySettings)
     trajectories: TrajectorySettings = Field(default_factory=TrajectorySettings)
     report: ReportSettings = Field(default_factory=ReportSettings)
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
 
+    @model_validator(mode="after")
+    def _variant_routes(self) -> Settings:
+        variants = self.letters.variants
+        for key in ("approach", "place"):
+            for code in getattr(self.letters, key):
+                if code not in variants:
+                    known = ", ".join(variants)
+                    raise ValueError(f"letters.{key}: {code!r} is not a letter variant ({known})")
+        if "location" in self.letters.place.values() and not self.planning.locations:
+            raise ValueError("letters.place names 'location' but there is no [[planning.locations]]")
+        return self
+
+    def approach_of(self, variant: str) -> str:
+        """`letter` or `phone_first`: how the people of this variant are approached first."""
+        return self.letters.approach.get(variant, "letter")
+
+    def place_of(self, variant: str) -> str:
+        """`home` or `location`: where the people of this variant are invited to."""
+        return self.letters.place.get(variant, self.planning.place)
+
 
 def preset(name: str) -> Settings:
     """The built-in settings of a preset (groningen is also the default without a file)."""
-    from kansen_cli.settings_presets import GENERIC, NIJMEGEN, PURMEREND, TILBURG
+    from kansen_cli.settings_presets import AMSTERDAM, GENERIC, NIJMEGEN, PURMEREND, TILBURG
 
     overrides = {
         "groningen": {},
         "nijmegen": NIJMEGEN,
+        "amsterdam": AMSTERDAM,
         "tilburg": TILBURG,
         "purmerend": PURMEREND,
         "generic": GENERIC,

@@ -8,8 +8,30 @@ from __future__ import annotations
 
 from typing import Any
 
+# Doe je mee: conversations deliberately at another location, not at home; who twice did not
+# show up or wanted no appointment is invited again by their klantmanager, who also takes over
+# (without a conversation) whoever is not reached. Figures are shares of the people advised.
 NIJMEGEN: dict[str, Any] = {
     "campaign": {"name": "Doe je mee", "municipality": "Gemeente Nijmegen"},
+    "register": {"columns": {"care_team": "Bekend bij sociaal wijkteam"}},
+    "planning": {
+        "place": "location",
+        "consultants": ["Consulent 1", "Consulent 2", "Consulent 3", "Consulent 4"],
+        "locations": [
+            {
+                "code": "groenestraat",
+                "name": "Bedrijvencentrum Groenestraat",
+                "address": ["Groenestraat 1", "6531 AA  NIJMEGEN"],
+                "directions": "Bus 5 en 10 stoppen voor de deur; parkeren kan op het terrein.",
+                "rooms": 4,
+            }
+        ],
+    },
+    "rounds": {
+        "sender_department": "Klantmanagers Werk en Inkomen",
+        "signature_name": "Uw klantmanager",
+        "signature_title": "Gemeente Nijmegen",
+    },
     "letters": {
         "sender_department": "Team Doe je mee",
         "sender_address": ["Postbus 9105", "6500 HG Nijmegen"],
@@ -31,6 +53,12 @@ NIJMEGEN: dict[str, Any] = {
             "participatiecoach": "Participatiecoach",
             "werkbedrijf": "WerkBedrijf",
         },
+        "roles": {
+            "invite_again": ["niet_verschenen", "geen_afspraak"],
+            "referral_without_conversation": ["klantmanager"],
+            # The klantmanager arranging care is help, not someone who became active.
+            "became_active": {"klantmanager": []},
+        },
         "followup_result": {
             "actief_geworden": "Actief geworden",
             "gemeld_wijkteam": "Gemeld bij sociaal wijkteam",
@@ -44,6 +72,7 @@ NIJMEGEN: dict[str, Any] = {
 
 GENERIC: dict[str, Any] = {
     "campaign": {"name": "In beeld", "municipality": "Gemeente"},
+    "register": {"columns": {"care_team": "Bekend bij wijkteam"}},
     "letters": {
         "sender_department": "Team Participatie",
         "sender_address": ["Postbus 1", "1234 AB Gemeente"],
@@ -74,6 +103,7 @@ GENERIC: dict[str, Any] = {
 # attention to every life domain, small achievable goals.
 TILBURG: dict[str, Any] = {
     "campaign": {"name": "Persoonlijke begeleiding", "municipality": "Gemeente Tilburg"},
+    "register": {"columns": {"care_team": "Bekend bij wijkteam"}},
     "letters": {
         "sender_department": "Team Persoonlijke begeleiding",
         "sender_address": ["Postbus 90155", "5000 LH Tilburg"],
@@ -113,6 +143,7 @@ TILBURG: dict[str, Any] = {
 # individual goals in a Persoonlijk Ontwikkelplan. Ambassadors' caseloads are small.
 PURMEREND: dict[str, Any] = {
     "campaign": {"name": "Meedoen Werkt!", "municipality": "Gemeente Purmerend"},
+    "register": {"columns": {"care_team": "Bekend bij wijkteam"}},
     "letters": {
         "sender_department": "Meedoen Werkt!",
         "sender_address": ["Postbus 15", "1440 AA Purmerend"],
@@ -137,5 +168,71 @@ PURMEREND: dict[str, Any] = {
             {"code": "amb4", "name": "Ambassadeur 4", "kind": "ambassadeur", "cap": 5},
             {"code": "coord", "name": "Coördinator", "kind": "professional", "cap": 30},
         ],
+    },
+}
+
+# Mens in beeld: people not spoken to for a long time are phoned first, then invited; the
+# conversation is "op locatie" in the neighbourhood, where the partners of the
+# Wijkzorgnetwerken work too, so a referral there is a short walk.
+AMSTERDAM: dict[str, Any] = {
+    "campaign": {"name": "Mens in beeld", "municipality": "Gemeente Amsterdam"},
+    "register": {"columns": {"care_team": "Bekend bij Wijkzorgnetwerk"}},
+    "letters": {
+        "sender_department": "Werk, Participatie en Inkomen",
+        "sender_address": ["Postbus 2002", "1000 CA Amsterdam"],
+        "phone": "020 123 45 67",
+        "email": "mensinbeeld@example.nl",
+        "signature_title": "Teamleider Mens in beeld",
+        "approach": {"A": "phone_first", "B": "phone_first"},
+    },
+    "planning": {
+        "place": "location",
+        "consultants": ["Klantmanager 1", "Klantmanager 2", "Klantmanager 3", "Klantmanager 4"],
+        "locations": [
+            {
+                "code": "noord",
+                "name": "Buurtkamer Noord",
+                "address": ["Buikslotermeerplein 1", "1025 XL  AMSTERDAM"],
+                "directions": "Metro 52, halte Noord.",
+                "rooms": 2,
+                "wijken": ["Noord"],
+            },
+            {
+                "code": "nieuw-west",
+                "name": "Huis van de Wijk Nieuw-West",
+                "address": ["Osdorpplein 1", "1068 EL  AMSTERDAM"],
+                "directions": "Tram 1 en 17, halte Osdorpplein.",
+                "rooms": 2,
+                "wijken": ["Nieuw-West"],
+            },
+            {
+                "code": "zuidoost",
+                "name": "Buurthuis Zuidoost",
+                "address": ["Bijlmerplein 1", "1102 DA  AMSTERDAM"],
+                "directions": "Metro 50 en 54, halte Bijlmer ArenA.",
+                "rooms": 2,
+            },
+        ],
+    },
+    "codebook": {
+        "referrals": {
+            "wijkzorgnetwerk": "Wijkzorgnetwerk",
+            "participatiecoach": "Participatiecoach",
+            "ervaringsdeskundige": "Ervaringsdeskundige (Bondgenoot)",
+            "werkcoach": "Werkcoach",
+        },
+        "followup_result": {
+            "actief_geworden": "Actief geworden",
+            "gemeld_wijkzorgnetwerk": "Gemeld bij Wijkzorgnetwerk",
+            "stappen_gezet": "Stappen gezet, nog niet actief",
+            "niet_actief": "Niet actief",
+            "geen_contact": "Geen contact",
+            "niet_meer_bellen": "Niet meer bellen",
+        },
+        "roles": {
+            "invite_again": ["niet_thuis"],
+            # Help from the Wijkzorgnetwerk is care, not someone who became active.
+            "became_active": {"wijkzorgnetwerk": []},
+        },
     },
 }

@@ -28,13 +28,18 @@ def letters_sent_on(ledger: Ledger, batch_id: str) -> str | None:
 
 
 def route(ledger: Ledger, batch_id: str) -> list[str]:
-    """Client ids of the batch in route order (postcode, house number)."""
+    """Client ids of the batch (any round) in route order (postcode, house number)."""
     return [
         str(r[0])
         for r in ledger.query(
-            "SELECT client_id FROM batch_members WHERE batch_id = ? ORDER BY position", (batch_id,)
+            "SELECT client_id FROM batch_people WHERE batch_id = ? ORDER BY position", (batch_id,)
         )
     ]
+
+
+def batch_round(ledger: Ledger, batch_id: str) -> int:
+    """The round a batch belongs to: 1, or 2 and up for a follow-on batch (selwerd-1-r2)."""
+    return int(ledger.scalar("SELECT round FROM batches WHERE batch_id = ?", (batch_id,)) or 1)
 
 
 def busy_elsewhere(ledger: Ledger, batch_id: str) -> list[Busy]:
@@ -75,6 +80,8 @@ def store_plan(ledger: Ledger, batch_id: str, make: MakePlan, force: bool = Fals
             )
         appointments = make(route(ledger, batch_id), busy_elsewhere(ledger, batch_id))
         stamp = now()
+        # A plan at a location says which location and room; a home visit has neither.
+        located = "location" in appointments.columns
         rows = [
             (
                 str(r.client_id),
@@ -84,27 +91,37 @@ def store_plan(ledger: Ledger, batch_id: str, make: MakePlan, force: bool = Fals
                 r.end.strftime("%H:%M"),
                 str(r.consultant),
                 stamp,
+                _or_none(r.location) if located else None,
+                _or_none(r.room) if located else None,
             )
             for r in appointments.itertuples(index=False)
         ]
         db.execute("DELETE FROM appointments WHERE batch_id = ?", (batch_id,))
         db.executemany(
-            "INSERT INTO appointments (client_id, batch_id, date, start, end, consultant, planned_at)"
-            " VALUES (?,?,?,?,?,?,?)",
+            "INSERT INTO appointments (client_id, batch_id, date, start, end, consultant, planned_at,"
+            " location, room) VALUES (?,?,?,?,?,?,?,?,?)",
             rows,
         )
     return appointments
 
 
+def _or_none(value: object) -> object:
+    """NULL for pandas' missing values (a home visit's location and room)."""
+    import pandas as pd
+
+    return None if value is None or pd.isna(value) else value
+
+
 def letter_people(ledger: Ledger, batch_id: str) -> pd.DataFrame:
-    """The batch's people with their variant and appointment (empty when not planned)."""
+    """The batch's people (any round) with their variant and appointment (empty when not
+    planned); `location` is the appointment's location code, empty for a home visit."""
     return ledger.frame(
-        "SELECT m.batch_id, b.neighbourhood, m.position, m.variant, p.client_id, p.initials, p.prefix,"
-        " p.surname, p.street, p.house_number, p.house_number_addition, p.postcode, p.city, p.phone,"
-        " p.email, p.language, a.date AS appointment_date, a.start AS appointment_start,"
-        " a.end AS appointment_end, a.consultant"
-        " FROM batch_members m JOIN batches b USING (batch_id) JOIN people p USING (client_id)"
-        " LEFT JOIN appointments a ON a.client_id = m.client_id"
+        "SELECT m.batch_id, b.neighbourhood, m.position, m.variant, m.round, p.client_id, p.initials,"
+        " p.prefix, p.surname, p.street, p.house_number, p.house_number_addition, p.postcode, p.city,"
+        " p.phone, p.email, p.language, a.date AS appointment_date, a.start AS appointment_start,"
+        " a.end AS appointment_end, a.consultant, a.location, a.room"
+        " FROM batch_people m JOIN batches b USING (batch_id) JOIN people p USING (client_id)"
+        " LEFT JOIN appointments a ON a.client_id = m.client_id AND a.batch_id = m.batch_id"
         " WHERE m.batch_id = ? ORDER BY m.position",
         (batch_id,),
     )
@@ -120,10 +137,13 @@ def record_letters(
 ) -> None:
     """Record (one transaction) that each (client_id, variant) got a letter on `sent_on`.
 
-    Whether the batch went out already is read inside the transaction, under the write lock.
-    `before_commit` runs last inside it, e.g. moving the new letter files into place: when it
-    fails, nothing is recorded.
+    Each letter is a contact attempt too: channel `letter` in round 1, `reinvitation` in a later
+    round (whose people keep their round-1 row in `letters`). Whether the batch went out
+    already is read inside the transaction, under the write lock. `before_commit` runs last
+    inside it, e.g. moving the new letter files into place: when it fails, nothing is recorded.
     """
+    from kansen_cli.ledger.attempts import Attempt, write_attempts
+
     stamp = now()
     with ledger.transaction() as db:
         previous = letters_sent_on(ledger, batch_id)
@@ -132,10 +152,19 @@ def record_letters(
                 f"the letters of batch {batch_id!r} were recorded as sent on {previous}; "
                 "use --force to record them again"
             )
-        db.executemany(
-            "INSERT OR REPLACE INTO letters (client_id, batch_id, variant, sent_on, recorded_at)"
-            " VALUES (?,?,?,?,?)",
-            [(client_id, batch_id, variant, sent_on.isoformat(), stamp) for client_id, variant in sent],
+        round_no = batch_round(ledger, batch_id)
+        if round_no == 1:
+            db.executemany(
+                "INSERT OR REPLACE INTO letters (client_id, batch_id, variant, sent_on, recorded_at)"
+                " VALUES (?,?,?,?,?)",
+                [(client_id, batch_id, variant, sent_on.isoformat(), stamp) for client_id, variant in sent],
+            )
+        channel = "letter" if round_no == 1 else "reinvitation"
+        write_attempts(
+            db,
+            [Attempt(client_id, batch_id, round_no, channel, sent_on) for client_id, _ in sent],
+            "letters",
+            stamp,
         )
         db.execute("UPDATE batches SET invited_on = ? WHERE batch_id = ?", (sent_on.isoformat(), batch_id))
         if before_commit is not None:

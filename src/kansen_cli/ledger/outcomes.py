@@ -36,13 +36,14 @@ MULTI_SEP = ";"
 
 
 def sheet_people(ledger: Ledger, batch_id: str) -> pd.DataFrame:
-    """Members of a batch in route order, with their appointment when one was planned."""
+    """Members of a batch (any round) in route order, with their appointment when one was
+    planned (`location`: its location code, empty for a home visit)."""
     return ledger.frame(
-        "SELECT m.client_id, m.position, p.initials, p.prefix, p.surname, p.street, p.house_number,"
-        " p.house_number_addition, p.postcode, p.city, p.phone,"
-        " a.date AS appointment_date, a.start AS appointment_start, a.consultant"
-        " FROM batch_members m JOIN people p USING (client_id)"
-        " LEFT JOIN appointments a ON a.client_id = m.client_id"
+        "SELECT m.client_id, m.position, m.variant, m.round, p.initials, p.prefix, p.surname, p.street,"
+        " p.house_number, p.house_number_addition, p.postcode, p.city, p.phone,"
+        " a.date AS appointment_date, a.start AS appointment_start, a.consultant, a.location, a.room"
+        " FROM batch_people m JOIN people p USING (client_id)"
+        " LEFT JOIN appointments a ON a.client_id = m.client_id AND a.batch_id = m.batch_id"
         " WHERE m.batch_id = ? ORDER BY m.position",
         (batch_id,),
     )
@@ -52,10 +53,12 @@ def sheet_people(ledger: Ledger, batch_id: str) -> pd.DataFrame:
 
 
 def approached_on(ledger: Ledger, batch_id: str) -> dict[str, dt.date]:
-    """Letter date per approached member: the letter row, else the batch's invitation date."""
+    """Letter date per approached member: the letter row (round 1), else the batch's invitation
+    date (a later round's batch records its re-invitation there)."""
     rows = ledger.query(
-        "SELECT m.client_id, coalesce(l.sent_on, b.invited_on) FROM batch_members m"
-        " JOIN batches b USING (batch_id) LEFT JOIN letters l ON l.client_id = m.client_id"
+        "SELECT m.client_id, coalesce(l.sent_on, b.invited_on) FROM batch_people m"
+        " JOIN batches b USING (batch_id)"
+        " LEFT JOIN letters l ON l.client_id = m.client_id AND l.batch_id = m.batch_id"
         " WHERE m.batch_id = ?",
         (batch_id,),
     )
@@ -63,7 +66,7 @@ def approached_on(ledger: Ledger, batch_id: str) -> dict[str, dt.date]:
 
 
 def batch_member_ids(ledger: Ledger, batch_id: str) -> set[str]:
-    return {r[0] for r in ledger.query("SELECT client_id FROM batch_members WHERE batch_id = ?", (batch_id,))}
+    return {r[0] for r in ledger.query("SELECT client_id FROM batch_people WHERE batch_id = ?", (batch_id,))}
 
 
 def current_outcomes(ledger: Ledger, batch_id: str | None = None) -> dict[str, dict[str, Any]]:

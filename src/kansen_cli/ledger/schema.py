@@ -265,6 +265,71 @@ TRAJECTORIES_SQL = """
     ) WITHOUT ROWID;
     """
 
+CONTACT_ROUTES_SQL = """
+    -- Every attempt to reach a person (issue 12): a letter, a phone call, a doorstep visit, a
+    -- re-invitation. "Approached" and "reached" are read from these rows; a corrected attempt
+    -- (same person, batch, channel, day and part of the day) replaces its row, the old values
+    -- going to `history` (kind 'attempt').
+    CREATE TABLE contact_attempts (
+        attempt_id  INTEGER PRIMARY KEY,
+        client_id   TEXT NOT NULL REFERENCES people(client_id),
+        batch_id    TEXT NOT NULL REFERENCES batches(batch_id),  -- the batch of the round
+        round       INTEGER NOT NULL DEFAULT 1 CHECK (round >= 1),
+        channel     TEXT NOT NULL CHECK (channel IN ('letter', 'phone', 'doorstep', 'reinvitation')),
+        on_date     TEXT NOT NULL,
+        part_of_day TEXT NOT NULL DEFAULT '' CHECK (part_of_day IN ('', 'ochtend', 'middag', 'avond')),
+        by_whom     TEXT,           -- who made the call or visit (a staff member, not the person)
+        outcome     TEXT,           -- phone: a code of codebook.phone_outcome; a letter: NULL
+        callback_on TEXT,           -- phone 'terugbellen': the day agreed
+        source_file TEXT NOT NULL,  -- the workbook it came from, or 'letters'
+        loaded_at   TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX contact_attempts_one
+        ON contact_attempts(client_id, batch_id, channel, on_date, part_of_day);
+    CREATE INDEX contact_attempts_batch ON contact_attempts(batch_id, channel);
+    -- The letters sent before attempts were recorded are the first attempts.
+    INSERT INTO contact_attempts (client_id, batch_id, round, channel, on_date, source_file, loaded_at)
+        SELECT client_id, batch_id, 1, 'letter', substr(sent_on, 1, 10), 'letters', recorded_at
+        FROM letters;
+    -- A later round of a batch (selwerd-1-r2) is a batch of its own, made of round-1 members
+    -- whose contact result the codebook marks "invite again"; round 1 stays as it was.
+    ALTER TABLE batches ADD COLUMN round INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE batches ADD COLUMN parent_id TEXT REFERENCES batches(batch_id);
+    CREATE TABLE round_members (
+        batch_id  TEXT NOT NULL REFERENCES batches(batch_id),
+        client_id TEXT NOT NULL REFERENCES batch_members(client_id),
+        position  INTEGER NOT NULL,
+        PRIMARY KEY (batch_id, client_id)
+    ) WITHOUT ROWID;
+    -- The people of any batch, round 1 or later, with the variant of their first round.
+    CREATE VIEW batch_people AS
+        SELECT m.batch_id, m.client_id, m.position, m.variant, 1 AS round FROM batch_members m
+        UNION ALL
+        SELECT r.batch_id, r.client_id, r.position, m.variant, b.round
+        FROM round_members r JOIN batch_members m ON m.client_id = r.client_id
+        JOIN batches b ON b.batch_id = r.batch_id;
+    -- An appointment per person per batch (a later round plans a new one), and where it is:
+    -- `location` is a planning.locations code (NULL: at home), `room` its room (1, 2, ...).
+    CREATE TABLE appointments_by_round (
+        client_id  TEXT NOT NULL REFERENCES batch_members(client_id),
+        batch_id   TEXT NOT NULL REFERENCES batches(batch_id),
+        date       TEXT NOT NULL,
+        start      TEXT NOT NULL,
+        end        TEXT NOT NULL,
+        consultant TEXT NOT NULL,
+        planned_at TEXT NOT NULL,
+        location   TEXT,
+        room       INTEGER,
+        PRIMARY KEY (batch_id, client_id)
+    ) WITHOUT ROWID;
+    INSERT INTO appointments_by_round (client_id, batch_id, date, start, end, consultant, planned_at)
+        SELECT client_id, batch_id, date, start, end, consultant, planned_at FROM appointments;
+    DROP TABLE appointments;
+    ALTER TABLE appointments_by_round RENAME TO appointments;
+    CREATE INDEX appointments_batch ON appointments(batch_id, date);
+    CREATE INDEX appointments_client ON appointments(client_id);
+    """
+
 # The "last event" of someone in an open trajectory: after any cutoff a purge can have.
 ONGOING = "9999-12-31"
 
@@ -334,6 +399,16 @@ MIGRATIONS: tuple[Migration, ...] = (
             "goal_scores": "SELECT client_id, reviewed_on FROM goal_scores",
             "ladder_steps": "SELECT client_id, on_date FROM ladder_steps",
             "contact_moments": "SELECT client_id, on_date FROM contact_moments",
+        },
+    ),
+    # Attempts hold no personal data: who was called is the client id, who called is staff.
+    Migration(
+        "0005_contact_routes",
+        CONTACT_ROUTES_SQL,
+        events={
+            "contact_attempts": "SELECT client_id, on_date FROM contact_attempts",
+            "round_members": "SELECT r.client_id, substr(b.created_at, 1, 10)"
+            " FROM round_members r JOIN batches b USING (batch_id)",
         },
     ),
 )
