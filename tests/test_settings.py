@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import tomllib
 from pathlib import Path
@@ -159,3 +160,62 @@ def test_init_templates_copies_the_letter_templates_to_edit(invoke, tmp_path) ->
     # A second init without --force changes nothing and says so.
     again = invoke("init", campaign, "--templates")
     assert again.exit_code == 1 and "exists" in again.stderr
+
+
+def test_presets_name_their_own_care_team_column_and_contact_routes():
+    # From the programmes' own documents: Nijmegen meets at Bedrijvencentrum Groenestraat and
+    # its klantmanager re-invites; Amsterdam phones first and meets in the neighbourhood.
+    headers = {name: preset(name).register_.columns.care_team for name in PRESETS}
+    assert headers["groningen"] == "Bekend bij WIJ-team"
+    assert headers["nijmegen"] == "Bekend bij sociaal wijkteam"
+    assert headers["amsterdam"] == "Bekend bij Wijkzorgnetwerk"
+    nijmegen = preset("nijmegen")
+    assert nijmegen.planning.place == "location"
+    assert [loc.name for loc in nijmegen.planning.locations] == ["Bedrijvencentrum Groenestraat"]
+    assert set(nijmegen.codebook.roles.invite_again) == {"niet_verschenen", "geen_afspraak"}
+    assert nijmegen.codebook.roles.referral_without_conversation == ["klantmanager"]
+    amsterdam = preset("amsterdam")
+    assert {amsterdam.approach_of(v) for v in amsterdam.letters.variants} == {"phone_first"}
+    assert "wijkzorgnetwerk" in amsterdam.codebook.referrals
+    assert preset("groningen").approach_of("A") == "letter"
+    assert preset("groningen").place_of("A") == "home"
+
+
+@pytest.mark.parametrize(
+    ("data", "key"),
+    [
+        ({"letters": {"approach": {"Z": "phone_first"}}}, "letters.approach: 'Z'"),
+        ({"letters": {"place": {"A": "location"}}}, "no [[planning.locations]]"),
+        ({"planning": {"place": "location"}}, "needs at least one [[planning.locations]]"),
+        ({"codebook": {"roles": {"invite_again": ["weg"]}}}, "roles.invite_again = 'weg'"),
+        (
+            {"codebook": {"roles": {"became_active": {"wij_team": ["klaar"]}}}},
+            "roles.became_active.wij_team = 'klaar'",
+        ),
+        (
+            {"planning": {"locations": [{"code": "a b", "name": "X"}]}},
+            "location code 'a b'",
+        ),
+        (
+            {"planning": {"locations": [{"code": "x", "name": "X", "opens": "17:00", "closes": "09:00"}]}},
+            "closes must be after opens",
+        ),
+    ],
+)
+def test_contact_route_settings_refuse_what_cannot_work(data, key):
+    with pytest.raises(SettingsError, match=re.escape(key)):
+        parse_settings(data)
+
+
+def test_a_sample_register_is_written_with_the_campaigns_headers(invoke, tmp_path):
+    # Nijmegen names the care-team column its own way; its sample must still select.
+    folder = tmp_path / "nijmegen"
+    assert invoke("init", folder, "--preset", "nijmegen").exit_code == 0
+    register = folder / "register.csv"
+    result = invoke("sample", register, "--rows", "40", "--campaign", folder)
+    assert result.exit_code == 0, result.stderr
+    header = register.read_text(encoding="utf-8").splitlines()[0].split(";")
+    assert "Bekend bij sociaal wijkteam" in header
+    assert "Bekend bij WIJ-team" not in header
+    checked = invoke("check", register, "--campaign", folder, "--json")
+    assert checked.exit_code == 0, checked.stderr

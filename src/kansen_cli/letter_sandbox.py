@@ -154,8 +154,11 @@ def sandbox(paths: Sequence[str]) -> SandboxedEnvironment:
     )
 
 
-def render(template: Template, **values: Any) -> str:
-    """Render one template, within MAX_LETTER characters; any failure names the template."""
+def render(template: Template, /, **values: Any) -> str:
+    """Render one template, within MAX_LETTER characters; any failure names the template.
+
+    `template` is positional only: a letter has a field of that name (the template it is made from).
+    """
     try:
         parts: list[str] = []
         size = 0

@@ -21,11 +21,14 @@ def write_sample(
     wijken: Path | None = None,
     force: bool = False,
     as_of: dt.date | None = None,
+    columns: ColumnMap | None = None,
 ) -> list[Path]:
     """The register at `out` (.csv or .xlsx) and, when asked, the postcode -> wijk table.
 
     `as_of` is the reference date the register's dates are made for (default: the one the
-    committed sample data was made for)."""
+    committed sample data was made for). `columns`: a campaign's register headers, so that a
+    preset that names a column its own way (Nijmegen's "Bekend bij sociaal wijkteam") reads
+    the sample as it is written."""
     from kansen_cli.sample import SAMPLE_AS_OF, generate_register, generate_wijken
 
     suffix = Path(out).suffix.lower()
@@ -35,13 +38,14 @@ def write_sample(
     if wijken is not None:
         check_writable(Path(wijken), force)
     frame = generate_register(rows, seed=seed, as_of=as_of or SAMPLE_AS_OF)
+    renamed = {} if columns is None else campaign_headers(columns)
     if suffix == ".csv":
         text = frame.copy()
         for column in DATE_COLUMNS:
             text[column] = [_dutch_date(v) for v in text[column]]
-        write_csv(Path(out), text, force)
+        write_csv(Path(out), text.rename(columns=renamed), force)
     else:
-        write_xlsx(Path(out), {"Uitkeringsbestand": frame}, force)
+        write_xlsx(Path(out), {"Uitkeringsbestand": frame.rename(columns=renamed)}, force)
     written = [Path(out)]
     if wijken is not None:
         table = generate_wijken(seed=seed)
@@ -50,6 +54,12 @@ def write_sample(
         )
         written.append(Path(wijken))
     return written
+
+
+def campaign_headers(columns: ColumnMap) -> dict[str, str]:
+    """Default register header -> the campaign's header, for the fields it names otherwise."""
+    default = _HEADERS.model_dump()
+    return {default[f]: header for f, header in columns.model_dump().items() if header != default[f]}
 
 
 def _dutch_date(value: object) -> str:

@@ -155,12 +155,18 @@ def sample(
         Path | None, typer.Option("--wijken", help="Also write the postcode -> wijk table here.")
     ] = None,
     force: ForceOpt = False,
+    campaign: CampaignOpt = Path("."),
 ) -> None:
     """Write a synthetic register (fictional people, test-range BSNs) for trying the tool.
+
+    Its headers are the campaign's (kansen.toml [register.columns]), so a preset that names a
+    column its own way reads the sample as written.
 
     Example: kansen sample --rows 100000 big-register.csv
     """
     from kansen_cli.sample_files import write_sample
+    from kansen_cli.settings import load_settings
 
-    written = write_sample(out, rows=rows, seed=seed, wijken=wijken, force=force)
+    columns = load_settings(campaign).register_.columns
+    written = write_sample(out, rows=rows, seed=seed, wijken=wijken, force=force, columns=columns)
     console(stderr=True).print("Wrote " + ", ".join(str(p) for p in written))
