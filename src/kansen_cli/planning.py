@@ -36,6 +36,10 @@ class Busy:
     start: dt.time
     end: dt.time
     batch: str = ""  # the batch it belongs to, to say whose appointments moved a plan
+    # Where: a location code and its room for a conversation at a location; "" and 0 at home.
+    # A location's rooms are kept free of other batches' conversations by these two.
+    location: str = ""
+    room: int = 0
 
 
 @dataclass(frozen=True)

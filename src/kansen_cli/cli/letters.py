@@ -25,21 +25,35 @@ def plan(
     force: Annotated[
         bool, typer.Option("--force", help="Plan again even though the batch's letters went out.")
     ] = False,
+    place: Annotated[
+        str | None,
+        typer.Option(
+            "--place",
+            help="Where the whole batch meets: home or location (default: per letter variant, "
+            "[letters.place], else [planning] place).",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Propose an appointment (date, time, consultant) for everyone in a batch.
 
-    Each consultant gets a contiguous part of the route (postcode, house number) on
-    consecutive slots; no weekends, Dutch public holidays, closed days or double bookings.
-    Planning a batch again replaces its plan, until its letters are sent.
+    At home, each consultant gets a contiguous part of the route (postcode, house number) on
+    consecutive slots; at a location (the wijk's own first), conversations follow each other
+    in every room within its opening hours. No Dutch public holidays, closed days or double
+    bookings, of consultants or rooms. Planning a batch again replaces its plan, until its
+    letters are sent.
 
-    Example: kansen plan selwerd-1 --start 2026-11-02
+    Example: kansen plan selwerd-1 --start 2026-11-02 --place location
     """
     from kansen_cli.settings import load_settings
+    from kansen_cli.settings_routes import PLACES
     from kansen_cli.workflows.plan import run
 
+    if place is not None and place not in PLACES:
+        raise typer.BadParameter(f"choose one of: {', '.join(PLACES)}", param_hint="--place")
     first = date_option(start, "--start")
-    result = run(campaign, load_settings(campaign), batch, first, force=force, on_wait=wait_notice)
+    settings = load_settings(campaign)
+    result = run(campaign, settings, batch, first, force=force, on_wait=wait_notice, place=place)
     if as_json:
         print_json(result.as_json())
         return
@@ -62,6 +76,11 @@ def show_plan(result: PlanResult) -> None:
             _dutch(row["last"]),
         )
     console().print(table)
+    if result.at_locations:
+        where = [f"{people} at {code}" for code, people in result.at_locations.items()]
+        if result.at_home:
+            where.insert(0, f"{result.at_home} at home")
+        console().print(f"{batch}: " + ", ".join(where))
     moved = result.moved
     if moved is not None:
         whom = ", ".join(moved.batches) or "other batches"

@@ -43,7 +43,8 @@ def batch_round(ledger: Ledger, batch_id: str) -> int:
 
 
 def busy_elsewhere(ledger: Ledger, batch_id: str) -> list[Busy]:
-    """Appointments consultants already have in other batches, so a new plan avoids them."""
+    """Appointments consultants already have in other batches, so a new plan avoids them;
+    with their location and room, so a location's rooms are not given out twice either."""
     from kansen_cli.planning import Busy
 
     return [
@@ -53,9 +54,13 @@ def busy_elsewhere(ledger: Ledger, batch_id: str) -> list[Busy]:
             dt.time.fromisoformat(r["start"]),
             dt.time.fromisoformat(r["end"]),
             str(r["batch_id"]),
+            str(r["location"] or ""),
+            int(r["room"] or 0),
         )
         for r in ledger.query(
-            "SELECT consultant, date, start, end, batch_id FROM appointments WHERE batch_id != ?", (batch_id,)
+            "SELECT consultant, date, start, end, batch_id, location, room FROM appointments"
+            " WHERE batch_id != ?",
+            (batch_id,),
         )
     ]
 

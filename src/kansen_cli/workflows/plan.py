@@ -1,11 +1,17 @@
-"""`kansen plan`: an appointment (date, time, consultant) for everyone in a batch."""
+"""`kansen plan`: an appointment (date, time, consultant) for everyone in a batch.
+
+Each person meets where `--place` says (the whole batch), else where their letter variant
+does (`Settings.place_of`): at home on the consultants' route, or in a room at a location.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from kansen_cli.errors import KansenError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -26,6 +32,9 @@ class PlanResult:
     start: dt.date | None = None  # the asked start
     # Set when other batches' appointments pushed the first appointment behind `start`.
     moved: Moved | None = None
+    # How many people meet at home, and how many at each location (by code).
+    at_home: int = 0
+    at_locations: dict[str, int] = field(default_factory=dict)
 
     @property
     def moved_by_days(self) -> int:
@@ -41,6 +50,8 @@ class PlanResult:
             "first_appointment": min((c["first"] for c in self.consultants), default=None),
             "moved_by_days": self.moved_by_days,
             "busy_with": [] if self.moved is None else self.moved.batches,
+            "at_home": self.at_home,
+            "at_locations": self.at_locations,
         }
 
 
@@ -51,8 +62,11 @@ def run(
     start: dt.date,
     force: bool = False,
     on_wait: WaitNotice | None = None,
+    place: str | None = None,
 ) -> PlanResult:
     """Plan the batch from `start` on and store the plan, replacing an earlier one.
+
+    `place` (home or location) puts the whole batch there; None: each person's variant says.
 
     Consultants' appointments in other batches are kept free; when they push the first
     appointment behind `start`, the result says by how many working days (`moved`). Once the
@@ -62,21 +76,34 @@ def run(
     from kansen_cli.ledger import open_ledger
     from kansen_cli.ledger.letters import store_plan
     from kansen_cli.ledger.runs import require_batch
-    from kansen_cli.planning import moved_start, plan, plan_overview
+    from kansen_cli.planning import moved_start, plan_overview
+    from kansen_cli.planning_locations import places_overview, plan_places
+    from kansen_cli.settings_routes import PLACES
 
+    if place is not None and place not in PLACES:
+        raise KansenError(f"place {place!r} is not known; use one of: {', '.join(PLACES)}")
     elsewhere: list[Busy] = []
-
-    def make(route: list[str], busy: list[Busy]) -> pd.DataFrame:
-        elsewhere[:] = busy  # kept to say which batches moved the start, if any did
-        return plan(route, start, settings.planning, busy)
 
     with open_ledger(campaign, create=False, on_wait=on_wait) as ledger:
         require_batch(ledger, batch)
+
+        def make(route: list[str], busy: list[Busy]) -> pd.DataFrame:
+            elsewhere[:] = busy  # kept to say which batches moved the start, if any did
+            # Read inside store_plan's transaction, like the route itself.
+            rows = ledger.query("SELECT client_id, variant FROM batch_people WHERE batch_id = ?", (batch,))
+            variants = {str(r[0]): str(r[1]) for r in rows}
+            places = {c: place or settings.place_of(variants.get(c, "")) for c in route}
+            wijk = str(ledger.scalar("SELECT neighbourhood FROM batches WHERE batch_id = ?", (batch,)) or "")
+            return plan_places(route, places, wijk, start, settings.planning, busy)
+
         appointments = store_plan(ledger, batch, make, force)
+    counts = places_overview(appointments)
     return PlanResult(
         batch=batch,
         planned=len(appointments),
         consultants=plan_overview(appointments),
         start=start,
         moved=moved_start(appointments, start, settings.planning, elsewhere),
+        at_home=counts.pop("home", 0),
+        at_locations=counts,
     )
