@@ -33,6 +33,11 @@ OPTIONAL_FIELDS = frozenset({"initials", "prefix", "house_number_addition", "pho
 # Fields that come from the plan, not the register: their absence means "run kansen plan".
 APPOINTMENT_FIELDS = frozenset({"date", "date_numeric", "time", "end_time", "consultant", "call_date"})
 ADDRESS_FIELDS = frozenset({"street", "house_number", "street_line", "postcode", "city", "postcode_city"})
+# Where the conversation is: empty for people seen at home, so the packaged waar.html.j2 can
+# name them for everyone and the pre-flight asks them only of people who come to a location.
+LOCATION_FIELDS = frozenset({"location_name", "location_address", "location_directions"})
+# A location need not say how to reach it; the letter then leaves that sentence out.
+OPTIONAL_LOCATION_FIELDS = frozenset({"location_directions"})
 
 
 # --- fields -------------------------------------------------------------------------------
@@ -185,6 +190,26 @@ def call_day(calendar: Calendar, appointment: dt.date, sent_on: dt.date | None) 
     return day if sent_on is None else max(day, sent_on)
 
 
+def place_fields(row: Mapping[str, Any], settings: Settings) -> Fields:
+    """Where a person meets: `place` (home or location) and the location's name, address (one
+    line) and directions. From the appointment's location when planned, else the variant's
+    place; a location person not yet planned has no location fields (the pre-flight says so)."""
+    code = _text(row.get("location"))
+    planned = _text(row.get("appointment_date")) is not None
+    place = (
+        "location" if code else ("home" if planned else settings.place_of(_text(row.get("variant")) or ""))
+    )
+    location = settings.planning.location(code) if code else None
+    if place == "home":
+        return {"place": place, "location_name": "", "location_address": "", "location_directions": ""}
+    return {
+        "place": place,
+        "location_name": location.name if location else None,
+        "location_address": (location.one_line_address() or None) if location else None,
+        "location_directions": location.directions if location else "",
+    }
+
+
 def sort_key(fields: Fields) -> tuple[str, int, str, str]:
     """Post-room order: postcode, house number, addition."""
     number = fields.get("house_number") or ""
@@ -205,6 +230,7 @@ def letter_fields(people: pd.DataFrame, settings: Settings, sent_on: dt.date) ->
     out = []
     for row in people.to_dict("records"):
         fields = person_fields(row, calendar, sent_on)
+        fields.update(place_fields(row, settings))
         fields.update(shared)
         out.append(fields)
     return sorted(out, key=sort_key)
@@ -216,6 +242,8 @@ def letter_fields(people: pd.DataFrame, settings: Settings, sent_on: dt.date) ->
 def _hint(field: str, batch_id: str) -> str:
     if field in APPOINTMENT_FIELDS:
         return f"no appointment; run `kansen plan {batch_id} --start DATE`"
+    if field in LOCATION_FIELDS:
+        return f"no location; run `kansen plan {batch_id} --start DATE`, or fill in [[planning.locations]]"
     if field in ADDRESS_FIELDS or field in ("name", "salutation", "surname"):
         return "missing in the register export"
     return "no such field; see the mail-merge workbook's columns for the fields there are"
@@ -253,6 +281,10 @@ def preflight(
         for name in needed.get(letter_template(fields), ()):
             if name in OPTIONAL_FIELDS and name in fields:
                 continue
+            # Home people have no location; a location need not give directions.
+            at_home = fields.get("place") == "home"
+            if name in LOCATION_FIELDS and name in fields and (at_home or name in OPTIONAL_LOCATION_FIELDS):
+                continue
             if fields.get(name) in (None, ""):
                 missing[name] = missing.get(name, 0) + 1
     for name, count in sorted(missing.items()):
@@ -288,6 +320,8 @@ CALL_COLUMNS = {
     "name": "naam",
     "phone": "telefoon",
     "consultant": "adviseur",
+    "location_name": "locatie",
+    "location_address": "adres locatie",
 }
 
 
