@@ -122,7 +122,8 @@ def build(campaign: Path, people: int, seed: int = 2015) -> None:
             ),
         )
         db.executemany(
-            "INSERT INTO batches VALUES (?, ?, ?, 1, 2015, ?, ?)",
+            "INSERT INTO batches (batch_id, neighbourhood, seq, run_id, seed, created_at, invited_on)"
+            " VALUES (?, ?, ?, 1, 2015, ?, ?)",
             zip(
                 batch_id[first_of_batch].tolist(),
                 hood[first_of_batch].tolist(),
@@ -141,6 +142,12 @@ def build(campaign: Path, people: int, seed: int = 2015) -> None:
             zip(
                 ids.tolist(), batch_id.tolist(), variant.tolist(), sent_on.tolist(), [stamp] * n, strict=True
             ),
+        )
+        # Every letter is a contact attempt too, as `kansen letters` records it.
+        db.executemany(
+            "INSERT INTO contact_attempts (client_id, batch_id, round, channel, on_date, source_file,"
+            " loaded_at) VALUES (?, ?, 1, 'letter', ?, 'letters', ?)",
+            zip(ids.tolist(), batch_id.tolist(), sent_on.tolist(), [stamp] * n, strict=True),
         )
         o = np.flatnonzero(has_outcome)
 
