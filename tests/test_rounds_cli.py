@@ -74,6 +74,8 @@ def two_rounds(tmp_path_factory, small_register):
     }
     fill(folder / "r1.xlsx", folder / "r1-ingevuld.xlsx", answers)
     _ok(invoke("ingest", folder / "r1-ingevuld.xlsx", "-c", campaign))
+    before_round = invoke("status", "-c", campaign, "--json")
+    _ok(before_round)
     # A later selection puts round 1's people in already_approached; the round goes on regardless.
     again = invoke("select", small_register, "--as-of", AS_OF, "-c", campaign, "--json")
     _ok(again)
@@ -102,6 +104,7 @@ def two_rounds(tmp_path_factory, small_register):
         "select_again": json.loads(again.stdout),
         "made": json.loads(made.stdout),
         "ingested": json.loads(ingested.stdout),
+        "status_before_round": json.loads(before_round.stdout),
         "invoke": invoke,
     }
 
@@ -286,3 +289,32 @@ def test_another_destination_without_a_conversation_loads_nothing(invoke, nijmeg
     assert "Klantmanager" in problem["message"]
     assert ledger_rows(campaign, "SELECT * FROM outcomes") == []
     assert ledger_rows(campaign, "SELECT * FROM referrals") == []
+
+
+def _batch_status(status: dict, batch_id: str) -> dict:
+    [found] = [b for b in status["batches"] if b["batch_id"] == batch_id]
+    return found
+
+
+def test_status_names_who_is_to_be_invited_again_before_the_round(two_rounds):
+    status, batch = two_rounds["status_before_round"], two_rounds["batch"]
+    row = _batch_status(status, batch)
+    expected = (1, len(NOT_HOME), len(two_rounds["route"]))
+    assert (row["round"], row["invite_again"], row["outcomes"]) == expected
+    [step] = [s for s in status["next"] if s["batch"] == batch]
+    assert step["action"] == "round"
+    assert f"4 people to invite again — run `kansen batch --round 2 {batch}`" in step["text"]
+
+
+def test_status_shows_the_later_round_batch(two_rounds):
+    invoke, campaign, batch = two_rounds["invoke"], two_rounds["campaign"], two_rounds["batch"]
+    result = invoke("status", "-c", campaign, "--json")
+    _ok(result)
+    status = json.loads(result.stdout)
+    first, second = _batch_status(status, batch), _batch_status(status, f"{batch}-r2")
+    assert (first["round"], first["size"], first["invite_again"]) == (1, len(two_rounds["route"]), 0)
+    assert (second["round"], second["size"], second["approached"], second["outcomes"]) == (2, 4, 4, 4)
+    assert second["letters_sent_on"] == "2026-11-02"
+    assert not [s for s in status["next"] if s["batch"] in (batch, f"{batch}-r2")]
+    ids = [b["batch_id"] for b in status["batches"]]
+    assert ids.index(f"{batch}-r2") == ids.index(batch) + 1

@@ -244,11 +244,12 @@ class _Rules:
         """The record and the one it replaces, both with this batch's letter attempt outcome
         (`ROUND_RESULT`), so that a row that leaves the person's latest result as it was but not
         yet this round's (a second round with the same result) is written, not "unchanged"."""
-        has_attempt = client_id in self.context.round_results
-        record = record | {ROUND_RESULT: record["contact_result"] if has_attempt else None}
         old = self.context.current.get(client_id)
+        if client_id not in self.context.round_results:
+            return record, old  # no letter attempt recorded: nothing of this round to set
+        record = record | {ROUND_RESULT: record["contact_result"]}
         if old is not None:
-            old = old | {ROUND_RESULT: self.context.round_results.get(client_id)}
+            old = old | {ROUND_RESULT: self.context.round_results[client_id]}
         return record, old
 
     def _no_undo(self, check: RowCheck, client_id: str, record: dict[str, Any], referrals: list[str]) -> None:
