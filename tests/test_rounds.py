@@ -133,3 +133,17 @@ def test_someone_whose_result_comes_in_later_joins_in_route_order(base_campaign,
     with sqlite3.connect(campaign / "kansen.sqlite") as db:
         rows = db.execute("SELECT client_id, position FROM round_members ORDER BY position").fetchall()
     assert rows == [(people[1], 1), (people[4], 2)]
+
+
+def test_a_later_round_letter_takes_the_rounds_sender_only_where_one_is_set():
+    from kansen_cli.letters import later_round_fields
+    from kansen_cli.settings import Settings, preset
+
+    # Groningen's defaults: the re-invitation template, round 1's sender and signature.
+    assert later_round_fields(Settings()) == {"template": "herinvitatie"}
+    assert later_round_fields(preset("nijmegen")) == {
+        "template": "herinvitatie",
+        "sender_department": "Klantmanagers Werk en Inkomen",
+        "signature_name": "Uw klantmanager",
+        "signature_title": "Gemeente Nijmegen",
+    }
