@@ -221,17 +221,32 @@ def sort_key(fields: Fields) -> tuple[str, int, str, str]:
     )
 
 
+def later_round_fields(settings: Settings) -> dict[str, str]:
+    """A later round's letter: the `[rounds]` template, and its sender where one is set (the
+    klantmanager inviting again); an empty override keeps round 1's."""
+    rounds = settings.rounds
+    overrides = {
+        "sender_department": rounds.sender_department,
+        "signature_name": rounds.signature_name,
+        "signature_title": rounds.signature_title,
+    }
+    return {"template": rounds.template} | {k: v for k, v in overrides.items() if v}
+
+
 def letter_fields(people: pd.DataFrame, settings: Settings, sent_on: dt.date) -> list[Fields]:
     """Every person's letter fields (person + sender), sorted by postcode for the post room."""
     from kansen_cli.planning import Calendar
 
     calendar = Calendar(settings.planning, sent_on.year)
     shared = sender_fields(settings, sent_on)
+    later = later_round_fields(settings)
     out = []
     for row in people.to_dict("records"):
         fields = person_fields(row, calendar, sent_on)
         fields.update(place_fields(row, settings))
         fields.update(shared)
+        if int(row.get("round") or 1) > 1:
+            fields.update(later)
         out.append(fields)
     return sorted(out, key=sort_key)
 

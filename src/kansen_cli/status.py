@@ -50,6 +50,9 @@ class BatchState:
     referrals_due: int = 0
     survey_sampled: int = 0
     survey_answered: int = 0
+    round: int = 1  # 2 and up: a follow-on batch (selwerd-1-r2)
+    # Round 1 only: people whose result says invite again and who are in no later round yet.
+    invite_again: int = 0
 
     @property
     def outcomes_pct(self) -> float | None:
@@ -78,7 +81,7 @@ class Step:
 
 
 # Most urgent first: answers waiting to come in, then workbooks to write, then letters, then plans.
-BATCH_ACTIONS = ("ingest", "complete", "sheet", "replan", "letters", "plan")
+BATCH_ACTIONS = ("ingest", "complete", "sheet", "replan", "letters", "plan", "round")
 
 
 def _day(day: dt.date) -> str:
@@ -133,6 +136,13 @@ def batch_step(batch: BatchState, today: dt.date) -> Step | None:
         return Step(b, "ingest", f"{b}: {sent}, no outcomes yet — ingest the registration sheet")
     missing = batch.approached - batch.outcomes
     if missing <= 0:
+        if batch.invite_again:
+            return Step(
+                b,
+                "round",
+                f"{b}: {_count(batch.invite_again, 'person', 'people')} to invite again"
+                f" — run `kansen batch --round 2 {b}`",
+            )
         return None
     until = f"; appointments until {_day(batch.last_appointment)}" if later and batch.last_appointment else ""
     return Step(

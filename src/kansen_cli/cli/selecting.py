@@ -21,7 +21,7 @@ from kansen_cli.cli.setup import DelimiterOpt, EncodingOpt, SheetOpt, WijkenOpt,
 from kansen_cli.workflows.export import EXPORTS
 
 if TYPE_CHECKING:
-    from kansen_cli.workflows.batch import BatchResult
+    from kansen_cli.workflows.batch import BatchResult, RoundResult
     from kansen_cli.workflows.select import SelectResult
 
 
@@ -113,6 +113,19 @@ def _render_funnel(result: SelectResult) -> None:
 
 @command()
 def batch(
+    batches: Annotated[
+        list[str] | None,
+        typer.Argument(help="With --round: only the follow-on batches of these batches; default all."),
+    ] = None,
+    round_no: Annotated[
+        int | None,
+        typer.Option(
+            "--round",
+            min=2,
+            help="Make round N: who is to be invited again (codebook roles.invite_again) in a batch"
+            " of their own, <batch>-rN.",
+        ),
+    ] = None,
     size: Annotated[int | None, typer.Option("--size", min=1, help="Target batch size; default 250.")] = None,
     seed: Annotated[
         int | None, typer.Option("--seed", help="Seed for the letter variants; default from settings.")
@@ -126,11 +139,24 @@ def batch(
 ) -> None:
     """Split the selected, not yet batched people into neighbourhood batches with letter variants.
 
+    With --round 2 [BATCH ...]: the people of each round-1 batch whose contact result says
+    "invite again" go into a follow-on batch (selwerd-1-r2) with its own letter; round 1 stays
+    as it was.
+
     Example: kansen batch --size 250 --seed 2015 --files batches/
     """
     from kansen_cli.settings import load_settings
     from kansen_cli.workflows import batch as workflow
 
+    if round_no is not None:
+        rounds = workflow.run_round(campaign, load_settings(campaign), round_no, batches, on_wait=wait_notice)
+        if as_json:
+            print_json(rounds.as_json())
+            return
+        show_round(rounds)
+        return
+    if batches:
+        raise typer.BadParameter("batches are named only with --round N", param_hint="BATCHES")
     result = workflow.run(
         campaign, load_settings(campaign), size=size, seed=seed, files=files, force=force, on_wait=wait_notice
     )
@@ -151,6 +177,27 @@ def show_batches(result: BatchResult) -> None:
         )
         return
     _render_overview(result.overview, result.variants)
+
+
+def show_round(result: RoundResult) -> None:
+    """The follow-on batches, in Dutch like the letters they lead to; nothing new said so."""
+    if not result.added:
+        console(stderr=True).print(
+            f"Niets nieuws: niemand meer om opnieuw uit te nodigen in ronde {result.round}"
+            " (wie het contactresultaat daarvoor heeft, zit al in een batch van die ronde)."
+        )
+        return
+    from rich.table import Table
+
+    table = Table(title=f"Ronde {result.round}: {len(result.batches)} vervolgbatches")
+    for col in ("batch", "ronde 1-batch", "wijk", "personen", "nieuw"):
+        table.add_column(col, justify="right" if col in ("personen", "nieuw") else "left")
+    for row in result.batches:
+        table.add_row(row["batch"], row["parent"], row["neighbourhood"], str(row["size"]), str(row["added"]))
+    table.add_section()
+    table.add_row("totaal", "", "", str(sum(int(r["size"]) for r in result.batches)), str(result.added))
+    console().print(table)
+    console(stderr=True).print("Volgende stap: kansen plan BATCH, dan kansen letters BATCH")
 
 
 def _render_overview(overview: list[dict[str, Any]], variants: list[str]) -> None:

@@ -26,7 +26,9 @@ def status(campaign: CampaignOpt = Path("."), as_json: JsonOpt = False) -> None:
     The latest selection; per batch its wijk, size, planned appointments (first and last),
     the letters' date, whether the registration sheet was written (in the campaign's sheets
     folder, or ingested), outcomes in (number and share of the people approached), follow-up
-    calls and referrals due today, and survey calls. Then the next steps, most urgent first.
+    calls and referrals due today, and survey calls. A later round's batch (selwerd-1-r2) follows
+    its round-1 batch; a round-1 batch with people to invite again names `kansen batch --round 2`.
+    Then the next steps, most urgent first.
 
     Example: kansen status -c mijn-campagne
     """

@@ -70,9 +70,30 @@ def batch_member_ids(ledger: Ledger, batch_id: str) -> set[str]:
 
 
 def current_outcomes(ledger: Ledger, batch_id: str | None = None) -> dict[str, dict[str, Any]]:
-    where, params = ("WHERE batch_id = ?", (batch_id,)) if batch_id else ("", ())
+    """Each person's latest outcome (of the people of `batch_id`, any round, when given): a
+    later round's sheet replaces the result its people had from round 1."""
+    where, params = (
+        ("WHERE client_id IN (SELECT client_id FROM batch_people WHERE batch_id = ?)", (batch_id,))
+        if batch_id
+        else ("", ())
+    )
     rows = ledger.query(f"SELECT client_id, {', '.join(OUTCOME_FIELDS)} FROM outcomes {where}", params)
     return {r["client_id"]: {f: r[f] for f in OUTCOME_FIELDS} for r in rows}
+
+
+# The attempts whose outcome is the contact result of the batch's registration sheet.
+LETTER_CHANNELS = ("letter", "reinvitation")
+
+
+def round_results(ledger: Ledger, batch_id: str) -> dict[str, str | None]:
+    """client id -> the outcome of their letter (or re-invitation) attempt of this batch, for
+    the people who have one: what this batch's sheet said last (None: not loaded yet)."""
+    rows = ledger.query(
+        "SELECT client_id, outcome FROM contact_attempts WHERE batch_id = ? AND channel IN (?, ?)"
+        " ORDER BY on_date",
+        (batch_id, *LETTER_CHANNELS),
+    )
+    return {r[0]: r[1] for r in rows}
 
 
 def dependent_work(ledger: Ledger, batch_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -84,14 +105,14 @@ def dependent_work(ledger: Ledger, batch_id: str) -> tuple[dict[str, Any], dict[
     answered: dict[str, dict[str, tuple[str, str]]] = {}
     for r in ledger.query(
         "SELECT r.client_id, r.destination, r.result, r.source_file FROM referrals r"
-        " JOIN batch_members m USING (client_id) WHERE m.batch_id = ? AND r.result IS NOT NULL",
+        " JOIN batch_people m USING (client_id) WHERE m.batch_id = ? AND r.result IS NOT NULL",
         (batch_id,),
     ):
         answered.setdefault(r[0], {})[r[1]] = (r[2], r[3])
     calls: dict[str, list[tuple[int, str]]] = {}
     for r in ledger.query(
         "SELECT f.client_id, f.round, f.source_file FROM followups f"
-        " JOIN batch_members m USING (client_id) WHERE m.batch_id = ? ORDER BY f.client_id, f.round",
+        " JOIN batch_people m USING (client_id) WHERE m.batch_id = ? ORDER BY f.client_id, f.round",
         (batch_id,),
     ):
         calls.setdefault(r[0], []).append((int(r[1]), r[2]))
@@ -109,15 +130,49 @@ def write_outcome(
     source: tuple[str, str],
     stamp: str,
 ) -> None:
-    """Write one person's outcome from file `source` (name, sha256); the referrals follow it."""
+    """Write one person's outcome from file `source` (name, sha256) of the sheet of `batch_id`;
+    the referrals follow it, and so does the outcome of the person's letter attempt of that batch.
+
+    The outcome row is the person's latest result and stays filed under their round-1 (home)
+    batch, which the report and the follow-up count by, also when a later round's sheet
+    replaced it; each round's own result is in its attempt (`write_round_result`).
+    """
     name, sha256 = source
     values = [record[f] for f in OUTCOME_FIELDS]
+    home = db.execute("SELECT batch_id FROM batch_members WHERE client_id = ?", (client_id,)).fetchone()
     db.execute(
         f"INSERT OR REPLACE INTO outcomes (client_id, batch_id, {', '.join(OUTCOME_FIELDS)}, source_file,"
         f" source_sha256, loaded_at) VALUES ({','.join('?' * (len(OUTCOME_FIELDS) + 5))})",
-        (client_id, batch_id, *values, name, sha256, stamp),
+        (client_id, home[0] if home else batch_id, *values, name, sha256, stamp),
     )
     _follow_referrals(db, client_id, record, name, stamp)
+    if batch_id is not None:
+        write_round_result(db, batch_id, client_id, record["contact_result"], name, stamp)
+
+
+def write_round_result(
+    db: sqlite3.Connection, batch_id: str, client_id: str, contact_result: str, source_file: str, stamp: str
+) -> None:
+    """Set the outcome of the person's letter or re-invitation attempt of this batch to the sheet's
+    contact result; a changed one keeps its old values in the history. No attempt (letters never
+    recorded): nothing to set."""
+    from kansen_cli.ledger.attempts import KEY, VALUES
+
+    columns = ("attempt_id", *KEY, *VALUES, "source_file")
+    rows = db.execute(
+        f"SELECT {', '.join(columns)} FROM contact_attempts WHERE client_id = ? AND batch_id = ?"
+        " AND channel IN (?, ?)",
+        (client_id, batch_id, *LETTER_CHANNELS),
+    ).fetchall()
+    for row in rows:
+        old = dict(zip(columns, row, strict=True))
+        if old["outcome"] == contact_result:
+            continue
+        attempt_id = old.pop("attempt_id")
+        record_history(db, "attempt", client_id, old, stamp, source_file)
+        db.execute(
+            "UPDATE contact_attempts SET outcome = ? WHERE attempt_id = ?", (contact_result, attempt_id)
+        )
 
 
 def _follow_referrals(

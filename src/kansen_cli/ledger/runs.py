@@ -317,6 +317,8 @@ def first_batches(ledger: Ledger, count: int) -> list[str]:
     return [
         str(row[0])
         for row in ledger.query(
-            "SELECT batch_id FROM batches WHERE seq = 1 ORDER BY neighbourhood LIMIT ?", (count,)
+            # A later round's batch shares its round-1 batch's seq: round 1 only.
+            "SELECT batch_id FROM batches WHERE seq = 1 AND round = 1 ORDER BY neighbourhood LIMIT ?",
+            (count,),
         )
     ]

@@ -23,11 +23,13 @@ def latest_run(ledger: Ledger) -> dict[str, Any] | None:
 
 
 def batches(ledger: Ledger) -> list[dict[str, Any]]:
-    """Every batch (batch_id, neighbourhood, run_id, invited_on), in wijk and sequence order."""
+    """Every batch (batch_id, neighbourhood, run_id, invited_on, round), in wijk and sequence
+    order, a later round right after its round-1 batch."""
     return [
         dict(r)
         for r in ledger.query(
-            "SELECT batch_id, neighbourhood, run_id, invited_on FROM batches ORDER BY neighbourhood, seq"
+            "SELECT batch_id, neighbourhood, run_id, invited_on, round FROM batches"
+            " ORDER BY neighbourhood, seq, round"
         )
     ]
 
@@ -51,7 +53,7 @@ def _per_batch(ledger: Ledger, sql: str, params: tuple[Any, ...] = ()) -> dict[s
 
 def sizes(ledger: Ledger) -> dict[str, tuple[Any, ...]]:
     """batch id -> (members,)."""
-    return _per_batch(ledger, "SELECT batch_id, count(*) FROM batch_members GROUP BY batch_id")
+    return _per_batch(ledger, "SELECT batch_id, count(*) FROM batch_people GROUP BY batch_id")
 
 
 def appointments(ledger: Ledger) -> dict[str, tuple[Any, ...]]:
@@ -63,12 +65,24 @@ def appointments(ledger: Ledger) -> dict[str, tuple[Any, ...]]:
 
 def letters(ledger: Ledger) -> dict[str, tuple[Any, ...]]:
     """batch id -> (people with a letter, the latest letter date)."""
-    return _per_batch(ledger, "SELECT batch_id, count(*), max(sent_on) FROM letters GROUP BY batch_id")
+    # A later round records no `letters` rows, only its re-invitation attempts.
+    return _per_batch(
+        ledger,
+        "SELECT batch_id, count(*), max(sent_on) FROM letters GROUP BY batch_id UNION ALL"
+        " SELECT batch_id, count(DISTINCT client_id), max(on_date) FROM contact_attempts"
+        " WHERE channel = 'reinvitation' GROUP BY batch_id",
+    )
 
 
 def outcomes(ledger: Ledger) -> dict[str, tuple[Any, ...]]:
-    """batch id -> (outcomes recorded,)."""
-    return _per_batch(ledger, "SELECT batch_id, count(*) FROM outcomes GROUP BY batch_id")
+    """batch id -> (outcomes recorded,). A person's outcome is filed under their round-1 batch; a
+    later round's batch counts the re-invitations its sheet gave a result."""
+    return _per_batch(
+        ledger,
+        "SELECT batch_id, count(*) FROM outcomes GROUP BY batch_id UNION ALL"
+        " SELECT batch_id, count(DISTINCT client_id) FROM contact_attempts"
+        " WHERE channel = 'reinvitation' AND outcome IS NOT NULL GROUP BY batch_id",
+    )
 
 
 def registrations_loaded(ledger: Ledger) -> dict[str, tuple[Any, ...]]:

@@ -15,7 +15,11 @@ Rules, all from the codebook roles in the settings:
   only for people spoken to (role `spoken`); a classification is required for them, so that
   the outcome table adds up to the number spoken;
 - activity types only for the socially active (role `active`);
-- a referral only with consent to share (role `consent_yes`);
+- a referral only with consent to share (role `consent_yes`); without a conversation only to
+  a destination in role `referral_without_conversation` (Nijmegen: the klantmanager takes over
+  those not reached), which needs no consent as nobody outside the municipality is told;
+- each row sets the outcome of the person's letter (or re-invitation) attempt of this batch to
+  its contact result, so every round keeps its own result while `outcomes` has the latest;
 - no silent undo (issue 15): a row that would remove a referral holding the partner's result,
   or take a conversation with follow-up calls off the follow-up (contact result no longer
   `spoken`, potential no longer `potential_self`), is refused with what would be lost, unless
@@ -72,6 +76,9 @@ ANSWER_KEYS = frozenset(
 )
 OPTION_PREFIXES = ("activity:", "referral:")
 CODED = ("location", "classification", "participation_potential", "consent")
+# The record's key for the outcome of the person's letter attempt of this batch: compared like
+# the outcome's own fields, written by `ledger.outcomes.write_round_result`.
+ROUND_RESULT = "round_result"
 
 
 def columns(settings: Settings) -> list[Column]:
@@ -155,6 +162,9 @@ class RegistrationContext:
     answered: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
     calls: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     force: bool = False
+    # client id -> the outcome of their letter attempt of this batch (`ledger.outcomes.round_results`),
+    # for those who have one: the sheet sets it to the contact result, so each round keeps its own.
+    round_results: dict[str, str | None] = field(default_factory=dict)
 
 
 class RegistrationKind(WorkbookKind):
@@ -173,6 +183,7 @@ class RegistrationKind(WorkbookKind):
             today=today,
             answered=answered,
             calls=calls,
+            round_results=ledger_outcomes.round_results(ledger, batch_id),
         )
 
     def plan(self, filled: FilledWorkbook, context: RegistrationContext, settings: Settings) -> IngestPlan:
@@ -225,7 +236,21 @@ class _Rules:
             return None
         if not self.context.force:
             self._no_undo(check, client_id, record, referrals)
-        return Planned("outcome", client_id, record, self.context.current.get(client_id))
+        return Planned("outcome", client_id, *self._with_round_result(client_id, record))
+
+    def _with_round_result(
+        self, client_id: str, record: dict[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, Any] | None]:
+        """The record and the one it replaces, both with this batch's letter attempt outcome
+        (`ROUND_RESULT`), so that a row that leaves the person's latest result as it was but not
+        yet this round's (a second round with the same result) is written, not "unchanged"."""
+        old = self.context.current.get(client_id)
+        if client_id not in self.context.round_results:
+            return record, old  # no letter attempt recorded: nothing of this round to set
+        record = record | {ROUND_RESULT: record["contact_result"]}
+        if old is not None:
+            old = old | {ROUND_RESULT: self.context.round_results[client_id]}
+        return record, old
 
     def _no_undo(self, check: RowCheck, client_id: str, record: dict[str, Any], referrals: list[str]) -> None:
         """Refuse a row that would lose a partner's result or a conversation's follow-up calls."""
@@ -310,7 +335,14 @@ class _Rules:
         """Not spoken to: no answer that only a conversation gives."""
         message = f"only when the contact result is '{self.cb.contact_result[self.roles.spoken]}'"
         keys = [key for key in CODED if record[key] is not None]
-        keys += [f"activity:{code}" for code in activities] + [f"referral:{code}" for code in referrals]
+        # A destination the codebook names may take over whoever was not reached (Nijmegen: the
+        # klantmanager); any other referral needs the conversation.
+        without = set(self.roles.referral_without_conversation)
+        keys += [f"activity:{code}" for code in activities]
+        keys += [f"referral:{code}" for code in referrals if code not in without]
+        if without and any(code not in without for code in referrals):
+            allowed = ", ".join(self.cb.referrals.get(code, code) for code in sorted(without))
+            message += f"; without a conversation only a referral to: {allowed}"
         for key in keys:
             check.problem(key, check.cell(key), "only_spoken", message)
 

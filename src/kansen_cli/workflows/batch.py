@@ -63,6 +63,61 @@ def run(
     return BatchResult(len(assigned), batch_overview(assigned, variants), variants, files)
 
 
+@dataclass(frozen=True)
+class RoundResult:
+    """`kansen batch --round N`: the follow-on batches made or grown, and the round asked for."""
+
+    round: int
+    batches: list[dict[str, Any]]  # per batch: batch, parent, neighbourhood, round, size, added
+
+    @property
+    def added(self) -> int:
+        return sum(int(b["added"]) for b in self.batches)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"round": self.round, "added": self.added, "batches": self.batches}
+
+
+def run_round(
+    campaign: Path,
+    settings: Settings,
+    round_no: int,
+    named: list[str] | None = None,
+    on_wait: WaitNotice | None = None,
+) -> RoundResult:
+    """Make the round-`round_no` batches of the round before it (all, or those `named`) from the
+    people whose contact result the codebook marks "invite again" (`roles.invite_again`)."""
+    from kansen_cli.errors import SettingsError
+    from kansen_cli.ledger import open_ledger
+    from kansen_cli.ledger.rounds import record_round
+
+    highest = settings.rounds.max_round
+    if round_no < 2 or round_no > highest:
+        raise SettingsError(
+            f"--round {round_no}: a later round is 2 up to [rounds] max_round ({highest}) in kansen.toml;"
+            " raise max_round there to make a further round"
+            if round_no > highest
+            else f"--round {round_no}: round 1 is made by `kansen batch` itself; a later round is 2 or more"
+        )
+    _require_round_template(settings.rounds.template, campaign)
+    with open_ledger(campaign, create=False, on_wait=on_wait) as ledger:
+        made = record_round(ledger, round_no, settings.codebook.roles.invite_again, named or ())
+    return RoundResult(
+        round_no,
+        [
+            {
+                "batch": b.batch_id,
+                "parent": b.parent_id,
+                "neighbourhood": b.neighbourhood,
+                "round": b.round,
+                "size": b.size,
+                "added": b.added,
+            }
+            for b in made
+        ],
+    )
+
+
 def _require_templates(variants: list[str], campaign: Path) -> None:
     """A variant without a letter is refused before anyone is assigned it."""
     from kansen_cli.errors import SettingsError
@@ -73,6 +128,18 @@ def _require_templates(variants: list[str], campaign: Path) -> None:
         raise SettingsError(
             f"letters.variants: no letter template for {', '.join(missing)}; add "
             f"templates/letters/<variant>.html.j2 to the campaign folder or remove the variant"
+        )
+
+
+def _require_round_template(template: str, campaign: Path) -> None:
+    """A later round whose letter cannot be made is refused before anyone is put in it."""
+    from kansen_cli.errors import SettingsError
+    from kansen_cli.letter_templates import missing_templates
+
+    if missing_templates([template], campaign):
+        raise SettingsError(
+            f"[rounds] template: no letter template {template!r}; add templates/letters/{template}.html.j2"
+            " to the campaign folder or name another template"
         )
 
 

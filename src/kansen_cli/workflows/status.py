@@ -109,6 +109,8 @@ def _batch_json(b: BatchState) -> dict[str, Any]:
         "referrals_due": b.referrals_due,
         "survey_sampled": b.survey_sampled,
         "survey_answered": b.survey_answered,
+        "round": b.round,
+        "invite_again": b.invite_again,
     }
 
 
@@ -131,7 +133,8 @@ def run(campaign: Path, settings: Settings, today: dt.date) -> StatusResult:
         run_ = None
         if found is not None:
             latest = int(found["run_id"])
-            batched = sum(s.size for s, r in states if r == latest)
+            # Round 1 only: a later round's people are in their round-1 batch already.
+            batched = sum(s.size for s, r in states if r == latest and s.round == 1)
             run_ = RunState(
                 run_id=latest,
                 created_at=str(found["created_at"]),
@@ -207,6 +210,11 @@ def _batch_states(
     sizes, planned, sent = queries.sizes(ledger), queries.appointments(ledger), queries.letters(ledger)
     outcomes, loaded = queries.outcomes(ledger), queries.registrations_loaded(ledger)
     surveyed = queries.survey_members(ledger)
+    again: dict[str, int] = {}
+    if settings.rounds.max_round >= 2:
+        from kansen_cli.ledger.rounds import still_to_invite_again
+
+        again = still_to_invite_again(ledger, roles.invite_again)
     out = []
     for b in queries.batches(ledger):
         batch_id = b["batch_id"]
@@ -229,6 +237,8 @@ def _batch_states(
             referrals_due=referrals.get(batch_id, 0),
             survey_sampled=int(sampled),
             survey_answered=int(answered),
+            round=int(b["round"] or 1),
+            invite_again=again.get(batch_id, 0),
         )
         out.append((state, int(b["run_id"])))
     return out
