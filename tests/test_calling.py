@@ -145,7 +145,9 @@ def test_listing_only_the_due_respects_the_rules(rules, outcomes, parts, gaps):
     reached = {"afspraak_gemaakt", "geen_gesprek", "terugbellen"}
     assert sum(1 for c in calls if c.outcome not in reached) <= rules.max_attempts
     # Nothing after an outcome that ends the calling.
-    finals = [i for i, c in enumerate(calls) if c.outcome in ("afspraak_gemaakt", "geen_gesprek", "verkeerd_nummer")]
+    finals = [
+        i for i, c in enumerate(calls) if c.outcome in ("afspraak_gemaakt", "geen_gesprek", "verkeerd_nummer")
+    ]
     assert not finals or finals[0] == len(calls) - 1
     # Never twice on a day unless allowed.
     if not rules.same_day:

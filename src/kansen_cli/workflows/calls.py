@@ -59,6 +59,7 @@ def phone_first_people(people: pd.DataFrame, settings: Settings) -> pd.DataFrame
 def calls_by_person(frame: pd.DataFrame) -> dict[str, list[Call]]:
     """Client id -> phone calls, from `ledger.calls.phone_calls`."""
     from kansen_cli.calling import Call, in_order
+    from kansen_cli.workbooks.layout import present
 
     out: dict[str, list[Call]] = {}
     for r in frame.to_dict("records"):
@@ -66,9 +67,10 @@ def calls_by_person(frame: pd.DataFrame) -> dict[str, list[Call]]:
         out.setdefault(str(r["client_id"]), []).append(
             Call(
                 dt.date.fromisoformat(str(r["on_date"])),
-                str(r["part_of_day"] or ""),
-                str(r["outcome"] or ""),
-                dt.date.fromisoformat(str(callback)) if callback else None,
+                str(r["part_of_day"]) if present(r["part_of_day"]) else "",
+                str(r["outcome"]) if present(r["outcome"]) else "",
+                # pandas reads a missing day as NaN, which is truthy
+                dt.date.fromisoformat(str(callback)[:10]) if present(callback) else None,
             )
         )
     return {client_id: in_order(calls) for client_id, calls in out.items()}
