@@ -27,6 +27,11 @@ SECOND = dt.date(2026, 11, 12)
 
 @pytest.fixture
 def phone_campaign(invoke, small_register: Path, tmp_path: Path) -> tuple[Path, str]:
+    return make_phone_campaign(invoke, small_register, tmp_path)
+
+
+def make_phone_campaign(invoke, small_register: Path, tmp_path: Path) -> tuple[Path, str]:
+    """A campaign whose variant B is phoned first: its first batch, made on MADE_ON and planned."""
     campaign = make_campaign(tmp_path / "campaign")
     set_setting(campaign, "letters", "approach", {"B": "phone_first"})
     batch = build_campaign(invoke, campaign, small_register)

@@ -154,8 +154,10 @@ def sandbox(paths: Sequence[str]) -> SandboxedEnvironment:
     )
 
 
-def render(template: Template, **values: Any) -> str:
-    """Render one template, within MAX_LETTER characters; any failure names the template."""
+def render(template: Template, /, **values: Any) -> str:
+    """Render one template, within MAX_LETTER characters; any failure names the template.
+
+    `template` is positional-only: a letter's fields hold a `template` of their own (its name)."""
     try:
         parts: list[str] = []
         size = 0
