@@ -305,3 +305,46 @@ def test_same_day_allowed_by_setting(invoke, phone_campaign, tmp_path):
 
 
 assert dt.date(2026, 11, 20) == TODAY  # the dates above are laid out around the tests' today
+
+
+def test_text_output_json_and_dropdowns(invoke, phone_campaign):
+    from kansen_cli.settings import load_settings
+    from kansen_cli.workflows import calls as workflow
+
+    campaign, batch = phone_campaign
+    people = phone_first(campaign, batch)
+    with_phone = sum(1 for p in people if p["phone"])
+    result = invoke("calls", batch, "--today", FIRST.isoformat(), "-c", campaign)
+    assert result.exit_code == 0, result.stderr
+    assert (
+        result.stdout.split()
+        == (
+            f"Batch {batch}: {with_phone} te bellen, 0 later aan de beurt, 0 klaar met bellen,"
+            f" {len(people) - with_phone} zonder telefoonnummer."
+        ).split()
+    )
+    # --json is exactly what the workflow returns.
+    as_json = calls(invoke, campaign, batch, FIRST, "--force")
+    direct = workflow.run(campaign, load_settings(campaign), batch, FIRST, force=True)
+    assert as_json == direct.as_json()
+
+    sheet = load_workbook(Path(as_json["file"]))["Bellen"]
+    lists = load_workbook(Path(as_json["file"]))["_lijsten"]
+    headers = [c.value for c in sheet[1]]
+    validated = {}
+    for validation in sheet.data_validations.dataValidation:
+        column = headers[ord(str(validation.sqref)[0]) - ord("A")]  # fewer than 26 columns
+        sheet_range = validation.formula1.split("!")[1].replace("$", "")
+        first, last = sheet_range.split(":")
+        validated[column] = [row[0].value for row in lists[first:last]]
+    assert validated == {
+        "Dagdeel": ["ochtend", "middag", "avond"],
+        "Uitkomst": [
+            "Afspraak gemaakt",
+            "Wil geen gesprek",
+            "Geen gehoor",
+            "Voicemail ingesproken",
+            "Verkeerd nummer",
+            "Terugbellen op",
+        ],
+    }
