@@ -41,6 +41,22 @@ def masked_phone(value: Any) -> str:
     return re.sub(r"[\s().-]", "", cell_text(value))[:2] + "…"
 
 
+def _phone_problem(check: RowCheck, key: str, what_belongs: str) -> None:
+    """A phone number typed into a cell where it does not belong, shown masked ("06…"), never
+    as typed: a phone number is personal data."""
+    value = check.cell(key)
+    check.plan.problems.add(
+        check.plan.file,
+        check.row.row,
+        check.headers.get(key, key),
+        masked_phone(value),
+        "phone_number_in_cell",
+        f"this looks like a phone number; {what_belongs}",
+        known=True,
+    )
+    check.failed = True
+
+
 class CallRules:
     """The rules of one file's rows; remembers the calls seen, to catch a second one on a day."""
 
@@ -73,6 +89,8 @@ class CallRules:
         part = check.coded("part_of_day", _PARTS) or ""
         caller = check.cell("caller")
         check.missing("caller", "the name of the caller is required")
+        if looks_like_phone(caller):
+            _phone_problem(check, "caller", "the name of the caller belongs here")
         outcome = self._outcome(check)
         callback_on = self._callback(check, outcome, on_date)
         if not known or on_date is None or outcome is None or check.failed:
@@ -100,17 +118,7 @@ class CallRules:
         value = check.cell("outcome")
         allowed = "allowed: " + ", ".join(self.outcomes.values())
         if looks_like_phone(value):
-            # Shown masked, never as typed: a phone number is personal data.
-            check.plan.problems.add(
-                check.plan.file,
-                check.row.row,
-                check.headers.get("outcome", "outcome"),
-                masked_phone(value),
-                "phone_number_in_cell",
-                "this looks like a phone number; the outcome of the call belongs here, " + allowed,
-                known=True,
-            )
-            check.failed = True
+            _phone_problem(check, "outcome", "the outcome of the call belongs here, " + allowed)
             return None
         if is_blank(value):
             check.required("outcome", self.outcomes)
