@@ -75,6 +75,7 @@ def test_confirmation_letter_in_the_pdf(invoke, small_register, tmp_path):
     kenmerk = {cid: [p for p in pages if f"{batch}/{cid}" in p] for cid in (ids[0], ids[1], ids[2])}
     assert kenmerk[ids[1]] == []  # said no on the phone: no letter
     assert "bevestigen wij de afspraak" in " ".join(kenmerk[ids[0]][0].split())
+    assert "Onderwerp: bevestiging van uw afspraak" in kenmerk[ids[0]][0]
     assert "bevestigen wij de afspraak" not in " ".join(kenmerk[ids[2]][0].split())
     # Only those who got a letter are recorded as sent a letter.
     sent = ledger_rows(campaign, "SELECT client_id FROM contact_attempts WHERE channel = 'letter'")
