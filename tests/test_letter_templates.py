@@ -24,6 +24,7 @@ REPO = Path(__file__).resolve().parents[1]
 PACKAGED = {
     "A.html.j2",
     "B.html.j2",
+    "bevestiging.html.j2",
     "base.html.j2",
     "document.html.j2",
     "letter.css",

@@ -23,6 +23,7 @@ from kansen_cli.errors import InputFileError
 from kansen_cli.files import save_workbook
 from kansen_cli.ledger import open_ledger
 from kansen_cli.settings import Settings, preset
+from kansen_cli.workbooks import calls as calls_kind
 from kansen_cli.workbooks import caseload as caseload_kind
 from kansen_cli.workbooks import followup, registration, registry
 from kansen_cli.workbooks import survey as survey_kind
@@ -198,7 +199,7 @@ def test_built_in_kinds_write_the_columns_they_require(preset_name: str):
 
     settings = preset(preset_name)
     kinds = {kind.name: kind for kind in registry.BUILT_IN}
-    assert set(kinds) == {"registration", "followup", "survey", "caseload"}
+    assert set(kinds) == {"registration", "followup", "survey", "caseload", "calls"}
     # What ingest cannot do without (from the workbook design): the rest may be missing.
     assert kinds["registration"].required == {
         "Registratie": {"client_id", "contact_result", "conversation_date"}
@@ -215,6 +216,9 @@ def test_built_in_kinds_write_the_columns_they_require(preset_name: str):
         "Doelen": {"goal_id", "client_id", "review_date", "score"},
         "Nieuwe doelen": {"client_id", "domain", "description", "target_on", "baseline"},
     }
+    assert kinds["calls"].required == {
+        "Bellen": {"client_id", "call_date", "part_of_day", "caller", "outcome", "callback_on"}
+    }
     written = {
         "Registratie": {c.key for c in registration.columns(settings)},
         "Nabellen": {c.key for c in followup.calls_columns(settings)},
@@ -223,6 +227,7 @@ def test_built_in_kinds_write_the_columns_they_require(preset_name: str):
         "Deelnemers": {c.key for c in caseload_kind.people_columns(settings)},
         "Doelen": {c.key for c in caseload_kind.goal_columns(settings)},
         "Nieuwe doelen": {c.key for c in caseload_kind.new_goal_columns(settings)},
+        "Bellen": {c.key for c in calls_kind.columns(settings)},
     }
     for kind in kinds.values():
         for sheet, keys in kind.required.items():
@@ -235,6 +240,7 @@ def test_built_in_kinds_write_the_columns_they_require(preset_name: str):
         "caseload": caseload_kind.build(
             empty, empty, settings, settings.trajectories.coaches[0], TODAY, created_at="t"
         ),
+        "calls": calls_kind.build(empty, {}, {}, settings, "b-1", TODAY, created_at="t"),
     }
     for name, workbook in built.items():
         marker = {r[0].value: r[1].value for r in workbook[MARKER_SHEET].iter_rows()}

@@ -186,6 +186,11 @@ def show_letters(result: LettersResult) -> None:
             f"{result.letters} letters for {result.batch} in {result.folder};"
             f" recorded as sent on {result.sent_on:%d-%m-%Y}."
         )
+    if result.confirmations or result.no_letter:
+        err.print(
+            f"Phone first: {result.confirmations} of them confirm an appointment made by phone;"
+            f" {result.no_letter} people said no on the phone and get no letter."
+        )
     htmls = [p for p in result.files if p.suffix == ".html"]
     for path in result.files:
         if path.suffix != ".html":

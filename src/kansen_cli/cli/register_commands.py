@@ -15,6 +15,7 @@ from kansen_cli.cli import (  # noqa: F401
     letters,
     registration,
     surveying,
+    calls,
     trajectories,
     caseload,
     status,

@@ -50,7 +50,8 @@ def read_marker(workbook: Any, path: Path) -> dict[str, Any]:
     if MARKER_SHEET not in workbook.sheetnames:
         raise InputFileError(
             f"{path.name}: not a kansen workbook (no '{MARKER_SHEET}' sheet); only sheets written by "
-            "`kansen sheet`, `kansen followup`, `kansen survey` or `kansen caseload` can be ingested"
+            "`kansen sheet`, `kansen followup`, `kansen survey`, `kansen caseload` or `kansen calls` can be"
+            " ingested"
         )
     meta: dict[str, Any] = {}
     for values in workbook[MARKER_SHEET].iter_rows(min_row=1, max_col=2, values_only=True):

@@ -8,10 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from kansen_cli.workbooks import caseload, followup, registration, survey
+from kansen_cli.workbooks import calls, caseload, followup, registration, survey
 from kansen_cli.workbooks.kind import WorkbookKind
 
-BUILT_IN: tuple[WorkbookKind, ...] = (registration.KIND, followup.KIND, survey.KIND, caseload.KIND)
+BUILT_IN: tuple[WorkbookKind, ...] = (
+    registration.KIND,
+    followup.KIND,
+    survey.KIND,
+    caseload.KIND,
+    calls.KIND,
+)
 
 KINDS: dict[str, WorkbookKind] = {kind.name: kind for kind in BUILT_IN}
 

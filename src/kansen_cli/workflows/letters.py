@@ -47,11 +47,17 @@ class LettersResult:
     dry_run: bool
     folder: Path
     files: list[Path]
+    # Phone first: confirmations of an appointment made by phone, and people who said no on
+    # the phone and get no letter (both 0 in a batch without phone-first people).
+    confirmations: int = 0
+    no_letter: int = 0
 
     def as_json(self) -> dict[str, Any]:
         return {
             "batch": self.batch,
             "letters": self.letters,
+            "confirmations": self.confirmations,
+            "no_letter": self.no_letter,
             "sent_on": None if self.dry_run else self.sent_on.isoformat(),
             "dry_run": self.dry_run,
             "folder": str(self.folder),
@@ -100,6 +106,7 @@ def run(
         people = letter_people(ledger, batch)
         env = environment(campaign)
         fields = letter_fields(people, settings, letter_date)
+        fields, confirmations, no_letter = after_calls(fields, latest_phone_outcomes(ledger, batch), settings)
         preflight(env, fields, batch, letter_date)
         if not (dry_run or force):
             refuse_late_letters(people, settings, batch, letter_date)
@@ -131,7 +138,58 @@ def run(
                 files.write(contents, sheets)
                 _record(ledger, batch, fields, letter_date, force, files.swap_in)
             written = files.moved
-    return LettersResult(batch, len(fields), letter_date, dry_run, folder, written)
+    return LettersResult(batch, len(fields), letter_date, dry_run, folder, written, confirmations, no_letter)
+
+
+def latest_phone_outcomes(ledger: Ledger, batch: str) -> dict[str, str]:
+    """Client id -> the outcome of the person's latest phone call in this batch."""
+    from kansen_cli.ledger.calls import phone_calls
+    from kansen_cli.workflows.calls import calls_by_person
+
+    return {
+        client_id: calls[-1].outcome
+        for client_id, calls in calls_by_person(phone_calls(ledger, batch)).items()
+        if calls
+    }
+
+
+CONFIRMATION = "confirmation"
+INVITATION = "invitation"
+
+
+def letter_after_calls(approach: str, latest_outcome: str | None, settings: Settings) -> str | None:
+    """Which letter a person gets once the calls are made: CONFIRMATION for a phone-first person
+    whose latest call made an appointment, None (no letter) for one who said no on the phone
+    (reached, but neither an appointment nor a call back), else INVITATION: letter-first people,
+    and the phone-first people not reached, with a wrong number or without a phone number."""
+    roles = settings.codebook.roles
+    if approach != "phone_first" or latest_outcome is None:
+        return INVITATION
+    if latest_outcome == roles.phone_appointment:
+        return CONFIRMATION
+    if latest_outcome in roles.phone_reached and latest_outcome != roles.phone_callback:
+        return None
+    return INVITATION
+
+
+def after_calls(
+    fields: list[Fields], latest: dict[str, str], settings: Settings
+) -> tuple[list[Fields], int, int]:
+    """The letters to make after the calls, with the confirmation's template where one goes;
+    returns (letters, confirmations, people left without a letter)."""
+    chosen: list[Fields] = []
+    confirmations = no_letter = 0
+    for f in fields:
+        client_id = str(f["client_id"])
+        which = letter_after_calls(settings.approach_of(str(f["variant"])), latest.get(client_id), settings)
+        if which is None:
+            no_letter += 1
+            continue
+        if which == CONFIRMATION:
+            f = {**f, "template": settings.letters.confirmation_template}
+            confirmations += 1
+        chosen.append(f)
+    return chosen, confirmations, no_letter
 
 
 class LettersTooLateError(KansenError):
