@@ -37,6 +37,7 @@ def build_campaign(invoke: Any, campaign: Path, register: Path, preset: str | No
     if preset:
         result = invoke("init", campaign, "--preset", preset, "--force")
         assert result.exit_code == 0, result.stderr
+        register = with_campaign_headers(register, campaign)
     else:
         make_campaign(campaign)
     result = invoke("select", register, "--as-of", AS_OF, "-c", campaign)
@@ -45,6 +46,20 @@ def build_campaign(invoke: Any, campaign: Path, register: Path, preset: str | No
     assert result.exit_code == 0, result.stderr
     with sqlite3.connect(campaign / "kansen.sqlite") as db:
         return db.execute("SELECT batch_id FROM batches ORDER BY neighbourhood, seq LIMIT 1").fetchone()[0]
+
+
+def with_campaign_headers(register: Path, campaign: Path) -> Path:
+    """A copy of a sample register whose headers are the campaign's (a preset may name the
+    care-team column its own way, as its municipality's export does)."""
+    from kansen_cli.sample_files import campaign_headers
+    from kansen_cli.settings import load_settings
+
+    renamed = campaign_headers(load_settings(campaign).register_.columns)
+    header, rest = register.read_text(encoding="utf-8").split("\n", 1)
+    header = ";".join(renamed.get(name, name) for name in header.split(";"))
+    copy = campaign.parent / f"{campaign.name}-register.csv"
+    copy.write_text(header + "\n" + rest, encoding="utf-8")
+    return copy
 
 
 def spoken_acting_on_own(spoke: dt.date) -> dict[str, str]:

@@ -83,6 +83,23 @@ def _overlaps(span: _Span, others: Iterable[_Span], gap: int = 0) -> bool:
     return any(start < o_end + gap and o_start < end + gap for o_start, o_end in others)
 
 
+_Rooms = dict[tuple[int, dt.date], list[_Span]]
+# Per consultant and day: (span, at this location) so travel counts only from elsewhere.
+_People = dict[tuple[str, dt.date], list[tuple[_Span, bool]]]
+
+
+def _occupied(busy: Iterable[Busy], location: Location) -> tuple[_Rooms, _People]:
+    """The rooms of `location` and the consultants taken already, per day, by other batches."""
+    rooms: _Rooms = {}
+    people: _People = {}
+    for b in busy:
+        span = (_minutes(b.start), _minutes(b.end))
+        if b.location == location.code and b.room:
+            rooms.setdefault((b.room, b.date), []).append(span)
+        people.setdefault((b.consultant, b.date), []).append((span, b.location == location.code))
+    return rooms, people
+
+
 def plan_at_location(
     client_ids: Sequence[str],
     start: dt.date,
@@ -105,14 +122,7 @@ def plan_at_location(
             f"no conversation fits in a day at location {location.code!r}: opens to closes is shorter "
             "than [planning] conversation_minutes"
         )
-    rooms: dict[tuple[int, dt.date], list[_Span]] = {}
-    # Per consultant and day: (span, at this location) so travel counts only from elsewhere.
-    people: dict[tuple[str, dt.date], list[tuple[_Span, bool]]] = {}
-    for b in busy:
-        span = (_minutes(b.start), _minutes(b.end))
-        if b.location == location.code and b.room:
-            rooms.setdefault((b.room, b.date), []).append(span)
-        people.setdefault((b.consultant, b.date), []).append((span, b.location == location.code))
+    rooms, people = _occupied(busy, location)
 
     def consultant_free(name: str, day: dt.date, span: _Span) -> bool:
         taken = people.get((name, day), [])

@@ -37,6 +37,16 @@ def route(ledger: Ledger, batch_id: str) -> list[str]:
     ]
 
 
+def batch_variants(ledger: Ledger, batch_id: str) -> dict[str, str]:
+    """Client id -> letter variant (of their first round) for the people of a batch."""
+    rows = ledger.query("SELECT client_id, variant FROM batch_people WHERE batch_id = ?", (batch_id,))
+    return {str(r[0]): str(r[1]) for r in rows}
+
+
+def batch_neighbourhood(ledger: Ledger, batch_id: str) -> str:
+    return str(ledger.scalar("SELECT neighbourhood FROM batches WHERE batch_id = ?", (batch_id,)) or "")
+
+
 def batch_round(ledger: Ledger, batch_id: str) -> int:
     """The round a batch belongs to: 1, or 2 and up for a follow-on batch (selwerd-1-r2)."""
     return int(ledger.scalar("SELECT round FROM batches WHERE batch_id = ?", (batch_id,)) or 1)

@@ -74,7 +74,7 @@ def run(
     `on_wait` is called once if another command holds the ledger.
     """
     from kansen_cli.ledger import open_ledger
-    from kansen_cli.ledger.letters import store_plan
+    from kansen_cli.ledger.letters import batch_neighbourhood, batch_variants, store_plan
     from kansen_cli.ledger.runs import require_batch
     from kansen_cli.planning import moved_start, plan_overview
     from kansen_cli.planning_locations import places_overview, plan_places
@@ -90,10 +90,9 @@ def run(
         def make(route: list[str], busy: list[Busy]) -> pd.DataFrame:
             elsewhere[:] = busy  # kept to say which batches moved the start, if any did
             # Read inside store_plan's transaction, like the route itself.
-            rows = ledger.query("SELECT client_id, variant FROM batch_people WHERE batch_id = ?", (batch,))
-            variants = {str(r[0]): str(r[1]) for r in rows}
+            variants = batch_variants(ledger, batch)
             places = {c: place or settings.place_of(variants.get(c, "")) for c in route}
-            wijk = str(ledger.scalar("SELECT neighbourhood FROM batches WHERE batch_id = ?", (batch,)) or "")
+            wijk = batch_neighbourhood(ledger, batch)
             return plan_places(route, places, wijk, start, settings.planning, busy)
 
         appointments = store_plan(ledger, batch, make, force)
