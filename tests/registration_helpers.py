@@ -37,6 +37,7 @@ def build_campaign(invoke: Any, campaign: Path, register: Path, preset: str | No
     if preset:
         result = invoke("init", campaign, "--preset", preset, "--force")
         assert result.exit_code == 0, result.stderr
+        _read_default_headers(campaign)
     else:
         make_campaign(campaign)
     result = invoke("select", register, "--as-of", AS_OF, "-c", campaign)
@@ -45,6 +46,20 @@ def build_campaign(invoke: Any, campaign: Path, register: Path, preset: str | No
     assert result.exit_code == 0, result.stderr
     with sqlite3.connect(campaign / "kansen.sqlite") as db:
         return db.execute("SELECT batch_id FROM batches ORDER BY neighbourhood, seq LIMIT 1").fetchone()[0]
+
+
+def _read_default_headers(campaign: Path) -> None:
+    """Map the preset's care-team column to the default header the test registers are written
+    with (`write_sample` without settings), as a coordinator would in [register.columns]: a
+    preset may name that column its own way (Nijmegen: "Bekend bij sociaal wijkteam")."""
+    import tomlkit
+
+    from kansen_cli.settings import ColumnMap
+
+    path = campaign / "kansen.toml"
+    doc = tomlkit.parse(path.read_text(encoding="utf-8"))
+    doc["register"]["columns"]["care_team"] = ColumnMap().care_team  # type: ignore[index]
+    path.write_text(tomlkit.dumps(doc), encoding="utf-8")
 
 
 def spoken_acting_on_own(spoke: dt.date) -> dict[str, str]:
