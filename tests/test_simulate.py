@@ -62,7 +62,9 @@ def test_filled_workbooks_ingest_cleanly(invoke, campaign: Path, small_register:
     values = {v for row in rows_a[1:] for v in row}
     assert settings.codebook.contact_result[settings.codebook.roles.spoken] in values
     assert any(isinstance(v, str) and v.count("-") == 2 and v[:2].strip("-").isdigit() for v in values)
-    assert any(isinstance(v, dt.datetime) for row in rows_a[1:] for v in row[6:7])
+    # (by header: the sheet's pre-filled columns come first and may grow)
+    spoke_on = rows_a[0].index("Datum gesprek")
+    assert any(isinstance(row[spoke_on], dt.datetime) for row in rows_a[1:])
 
     result = invoke("ingest", filled, "-c", campaign, "--json")
     assert result.exit_code == 0, result.stdout

@@ -226,3 +226,27 @@ def places_overview(appointments: pd.DataFrame) -> dict[str, int]:
     if "location" not in appointments.columns:
         counts["home"] = len(appointments)
     return counts
+
+
+def location_overview(appointments: pd.DataFrame, planning: PlanningSettings) -> list[dict[str, Any]]:
+    """Per location: its code and name, how many people, first and last day (ISO), and on how
+    many days; in order of the first day, for `kansen plan`'s terminal and --json. Home visits
+    are left out (the consultant overview covers them). A code no longer in the settings keeps
+    its code as name, so the figures still show."""
+    if "location" not in appointments.columns:
+        return []
+    located = appointments[appointments["location"].notna()]
+    out = []
+    for code, group in located.groupby("location", sort=False):
+        location = planning.location(str(code))
+        out.append(
+            {
+                "location": str(code),
+                "name": location.name if location else str(code),
+                "people": len(group),
+                "first": min(group["date"]).isoformat(),
+                "last": max(group["date"]).isoformat(),
+                "days": int(group["date"].nunique()),
+            }
+        )
+    return sorted(out, key=lambda row: (row["first"], row["location"]))

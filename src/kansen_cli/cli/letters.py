@@ -76,11 +76,18 @@ def show_plan(result: PlanResult) -> None:
             _dutch(row["last"]),
         )
     console().print(table)
-    if result.at_locations:
-        where = [f"{people} at {code}" for code, people in result.at_locations.items()]
+    if result.locations:
+        # Beside the consultants: where people come to, so rooms and opening hours can be checked.
+        located = Table(title=f"At a location: {sum(r['people'] for r in result.locations)} appointments")
+        for column in ("location", "people", "days", "first", "last"):
+            located.add_column(column, justify="right" if column in ("people", "days") else "left")
+        for row in result.locations:
+            located.add_row(
+                row["name"], str(row["people"]), str(row["days"]), _dutch(row["first"]), _dutch(row["last"])
+            )
+        console().print(located)
         if result.at_home:
-            where.insert(0, f"{result.at_home} at home")
-        console().print(f"{batch}: " + ", ".join(where))
+            console().print(f"{batch}: {result.at_home} at home")
     moved = result.moved
     if moved is not None:
         whom = ", ".join(moved.batches) or "other batches"

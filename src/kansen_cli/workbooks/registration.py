@@ -1,8 +1,9 @@
 """The registration workbook of one batch (`kansen sheet`) and its rules for `ingest`.
 
 One row per member in route order, pre-filled with client number, name, address and
-appointment; the consultant answers contact result, conversation date, location,
-classification, activity types, participation potential, consent and referrals.
+appointment (with where it was planned: a location's name, or "Thuis"); the consultant
+answers contact result, conversation date, location (where it took place), classification,
+activity types, participation potential, consent and referrals.
 
 Rules, all from the codebook roles in the settings:
 
@@ -90,6 +91,9 @@ def columns(settings: Settings) -> list[Column]:
         Column("appointment_date", "Afspraak", 12, date=True),
         Column("appointment_start", "Tijd", 7),
         Column("consultant", "Consulent", 18),
+        # Where the appointment was planned; information only, so ingest never reads it (not in
+        # ANSWER_KEYS). "Locatie" further on is where the conversation actually took place.
+        Column("appointment_location", "Afspraaklocatie", 24),
         Column("conversation_date", "Datum gesprek", 13, answer=True, date=True),
         Column("contact_result", "Contactresultaat", 26, True, tuple(cb.contact_result.values())),
         Column("location", "Locatie", 10, True, tuple(cb.location.values())),
@@ -116,6 +120,26 @@ def columns(settings: Settings) -> list[Column]:
     return found
 
 
+HOME = "Thuis"
+
+
+def appointment_place(person: Mapping[str, Any], settings: Settings) -> str | None:
+    """Where the person's appointment was planned: the location's name, "Thuis" for a home
+    visit, empty when not planned; a code no longer in the settings is shown as it is."""
+    if _empty(person.get("appointment_date")):
+        return None
+    code = person.get("location")
+    if _empty(code):
+        return HOME
+    location = settings.planning.location(str(code))
+    return location.name if location else str(code)
+
+
+def _empty(value: Any) -> bool:
+    # A frame column of NULLs may hold NaN rather than None.
+    return is_blank(value) or (isinstance(value, float) and value != value)
+
+
 def build(people: pd.DataFrame, settings: Settings, batch_id: str, created_at: str | None = None) -> Workbook:
     """The registration workbook of one batch; `people` as `ledger.outcomes.sheet_people` returns."""
     rows = [
@@ -126,6 +150,7 @@ def build(people: pd.DataFrame, settings: Settings, batch_id: str, created_at: s
             "appointment_date": as_date(person.get("appointment_date")),
             "appointment_start": person.get("appointment_start") or None,
             "consultant": person.get("consultant") or None,
+            "appointment_location": appointment_place(person, settings),
         }
         for person in people.to_dict("records")
     ]

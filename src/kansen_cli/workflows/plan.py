@@ -35,6 +35,8 @@ class PlanResult:
     # How many people meet at home, and how many at each location (by code).
     at_home: int = 0
     at_locations: dict[str, int] = field(default_factory=dict)
+    # Per location, by first day: location (code), name, people, first, last (ISO dates), days.
+    locations: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def moved_by_days(self) -> int:
@@ -52,6 +54,7 @@ class PlanResult:
             "busy_with": [] if self.moved is None else self.moved.batches,
             "at_home": self.at_home,
             "at_locations": self.at_locations,
+            "locations": self.locations,
         }
 
 
@@ -77,7 +80,7 @@ def run(
     from kansen_cli.ledger.letters import batch_neighbourhood, batch_variants, store_plan
     from kansen_cli.ledger.runs import require_batch
     from kansen_cli.planning import moved_start, plan_overview
-    from kansen_cli.planning_locations import places_overview, plan_places
+    from kansen_cli.planning_locations import location_overview, places_overview, plan_places
     from kansen_cli.settings_routes import PLACES
 
     if place is not None and place not in PLACES:
@@ -105,4 +108,5 @@ def run(
         moved=moved_start(appointments, start, settings.planning, elsewhere),
         at_home=counts.pop("home", 0),
         at_locations=counts,
+        locations=location_overview(appointments, settings.planning),
     )
