@@ -14,6 +14,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 
+from attempt_helpers import insert_letter_attempts
 from campaign_helpers import make_campaign
 from dates import TODAY
 
@@ -104,6 +105,7 @@ def send_letters(campaign: Path, batch_id: str, sent_on: dt.date = SENT_ON, plan
             "INSERT INTO letters (client_id, batch_id, variant, sent_on, recorded_at) VALUES (?,?,?,?,?)",
             [(cid, batch_id, variant, sent_on.isoformat(), "test") for cid, variant in rows],
         )
+        insert_letter_attempts(db, [(cid, batch_id, sent_on.isoformat(), "test") for cid, _ in rows])
         planned = [
             (
                 cid,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from attempt_helpers import insert_letter_attempts
 from kansen_cli.errors import ReportInconsistent
 from kansen_cli.ledger import open_ledger
 from kansen_cli.ledger.reporting import read_report_data
@@ -108,6 +109,7 @@ def build_golden_ledger(campaign: Path) -> Path:
                 "INSERT INTO letters VALUES (?, ?, ?, ?, ?)",
                 (client, batch_id, variant, BATCHES[batch_id][1], NOW),
             )
+            insert_letter_attempts(db, [(client, batch_id, BATCHES[batch_id][1], NOW)])
             if result is None:
                 continue
             db.execute(
@@ -561,6 +563,7 @@ def random_ledger(campaign: Path, draw) -> None:
             )
             db.execute("INSERT INTO batch_members VALUES (?, ?, ?, ?)", (cid, batch_id, i, variant))
             db.execute("INSERT INTO letters VALUES (?, ?, ?, '2026-01-05', ?)", (cid, batch_id, variant, NOW))
+            insert_letter_attempts(db, [(cid, batch_id, "2026-01-05", NOW)])
             result = draw(st.sampled_from([None, *cb.contact_result]))
             if result is None:
                 continue

@@ -1,8 +1,9 @@
 """Ledger queries for `kansen report`: everything the council figures are computed from.
 
-The queries only read. Period filters work on the dates the report defines them on: the letter's
-`sent_on` for reach and variants, the `conversation_date` for outcomes; referrals and follow-ups
-belong to the conversation they came from, so they follow the outcomes' filter.
+The queries only read. Period filters work on the dates the report defines them on: the contact
+attempts' `on_date` for reach, variants and the routes (approached = at least one attempt in the
+period, issue 12), the `conversation_date` for outcomes; referrals and follow-ups belong to the
+conversation they came from, so they follow the outcomes' filter.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ if TYPE_CHECKING:
 class ReportData:
     """The raw frames one report is built from."""
 
+    # The people approached: one row per person with at least one contact attempt in the period,
+    # with their round-1 batch, its neighbourhood, their variant, the first attempt's day (sent_on)
+    # and their latest contact result. Named `letters` from when a letter was the only attempt.
     letters: pd.DataFrame  # client_id, batch_id, neighbourhood, variant, sent_on, contact_result
     outcomes: pd.DataFrame  # the outcomes columns plus neighbourhood
     referrals: pd.DataFrame  # client_id, destination, result
@@ -33,6 +37,12 @@ class ReportData:
     # People selected by any run (None with --batch): letters may go to people an earlier run
     # selected, so the latest run alone can be smaller than the number approached.
     selected_ever: int | None = None
+    # Every contact attempt in the period, in date order per person (`ledger.attempts`), with the
+    # person's round-1 batch (home_batch) and variant: client_id, batch_id, round, channel, on_date,
+    # part_of_day, outcome, home_batch, variant.
+    attempts: pd.DataFrame | None = None
+    # Appointments of the people in scope: client_id, batch_id, location (None: at home), room.
+    appointments: pd.DataFrame | None = None
     # Survey members with their answers (`ledger.surveys.survey_frame`); None: no survey read.
     survey: pd.DataFrame | None = None
     # The trajectory cohort (`ledger.trajectory_report`); None: the ledger holds no trajectory.
@@ -68,11 +78,26 @@ def read_report_data(
     batch_clause: tuple[str, list[Any]] = ("", [])
     if batch is not None:
         batch_clause = ("b.batch_id = ?", [batch])
-    where, params = _where(_period("l.sent_on", start, end), batch_clause)
+    where, params = _where(_period("a.on_date", start, end), batch_clause)
+    # A person counts once, under their round-1 batch (batch_members), whatever the attempts.
     letters = ledger.frame(
-        "SELECT l.client_id, l.batch_id, b.neighbourhood, l.variant, l.sent_on, o.contact_result"
-        " FROM letters l JOIN batches b ON b.batch_id = l.batch_id"
-        " LEFT JOIN outcomes o ON o.client_id = l.client_id" + where + " ORDER BY l.client_id",
+        "SELECT m.client_id, m.batch_id, b.neighbourhood, m.variant, min(substr(a.on_date, 1, 10))"
+        " AS sent_on, o.contact_result"
+        " FROM contact_attempts a JOIN batch_members m ON m.client_id = a.client_id"
+        " JOIN batches b ON b.batch_id = m.batch_id"
+        " LEFT JOIN outcomes o ON o.client_id = m.client_id"
+        + where
+        + " GROUP BY m.client_id ORDER BY m.client_id",
+        params,
+    )
+    attempts = ledger.frame(
+        "SELECT a.client_id, a.batch_id, a.round, a.channel, substr(a.on_date, 1, 10) AS on_date,"
+        " a.part_of_day, a.outcome, m.batch_id AS home_batch, m.variant"
+        " FROM contact_attempts a JOIN batch_members m ON m.client_id = a.client_id"
+        " JOIN batches b ON b.batch_id = m.batch_id"
+        + where
+        + " ORDER BY a.client_id, a.on_date, CASE a.part_of_day WHEN 'ochtend' THEN 1"
+        " WHEN 'middag' THEN 2 WHEN 'avond' THEN 3 ELSE 0 END, a.attempt_id",
         params,
     )
     where, params = _where(_period("o.conversation_date", start, end), batch_clause)
@@ -95,6 +120,13 @@ def read_report_data(
         " JOIN batch_members m ON m.client_id = f.client_id JOIN batches b ON b.batch_id = m.batch_id"
         + where
         + " ORDER BY f.client_id, f.round",
+        params,
+    )
+    appointments = ledger.frame(
+        "SELECT p.client_id, p.batch_id, p.location, p.room FROM appointments p"
+        " JOIN batch_members m ON m.client_id = p.client_id JOIN batches b ON b.batch_id = m.batch_id"
+        + where
+        + " ORDER BY p.client_id, p.batch_id",
         params,
     )
     batches = ledger.frame(
@@ -120,6 +152,8 @@ def read_report_data(
         selected=selected,
         batches=batches,
         selected_ever=selected_ever,
+        attempts=attempts,
+        appointments=appointments,
         survey=survey_frame(ledger, batch),
         trajectories=trajectory_data(ledger, start, end, batch, today),
     )
