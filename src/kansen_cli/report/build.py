@@ -15,12 +15,15 @@ from typing import TYPE_CHECKING, Any
 
 from kansen_cli.report import (
     activities,
+    approaches,
     became_active,
     followup,
     funnel,
+    locations,
     outcomes,
     reach,
     referrals,
+    routes,
     satisfaction,
     trajectories,
     variants,
@@ -35,8 +38,11 @@ if TYPE_CHECKING:
 
 SECTIONS: tuple[Section, ...] = (
     reach.section,
+    routes.section,
     variants.section,
+    approaches.section,
     outcomes.section,
+    locations.section,
     activities.section,
     referrals.section,
     followup.section,

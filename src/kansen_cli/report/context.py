@@ -71,10 +71,34 @@ class Context:
 
     @cached_property
     def letters(self) -> pd.DataFrame:
-        """Letters sent in the period, with the contact result cleaned."""
+        """The people approached in the period (a contact attempt), one row each, with the
+        contact result cleaned and their approach (`letter` / `phone_first`) from the variant."""
         letters = self.data.letters.copy()
         letters["contact_result"] = clean(letters["contact_result"])
+        approach = {v: self.settings.approach_of(v) for v in set(letters["variant"].dropna())}
+        letters["approach"] = letters["variant"].map(approach)
         return letters
+
+    # ---- the routes (issue 12): attempts per channel and round --------------------------------------
+
+    @cached_property
+    def attempts(self) -> pd.DataFrame:
+        """Contact attempts in the period, in date order per person (empty without any)."""
+        import pandas as pd
+
+        columns = ["client_id", "batch_id", "round", "channel", "on_date", "part_of_day", "outcome"]
+        if self.data.attempts is None:
+            return pd.DataFrame({c: [] for c in [*columns, "home_batch", "variant"]})
+        return self.data.attempts
+
+    @cached_property
+    def reached_ids(self) -> set[Any]:
+        """Reached (the COMMON contract): the conversation took place, or a phone attempt's
+        outcome is one the codebook counts as reached."""
+        spoken = set(self.letters.loc[self.letters["contact_result"] == self.roles.spoken, "client_id"])
+        phone = self.attempts[self.attempts["channel"] == "phone"]
+        on_phone = set(phone.loc[phone["outcome"].isin(self.roles.phone_reached), "client_id"])
+        return spoken | (on_phone & set(self.letters["client_id"]))
 
     @cached_property
     def contact_codes(self) -> list[str]:

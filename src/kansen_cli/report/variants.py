@@ -4,6 +4,7 @@ first variant and each other one (Newcombe), and the comparison within batches
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from kansen_cli.report.cells import Builder, Cell, Count, Guarded, Rate, Table, label, rate_cells, stat
@@ -14,36 +15,72 @@ from kansen_cli.report.frames import codes
 Counts = dict[str, tuple[int, int, int]]
 
 
+@dataclass(frozen=True)
+class Grouping:
+    """What the approached are compared by: a column of `ctx.letters` (letter variant, or the
+    approach `letter`/`phone_first` of issue 12), its count keys, table names and Dutch words."""
+
+    column: str  # the column of ctx.letters holding each person's group
+    prefix: str  # first part of the count keys: (prefix, group, "approached" | "na" | "spoken")
+    name: str  # table name of the Wilson table; the others add "_verschil" and "_per_batch"
+    title: str  # Dutch: what is compared ("Briefvarianten", "Benaderingen")
+    header: str  # Dutch column header of the group ("Variant", "Benadering")
+    json_key: str  # JSON: the list is "by_<json_key>", entries name their group "<json_key>"
+    labels: dict[str, str] | None = None  # Dutch label per group code (None: the code itself)
+
+
+VARIANTS = Grouping("variant", "variant", "varianten", "Briefvarianten", "Variant", "variant")
+
+
 def section(ctx: Context, b: Builder) -> Part:
     variant_codes = codes(ctx.settings.letters.variants, ctx.letters["variant"])
-    variants, counts = _variants(ctx, b, variant_codes)
-    comparison, comparison_json = _comparison(variant_codes, counts)
-    stratified, stratified_json = _stratified(ctx, variant_codes, counts)
+    return compare(
+        ctx,
+        b,
+        VARIANTS,
+        variant_codes,
+        {"comparison": "variant_comparison", "stratified": "variant_stratified"},
+    )
+
+
+def compare(
+    ctx: Context, b: Builder, grouping: Grouping, group_codes: list[str], names: dict[str, str]
+) -> Part:
+    """The Wilson table per group, and with more than one group the Newcombe difference of the
+    first against each other and the comparison within batches; `names` gives the JSON keys of
+    the two comparisons."""
+    variants, counts = _variants(ctx, b, grouping, group_codes)
+    comparison, comparison_json = _comparison(grouping, group_codes, counts)
+    stratified, stratified_json = _stratified(ctx, grouping, group_codes, counts)
     tables = [variants]
-    if len(variant_codes) > 1:
+    if len(group_codes) > 1:
         tables.append(comparison)
         if stratified.rows:
             tables.append(stratified)
-    by_variant = [
+    by_group = [
         {
-            "variant": code,
-            "approached": Count(("variant", code, "approached")),
-            "not_applicable": Count(("variant", code, "na")),
-            "spoken": Count(("variant", code, "spoken")),
+            grouping.json_key: code,
+            "approached": Count((grouping.prefix, code, "approached")),
+            "not_applicable": Count((grouping.prefix, code, "na")),
+            "spoken": Count((grouping.prefix, code, "spoken")),
             "response_rate": Rate(variants.rows[i][4]),
             "ci_low": Rate(variants.rows[i][5]),
             "ci_high": Rate(variants.rows[i][6]),
         }
-        for i, code in enumerate(variant_codes)
+        for i, code in enumerate(group_codes)
     ]
     return Part(
         tables=tables,
         lists={
-            "by_variant": by_variant,
-            "variant_comparison": comparison_json,
-            "variant_stratified": stratified_json,
+            f"by_{grouping.json_key}": by_group,
+            names["comparison"]: comparison_json,
+            names["stratified"]: stratified_json,
         },
     )
+
+
+def _label(grouping: Grouping, code: str) -> str:
+    return code if grouping.labels is None else grouping.labels.get(code, code)
 
 
 def _headers(ctx: Context) -> tuple[str, str]:
@@ -59,33 +96,34 @@ def _counts(ctx: Context, frame: Any) -> tuple[int, int]:
     return sum(counts[c] for c in ctx.na_codes), counts.get(ctx.roles.spoken, 0)
 
 
-def _variants(ctx: Context, b: Builder, variant_codes: list[str]) -> tuple[Table, Counts]:
+def _variants(ctx: Context, b: Builder, grouping: Grouping, variant_codes: list[str]) -> tuple[Table, Counts]:
     from kansen_cli import stats
 
     na_header, spoken_header = _headers(ctx)
     table = Table(
-        "varianten",
-        "Briefvarianten: respons met 95%-betrouwbaarheidsinterval (Wilson)",
-        ["Variant", "Benaderd", na_header, spoken_header, "Respons (%)", "BI laag (%)", "BI hoog (%)"],
+        grouping.name,
+        f"{grouping.title}: respons met 95%-betrouwbaarheidsinterval (Wilson)",
+        [grouping.header, "Benaderd", na_header, spoken_header, "Respons (%)", "BI laag (%)", "BI hoog (%)"],
     )
     letters = ctx.letters
     variant_counts: Counts = {}
+    word, prefix = grouping.header.lower(), grouping.prefix
     for code in variant_codes:
-        frame = letters[letters["variant"] == code]
+        frame = letters[letters[grouping.column] == code]
         na, spoken = _counts(ctx, frame)
         variant_counts[code] = (len(frame), na, spoken)
-        keys = [("variant", code, "approached"), ("variant", code, "na"), ("variant", code, "spoken")]
+        keys = [(prefix, code, "approached"), (prefix, code, "na"), (prefix, code, "spoken")]
         row = [
-            label(code),
-            b.count(keys[0], len(frame), table.name, f"Benaderd variant {code}"),
-            b.count(keys[1], na, table.name, f"{na_header} variant {code}"),
-            b.count(keys[2], spoken, table.name, f"{spoken_header} variant {code}"),
+            label(_label(grouping, code)),
+            b.count(keys[0], len(frame), table.name, f"Benaderd {word} {code}"),
+            b.count(keys[1], na, table.name, f"{na_header} {word} {code}"),
+            b.count(keys[2], spoken, table.name, f"{spoken_header} {word} {code}"),
         ]
         row += rate_cells(stats.wilson(spoken, len(frame) - na), keys)
         table.rows.append(row)
     total_keys = [
         ("reach", "all", "_approached"),
-        ("variant", "all", "na"),
+        (prefix, "all", "na"),
         ("reach", "all", ctx.roles.spoken),
     ]
     total_approached = sum(v[0] for v in variant_counts.values())
@@ -101,8 +139,8 @@ def _variants(ctx: Context, b: Builder, variant_codes: list[str]) -> tuple[Table
         ]
     )
     for i, part in enumerate(("approached", "na", "spoken")):
-        b.equation(total_keys[i], [("variant", c, part) for c in variant_codes])
-    b.equation(("variant", "all", "na"), [("reach", "all", c) for c in ctx.na_codes])
+        b.equation(total_keys[i], [(prefix, c, part) for c in variant_codes])
+    b.equation((prefix, "all", "na"), [("reach", "all", c) for c in ctx.na_codes])
     table.notes.append(
         f"Respons = {spoken_header.lower()} / (benaderd − {na_header.lower()}); "
         "BI = 95%-betrouwbaarheidsinterval volgens Wilson."
@@ -110,17 +148,19 @@ def _variants(ctx: Context, b: Builder, variant_codes: list[str]) -> tuple[Table
     return table, variant_counts
 
 
-def _inputs(first: str, other: str) -> tuple[Any, ...]:
-    return tuple(("variant", v, p) for v in (first, other) for p in ("approached", "na", "spoken"))
+def _inputs(grouping: Grouping, first: str, other: str) -> tuple[Any, ...]:
+    return tuple((grouping.prefix, v, p) for v in (first, other) for p in ("approached", "na", "spoken"))
 
 
-def _comparison(variant_codes: list[str], counts: Counts) -> tuple[Table, list[dict[str, Any]]]:
+def _comparison(
+    grouping: Grouping, variant_codes: list[str], counts: Counts
+) -> tuple[Table, list[dict[str, Any]]]:
     """The first variant against each other one: difference in response, interval, p-value."""
     from kansen_cli import stats
 
     table = Table(
-        "varianten_verschil",
-        "Verschil tussen briefvarianten",
+        f"{grouping.name}_verschil",
+        f"Verschil tussen {grouping.title.lower()}",
         ["Vergelijking", "Verschil (procentpunt)", "BI laag", "BI hoog", "p-waarde"],
     )
     items: list[dict[str, Any]] = []
@@ -129,7 +169,7 @@ def _comparison(variant_codes: list[str], counts: Counts) -> tuple[Table, list[d
     for other in variant_codes[1:]:
         k2_n2 = counts[other]
         diff = stats.difference(first, k1_n1[2], k1_n1[0] - k1_n1[1], other, k2_n2[2], k2_n2[0] - k2_n2[1])
-        inputs = _inputs(first, other)
+        inputs = _inputs(grouping, first, other)
         bases = min(k1_n1[0] - k1_n1[1], k2_n2[0] - k2_n2[1])
         cells = [
             stat(diff.difference, inputs, bases, scale=100),
@@ -137,7 +177,7 @@ def _comparison(variant_codes: list[str], counts: Counts) -> tuple[Table, list[d
             stat(diff.ci_high, inputs, bases, scale=100),
             stat(diff.p_value, inputs, bases, digits=3),
         ]
-        table.rows.append([label(f"{first} − {other}"), *cells])
+        table.rows.append([label(f"{_label(grouping, first)} − {_label(grouping, other)}"), *cells])
         items.append(
             {
                 "first": first,
@@ -163,27 +203,29 @@ def _guarded(cells: list[Cell], **values: Any) -> dict[str, Guarded]:
     return {name: Guarded(value, tuple(cells)) for name, value in values.items()}
 
 
-def _stratified(ctx: Context, variant_codes: list[str], counts: Counts) -> tuple[Table, list[dict[str, Any]]]:
+def _stratified(
+    ctx: Context, grouping: Grouping, variant_codes: list[str], counts: Counts
+) -> tuple[Table, list[dict[str, Any]]]:
     """The first variant against each other one within batches: common odds ratio (CMH)."""
     from kansen_cli import stats
 
     table = Table(
-        "varianten_per_batch",
-        "Briefvarianten vergeleken binnen batches (Cochran–Mantel–Haenszel)",
+        f"{grouping.name}_per_batch",
+        f"{grouping.title} vergeleken binnen batches (Cochran–Mantel–Haenszel)",
         ["Vergelijking", "Batches", "Odds ratio", "BI laag (odds ratio)", "BI hoog (odds ratio)", "p-waarde"],
     )
     items: list[dict[str, Any]] = []
     first = variant_codes[0]
     batch_ids = ctx.batch_ids
     for other in variant_codes[1:] if len(batch_ids) > 1 else []:
-        cmh = stats.stratified(first, other, _strata(ctx, first, other))
+        cmh = stats.stratified(first, other, _strata(ctx, grouping, first, other))
         # Computed from the per-batch counts: under --publish it goes when any batch's count
         # (or a variant's) is hidden, as a percentage goes with its hidden numerator.
         cmh_inputs = tuple(
             ("reach", ("batch", x), c)
             for x in batch_ids
             for c in ("_approached", ctx.roles.spoken, *ctx.na_codes)
-        ) + _inputs(first, other)
+        ) + _inputs(grouping, first, other)
         cmh_base = min(counts[first][0] - counts[first][1], counts[other][0] - counts[other][1])
         cells = [
             stat(cmh.odds_ratio, cmh_inputs, cmh_base, digits=2),
@@ -191,7 +233,8 @@ def _stratified(ctx: Context, variant_codes: list[str], counts: Counts) -> tuple
             stat(cmh.ci_high, cmh_inputs, cmh_base, digits=2),
             stat(cmh.p_value, cmh_inputs, cmh_base, digits=3),
         ]
-        table.rows.append([label(f"{first} / {other}"), label(str(cmh.strata)), *cells])
+        pair = f"{_label(grouping, first)} / {_label(grouping, other)}"
+        table.rows.append([label(pair), label(str(cmh.strata)), *cells])
         items.append(
             {
                 "first": first,
@@ -215,7 +258,7 @@ def _stratified(ctx: Context, variant_codes: list[str], counts: Counts) -> tuple
     return table, items
 
 
-def _strata(ctx: Context, first: str, other: str) -> list[tuple[int, int, int, int]]:
+def _strata(ctx: Context, grouping: Grouping, first: str, other: str) -> list[tuple[int, int, int, int]]:
     """Per batch: (spoken, nobs) of the first variant, then of the other.
 
     Counted in one pass over the letters: filtering each batch's letters per variant cost
@@ -226,7 +269,7 @@ def _strata(ctx: Context, first: str, other: str) -> list[tuple[int, int, int, i
     tally = Counter(
         zip(
             letters["batch_id"].tolist(),
-            letters["variant"].tolist(),
+            letters[grouping.column].tolist(),
             letters["contact_result"].tolist(),
             strict=True,
         )

@@ -1,0 +1,86 @@
+"""Conversations per location (issue 12): where the conversations in the period took place,
+from the appointment of each person spoken to; home visits are one row, "Thuis". Left out when
+no appointment is at a location, so a campaign of home visits only gets the report it had."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kansen_cli.report.cells import Builder, Count, Rate, Table, blank, label, pct
+from kansen_cli.report.context import Context, Part
+
+HOME = "_thuis"
+NO_APPOINTMENT = "_geen_afspraak"
+
+
+def conversation_places(ctx: Context) -> dict[Any, str]:
+    """Per person spoken to in the period: the location code of the appointment of the batch
+    their result came from (else their last appointment), HOME, or NO_APPOINTMENT."""
+    appointments = ctx.data.appointments
+    if appointments is None:
+        return {}
+    by_person: dict[Any, dict[Any, Any]] = {}
+    for cid, batch_id, location in zip(
+        appointments["client_id"], appointments["batch_id"], appointments["location"], strict=True
+    ):
+        by_person.setdefault(cid, {})[batch_id] = location
+    places = {}
+    for cid, batch_id in zip(ctx.conversations["client_id"], ctx.conversations["batch_id"], strict=True):
+        held = by_person.get(cid)
+        if not held:
+            places[cid] = NO_APPOINTMENT
+            continue
+        location = held[batch_id] if batch_id in held else list(held.values())[-1]
+        places[cid] = location if isinstance(location, str) and location else HOME
+    return places
+
+
+def section(ctx: Context, b: Builder) -> Part:
+    places = conversation_places(ctx)
+    if not any(p not in (HOME, NO_APPOINTMENT) for p in places.values()):
+        return Part()
+    planning = ctx.settings.planning
+    known = [loc.code for loc in planning.locations]
+    found = known + sorted({p for p in places.values() if p not in known and p not in (HOME, NO_APPOINTMENT)})
+    order = [p for p in found if p in places.values()] + [
+        p for p in (HOME, NO_APPOINTMENT) if p in places.values()
+    ]
+    table = Table(
+        "gesprekken_locatie", "Gesprekken per locatie", ["Locatie", "Gesprekken", "% van de gesprekken"]
+    )
+    total_key = ("out", "all", "n")  # the outcome table's total: the same conversations
+    total = len(ctx.conversations)
+    entries = []
+    for place in order:
+        location = planning.location(place) if place not in (HOME, NO_APPOINTMENT) else None
+        name = {HOME: "Thuis", NO_APPOINTMENT: "Zonder afspraak"}.get(place) or (
+            location.name if location is not None else place
+        )
+        key = ("loc", place)
+        count = sum(1 for p in places.values() if p == place)
+        row = [
+            label(name),
+            b.count(key, count, table.name, f"Gesprekken: {name}"),
+            pct(count, total, (key, total_key)),
+        ]
+        table.rows.append(row)
+        entries.append(
+            {
+                "location": {HOME: "home", NO_APPOINTMENT: "no_appointment"}.get(place, place),
+                "name": name,
+                "conversations": Count(key),
+                "share": Rate(row[-1]),
+            }
+        )
+    table.rows.append(
+        [
+            label("Totaal gesproken", bold=True),
+            b.count(total_key, total, table.name, "Totaal gesproken"),
+            blank(),
+        ]
+    )
+    b.equation(total_key, [("loc", p) for p in order])
+    table.notes.append(
+        "Gesprekken in de periode, naar de plek van de afspraak; 'Thuis' zijn de huisbezoeken."
+    )
+    return Part(tables=[table], lists={"by_location": entries})
