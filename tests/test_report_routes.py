@@ -1,0 +1,295 @@
+"""`kansen report` follows the routes (issue 12): a hand-built ledger with two channels (letter
+first and phone first), two rounds (a `-r2` batch of re-invitations) and conversations at a
+location and at home. Every figure below is counted on paper from the rows in this file.
+
+The people (variant A = a letter first, B = phone first; results per round on the letter or
+re-invitation attempt, as the registration sheet sets them):
+
+    noord-1 (Noord, letters 10-01, calls from 05-01)     zuid-1 (Zuid, letters 20-01, calls 15-01)
+    n01 A letter: gesproken (thuis)                      z01 A letter: gesproken (buurthuis)
+    n02 B afspraak_gemaakt; letter: gesproken (thuis)    z02 B afspraak_gemaakt; letter: gesproken (buurthuis)
+    n03 A letter: niet_thuis; r2: gesproken (thuis)      z03 A letter: gesproken (thuis)
+    n04 B 3x geen_gehoor; letter: niet_thuis; r2: niet_thuis
+                                                         z04 B geen_gehoor; letter: niet_bereikt
+    n05 A letter: vervallen                              z05 A letter: vervallen
+    n06 B geen_gesprek; no letter, no result             z06 B afspraak_gemaakt; letter: afgezegd
+    n07 A letter: afgezegd                               z07 A letter: no result yet
+    n08 B verkeerd_nummer; letter: gesproken (thuis)     z08 B geen_gehoor; letter: gesproken (buurthuis)
+    n09 A letter: niet_thuis; r2: afgezegd               z09 A letter: niet_thuis
+    n10 B voicemail, terugbellen; letter: niet_bereikt   z10 B no phone; letter: niet_bereikt
+
+By hand:
+- approached 20 (n06 by phone only); not applicable (vervallen) 2; spoken 8; response 8/18.
+- reached = spoken or a phone outcome in afspraak_gemaakt/geen_gesprek/terugbellen: the 8 spoken
+  plus n06, n10, z06 = 11.
+- per channel: letter 19 (all but n06), reached 10; phone 9 (the B's but z10), reached 7 (n02, n06,
+  n08, n10, z02, z06, z08); re-invitation 3 (n03, n04, n09), reached 1 (n03).
+- per round: after round 1 spoken 7 (n01 n02 n08 z01 z02 z03 z08), na 2: 7/18; after round 2 n03
+  too: 8/18; round 2 approached 3.
+- phone: called 9; last call: afspraak_gemaakt 3 (n02 z02 z06), geen_gesprek 1 (n06), geen_gehoor 3
+  (n04 z04 z08), voicemail 0, verkeerd_nummer 1 (n08), terugbellen 1 (n10); reached on the phone
+  5 (n02 n06 n10 z02 z06): 5/9.
+- approaches: letter 10, na 2, spoken 4 (n01 n03 z01 z03): 4/8; phone_first 10, na 0, spoken 4
+  (n02 n08 z02 z08): 4/10. Per batch (spoken, base): noord A (2, 4), B (2, 5); zuid A (2, 4), B (2, 5).
+- locations: 8 conversations, Buurthuis De Pijp 3 (z01 z02 z08), Thuis 5.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from pathlib import Path
+
+import pytest
+
+from kansen_cli.ledger import open_ledger
+from kansen_cli.ledger.reporting import read_report_data
+from kansen_cli.report import build_report
+from kansen_cli.report_render import to_json, to_markdown
+from kansen_cli.settings import Settings
+
+GOLDEN = Path(__file__).parent / "golden" / "report"
+UPDATE = os.environ.get("KANSEN_UPDATE_GOLDEN") == "1"  # rewrite the goldens after a deliberate change
+NOW = "2026-03-01T10:00:00+01:00"
+
+SETTINGS_TOML = """\
+[letters.approach]
+B = "phone_first"
+
+[[planning.locations]]
+code = "pijp"
+name = "Buurthuis De Pijp"
+address = ["Pijpstraat 1", "9700 AA Groningen"]
+rooms = 2
+wijken = ["Zuid"]
+"""
+
+BATCHES = {"noord-1": ("Noord", "2026-01-10", "2026-01-05"), "zuid-1": ("Zuid", "2026-01-20", "2026-01-15")}
+R2 = "noord-1-r2"
+R2_SENT = "2026-02-10"
+# client, batch, variant, phone outcomes (in order, a day apart), round-1 letter result ('-': no
+# letter; None: letter, no result yet), round-2 result (None: not in round 2), where they met
+# (None: no conversation; '' at home; a location code)
+PEOPLE = [
+    ("n01", "noord-1", "A", [], "gesproken", None, ""),
+    ("n02", "noord-1", "B", ["afspraak_gemaakt"], "gesproken", None, ""),
+    ("n03", "noord-1", "A", [], "niet_thuis", "gesproken", ""),
+    ("n04", "noord-1", "B", ["geen_gehoor", "geen_gehoor", "geen_gehoor"], "niet_thuis", "niet_thuis", None),
+    ("n05", "noord-1", "A", [], "vervallen", None, None),
+    ("n06", "noord-1", "B", ["geen_gesprek"], "-", None, None),
+    ("n07", "noord-1", "A", [], "afgezegd", None, None),
+    ("n08", "noord-1", "B", ["verkeerd_nummer"], "gesproken", None, ""),
+    ("n09", "noord-1", "A", [], "niet_thuis", "afgezegd", None),
+    ("n10", "noord-1", "B", ["voicemail", "terugbellen"], "niet_bereikt", None, None),
+    ("z01", "zuid-1", "A", [], "gesproken", None, "pijp"),
+    ("z02", "zuid-1", "B", ["afspraak_gemaakt"], "gesproken", None, "pijp"),
+    ("z03", "zuid-1", "A", [], "gesproken", None, ""),
+    ("z04", "zuid-1", "B", ["geen_gehoor"], "niet_bereikt", None, None),
+    ("z05", "zuid-1", "A", [], "vervallen", None, None),
+    ("z06", "zuid-1", "B", ["afspraak_gemaakt"], "afgezegd", None, None),
+    ("z07", "zuid-1", "A", [], None, None, None),
+    ("z08", "zuid-1", "B", ["geen_gehoor"], "gesproken", None, "pijp"),
+    ("z09", "zuid-1", "A", [], "niet_thuis", None, None),
+    ("z10", "zuid-1", "B", [], "niet_bereikt", None, None),
+]
+
+
+def _attempt(db, client: str, batch: str, rnd: int, channel: str, on: str, outcome: str | None) -> None:
+    db.execute(
+        "INSERT INTO contact_attempts (client_id, batch_id, round, channel, on_date, by_whom, outcome,"
+        " source_file, loaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (client, batch, rnd, channel, on, "Anouk" if channel == "phone" else None, outcome,
+         f"{batch}.xlsx", NOW),
+    )  # fmt: skip
+
+
+def build_routes_ledger(campaign: Path) -> Path:
+    """The rows above, inserted straight into a fresh ledger as the COMMON contract stores them."""
+    (campaign / "kansen.toml").write_text(SETTINGS_TOML, encoding="utf-8")
+    with open_ledger(campaign) as ledger, ledger.transaction() as db:
+        db.execute(
+            "INSERT INTO selection_runs VALUES"
+            " (1, ?, '2026-01-01', 2, 'register.csv', 'abc', '{}', 40, '{}', 20)",
+            (NOW,),
+        )
+        for seq, (batch_id, (nbh, _, _)) in enumerate(BATCHES.items(), start=1):
+            db.execute(
+                "INSERT INTO batches (batch_id, neighbourhood, seq, run_id, seed, created_at, round)"
+                " VALUES (?, ?, ?, 1, 2015, ?, 1)",
+                (batch_id, nbh, seq, NOW),
+            )
+        db.execute(
+            "INSERT INTO batches (batch_id, neighbourhood, seq, run_id, seed, created_at, round, parent_id)"
+            " VALUES (?, 'Noord', 3, 1, 2015, ?, 2, 'noord-1')",
+            (R2, NOW),
+        )
+        for position, (client, batch_id, variant, calls, first, second, place) in enumerate(PEOPLE):
+            nbh, sent_on, called_from = BATCHES[batch_id]
+            db.execute(
+                "INSERT INTO people (client_id, neighbourhood, run_id) VALUES (?, ?, 1)", (client, nbh)
+            )
+            db.execute("INSERT INTO batch_members VALUES (?, ?, ?, ?)", (client, batch_id, position, variant))
+            for day, outcome in enumerate(calls):
+                on = f"{called_from[:-2]}{int(called_from[-2:]) + day:02d}"
+                _attempt(db, client, batch_id, 1, "phone", on, outcome)
+            if first != "-":
+                db.execute(
+                    "INSERT INTO letters VALUES (?, ?, ?, ?, ?)", (client, batch_id, variant, sent_on, NOW)
+                )
+                _attempt(db, client, batch_id, 1, "letter", sent_on, first)
+            batch_of_result, result = batch_id, first
+            if second is not None:
+                db.execute("INSERT INTO round_members VALUES (?, ?, ?)", (R2, client, position))
+                _attempt(db, client, R2, 2, "reinvitation", R2_SENT, second)
+                batch_of_result, result = R2, second
+            if place is not None:
+                db.execute(
+                    "INSERT INTO appointments (client_id, batch_id, date, start, end, consultant, planned_at,"
+                    " location, room) VALUES (?, ?, '2026-02-20', '10:00', '11:00', 'Anouk', ?, ?, ?)",
+                    (client, batch_of_result, NOW, place or None, 1 if place else None),
+                )
+            if result in (None, "-"):
+                continue
+            spoken = result == "gesproken"
+            db.execute(
+                "INSERT INTO outcomes (client_id, batch_id, contact_result, conversation_date, location,"
+                " classification, participation_potential, source_file, source_sha256, loaded_at)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (client, batch_of_result, result, "2026-02-20" if spoken else None,
+                 ("elders" if place else "thuis") if spoken else None,
+                 "maatschappelijk_actief" if spoken else None, "zelf" if spoken else None,
+                 f"{batch_of_result}.xlsx", "def", NOW),
+            )  # fmt: skip
+    return campaign
+
+
+@pytest.fixture
+def routes(campaign: Path) -> Path:
+    return build_routes_ledger(campaign)
+
+
+def _settings(campaign: Path) -> Settings:
+    from kansen_cli.settings import load_settings
+
+    return load_settings(campaign)
+
+
+def _report(campaign: Path, publish: bool = False):
+    with open_ledger(campaign, create=False) as ledger:
+        data = read_report_data(ledger)
+    return build_report(data, _settings(campaign), publish=publish)
+
+
+def _wilson(k: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
+    """Wilson's score interval, written out (Newcombe 1998, method 3)."""
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return centre - half, centre + half
+
+
+def test_key_figures_by_hand(routes: Path) -> None:
+    data = _report(routes).data
+    assert data["approached"] == 20
+    assert data["spoken"] == 8
+    assert data["response_rate"] == round(8 / 18, 4)
+    assert data["reached"] == 11
+    assert data["reach_rate"] == round(11 / 20, 4)
+    by_channel = {ch: (v["approached"], v["reached"]) for ch, v in data["by_channel"].items()}
+    assert by_channel == {"letter": (19, 10), "phone": (9, 7), "reinvitation": (3, 1)}
+    assert data["by_channel"]["phone"]["reach_rate"] == round(7 / 9, 4)
+    rounds = [(r["round"], r["approached_in_round"], r["approached"], r["not_applicable"], r["spoken"])
+              for r in data["by_round"]]  # fmt: skip
+    assert rounds == [(1, 20, 20, 2, 7), (2, 3, 20, 2, 8)]
+    assert [r["response_rate"] for r in data["by_round"]] == [round(7 / 18, 4), round(8 / 18, 4)]
+    phone = data["phone"]
+    assert (phone["called"], phone["reached"], phone["contact_rate"]) == (9, 5, round(5 / 9, 4))
+    assert phone["last_outcome"] == {
+        "afspraak_gemaakt": 3, "geen_gesprek": 1, "geen_gehoor": 3, "voicemail": 0,
+        "verkeerd_nummer": 1, "terugbellen": 1,
+    }  # fmt: skip
+    locations = [(e["location"], e["name"], e["conversations"]) for e in data["by_location"]]
+    assert locations == [("pijp", "Buurthuis De Pijp", 3), ("home", "Thuis", 5)]
+    assert data["by_location"][0]["share"] == round(3 / 8, 4)
+
+
+def test_approaches_compared_with_wilson_and_newcombe(routes: Path) -> None:
+    data = _report(routes).data
+    by = {e["approach"]: e for e in data["by_approach"]}
+    assert (by["letter"]["approached"], by["letter"]["not_applicable"], by["letter"]["spoken"]) == (10, 2, 4)
+    assert (
+        by["phone_first"]["approached"],
+        by["phone_first"]["not_applicable"],
+        by["phone_first"]["spoken"],
+    ) == (
+        10,
+        0,
+        4,
+    )
+    low, high = _wilson(4, 8)
+    assert by["letter"]["response_rate"] == 0.5
+    assert by["letter"]["ci_low"] == pytest.approx(low, abs=1e-4)
+    assert by["letter"]["ci_high"] == pytest.approx(high, abs=1e-4)
+    # Newcombe's hybrid score interval for 4/8 − 4/10, written out from the two Wilson intervals.
+    (l1, u1), (l2, u2) = _wilson(4, 8), _wilson(4, 10)
+    diff = 4 / 8 - 4 / 10
+    comparison = data["approach_comparison"][0]
+    assert (comparison["first"], comparison["second"]) == ("letter", "phone_first")
+    assert comparison["difference"] == pytest.approx(diff)
+    assert comparison["ci_low"] == pytest.approx(diff - math.sqrt((0.5 - l1) ** 2 + (u2 - 0.4) ** 2))
+    assert comparison["ci_high"] == pytest.approx(diff + math.sqrt((0.4 - l2) ** 2 + (u1 - 0.5) ** 2))
+    # Within batches: Mantel–Haenszel odds ratio from the per-batch tables (a, b, c, d) =
+    # (letter spoken, not, phone spoken, not): noord (2, 2, 2, 3), zuid (2, 2, 2, 3), n = 9 each.
+    stratified = data["approach_stratified"][0]
+    assert stratified["strata"] == 2
+    assert stratified["odds_ratio"] == pytest.approx((2 * 3 / 9 + 2 * 3 / 9) / (2 * 2 / 9 + 2 * 2 / 9))
+
+
+def test_tables_count_people_and_appear_only_with_their_data(routes: Path) -> None:
+    names = [t.name for t in _report(routes).tables]
+    for name in (
+        "bereik_kanaal",
+        "bereik_ronde",
+        "telefonisch_contact",
+        "benaderingen",
+        "gesprekken_locatie",
+    ):
+        assert name in names
+    channel = _report(routes).table("bereik_kanaal")
+    assert [row[0].value for row in channel.rows] == [
+        "Brief",
+        "Telefoon",
+        "Herinvitatie",
+        "Totaal (personen)",
+    ]
+    assert "één keer in het totaal" in channel.notes[0]
+    phone = _report(routes).table("telefonisch_contact")
+    assert "/ personen die ten minste één keer gebeld zijn" in phone.notes[0]
+
+
+def _golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if UPDATE:
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")
+
+
+def test_golden_markdown(routes: Path) -> None:
+    _golden("routes.md", to_markdown(_report(routes)))
+
+
+@pytest.mark.parametrize(("publish", "name"), [(False, "routes.json"), (True, "routes_publish.json")])
+def test_golden_json(routes: Path, publish: bool, name: str) -> None:
+    text = to_json(_report(routes, publish=publish))
+    json.loads(text)
+    _golden(name, text)
+
+
+def test_cli_json_equals_the_core_and_markdown_the_golden(routes: Path, invoke) -> None:
+    result = invoke("report", "--json", "-c", routes)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == json.loads(json.dumps(_report(routes).data))
+    result = invoke("report", "-c", routes, "--format", "md")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (GOLDEN / "routes.md").read_text(encoding="utf-8")
