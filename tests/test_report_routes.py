@@ -293,3 +293,28 @@ def test_cli_json_equals_the_core_and_markdown_the_golden(routes: Path, invoke) 
     result = invoke("report", "-c", routes, "--format", "md")
     assert result.exit_code == 0, result.output
     assert result.stdout == (GOLDEN / "routes.md").read_text(encoding="utf-8")
+
+
+def test_became_active_counts_the_results_named_per_destination(campaign: Path) -> None:
+    # test_report's golden ledger: coach_meedoen 'gestart' (n102), wijkwerkmakelaar 'gestart'
+    # (n106), centrum_naar_werk 'geen_interesse' (n103) and 'gestart' (z03); on their own after a
+    # follow-up call: n101, z08, n106. Here the wijkwerkmakelaar never counts and the
+    # centrum_naar_werk only 'geen_interesse' (absurd, but it shows the setting decides):
+    # via a referral n102, n103; on their own n101, z08, n106; 5 in all.
+    from test_report import build_golden_ledger
+
+    build_golden_ledger(campaign)
+    roles = {"became_active": {"wijkwerkmakelaar": [], "centrum_naar_werk": ["geen_interesse"]}}
+    settings = Settings.model_validate({"codebook": {"roles": roles}})
+    with open_ledger(campaign, create=False) as ledger:
+        data = read_report_data(ledger)
+    report = build_report(data, settings)
+    assert report.data["became_active"] == {"via_referral": 2, "on_own": 3, "total": 5}
+    note = report.table("actief_geworden").notes[0]
+    assert "(Wijkwerkmakelaar: telt niet mee; Centrum naar Werk: 'Geen interesse')" in note
+    # The default (no destination named): 'gestart' everywhere, n102, n106, z03 via a referral.
+    assert build_report(data, Settings()).data["became_active"] == {
+        "via_referral": 3,
+        "on_own": 2,
+        "total": 5,
+    }

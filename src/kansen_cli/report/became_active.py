@@ -7,8 +7,8 @@ from kansen_cli.report.context import Context, Part
 
 
 def section(ctx: Context, b: Builder) -> Part:
-    cb, roles, refs, latest = ctx.cb, ctx.roles, ctx.referrals, ctx.latest_calls
-    via = set(refs.loc[refs["result"] == roles.referral_started, "client_id"])
+    cb, roles, latest = ctx.cb, ctx.roles, ctx.latest_calls
+    via = ctx.active_via_referral
     own_all = set(latest.loc[latest["result"] == roles.followup_became_active, "client_id"])
     own = own_all - via  # someone who started via a referral counts there, once
     table = Table("actief_geworden", "Actief geworden", ["Route", "Personen"])
@@ -27,8 +27,15 @@ def section(ctx: Context, b: Builder) -> Part:
         ],
     ]
     b.equation(("funnel", "active"), [("active", "via"), ("active", "own")])
+    per_destination = [
+        f"{cb.referrals.get(dest, dest)}: "
+        + (" of ".join(f"'{cb.referral_result.get(c, c)}'" for c in codes) if codes else "telt niet mee")
+        for dest, codes in roles.became_active.items()
+    ]
+    exceptions = f" ({'; '.join(per_destination)})" if per_destination else ""
     table.notes.append(
-        f"Via een verwijzing: resultaat '{cb.referral_result[roles.referral_started]}'; op eigen kracht: "
+        f"Via een verwijzing: resultaat '{cb.referral_result[roles.referral_started]}'{exceptions}; "
+        "op eigen kracht: "
         f"nabelresultaat '{cb.followup_result[roles.followup_became_active]}'. "
         "Wie beide heeft, telt één keer."
     )

@@ -173,6 +173,23 @@ class Context:
         refs["result"] = clean(refs["result"])
         return refs
 
+    def counts_as_active(self, destination: str, result: str) -> bool:
+        """Whether this referral result means the person became active: per destination from
+        `roles.became_active` (a klantmanager arranging care is not someone becoming active), a
+        destination not named there by `roles.referral_started` only."""
+        wanted = self.roles.became_active.get(destination, [self.roles.referral_started])
+        return result in wanted
+
+    @cached_property
+    def active_via_referral(self) -> set[Any]:
+        """People spoken to in the period with a referral whose result counts as becoming active."""
+        refs = self.referrals
+        return {
+            cid
+            for cid, dest, result in zip(refs["client_id"], refs["destination"], refs["result"], strict=True)
+            if self.counts_as_active(dest, result)
+        }
+
     @cached_property
     def calls(self) -> pd.DataFrame:
         """Follow-up calls to the people spoken to in the period."""

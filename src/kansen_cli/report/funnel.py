@@ -70,7 +70,13 @@ def _cohort_steps(ctx: Context) -> list[Step]:
     cohort_refs = data.referrals[isin(data.referrals["client_id"], cohort)]
     cohort_calls = data.followups[isin(data.followups["client_id"], cohort)]
     cohort_latest = latest_calls(cohort_calls)
-    cohort_via = set(cohort_refs.loc[clean(cohort_refs["result"]) == roles.referral_started, "client_id"])
+    cohort_via = {
+        cid
+        for cid, dest, result in zip(
+            cohort_refs["client_id"], cohort_refs["destination"], clean(cohort_refs["result"]), strict=True
+        )
+        if ctx.counts_as_active(dest, result)
+    }
     cohort_own = set(cohort_latest.loc[cohort_latest["result"] == roles.followup_became_active, "client_id"])
     return [
         (
