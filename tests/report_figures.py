@@ -65,6 +65,8 @@ def expected_tables(data: dict[str, Any]) -> dict[str, list[list[Spec]]]:
     tables = {
         **_reach(data),
         **_variants(data),
+        **_routes(data),
+        **_approaches(data),
         **_outcomes(data),
         **_referrals(data),
         "nabellen": [[None, count(v)] for v in data["followup"]["results"].values()]
@@ -97,9 +99,28 @@ def _reach(data: dict[str, Any]) -> dict[str, list[list[Spec]]]:
 
 
 def _variants(data: dict[str, Any]) -> dict[str, list[list[Spec]]]:
+    return _compared(
+        data, "varianten", data["by_variant"], data["variant_comparison"], data["variant_stratified"]
+    )
+
+
+def _approaches(data: dict[str, Any]) -> dict[str, list[list[Spec]]]:
+    """Approaches compared (issue 12): the variants' tables by approach, when both were used."""
+    if "by_approach" not in data:
+        return {}
+    return _compared(
+        data, "benaderingen", data["by_approach"], data["approach_comparison"], data["approach_stratified"]
+    )
+
+
+def _compared(
+    data: dict[str, Any], name: str, groups: list[Any], comparison: list[Any], stratified: list[Any]
+) -> dict[str, list[list[Spec]]]:
+    # Group labels: the JSON holds a variant's code as shown; an approach is shown by its Dutch name.
+    shown_code = name == "varianten"
     rows: list[list[Spec]] = [
         [
-            v["variant"],
+            v["variant"] if shown_code else None,
             count(v["approached"]),
             count(v["not_applicable"]),
             count(v["spoken"]),
@@ -107,7 +128,7 @@ def _variants(data: dict[str, Any]) -> dict[str, list[list[Spec]]]:
             pct(v["ci_low"]),
             pct(v["ci_high"]),
         ]
-        for v in data["by_variant"]
+        for v in groups
     ]
     spoken, approached, gone = data["spoken"], data["approached"], data["contact_results"]["vervallen"]
     interval: list[Spec] = [Fig(None, 1, 100, derived=True)] * 2
@@ -117,27 +138,63 @@ def _variants(data: dict[str, Any]) -> dict[str, list[list[Spec]]]:
         ["Totaal", count(approached), count(gone), count(spoken), pct(data["response_rate"]), *interval]
     )
     tables: dict[str, list[list[Spec]]] = {
-        "varianten": rows,
-        "varianten_verschil": [
+        name: rows,
+        f"{name}_verschil": [
             [
-                f"{c['first']} − {c['second']}",
+                f"{c['first']} − {c['second']}" if shown_code else None,
                 *(stat(c[k], 1, 100) for k in ("difference", "ci_low", "ci_high")),
                 stat(c["p_value"], 3),
             ]
-            for c in data["variant_comparison"]
+            for c in comparison
         ],
-        "varianten_per_batch": [
+        f"{name}_per_batch": [
             [
-                f"{s['first']} / {s['second']}",
+                f"{s['first']} / {s['second']}" if shown_code else None,
                 str(s["strata"]),
                 *(stat(s[k], 2) for k in ("odds_ratio", "ci_low", "ci_high")),
                 stat(s["p_value"], 3),
             ]
-            for s in data["variant_stratified"]
+            for s in stratified
         ],
     }
-    if not data["variant_stratified"]:  # one batch (or one variant): the report leaves the table out
-        del tables["varianten_per_batch"]
+    if not stratified:  # one batch (or one variant): the report leaves the table out
+        del tables[f"{name}_per_batch"]
+    return tables
+
+
+def _routes(data: dict[str, Any]) -> dict[str, list[list[Spec]]]:
+    """Reach per channel and per round, the phone contact rate and the conversations per location
+    (issue 12); each only when the report has it."""
+    tables: dict[str, list[list[Spec]]] = {}
+    if "by_channel" in data:
+        tables["bereik_kanaal"] = [
+            [None, count(c["approached"]), count(c["reached"]), pct(c["reach_rate"])]
+            for c in data["by_channel"].values()
+        ] + [
+            ["Totaal (personen)", count(data["approached"]), count(data["reached"]), pct(data["reach_rate"])]
+        ]
+    if "by_round" in data:
+        tables["bereik_ronde"] = [
+            [
+                f"Na ronde {r['round']}",
+                *map(count, (r["approached_in_round"], r["approached"], r["not_applicable"], r["spoken"])),
+                pct(r["response_rate"]),
+            ]
+            for r in data["by_round"]
+        ]
+    if "phone" in data:
+        phone = data["phone"]
+        tables["telefonisch_contact"] = [
+            [None, count(v), pct(phone["last_outcome_share"][code])]
+            for code, v in phone["last_outcome"].items()
+        ] + [
+            ["Gebeld (basis)", count(phone["called"]), ""],
+            ["Telefonisch bereikt", count(phone["reached"]), pct(phone["contact_rate"])],
+        ]
+    if "by_location" in data:
+        tables["gesprekken_locatie"] = [
+            [e["name"], count(e["conversations"]), pct(e["share"])] for e in data["by_location"]
+        ] + [["Totaal gesproken", count(data["spoken_in_period"]), ""]]
     return tables
 
 

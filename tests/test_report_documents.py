@@ -105,7 +105,8 @@ def compare_docx(made: Made) -> int:
 
 def compare_pdf(made: Made) -> int:
     """Per table, the figures between its header and its notes, in reading order."""
-    text = pdf_text(made.pdf)
+    # A header may wrap at its hyphen ("p- waarde") when a wide label squeezes its column.
+    text = re.sub(r"(?<=[a-z])- (?=[a-z])", "-", pdf_text(made.pdf))
     full, shown = expected_tables(made.full), expected_tables(made.shown)
     published = made.shown["published"]
     report = made.report

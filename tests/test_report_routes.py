@@ -318,3 +318,29 @@ def test_became_active_counts_the_results_named_per_destination(campaign: Path) 
         "on_own": 2,
         "total": 5,
     }
+
+
+@pytest.mark.parametrize("publish", [False, True], ids=["all", "publish"])
+def test_word_and_pdf_show_the_json_figures(routes: Path, tmp_path: Path, publish: bool) -> None:
+    # The other formats `kansen report` writes: every figure of the DOCX and the PDF read back
+    # and compared with the JSON (test_report_documents' readers, report_figures' expectations).
+    from test_report_documents import compare_docx, compare_pdf, docx_tables, make_documents
+
+    made = make_documents(routes, _settings(routes), tmp_path, publish=publish)
+    assert compare_docx(made) > 100
+    assert compare_pdf(made) > 100
+    if not publish:
+        _, tables = docx_tables(made.docx)
+        names = [t.name for t in made.report.tables]
+        channel = tables[names.index("bereik_kanaal")]
+        assert channel[1:] == [
+            ["Brief", "19", "10", "52,6"],
+            ["Telefoon", "9", "7", "77,8"],
+            ["Herinvitatie", "3", "1", "33,3"],
+            ["Totaal (personen)", "20", "11", "55,0"],
+        ]
+        rounds = tables[names.index("bereik_ronde")]
+        assert rounds[1:] == [
+            ["Na ronde 1", "20", "20", "2", "7", "38,9"],
+            ["Na ronde 2", "3", "20", "2", "8", "44,4"],
+        ]

@@ -193,18 +193,19 @@ def _phone(ctx: Context, b: Builder) -> tuple[Table, dict[str, Any]] | None:
     outcome_codes = [c for c in found if c != NONE] + ([NONE] if (last_outcome == NONE).any() else [])
     called = len(last)
     reached = phone.loc[phone["outcome"].isin(roles.phone_reached), "client_id"].nunique()
-    table = Table("telefonisch_contact", "Telefonisch contact", ["", "Personen", "% van gebeld"])
+    table = Table("telefonisch_contact", "Telefonisch contact", ["Uitkomst", "Personen", "% van gebeld"])
     called_key = ("phone", "called")
     outcome_labels = {**cb.phone_outcome, NONE: "Nog geen uitkomst"}
     by_outcome: dict[str, Any] = {}
+    shares: dict[str, Any] = {}
     for code in outcome_codes:
         name = f"Laatste uitkomst: {outcome_labels.get(code, code).lower()}"
         key = ("phone", "last", code)
         count = int((last_outcome == code).sum())
-        table.rows.append(
-            [label(name), b.count(key, count, table.name, name), pct(count, called, (key, called_key))]
-        )
+        share = pct(count, called, (key, called_key))
+        table.rows.append([label(name), b.count(key, count, table.name, name), share])
         by_outcome["geen_uitkomst" if code == NONE else code] = Count(key)
+        shares["geen_uitkomst" if code == NONE else code] = Rate(share)
     b.equation(called_key, [("phone", "last", c) for c in outcome_codes])
     table.rows.append(
         [label("Gebeld (basis)", bold=True), b.count(called_key, called, table.name, "Gebeld"), blank()]
@@ -230,6 +231,7 @@ def _phone(ctx: Context, b: Builder) -> tuple[Table, dict[str, Any]] | None:
             "reached": Count(reached_key),
             "contact_rate": Rate(rate),
             "last_outcome": by_outcome,
+            "last_outcome_share": shares,
         }
     }
     return table, summary
