@@ -66,6 +66,11 @@ def expected_tables(data: dict[str, Any]) -> dict[str, list[list[Spec]]]:
         **_reach(data),
         **_variants(data),
         **_routes(data),
+        "basis": [
+            [None, count(data["approached"])],
+            *([None, count(v)] for v in data["not_applicable"].values()),
+            [None, count(data["advised"])],
+        ],
         **_approaches(data),
         **_outcomes(data),
         **_referrals(data),
@@ -232,14 +237,23 @@ def _outcomes(data: dict[str, Any]) -> dict[str, list[list[Spec]]]:
 
 def _referrals(data: dict[str, Any]) -> dict[str, list[list[Spec]]]:
     results = data["referral_results"]
+    shares = data["referral_shares"]
     rows: list[list[Spec]] = [
-        [None, count(n), *map(count, results[d].values())] for d, n in data["referrals"].items()
+        [None, count(n), pct(shares[d]), *map(count, results[d].values())]
+        for d, n in data["referrals"].items()
     ]
     codes = list(next(iter(results.values()))) if results else []
     rows.append(
-        [None, count(data["referrals_total"]), *(total(*(r[c] for r in results.values())) for c in codes)]
+        [
+            None,
+            count(data["referrals_total"]),
+            pct(data["referrals_total_share"]),
+            *(total(*(r[c] for r in results.values())) for c in codes),
+        ]
     )
-    rows.append([None, count(data["referred_people"]), *[""] * len(codes)])
+    rows.append(
+        [None, count(data["referred_people"]), pct(data["referred_people_share"]), *[""] * len(codes)]
+    )
     return {"verwijzingen": rows}
 
 

@@ -344,3 +344,24 @@ def test_word_and_pdf_show_the_json_figures(routes: Path, tmp_path: Path, publis
             ["Na ronde 1", "20", "20", "2", "7", "38,9"],
             ["Na ronde 2", "3", "20", "2", "8", "44,4"],
         ]
+
+
+def test_the_advised_base_is_printed_and_referral_shares_are_of_it(campaign: Path) -> None:
+    # test_report's golden ledger: 24 approached, 2 vervallen, so 22 advised; Coach Meedoen 3
+    # referrals = 3/22 = 13.6 %, 8 referrals in all = 36.4 %, 6 people referred = 27.3 %.
+    from test_report import build_golden_ledger, make_report
+
+    report = make_report(build_golden_ledger(campaign))
+    assert report.data["advised"] == 22
+    assert report.data["not_applicable"] == {"vervallen": 2}
+    assert report.data["referral_shares"]["coach_meedoen"] == round(3 / 22, 4)
+    assert report.data["referrals_total_share"] == round(8 / 22, 4)
+    assert report.data["referred_people_share"] == round(6 / 22, 4)
+    base = report.table("basis")
+    assert [(row[0].value, row[1].value) for row in base.rows] == [
+        ("Benaderd", 24),
+        ("Niet meer van toepassing: vervallen", 2),
+        ("Geadviseerd (basis)", 22),
+    ]
+    coach = report.table("verwijzingen").rows[0]
+    assert (coach[0].value, coach[1].value, coach[2].value) == ("Coach Meedoen", 3, 13.6)

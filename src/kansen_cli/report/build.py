@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from kansen_cli.report import (
     activities,
     approaches,
+    bases,
     became_active,
     followup,
     funnel,
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 
 SECTIONS: tuple[Section, ...] = (
     reach.section,
+    bases.section,
     routes.section,
     variants.section,
     approaches.section,

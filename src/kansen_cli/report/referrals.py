@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from kansen_cli.errors import ReportInconsistent
-from kansen_cli.report.cells import Builder, Count, Table, blank, code_counts, label
+from kansen_cli.report.bases import ADVISED, advised
+from kansen_cli.report.cells import Builder, Cell, Count, Rate, Table, blank, code_counts, label, pct
 from kansen_cli.report.context import Context, Part
 from kansen_cli.report.frames import NONE, codes, split
 
@@ -23,10 +24,14 @@ def section(ctx: Context, b: Builder) -> Part:
     ]
     dest_codes = codes(cb.referrals, list(refs["destination"]) + [c for _, c in recorded])
     table = _table(ctx, b, result_codes, dest_codes, [c for _, c in recorded])
+    shares = [row[2] for row in table.rows]  # each row's share of the advised
     return Part(
         tables=[table],
         summary={
             "referrals": {code: Count(("ref", code, "n")) for code in dest_codes},
+            "referral_shares": {code: Rate(shares[i]) for i, code in enumerate(dest_codes)},
+            "referrals_total_share": Rate(shares[-2]),
+            "referred_people_share": Rate(shares[-1]),
             "referrals_total": Count(("ref", "all", "n")),
             "referred_people": Count(("funnel", "referred")),
             "referral_results": {
@@ -42,11 +47,16 @@ def _table(
 ) -> Table:
     cb, refs = ctx.cb, ctx.referrals
     result_label: dict[str, Any] = {**cb.referral_result, NONE: "Nog geen resultaat"}
+    base = advised(ctx)
     table = Table(
         "verwijzingen",
         "Verwijzingen per bestemming en hun resultaat",
-        ["Bestemming", "Verwijzingen", *(result_label.get(c, c) for c in result_codes)],
+        ["Bestemming", "Verwijzingen", "% van geadviseerd", *(result_label.get(c, c) for c in result_codes)],
     )
+
+    def share(key: tuple[str, ...], count: int) -> Cell:
+        return pct(count, base, (key, ADVISED))
+
     for code in dest_codes:
         frame = refs[refs["destination"] == code]
         in_outcomes = sum(1 for c in recorded if c == code)
@@ -57,12 +67,14 @@ def _table(
             )
         name = cb.referrals.get(code, code)
         row = [label(name), b.count(("ref", code, "n"), len(frame), table.name, name)]
+        row.append(share(("ref", code, "n"), len(frame)))
         row += code_counts(b, table, frame["result"], result_codes, ("ref", code), (f"{name}: ", ""))
         b.equation(("ref", code, "n"), [("ref", code, r) for r in result_codes])
         table.rows.append(row)
     row = [
         label("Totaal", bold=True),
         b.count(("ref", "all", "n"), len(refs), table.name, "Totaal verwijzingen"),
+        share(("ref", "all", "n"), len(refs)),
     ]
     for res in result_codes:
         row.append(b.count(("ref", "all", res), int((refs["result"] == res).sum()), table.name, res))
@@ -74,8 +86,12 @@ def _table(
         [
             label("Verwezen personen"),
             b.count(("funnel", "referred"), refs["client_id"].nunique(), table.name, "Verwezen personen"),
+            share(("funnel", "referred"), refs["client_id"].nunique()),
             *(blank() for _ in result_codes),
         ]
     )
-    table.notes.append("Eén persoon kan naar meer dan één bestemming verwezen zijn.")
+    table.notes.append(
+        "Eén persoon kan naar meer dan één bestemming verwezen zijn. Percentages van de geadviseerden "
+        "(benaderd − niet meer van toepassing; de tabel 'Basis voor de percentages' geeft het aantal)."
+    )
     return table
