@@ -2,8 +2,8 @@
 than one section counts) and what it gives back (`Part`).
 
 Populations and periods:
-- reach and variants: people approached (a letter sent) with `sent_on` in the period;
-  response rate = spoken / (approached − not applicable);
+- reach, variants and the routes: people approached (at least one contact attempt, issue 12)
+  with an attempt in the period; response rate = spoken / (approached − not applicable);
 - outcomes, activity types, location: people spoken to with the conversation date in the
   period; referrals, follow-up and became-active belong to those same conversations;
 - the funnel's first steps (register rows and people selected of the latest selection run, and
