@@ -685,7 +685,7 @@ def test_funnel_cohort_includes_conversations_after_the_period(golden: Path) -> 
 def test_outcomes_per_wijk_says_what_spoken_counts(golden: Path) -> None:
     report = make_report(golden)
     assert report.table("uitkomsten_wijk").columns[1] == "Gesproken in de periode"
-    assert any("brief" in note for note in report.table("uitkomsten_wijk").notes)
+    assert any("in de periode benaderd" in note for note in report.table("uitkomsten_wijk").notes)
 
 
 def test_funnel_register_and_selected_come_from_the_latest_run(golden: Path) -> None:

@@ -24,7 +24,7 @@ def section(ctx: Context, b: Builder) -> Part:
     ever = " (ooit geselecteerd: alle selecties samen)" if any(s[0] == "selected_ever" for s in steps) else ""
     table.notes.append(
         f"Register en selectie: de laatste selectie{ever}. Vanaf "
-        "'benaderd' één groep: wie in de periode een brief kreeg, gevolgd tot nu (gesprek, verwijzing "
+        "'benaderd' één groep: wie in de periode benaderd is, gevolgd tot nu (gesprek, verwijzing "
         "en actief worden ook als die na de periode vielen). De tabellen met uitkomsten tellen "
         "gesprekken in de periode en kunnen daarom afwijken."
     )
@@ -81,7 +81,7 @@ def _cohort_steps(ctx: Context) -> list[Step]:
     return [
         (
             "approached",
-            "Benaderd (brief verstuurd in de periode)",
+            "Benaderd (in de periode)",
             ("reach", "all", "_approached"),
             len(letters),
         ),

@@ -143,7 +143,7 @@ def _per_neighbourhood(ctx: Context, b: Builder, class_codes: list[str], neighbo
     )
     table.notes.append(
         "Gesproken in de periode: gesprekken met een gespreksdatum in de periode. De bereiktabellen "
-        "tellen bij 'gesproken' wie in de periode een brief kreeg, ook als het gesprek later was."
+        "tellen bij 'gesproken' wie in de periode benaderd is, ook als het gesprek later was."
     )
     outcomes_by_nbh = groups(outcomes, "neighbourhood")
     for nbh in neighbourhoods:

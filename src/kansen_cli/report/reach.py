@@ -66,9 +66,7 @@ def _row(
 
 
 def _by_neighbourhood(ctx: Context, b: Builder) -> Table:
-    table = Table(
-        "bereik_wijk", "Bereik per wijk (brieven verstuurd in de periode)", ["Wijk", *_columns(ctx)]
-    )
+    table = Table("bereik_wijk", "Bereik per wijk (benaderd in de periode)", ["Wijk", *_columns(ctx)])
     letters_by_nbh = groups(ctx.letters, "neighbourhood")
     for nbh in ctx.neighbourhoods:
         table.rows.append(_row(ctx, b, ("wijk", nbh), [label(nbh)], letters_by_nbh[nbh], table.name, False))
@@ -81,7 +79,7 @@ def _by_neighbourhood(ctx: Context, b: Builder) -> Table:
         f"Respons = gesproken / (benaderd − {leaving})." if na_codes else "Respons = gesproken / benaderd."
     )
     table.notes.append(
-        "Alle kolommen gaan over wie in de periode een brief kreeg, met het resultaat tot nu "
+        "Alle kolommen gaan over wie in de periode benaderd is, met het resultaat tot nu "
         "(ook een gesprek na de periode)."
     )
     return table
