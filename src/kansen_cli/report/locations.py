@@ -17,7 +17,8 @@ def conversation_places(ctx: Context) -> dict[Any, str]:
     """Per person spoken to in the period: the location code of the appointment of the batch
     their result came from (else their last appointment), HOME, or NO_APPOINTMENT."""
     appointments = ctx.data.appointments
-    if appointments is None:
+    if appointments is None or not appointments["location"].notna().any():
+        # Home visits only (the table is left out): no pass over a million appointments.
         return {}
     by_person: dict[Any, dict[Any, Any]] = {}
     for cid, batch_id, location in zip(
