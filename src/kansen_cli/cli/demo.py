@@ -77,6 +77,7 @@ def _show(result: Any) -> None:
         init.InitResult: setup.show_init,
         select.SelectResult: selecting.show_selection,
         batch.BatchResult: selecting.show_batches,
+        batch.RoundResult: selecting.show_round,
         plan.PlanResult: letters.show_plan,
         letter_workflow.LettersResult: letters.show_letters,
         sheet.SheetResult: registration.show_sheet,

@@ -6,6 +6,15 @@ after the selection, one follow-up round once the follow-up months have passed, 
 five days ago. The people referred to Coach Meedoen enter a trajectory four months ago, with an
 intake a week later and two review rounds since. Consultants' answers, follow-up calls, survey
 calls and the coaches' workbooks are simulated (seeded, in Groningen's and Tilburg's proportions).
+
+Every route of issue 12 is shown, kept small so the demo stays quick: variant B is approached
+by phone first (variants are assigned at random within each batch, so phone-first is compared
+with letter-first fairly), one location (two rooms) serves the wijk of the second batch, which
+is planned there, and after the registrations are in, the people not at home
+(roles.invite_again) are invited again in a second round (`<batch>-r2`), whose letters go
+ROUND2_AFTER_DAYS after the selection and whose registrations are loaded well before the
+follow-up step. The settings are written once the batches are made, because the location
+serves a wijk the batching chose; neither setting changes who is in which batch.
 """
 
 from __future__ import annotations
@@ -42,6 +51,11 @@ TRAJECTORY_DAYS_AGO = 120
 INTAKE_AFTER_DAYS = 7
 REVIEWS_DAYS_AGO = (60, 3)
 REPORT_FOLDER = "rapport"
+# Issue 12: the phone-first variant, the demo's location, the second round.
+PHONE_FIRST_VARIANT = "B"
+LOCATION_BATCH = 1  # the second batch is planned at the location
+ROUND2_AFTER_DAYS = 75  # after the last round-1 batch's visits (at most 28 days after its letters)
+ROUND2_SEED = DEMO_SEED + 50
 
 Step = Callable[[str], None]
 Done = Callable[[Any], None]
@@ -93,10 +107,12 @@ def run(
     on_step("Neighbourhood batches (kansen batch)")
     result = DemoResult(campaign, selected, batch.run(campaign, settings, force=force))
     on_done(result.batches)
+    settings = _route_settings(campaign, settings, batches)
     filled = _invite(campaign, settings, as_of, today, batches, force, on_step, on_done)
     on_step("Loading the consultants' registrations (kansen ingest)")
     result.ingests.append(_ingest(campaign, settings, filled, today))
     on_done(result.ingests[-1])
+    result.ingests += _second_round(campaign, settings, as_of, today, force, on_step, on_done)
     result.ingests += _follow_up(campaign, settings, today, force, on_step, on_done)
     result.ingests += _survey(campaign, settings, today, force, on_step, on_done)
     result.ingests += _trajectories(campaign, settings, today, force, on_step, on_done)
@@ -142,7 +158,9 @@ def _invite(
         offset = dt.timedelta(days=index * BATCH_SPACING_DAYS)
         sent_on = as_of + dt.timedelta(days=LETTER_AFTER_DAYS) + offset
         on_step(f"Batch {batch_id}: plan, letters, registration sheet")
-        on_done(plan.run(campaign, settings, batch_id, as_of + dt.timedelta(days=VISITS_AFTER_DAYS) + offset))
+        start = as_of + dt.timedelta(days=VISITS_AFTER_DAYS) + offset
+        place = "location" if index == LOCATION_BATCH else None
+        on_done(plan.run(campaign, settings, batch_id, start, place=place))
         on_done(letters.run(campaign, settings, batch_id, today=today, sent_on=sent_on, force=force))
         written = sheet.run(campaign, settings, batch_id, force=force)
         on_done(written)
@@ -154,6 +172,84 @@ def _invite(
         )
         filled.append(done)
     return filled
+
+
+def _route_settings(campaign: Path, settings: Settings, count: int) -> Settings:
+    """Variant B phoned first, and Wijkcentrum De Schakel for the wijk of the second batch, written
+    into kansen.toml as `kansen init` writes it; returns the settings as the workflows read them."""
+    from kansen_cli.files import write_text
+    from kansen_cli.ledger import open_ledger
+    from kansen_cli.ledger.letters import batch_neighbourhood
+    from kansen_cli.ledger.runs import first_batches
+    from kansen_cli.settings import load_settings, settings_path
+    from kansen_cli.settings_render import render_settings
+    from kansen_cli.settings_routes import Location
+
+    with open_ledger(campaign, create=False) as ledger:
+        chosen = first_batches(ledger, count)
+        wijk = batch_neighbourhood(ledger, chosen[LOCATION_BATCH]) if len(chosen) > LOCATION_BATCH else None
+    changed = settings.model_copy(deep=True)
+    changed.letters.approach = {PHONE_FIRST_VARIANT: "phone_first"}
+    changed.planning.locations = [
+        Location(
+            code="de-schakel",
+            name="Wijkcentrum De Schakel",
+            address=["Voorbeeldstraat 1", "9700 AA  GRONINGEN"],
+            directions="Bus 5, halte Voorbeeldstraat; fietsenstalling bij de ingang.",
+            rooms=2,
+            wijken=[] if wijk is None else [wijk],
+        )
+    ]
+    write_text(settings_path(campaign), render_settings(changed, "groningen"), force=True)
+    return load_settings(campaign)
+
+
+def _second_round(
+    campaign: Path,
+    settings: Settings,
+    as_of: dt.date,
+    today: dt.date,
+    force: bool,
+    on_step: Step,
+    on_done: Done,
+) -> list[IngestResult]:
+    """Who was not at home is invited again (`kansen batch --round 2`): plan, letters and a
+    registration sheet per `-r2` batch, filled by the simulated consultants and loaded."""
+    from kansen_cli.simulate import fill_registration
+    from kansen_cli.workflows import batch, letters, plan, sheet
+
+    on_step("Second round for who was not at home (kansen batch --round 2)")
+    made = batch.run_round(campaign, settings, 2)
+    on_done(made)
+    sent_on = as_of + dt.timedelta(days=ROUND2_AFTER_DAYS)
+    filled = []
+    for index, row in enumerate(made.batches):
+        batch_id = str(row["batch"])
+        on_step(f"Batch {batch_id}: plan, re-invitations, registration sheet")
+        start = sent_on + dt.timedelta(days=VISITS_AFTER_DAYS - LETTER_AFTER_DAYS)
+        # The wijk that met at the location in round 1 is invited there again.
+        served = any(row["neighbourhood"] in loc.wijken for loc in settings.planning.locations)
+        on_done(plan.run(campaign, settings, batch_id, start, place="location" if served else None))
+        on_done(letters.run(campaign, settings, batch_id, today=today, sent_on=sent_on, force=force))
+        written = sheet.run(campaign, settings, batch_id, force=force)
+        on_done(written)
+        done = written.file.with_name(written.file.stem + "-ingevuld.xlsx")
+        fill_registration(
+            written.file,
+            done,
+            seed=ROUND2_SEED + index,
+            settings=settings,
+            sent_on=sent_on,
+            today=today,
+            force=force,
+        )
+        filled.append(done)
+    if not filled:
+        return []
+    on_step("Loading the second round's registrations (kansen ingest)")
+    ingested = _ingest(campaign, settings, filled, today)
+    on_done(ingested)
+    return [ingested]
 
 
 def _ingest(campaign: Path, settings: Settings, files: list[Path], today: dt.date) -> IngestResult:
