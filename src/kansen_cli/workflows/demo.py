@@ -40,8 +40,10 @@ DEMO_BATCHES = 2
 SELECTION_DAYS_AGO = 190
 # Letters 12 days before the visits: at least 8 weekdays, so [letters] min_working_days (5) holds
 # even with three public holidays in between (Christmas and New Year, Ascension and Whitsun).
-LETTER_AFTER_DAYS = 2
-VISITS_AFTER_DAYS = 14
+# Before the letters, the phone-first people are called twice, [calls] days_between (2) apart.
+CALL_DAYS_AFTER = (1, 3)
+LETTER_AFTER_DAYS = 4
+VISITS_AFTER_DAYS = 16
 BATCH_SPACING_DAYS = 21
 FOLLOWUP_DAYS_AGO = 7
 SURVEY_DAYS_AGO = 5
@@ -56,6 +58,7 @@ PHONE_FIRST_VARIANT = "B"
 LOCATION_BATCH = 1  # the second batch is planned at the location
 ROUND2_AFTER_DAYS = 75  # after the last round-1 batch's visits (at most 28 days after its letters)
 ROUND2_SEED = DEMO_SEED + 50
+CALLS_SEED = DEMO_SEED + 70
 
 Step = Callable[[str], None]
 Done = Callable[[Any], None]
@@ -108,6 +111,7 @@ def run(
     result = DemoResult(campaign, selected, batch.run(campaign, settings, force=force))
     on_done(result.batches)
     settings = _route_settings(campaign, settings, batches)
+    _made_on(campaign, as_of)
     filled = _invite(campaign, settings, as_of, today, batches, force, on_step, on_done)
     on_step("Loading the consultants' registrations (kansen ingest)")
     result.ingests.append(_ingest(campaign, settings, filled, today))
@@ -161,6 +165,18 @@ def _invite(
         start = as_of + dt.timedelta(days=VISITS_AFTER_DAYS) + offset
         place = "location" if index == LOCATION_BATCH else None
         on_done(plan.run(campaign, settings, batch_id, start, place=place))
+        for number, days in enumerate(CALL_DAYS_AFTER):
+            called_on = as_of + dt.timedelta(days=days) + offset
+            _call(
+                campaign,
+                settings,
+                batch_id,
+                called_on,
+                CALLS_SEED + 10 * index + number,
+                today,
+                on_step,
+                on_done,
+            )
         on_done(letters.run(campaign, settings, batch_id, today=today, sent_on=sent_on, force=force))
         written = sheet.run(campaign, settings, batch_id, force=force)
         on_done(written)
@@ -202,6 +218,44 @@ def _route_settings(campaign: Path, settings: Settings, count: int) -> Settings:
     ]
     write_text(settings_path(campaign), render_settings(changed, "groningen"), force=True)
     return load_settings(campaign)
+
+
+def _made_on(campaign: Path, day: dt.date) -> None:
+    """Date the demo's batches back to the selection day, where its story puts them.
+
+    `kansen batch` stamps a batch with the wall clock, and a call workbook refuses a call from
+    before the batch was made (calls_rules); the demo's cycle lies in the past, so without this
+    no call of it could load. Only the demo does this: its history is made up anyway.
+    """
+    from kansen_cli.ledger import open_ledger
+
+    with open_ledger(campaign, create=False) as ledger, ledger.transaction() as db:
+        db.execute("UPDATE batches SET created_at = ? WHERE round = 1", (f"{day.isoformat()}T09:00:00",))
+
+
+def _call(
+    campaign: Path,
+    settings: Settings,
+    batch_id: str,
+    called_on: dt.date,
+    seed: int,
+    today: dt.date,
+    on_step: Step,
+    on_done: Done,
+) -> None:
+    """A call day (`kansen calls` on `called_on`): who is due is phoned by a simulated caller
+    and the filled workbook loaded, so the next call day and the letters see the outcomes."""
+    from kansen_cli.simulate_calls import fill_calls
+    from kansen_cli.workflows import calls
+
+    on_step(f"Batch {batch_id}: phone first, calls on {called_on:%d-%m-%Y} (kansen calls)")
+    due = calls.run(campaign, settings, batch_id, called_on)
+    on_done(due)
+    if due.file is None:
+        return
+    done = due.file.with_name(due.file.stem + "-ingevuld.xlsx")
+    fill_calls(due.file, done, seed, settings, called_on)
+    on_done(_ingest(campaign, settings, [done], today))
 
 
 def _second_round(
