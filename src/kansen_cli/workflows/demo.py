@@ -184,7 +184,14 @@ def _invite(
         done = blank.with_name(blank.stem + "-ingevuld.xlsx")
         seed = DEMO_SEED + index
         fill_registration(
-            blank, done, seed=seed, settings=settings, sent_on=sent_on, today=today, force=force
+            blank,
+            done,
+            seed=seed,
+            settings=settings,
+            sent_on=sent_on,
+            today=today,
+            force=force,
+            skip=_without_letter(campaign, batch_id),
         )
         filled.append(done)
     return filled
@@ -218,6 +225,19 @@ def _route_settings(campaign: Path, settings: Settings, count: int) -> Settings:
     ]
     write_text(settings_path(campaign), render_settings(changed, "groningen"), force=True)
     return load_settings(campaign)
+
+
+def _without_letter(campaign: Path, batch_id: str) -> set[str]:
+    """The batch's people sent no letter (they said no on the phone): no visit, no registration."""
+    from kansen_cli.ledger import open_ledger
+
+    with open_ledger(campaign, create=False) as ledger:
+        rows = ledger.query(
+            "SELECT client_id FROM batch_members WHERE batch_id = ?"
+            " AND client_id NOT IN (SELECT client_id FROM letters)",
+            (batch_id,),
+        )
+    return {str(r["client_id"]) for r in rows}
 
 
 def _made_on(campaign: Path, day: dt.date) -> None:
