@@ -48,15 +48,24 @@ def test_demo_ledger_holds_each_step(demo_run) -> None:
             for t in (*STEP_TABLES, "survey_members", "survey_answers")
         }
         invited = db.execute("SELECT count(DISTINCT batch_id) FROM letters").fetchone()[0]
+        round_one = db.execute("SELECT count(*) FROM batches WHERE round = 1").fetchone()[0]
+        planned = db.execute(
+            "SELECT count(*) FROM appointments a JOIN batches b USING (batch_id) WHERE b.round = 1"
+        ).fetchone()[0]
+        # Phone first: who said no on the phone is planned but sent no letter.
+        refused = db.execute(
+            "SELECT count(*) FROM batch_members WHERE client_id NOT IN (SELECT client_id FROM letters)"
+            " AND batch_id IN (SELECT batch_id FROM letters)"
+        ).fetchone()[0]
         per_wijk = db.execute("SELECT neighbourhood, count(*) FROM people GROUP BY neighbourhood").fetchall()
         neighbourhoods = db.execute(
             "SELECT count(DISTINCT b.neighbourhood) FROM letters l JOIN batches b USING (batch_id)"
         ).fetchone()[0]
     assert count["selection_runs"] == 1
     # SPEC §6 by hand: a wijk of n people gets max(1, round(n / 250)) batches, halves rounded up.
-    assert count["batches"] == sum(max(1, int(n / 250 + 0.5)) for _wijk, n in per_wijk)
+    assert round_one == sum(max(1, int(n / 250 + 0.5)) for _wijk, n in per_wijk)
     assert invited >= 2 and neighbourhoods >= 2
-    assert count["appointments"] == count["letters"] > 0
+    assert planned == count["letters"] + refused and count["letters"] > 0
     assert 0 < count["outcomes"] <= count["letters"]
     assert count["followups"] > 0
     # The survey: 25 per group (both groups are larger than that in the demo), all called.
@@ -113,3 +122,54 @@ def test_demo_keeps_the_referred_in_view(demo_run, invoke) -> None:
     assert "## Individueel doel bereikt en GAS T-score, per soort coach" in report
     figures = json.loads(invoke("report", "--json", "-c", folder).stdout)["trajectories"]
     assert figures["started"] == len(referred)
+
+
+def test_demo_shows_every_route(demo_run) -> None:
+    """Issue 12: phone first against letter first in each batch, the second batch at the
+    location, and a second round of re-invitations for who was not at home."""
+    folder, _ = demo_run
+    with sqlite3.connect(folder / "kansen.sqlite") as db:
+        phoned = db.execute(
+            "SELECT DISTINCT m.variant FROM contact_attempts a JOIN batch_members m USING (client_id)"
+            " WHERE a.channel = 'phone'"
+        ).fetchall()
+        call_days = db.execute("SELECT count(DISTINCT on_date) FROM contact_attempts WHERE channel = 'phone'")
+        # A person whose latest call made the appointment got a letter (the confirmation); who
+        # said no on the phone got none.
+        latest = dict(
+            db.execute(
+                "SELECT client_id, outcome FROM contact_attempts a WHERE channel = 'phone' AND on_date ="
+                " (SELECT max(on_date) FROM contact_attempts b WHERE b.client_id = a.client_id"
+                " AND b.channel = 'phone')"
+            ).fetchall()
+        )
+        lettered = {r[0] for r in db.execute("SELECT client_id FROM letters")}
+        places = dict(
+            db.execute(
+                "SELECT batch_id, group_concat(DISTINCT coalesce(location, 'thuis')) FROM appointments"
+                " WHERE batch_id NOT LIKE '%-r2' GROUP BY batch_id"
+            ).fetchall()
+        )
+        second = db.execute("SELECT batch_id FROM batches WHERE round = 2").fetchall()
+        reinvited = db.execute(
+            "SELECT count(*) FROM contact_attempts WHERE channel = 'reinvitation' AND round = 2"
+        ).fetchone()[0]
+        not_home = db.execute(
+            "SELECT count(*) FROM round_members r JOIN batches b USING (batch_id) WHERE b.round = 2"
+        ).fetchone()[0]
+    assert phoned == [("B",)]  # only the phone-first variant is called
+    assert call_days.fetchone()[0] == 4  # two call days per batch, two batches
+    made = {c for c, o in latest.items() if o == "afspraak_gemaakt"}
+    refused = {c for c, o in latest.items() if o == "geen_gesprek"}
+    assert made and made <= lettered
+    assert refused and not refused & lettered
+    pdfs = " ".join(
+        page.extract_text()
+        for batch_id in places
+        for page in PdfReader(folder / "letters" / batch_id / f"{batch_id}.pdf").pages
+    )
+    assert "bevestig" in pdfs.lower()
+    # The first batch meets at home, the second at the demo's location.
+    assert sorted(places.values()) == ["de-schakel", "thuis"]
+    assert second and all(b.endswith("-r2") for (b,) in second)
+    assert reinvited == not_home > 0

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -159,8 +159,10 @@ def fill_registration(
     today: dt.date,
     blank_share: float = 0.0,
     force: bool = False,
+    skip: Collection[str] = (),
 ) -> dict[str, int]:
-    """Fill a registration workbook as the consultants would; returns counts per contact result."""
+    """Fill a registration workbook as the consultants would; returns counts per contact result.
+    The rows of `skip` (client ids: people who said no on the phone, sent no letter) stay empty."""
     from openpyxl import load_workbook
 
     from kansen_cli.files import save_workbook
@@ -174,7 +176,8 @@ def fill_registration(
     cb = settings.codebook
     counts: dict[str, int] = {}
     for row in range(2, sheet.max_row + 1):
-        if sheet.cell(row=row, column=col["client_id"]).value is None:
+        client_id = sheet.cell(row=row, column=col["client_id"]).value
+        if client_id is None or str(client_id) in skip:
             continue
         if rng.random() < blank_share:
             counts["blank"] = counts.get("blank", 0) + 1

@@ -56,11 +56,13 @@ def _rule(title: str) -> None:
 
 def _show(result: Any) -> None:
     """Each step's result as its own command shows it."""
+    from kansen_cli.cli import calls as calls_cli
     from kansen_cli.cli import caseload as caseload_cli
     from kansen_cli.cli import letters, registration, reporting, selecting, setup, surveying, trajectories
     from kansen_cli.workflows import (
         assign,
         batch,
+        calls,
         caseload,
         followup,
         ingest,
@@ -77,6 +79,8 @@ def _show(result: Any) -> None:
         init.InitResult: setup.show_init,
         select.SelectResult: selecting.show_selection,
         batch.BatchResult: selecting.show_batches,
+        batch.RoundResult: selecting.show_round,
+        calls.CallsResult: calls_cli.show_calls,
         plan.PlanResult: letters.show_plan,
         letter_workflow.LettersResult: letters.show_letters,
         sheet.SheetResult: registration.show_sheet,

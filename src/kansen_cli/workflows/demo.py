@@ -6,6 +6,15 @@ after the selection, one follow-up round once the follow-up months have passed, 
 five days ago. The people referred to Coach Meedoen enter a trajectory four months ago, with an
 intake a week later and two review rounds since. Consultants' answers, follow-up calls, survey
 calls and the coaches' workbooks are simulated (seeded, in Groningen's and Tilburg's proportions).
+
+Every route of issue 12 is shown, kept small so the demo stays quick: variant B is approached
+by phone first (variants are assigned at random within each batch, so phone-first is compared
+with letter-first fairly), one location (two rooms) serves the wijk of the second batch, which
+is planned there, and after the registrations are in, the people not at home
+(roles.invite_again) are invited again in a second round (`<batch>-r2`), whose letters go
+ROUND2_AFTER_DAYS after the selection and whose registrations are loaded well before the
+follow-up step. The settings are written once the batches are made, because the location
+serves a wijk the batching chose; neither setting changes who is in which batch.
 """
 
 from __future__ import annotations
@@ -31,8 +40,10 @@ DEMO_BATCHES = 2
 SELECTION_DAYS_AGO = 190
 # Letters 12 days before the visits: at least 8 weekdays, so [letters] min_working_days (5) holds
 # even with three public holidays in between (Christmas and New Year, Ascension and Whitsun).
-LETTER_AFTER_DAYS = 2
-VISITS_AFTER_DAYS = 14
+# Before the letters, the phone-first people are called twice, [calls] days_between (2) apart.
+CALL_DAYS_AFTER = (1, 3)
+LETTER_AFTER_DAYS = 4
+VISITS_AFTER_DAYS = 16
 BATCH_SPACING_DAYS = 21
 FOLLOWUP_DAYS_AGO = 7
 SURVEY_DAYS_AGO = 5
@@ -42,6 +53,12 @@ TRAJECTORY_DAYS_AGO = 120
 INTAKE_AFTER_DAYS = 7
 REVIEWS_DAYS_AGO = (60, 3)
 REPORT_FOLDER = "rapport"
+# Issue 12: the phone-first variant, the demo's location, the second round.
+PHONE_FIRST_VARIANT = "B"
+LOCATION_BATCH = 1  # the second batch is planned at the location
+ROUND2_AFTER_DAYS = 75  # after the last round-1 batch's visits (at most 28 days after its letters)
+ROUND2_SEED = DEMO_SEED + 50
+CALLS_SEED = DEMO_SEED + 70
 
 Step = Callable[[str], None]
 Done = Callable[[Any], None]
@@ -93,10 +110,13 @@ def run(
     on_step("Neighbourhood batches (kansen batch)")
     result = DemoResult(campaign, selected, batch.run(campaign, settings, force=force))
     on_done(result.batches)
+    settings = _route_settings(campaign, settings, batches)
+    _made_on(campaign, as_of)
     filled = _invite(campaign, settings, as_of, today, batches, force, on_step, on_done)
     on_step("Loading the consultants' registrations (kansen ingest)")
     result.ingests.append(_ingest(campaign, settings, filled, today))
     on_done(result.ingests[-1])
+    result.ingests += _second_round(campaign, settings, as_of, today, force, on_step, on_done)
     result.ingests += _follow_up(campaign, settings, today, force, on_step, on_done)
     result.ingests += _survey(campaign, settings, today, force, on_step, on_done)
     result.ingests += _trajectories(campaign, settings, today, force, on_step, on_done)
@@ -142,7 +162,21 @@ def _invite(
         offset = dt.timedelta(days=index * BATCH_SPACING_DAYS)
         sent_on = as_of + dt.timedelta(days=LETTER_AFTER_DAYS) + offset
         on_step(f"Batch {batch_id}: plan, letters, registration sheet")
-        on_done(plan.run(campaign, settings, batch_id, as_of + dt.timedelta(days=VISITS_AFTER_DAYS) + offset))
+        start = as_of + dt.timedelta(days=VISITS_AFTER_DAYS) + offset
+        place = "location" if index == LOCATION_BATCH else None
+        on_done(plan.run(campaign, settings, batch_id, start, place=place))
+        for number, days in enumerate(CALL_DAYS_AFTER):
+            called_on = as_of + dt.timedelta(days=days) + offset
+            _call(
+                campaign,
+                settings,
+                batch_id,
+                called_on,
+                CALLS_SEED + 10 * index + number,
+                today,
+                on_step,
+                on_done,
+            )
         on_done(letters.run(campaign, settings, batch_id, today=today, sent_on=sent_on, force=force))
         written = sheet.run(campaign, settings, batch_id, force=force)
         on_done(written)
@@ -150,10 +184,146 @@ def _invite(
         done = blank.with_name(blank.stem + "-ingevuld.xlsx")
         seed = DEMO_SEED + index
         fill_registration(
-            blank, done, seed=seed, settings=settings, sent_on=sent_on, today=today, force=force
+            blank,
+            done,
+            seed=seed,
+            settings=settings,
+            sent_on=sent_on,
+            today=today,
+            force=force,
+            skip=_without_letter(campaign, batch_id),
         )
         filled.append(done)
     return filled
+
+
+def _route_settings(campaign: Path, settings: Settings, count: int) -> Settings:
+    """Variant B phoned first, and Wijkcentrum De Schakel for the wijk of the second batch, written
+    into kansen.toml as `kansen init` writes it; returns the settings as the workflows read them."""
+    from kansen_cli.files import write_text
+    from kansen_cli.ledger import open_ledger
+    from kansen_cli.ledger.letters import batch_neighbourhood
+    from kansen_cli.ledger.runs import first_batches
+    from kansen_cli.settings import load_settings, settings_path
+    from kansen_cli.settings_render import render_settings
+    from kansen_cli.settings_routes import Location
+
+    with open_ledger(campaign, create=False) as ledger:
+        chosen = first_batches(ledger, count)
+        wijk = batch_neighbourhood(ledger, chosen[LOCATION_BATCH]) if len(chosen) > LOCATION_BATCH else None
+    changed = settings.model_copy(deep=True)
+    changed.letters.approach = {PHONE_FIRST_VARIANT: "phone_first"}
+    changed.planning.locations = [
+        Location(
+            code="de-schakel",
+            name="Wijkcentrum De Schakel",
+            address=["Voorbeeldstraat 1", "9700 AA  GRONINGEN"],
+            directions="Bus 5, halte Voorbeeldstraat; fietsenstalling bij de ingang.",
+            rooms=2,
+            wijken=[] if wijk is None else [wijk],
+        )
+    ]
+    write_text(settings_path(campaign), render_settings(changed, "groningen"), force=True)
+    return load_settings(campaign)
+
+
+def _without_letter(campaign: Path, batch_id: str) -> set[str]:
+    """The batch's people sent no letter (they said no on the phone): no visit, no registration."""
+    from kansen_cli.ledger import open_ledger
+
+    with open_ledger(campaign, create=False) as ledger:
+        rows = ledger.query(
+            "SELECT client_id FROM batch_members WHERE batch_id = ?"
+            " AND client_id NOT IN (SELECT client_id FROM letters)",
+            (batch_id,),
+        )
+    return {str(r["client_id"]) for r in rows}
+
+
+def _made_on(campaign: Path, day: dt.date) -> None:
+    """Date the demo's batches back to the selection day, where its story puts them.
+
+    `kansen batch` stamps a batch with the wall clock, and a call workbook refuses a call from
+    before the batch was made (calls_rules); the demo's cycle lies in the past, so without this
+    no call of it could load. Only the demo does this: its history is made up anyway.
+    """
+    from kansen_cli.ledger import open_ledger
+
+    with open_ledger(campaign, create=False) as ledger, ledger.transaction() as db:
+        db.execute("UPDATE batches SET created_at = ? WHERE round = 1", (f"{day.isoformat()}T09:00:00",))
+
+
+def _call(
+    campaign: Path,
+    settings: Settings,
+    batch_id: str,
+    called_on: dt.date,
+    seed: int,
+    today: dt.date,
+    on_step: Step,
+    on_done: Done,
+) -> None:
+    """A call day (`kansen calls` on `called_on`): who is due is phoned by a simulated caller
+    and the filled workbook loaded, so the next call day and the letters see the outcomes."""
+    from kansen_cli.simulate_calls import fill_calls
+    from kansen_cli.workflows import calls
+
+    on_step(f"Batch {batch_id}: phone first, calls on {called_on:%d-%m-%Y} (kansen calls)")
+    due = calls.run(campaign, settings, batch_id, called_on)
+    on_done(due)
+    if due.file is None:
+        return
+    done = due.file.with_name(due.file.stem + "-ingevuld.xlsx")
+    fill_calls(due.file, done, seed, settings, called_on)
+    on_done(_ingest(campaign, settings, [done], today))
+
+
+def _second_round(
+    campaign: Path,
+    settings: Settings,
+    as_of: dt.date,
+    today: dt.date,
+    force: bool,
+    on_step: Step,
+    on_done: Done,
+) -> list[IngestResult]:
+    """Who was not at home is invited again (`kansen batch --round 2`): plan, letters and a
+    registration sheet per `-r2` batch, filled by the simulated consultants and loaded."""
+    from kansen_cli.simulate import fill_registration
+    from kansen_cli.workflows import batch, letters, plan, sheet
+
+    on_step("Second round for who was not at home (kansen batch --round 2)")
+    made = batch.run_round(campaign, settings, 2)
+    on_done(made)
+    sent_on = as_of + dt.timedelta(days=ROUND2_AFTER_DAYS)
+    filled = []
+    for index, row in enumerate(made.batches):
+        batch_id = str(row["batch"])
+        on_step(f"Batch {batch_id}: plan, re-invitations, registration sheet")
+        start = sent_on + dt.timedelta(days=VISITS_AFTER_DAYS - LETTER_AFTER_DAYS)
+        # The wijk that met at the location in round 1 is invited there again.
+        served = any(row["neighbourhood"] in loc.wijken for loc in settings.planning.locations)
+        on_done(plan.run(campaign, settings, batch_id, start, place="location" if served else None))
+        on_done(letters.run(campaign, settings, batch_id, today=today, sent_on=sent_on, force=force))
+        written = sheet.run(campaign, settings, batch_id, force=force)
+        on_done(written)
+        done = written.file.with_name(written.file.stem + "-ingevuld.xlsx")
+        fill_registration(
+            written.file,
+            done,
+            seed=ROUND2_SEED + index,
+            settings=settings,
+            sent_on=sent_on,
+            today=today,
+            force=force,
+        )
+        filled.append(done)
+    if not filled:
+        return []
+    on_step("Loading the second round's registrations (kansen ingest)")
+    ingested = _ingest(campaign, settings, filled, today)
+    on_done(ingested)
+    return [ingested]
 
 
 def _ingest(campaign: Path, settings: Settings, files: list[Path], today: dt.date) -> IngestResult:
