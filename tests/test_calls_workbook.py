@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import sqlite3
 import stat
 from pathlib import Path
 
@@ -20,7 +19,6 @@ from campaign_helpers import make_campaign
 from dates import TODAY
 from registration_helpers import build_campaign, fill, ledger_rows, set_setting
 
-MADE_ON = dt.date(2026, 11, 2)  # the batch is dated back: its real created_at is the wall clock
 FIRST = dt.date(2026, 11, 10)
 SECOND = dt.date(2026, 11, 12)
 
@@ -31,14 +29,10 @@ def phone_campaign(invoke, small_register: Path, tmp_path: Path) -> tuple[Path, 
 
 
 def make_phone_campaign(invoke, small_register: Path, tmp_path: Path) -> tuple[Path, str]:
-    """A campaign whose variant B is phoned first: its first batch, made on MADE_ON and planned."""
+    """A campaign whose variant B is phoned first: its first batch (selected as of 1-10-2026), planned."""
     campaign = make_campaign(tmp_path / "campaign")
     set_setting(campaign, "letters", "approach", {"B": "phone_first"})
     batch = build_campaign(invoke, campaign, small_register)
-    with sqlite3.connect(campaign / "kansen.sqlite") as db:
-        db.execute(
-            "UPDATE batches SET created_at = ? WHERE batch_id = ?", (f"{MADE_ON}T09:00:00+01:00", batch)
-        )
     result = invoke("plan", batch, "--start", "2026-12-01", "-c", campaign)
     assert result.exit_code == 0, result.stderr
     return campaign, batch
@@ -221,7 +215,7 @@ def test_bad_input_every_problem_listed_nothing_loaded(invoke, phone_campaign, t
 
     def answers(ids: list[str]) -> dict[str, dict[str, str]]:
         return {
-            ids[0]: ok("01-11-2026"),  # before the batch was made (2-11-2026)
+            ids[0]: ok("30-09-2026"),  # before the selection the batch was made from (1-10-2026)
             ids[1]: ok("21-11-2026"),  # after today (20-11-2026)
             ids[2]: ok("10-11-2026", outcome="Misschien"),  # not in the list
             ids[3]: ok("10-11-2026", outcome=phone_number),  # a phone number in the outcome

@@ -13,13 +13,22 @@ if TYPE_CHECKING:
 
 
 def batch_info(ledger: Ledger, batch_id: str) -> dict[str, Any] | None:
-    """The batch's round and the day it was made (a call cannot be older), or None when unknown."""
-    row = ledger.query("SELECT round, created_at FROM batches WHERE batch_id = ?", (batch_id,))
+    """The batch's round and the day it was made from (a call cannot be older), or None when unknown.
+
+    That day is the as-of date of the selection the batch was made from, not the moment
+    `kansen batch` ran: a campaign that records its past work (or the demo, whose cycle lies in
+    the past) makes its batches after the calls it enters, but never calls anyone about a
+    selection before its register was read.
+    """
+    row = ledger.query(
+        "SELECT b.round, s.as_of FROM batches b JOIN selection_runs s USING (run_id) WHERE b.batch_id = ?",
+        (batch_id,),
+    )
     if not row:
         return None
     return {
         "round": int(row[0]["round"] or 1),
-        "made_on": dt.date.fromisoformat(str(row[0]["created_at"])[:10]),
+        "made_on": dt.date.fromisoformat(str(row[0]["as_of"])[:10]),
     }
 
 

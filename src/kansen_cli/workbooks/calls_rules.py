@@ -1,8 +1,8 @@
 """The rules of a returned call workbook (`kansen calls`), row by row; pure.
 
 - the person is a phone-first member of the workbook's batch;
-- the call is dated between the day the batch was made and today, with an outcome from the
-  codebook's phone outcomes (a phone number typed there is named as such, masked);
+- the call is dated between the as-of day of the selection the batch was made from and today,
+  with an outcome from the codebook's phone outcomes (a phone number typed there is named as such, masked);
 - the part of the day is one of ochtend, middag, avond (or empty), the caller is named;
 - "Terugbellen op" needs the day agreed, on or after the call; other outcomes have none;
 - without `[calls] same_day`, one call per person per day: within the file and against the
@@ -84,7 +84,9 @@ class CallRules:
         if not known:
             why = "a person not phoned first" if client_id in ctx.variants else "a person not in this batch"
             check.problem("client_id", client_id, "not_in_batch", f"{why} ({ctx.batch_id})")
-        on_date = check.date("call_date", ctx.made_on, ctx.today, f"batch {ctx.batch_id} was made")
+        on_date = check.date(
+            "call_date", ctx.made_on, ctx.today, f"the selection batch {ctx.batch_id} was made from"
+        )
         check.missing("call_date", "the date of the call is required")
         part = check.coded("part_of_day", _PARTS) or ""
         caller = check.cell("caller")

@@ -111,7 +111,6 @@ def run(
     result = DemoResult(campaign, selected, batch.run(campaign, settings, force=force))
     on_done(result.batches)
     settings = _route_settings(campaign, settings, batches)
-    _made_on(campaign, as_of)
     filled = _invite(campaign, settings, as_of, today, batches, force, on_step, on_done)
     on_step("Loading the consultants' registrations (kansen ingest)")
     result.ingests.append(_ingest(campaign, settings, filled, today))
@@ -238,19 +237,6 @@ def _without_letter(campaign: Path, batch_id: str) -> set[str]:
             (batch_id,),
         )
     return {str(r["client_id"]) for r in rows}
-
-
-def _made_on(campaign: Path, day: dt.date) -> None:
-    """Date the demo's batches back to the selection day, where its story puts them.
-
-    `kansen batch` stamps a batch with the wall clock, and a call workbook refuses a call from
-    before the batch was made (calls_rules); the demo's cycle lies in the past, so without this
-    no call of it could load. Only the demo does this: its history is made up anyway.
-    """
-    from kansen_cli.ledger import open_ledger
-
-    with open_ledger(campaign, create=False) as ledger, ledger.transaction() as db:
-        db.execute("UPDATE batches SET created_at = ? WHERE round = 1", (f"{day.isoformat()}T09:00:00",))
 
 
 def _call(
