@@ -86,9 +86,16 @@ def test_demo_report_agrees_with_the_ledger(demo_run, invoke) -> None:
     assert result.exit_code == 0, result.output
     figures = json.loads(result.stdout)
     with sqlite3.connect(folder / "kansen.sqlite") as db:
-        approached = db.execute("SELECT count(*) FROM letters").fetchone()[0]
+        # Approached: anyone tried by any route (issue 12): a letter, or a call without a letter
+        # after it (who said no on the phone).
+        approached = db.execute("SELECT count(DISTINCT client_id) FROM contact_attempts").fetchone()[0]
+        lettered = db.execute("SELECT count(*) FROM letters").fetchone()[0]
+        refused_by_phone = db.execute(
+            "SELECT count(DISTINCT client_id) FROM contact_attempts WHERE channel = 'phone'"
+            " AND outcome = 'geen_gesprek' AND client_id NOT IN (SELECT client_id FROM letters)"
+        ).fetchone()[0]
         spoken = db.execute("SELECT count(*) FROM outcomes WHERE contact_result = 'gesproken'").fetchone()[0]
-    assert figures["approached"] == approached
+    assert figures["approached"] == approached == lettered + refused_by_phone
     assert figures["spoken"] == spoken
 
 
