@@ -25,6 +25,7 @@ PACKAGED = {
     "A.html.j2",
     "B.html.j2",
     "bevestiging.html.j2",
+    "herinvitatie.html.j2",
     "base.html.j2",
     "document.html.j2",
     "letter.css",

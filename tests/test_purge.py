@@ -216,9 +216,11 @@ KEPT = {
     | {"settings_json", "rows", "funnel_json", "selected"},
     "run_rows": {"run_id", "row", "client_id", "neighbourhood", "bucket"},
     "people": {"client_id", "neighbourhood", "run_id", "purged_at"},
-    "batches": {"batch_id", "neighbourhood", "seq", "run_id", "seed", "created_at", "invited_on"},
+    "batches": {"batch_id", "neighbourhood", "seq", "run_id", "seed", "created_at", "invited_on"}
+    | {"round", "parent_id"},
     "batch_members": {"client_id", "batch_id", "position", "variant"},
-    "appointments": {"client_id", "batch_id", "date", "start", "end", "consultant", "planned_at"},
+    "appointments": {"client_id", "batch_id", "date", "start", "end", "consultant", "planned_at"}
+    | {"location", "room"},
     "letters": {"client_id", "batch_id", "variant", "sent_on", "recorded_at"},
     "outcomes": {"client_id", "batch_id", "contact_result", "conversation_date", "location"}
     | {"classification", "activity_types", "participation_potential", "referrals", "consent"}
@@ -242,6 +244,11 @@ KEPT = {
     "goal_scores": {"goal_id", "client_id", "reviewed_on", "score", "source_file", "loaded_at"},
     "ladder_steps": {"trajectory_id", "client_id", "on_date", "rung", "source_file", "loaded_at"},
     "contact_moments": {"trajectory_id", "client_id", "on_date", "kind", "coach", "source_file", "loaded_at"},
+    # Contact routes (issue 12): who was tried is the client id; channel, round, dates, outcome
+    # codes and the staff member who called are no data about the person.
+    "contact_attempts": {"attempt_id", "client_id", "batch_id", "round", "channel", "on_date", "part_of_day"}
+    | {"by_whom", "outcome", "callback_on", "source_file", "loaded_at"},
+    "round_members": {"batch_id", "client_id", "position"},
 }
 
 

@@ -68,7 +68,9 @@ def write_attempts(
         elif tuple(old[1 : 1 + len(VALUES)]) == attempt.values():
             counts["unchanged"] += 1
         else:
-            before = dict(zip(KEY, attempt.key(), strict=True))
+            # The history row holds the client id in its own column, which the purge
+            # pseudonymises; the JSON must not hold it a second time.
+            before = dict(zip(KEY[1:], attempt.key()[1:], strict=True))
             before.update(dict(zip(VALUES, old[1 : 1 + len(VALUES)], strict=True)))
             before["source_file"] = old[-1]
             record_history(db, "attempt", attempt.client_id, before, stamp, source_file)

@@ -40,12 +40,6 @@ def phone_calls(ledger: Ledger, batch_id: str) -> pd.DataFrame:
     return frame[frame["channel"] == "phone"].reset_index(drop=True)
 
 
-def batch_variants(ledger: Ledger, batch_id: str) -> dict[str, str]:
-    """Client id -> letter variant, for every person of the batch (any round)."""
-    rows = ledger.query("SELECT client_id, variant FROM batch_people WHERE batch_id = ?", (batch_id,))
-    return {str(r["client_id"]): str(r["variant"]) for r in rows}
-
-
 def recorded_calls(ledger: Ledger, batch_id: str) -> dict[tuple[str, str, str], dict[str, Any]]:
     """(client id, yyyy-mm-dd, part of day) -> the phone attempt's values, for this batch."""
     rows = ledger.query(

@@ -47,6 +47,16 @@ def batch_neighbourhood(ledger: Ledger, batch_id: str) -> str:
     return str(ledger.scalar("SELECT neighbourhood FROM batches WHERE batch_id = ?", (batch_id,)) or "")
 
 
+def without_letter(ledger: Ledger, batch_id: str) -> set[str]:
+    """The round-1 batch's people who were sent no letter (e.g. they said no on the phone)."""
+    rows = ledger.query(
+        "SELECT client_id FROM batch_members WHERE batch_id = ?"
+        " AND client_id NOT IN (SELECT client_id FROM letters)",
+        (batch_id,),
+    )
+    return {str(r[0]) for r in rows}
+
+
 def batch_round(ledger: Ledger, batch_id: str) -> int:
     """The round a batch belongs to: 1, or 2 and up for a follow-on batch (selwerd-1-r2)."""
     return int(ledger.scalar("SELECT round FROM batches WHERE batch_id = ?", (batch_id,)) or 1)

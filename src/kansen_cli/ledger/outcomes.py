@@ -169,6 +169,7 @@ def write_round_result(
         if old["outcome"] == contact_result:
             continue
         attempt_id = old.pop("attempt_id")
+        del old["client_id"]  # in the history row's own column, which the purge pseudonymises
         record_history(db, "attempt", client_id, old, stamp, source_file)
         db.execute(
             "UPDATE contact_attempts SET outcome = ? WHERE attempt_id = ?", (contact_result, attempt_id)

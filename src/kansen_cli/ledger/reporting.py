@@ -78,28 +78,7 @@ def read_report_data(
     batch_clause: tuple[str, list[Any]] = ("", [])
     if batch is not None:
         batch_clause = ("b.batch_id = ?", [batch])
-    where, params = _where(_period("a.on_date", start, end), batch_clause)
-    # A person counts once, under their round-1 batch (batch_members), whatever the attempts.
-    letters = ledger.frame(
-        "SELECT m.client_id, m.batch_id, b.neighbourhood, m.variant, min(substr(a.on_date, 1, 10))"
-        " AS sent_on, o.contact_result"
-        " FROM contact_attempts a JOIN batch_members m ON m.client_id = a.client_id"
-        " JOIN batches b ON b.batch_id = m.batch_id"
-        " LEFT JOIN outcomes o ON o.client_id = m.client_id"
-        + where
-        + " GROUP BY m.client_id ORDER BY m.client_id",
-        params,
-    )
-    attempts = ledger.frame(
-        "SELECT a.client_id, a.batch_id, a.round, a.channel, substr(a.on_date, 1, 10) AS on_date,"
-        " a.part_of_day, a.outcome, m.batch_id AS home_batch, m.variant"
-        " FROM contact_attempts a JOIN batch_members m ON m.client_id = a.client_id"
-        " JOIN batches b ON b.batch_id = m.batch_id"
-        + where
-        + " ORDER BY a.client_id, a.on_date, CASE a.part_of_day WHEN 'ochtend' THEN 1"
-        " WHEN 'middag' THEN 2 WHEN 'avond' THEN 3 ELSE 0 END, a.attempt_id",
-        params,
-    )
+    letters, attempts = _reach_frames(ledger, _where(_period("a.on_date", start, end), batch_clause))
     where, params = _where(_period("o.conversation_date", start, end), batch_clause)
     outcomes = ledger.frame(
         "SELECT o.client_id, o.batch_id, b.neighbourhood, o.contact_result, o.conversation_date,"
@@ -133,6 +112,52 @@ def read_report_data(
         "SELECT b.batch_id, b.neighbourhood FROM batches b" + where + " ORDER BY b.neighbourhood, b.seq",
         params,
     )
+    register_rows, selected, selected_ever = _selected(ledger, batch)
+    return ReportData(
+        letters=letters,
+        outcomes=outcomes,
+        referrals=referrals,
+        followups=followups,
+        register_rows=register_rows,
+        selected=selected,
+        batches=batches,
+        selected_ever=selected_ever,
+        attempts=attempts,
+        appointments=appointments,
+        survey=survey_frame(ledger, batch),
+        trajectories=trajectory_data(ledger, start, end, batch, today),
+    )
+
+
+def _reach_frames(ledger: Ledger, where_params: tuple[str, list[Any]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The approached (one row per person, their first attempt in the period) and their attempts."""
+    where, params = where_params
+    # A person counts once, under their round-1 batch (batch_members), whatever the attempts.
+    letters = ledger.frame(
+        "SELECT m.client_id, m.batch_id, b.neighbourhood, m.variant, min(substr(a.on_date, 1, 10))"
+        " AS sent_on, o.contact_result"
+        " FROM contact_attempts a JOIN batch_members m ON m.client_id = a.client_id"
+        " JOIN batches b ON b.batch_id = m.batch_id"
+        " LEFT JOIN outcomes o ON o.client_id = m.client_id"
+        + where
+        + " GROUP BY m.client_id ORDER BY m.client_id",
+        params,
+    )
+    attempts = ledger.frame(
+        "SELECT a.client_id, a.batch_id, a.round, a.channel, substr(a.on_date, 1, 10) AS on_date,"
+        " a.part_of_day, a.outcome, m.batch_id AS home_batch, m.variant"
+        " FROM contact_attempts a JOIN batch_members m ON m.client_id = a.client_id"
+        " JOIN batches b ON b.batch_id = m.batch_id"
+        + where
+        + " ORDER BY a.client_id, a.on_date, CASE a.part_of_day WHEN 'ochtend' THEN 1"
+        " WHEN 'middag' THEN 2 WHEN 'avond' THEN 3 ELSE 0 END, a.attempt_id",
+        params,
+    )
+    return letters, attempts
+
+
+def _selected(ledger: Ledger, batch: str | None) -> tuple[int | None, int, int | None]:
+    """Register rows and people selected (latest run, or the batch's members), and selected ever."""
     if batch is None:
         # Both from the same (latest) run, so the funnel's first two steps count the same thing.
         latest = ledger.query("SELECT rows, selected FROM selection_runs ORDER BY run_id DESC LIMIT 1")
@@ -143,17 +168,4 @@ def read_report_data(
         register_rows = None
         selected_ever = None
         selected = int(ledger.scalar("SELECT count(*) FROM batch_members WHERE batch_id = ?", (batch,)) or 0)
-    return ReportData(
-        letters=letters,
-        outcomes=outcomes,
-        referrals=referrals,
-        followups=followups,
-        register_rows=None if register_rows is None else int(register_rows),
-        selected=selected,
-        batches=batches,
-        selected_ever=selected_ever,
-        attempts=attempts,
-        appointments=appointments,
-        survey=survey_frame(ledger, batch),
-        trajectories=trajectory_data(ledger, start, end, batch, today),
-    )
+    return (None if register_rows is None else int(register_rows)), selected, selected_ever

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from kansen_cli.ledger import calls as ledger_calls
+from kansen_cli.ledger.letters import batch_variants
 from kansen_cli.settings_routes import PARTS_OF_DAY
 from kansen_cli.workbooks.kind import WorkbookKind
 from kansen_cli.workbooks.layout import Column, as_date, person_name, present
@@ -165,7 +166,7 @@ class CallsKind(WorkbookKind):
             batch_id=batch_id,
             round=info["round"],
             made_on=info["made_on"],
-            variants=ledger_calls.batch_variants(ledger, batch_id),
+            variants=batch_variants(ledger, batch_id),
             recorded=ledger_calls.recorded_calls(ledger, batch_id),
             today=today,
         )

@@ -229,14 +229,10 @@ def _route_settings(campaign: Path, settings: Settings, count: int) -> Settings:
 def _without_letter(campaign: Path, batch_id: str) -> set[str]:
     """The batch's people sent no letter (they said no on the phone): no visit, no registration."""
     from kansen_cli.ledger import open_ledger
+    from kansen_cli.ledger.letters import without_letter
 
     with open_ledger(campaign, create=False) as ledger:
-        rows = ledger.query(
-            "SELECT client_id FROM batch_members WHERE batch_id = ?"
-            " AND client_id NOT IN (SELECT client_id FROM letters)",
-            (batch_id,),
-        )
-    return {str(r["client_id"]) for r in rows}
+        return without_letter(ledger, batch_id)
 
 
 def _call(
