@@ -8,22 +8,25 @@ re-invitation attempt, as the registration sheet sets them):
     noord-1 (Noord, letters 10-01, calls from 05-01)     zuid-1 (Zuid, letters 20-01, calls 15-01)
     n01 A letter: gesproken (thuis)                      z01 A letter: gesproken (buurthuis)
     n02 B afspraak_gemaakt; letter: gesproken (thuis)    z02 B afspraak_gemaakt; letter: gesproken (buurthuis)
-    n03 A letter: niet_thuis; r2: gesproken (thuis)      z03 A letter: gesproken (thuis)
+    n03 A letter: niet_thuis (thuis); r2: gesproken (buurthuis)
+                                                         z03 A letter: gesproken (thuis)
     n04 B 3x geen_gehoor; letter: niet_thuis; r2: niet_thuis
                                                          z04 B geen_gehoor; letter: niet_bereikt
     n05 A letter: vervallen                              z05 A letter: vervallen
     n06 B geen_gesprek; no letter, no result             z06 B afspraak_gemaakt; letter: afgezegd
     n07 A letter: afgezegd                               z07 A letter: no result yet
     n08 B verkeerd_nummer; letter: gesproken (thuis)     z08 B geen_gehoor; letter: gesproken (buurthuis)
-    n09 A letter: niet_thuis; r2: afgezegd               z09 A letter: niet_thuis
+    n09 A letter: niet_thuis; r2: afgezegd               z09 A letter: niet_thuis; WIJ-team (no talk)
     n10 B voicemail, terugbellen; letter: niet_bereikt   z10 B no phone; letter: niet_bereikt
 
 By hand:
 - approached 20 (n06 by phone only); not applicable (vervallen) 2; spoken 8; response 8/18.
 - reached = spoken or a phone outcome in afspraak_gemaakt/geen_gesprek/terugbellen: the 8 spoken
   plus n06, n10, z06 = 11.
-- per channel: letter 19 (all but n06), reached 10; phone 9 (the B's but z10), reached 7 (n02, n06,
-  n08, n10, z02, z06, z08); re-invitation 3 (n03, n04, n09), reached 1 (n03).
+- per channel, reach the channel itself produced: letter 19 (all but n06), reached 7 (the letter's
+  sheet says gesproken: n01 n02 n08 z01 z02 z03 z08); phone 9 (the B's but z10), reached 5 (a phone
+  outcome in phone_reached: n02 n06 n10 z02 z06, as in the phone table); re-invitation 3 (n03, n04,
+  n09), reached 1 (n03).
 - per round: after round 1 spoken 7 (n01 n02 n08 z01 z02 z03 z08), na 2: 7/18; after round 2 n03
   too: 8/18; round 2 approached 3.
 - phone: called 9; last call: afspraak_gemaakt 3 (n02 z02 z06), geen_gesprek 1 (n06), geen_gehoor 3
@@ -31,7 +34,11 @@ By hand:
   5 (n02 n06 n10 z02 z06): 5/9.
 - approaches: letter 10, na 2, spoken 4 (n01 n03 z01 z03): 4/8; phone_first 10, na 0, spoken 4
   (n02 n08 z02 z08): 4/10. Per batch (spoken, base): noord A (2, 4), B (2, 5); zuid A (2, 4), B (2, 5).
-- locations: 8 conversations, Buurthuis De Pijp 3 (z01 z02 z08), Thuis 5.
+- locations: 8 conversations, Buurthuis De Pijp 4 (z01 z02 z08, and n03 whose round-2 appointment
+  was there though round 1's was at home), Thuis 4 (n01 n02 n08 z03).
+- referrals (WIJ-team allowed without a conversation): z01 Coach Meedoen, gestart; z09 (niet thuis,
+  not spoken) WIJ-team, no result yet: 2 referrals, 2 people, each 1/18 of the advised; became
+  active via a referral 1 (z01).
 """
 
 from __future__ import annotations
@@ -54,6 +61,9 @@ UPDATE = os.environ.get("KANSEN_UPDATE_GOLDEN") == "1"  # rewrite the goldens af
 NOW = "2026-03-01T10:00:00+01:00"
 
 SETTINGS_TOML = """\
+[codebook.roles]
+referral_without_conversation = ["wij_team"]
+
 [letters.approach]
 B = "phone_first"
 
@@ -68,13 +78,18 @@ wijken = ["Zuid"]
 BATCHES = {"noord-1": ("Noord", "2026-01-10", "2026-01-05"), "zuid-1": ("Zuid", "2026-01-20", "2026-01-15")}
 R2 = "noord-1-r2"
 R2_SENT = "2026-02-10"
+# Round-1 appointments of people whose conversation came in round 2 (at home: no location).
+EARLIER_APPOINTMENTS = {"n03": "2026-01-25"}
+# Referrals: client, destination, result, as the registration sheet records them (z09 was not
+# spoken to: the WIJ-team is allowed without a conversation in SETTINGS_TOML).
+REFERRALS = [("z01", "coach_meedoen", "gestart"), ("z09", "wij_team", None)]
 # client, batch, variant, phone outcomes (in order, a day apart), round-1 letter result ('-': no
 # letter; None: letter, no result yet), round-2 result (None: not in round 2), where they met
 # (None: no conversation; '' at home; a location code)
 PEOPLE = [
     ("n01", "noord-1", "A", [], "gesproken", None, ""),
     ("n02", "noord-1", "B", ["afspraak_gemaakt"], "gesproken", None, ""),
-    ("n03", "noord-1", "A", [], "niet_thuis", "gesproken", ""),
+    ("n03", "noord-1", "A", [], "niet_thuis", "gesproken", "pijp"),
     ("n04", "noord-1", "B", ["geen_gehoor", "geen_gehoor", "geen_gehoor"], "niet_thuis", "niet_thuis", None),
     ("n05", "noord-1", "A", [], "vervallen", None, None),
     ("n06", "noord-1", "B", ["geen_gesprek"], "-", None, None),
@@ -143,6 +158,12 @@ def build_routes_ledger(campaign: Path) -> Path:
                 db.execute("INSERT INTO round_members VALUES (?, ?, ?)", (R2, client, position))
                 _attempt(db, client, R2, 2, "reinvitation", R2_SENT, second)
                 batch_of_result, result = R2, second
+            if client in EARLIER_APPOINTMENTS:
+                db.execute(
+                    "INSERT INTO appointments (client_id, batch_id, date, start, end, consultant, planned_at)"
+                    " VALUES (?, ?, ?, '10:00', '11:00', 'Anouk', ?)",
+                    (client, batch_id, EARLIER_APPOINTMENTS[client], NOW),
+                )
             if place is not None:
                 db.execute(
                     "INSERT INTO appointments (client_id, batch_id, date, start, end, consultant, planned_at,"
@@ -152,15 +173,25 @@ def build_routes_ledger(campaign: Path) -> Path:
             if result in (None, "-"):
                 continue
             spoken = result == "gesproken"
+            referred = ";".join(dest for who, dest, _ in REFERRALS if who == client)
+            # One outcomes row per person, filed under the round-1 batch (as ingest writes it),
+            # whichever round's sheet gave the result.
             db.execute(
                 "INSERT INTO outcomes (client_id, batch_id, contact_result, conversation_date, location,"
-                " classification, participation_potential, source_file, source_sha256, loaded_at)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (client, batch_of_result, result, "2026-02-20" if spoken else None,
+                " classification, participation_potential, referrals, source_file, source_sha256,"
+                " loaded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (client, batch_id, result, "2026-02-20" if spoken else None,
                  ("elders" if place else "thuis") if spoken else None,
                  "maatschappelijk_actief" if spoken else None, "zelf" if spoken else None,
-                 f"{batch_of_result}.xlsx", "def", NOW),
+                 referred, f"{batch_of_result}.xlsx", "def", NOW),
             )  # fmt: skip
+            for who, dest, outcome in REFERRALS:
+                if who == client:
+                    db.execute(
+                        "INSERT INTO referrals (client_id, destination, referred_on, result, source_file,"
+                        " loaded_at) VALUES (?, ?, '2026-02-20', ?, ?, ?)",
+                        (client, dest, outcome, f"{batch_of_result}.xlsx", NOW),
+                    )
     return campaign
 
 
@@ -197,8 +228,8 @@ def test_key_figures_by_hand(routes: Path) -> None:
     assert data["reached"] == 11
     assert data["reach_rate"] == round(11 / 20, 4)
     by_channel = {ch: (v["approached"], v["reached"]) for ch, v in data["by_channel"].items()}
-    assert by_channel == {"letter": (19, 10), "phone": (9, 7), "reinvitation": (3, 1)}
-    assert data["by_channel"]["phone"]["reach_rate"] == round(7 / 9, 4)
+    assert by_channel == {"letter": (19, 7), "phone": (9, 5), "reinvitation": (3, 1)}
+    assert data["by_channel"]["phone"]["reach_rate"] == round(5 / 9, 4)
     rounds = [(r["round"], r["approached_in_round"], r["approached"], r["not_applicable"], r["spoken"])
               for r in data["by_round"]]  # fmt: skip
     assert rounds == [(1, 20, 20, 2, 7), (2, 3, 20, 2, 8)]
@@ -210,8 +241,8 @@ def test_key_figures_by_hand(routes: Path) -> None:
         "verkeerd_nummer": 1, "terugbellen": 1,
     }  # fmt: skip
     locations = [(e["location"], e["name"], e["conversations"]) for e in data["by_location"]]
-    assert locations == [("pijp", "Buurthuis De Pijp", 3), ("home", "Thuis", 5)]
-    assert data["by_location"][0]["share"] == round(3 / 8, 4)
+    assert locations == [("pijp", "Buurthuis De Pijp", 4), ("home", "Thuis", 4)]
+    assert data["by_location"][0]["share"] == round(4 / 8, 4)
 
 
 def test_approaches_compared_with_wilson_and_newcombe(routes: Path) -> None:
@@ -334,8 +365,8 @@ def test_word_and_pdf_show_the_json_figures(routes: Path, tmp_path: Path, publis
         names = [t.name for t in made.report.tables]
         channel = tables[names.index("bereik_kanaal")]
         assert channel[1:] == [
-            ["Brief", "19", "10", "52,6"],
-            ["Telefoon", "9", "7", "77,8"],
+            ["Brief", "19", "7", "36,8"],
+            ["Telefoon", "9", "5", "55,6"],
             ["Herinvitatie", "3", "1", "33,3"],
             ["Totaal (personen)", "20", "11", "55,0"],
         ]
@@ -365,3 +396,70 @@ def test_the_advised_base_is_printed_and_referral_shares_are_of_it(campaign: Pat
     ]
     coach = report.table("verwijzingen").rows[0]
     assert (coach[0].value, coach[1].value, coach[2].value) == ("Coach Meedoen", 3, 13.6)
+
+
+def test_the_phone_row_counts_the_reach_the_phone_produced(routes: Path) -> None:
+    # Review finding 8: the phone row counted people phoned and reached by any channel (7: n08 and
+    # z08 were spoken to after a letter, not on the phone), contradicting 'Telefonisch contact'.
+    data = _report(routes).data
+    assert data["by_channel"]["phone"]["reached"] == data["phone"]["reached"] == 5
+    # The letter row: those whose letter's sheet says gesproken, not n03 (reached in round 2).
+    assert data["by_channel"]["letter"]["reached"] == 7
+    note = _report(routes).table("bereik_kanaal").notes[0]
+    assert "wat dat kanaal zelf opleverde" in note
+
+
+def test_a_round_2_conversation_counts_where_round_2_met(routes: Path) -> None:
+    # Review finding 5: n03's round-1 appointment was at home, the round-2 one (where the
+    # conversation took place) at the Buurthuis; outcomes files the result under noord-1.
+    from kansen_cli.report.context import Context
+    from kansen_cli.report.locations import conversation_places
+
+    with open_ledger(routes, create=False) as ledger:
+        data = read_report_data(ledger)
+    places = conversation_places(Context(data, _settings(routes)))
+    assert places["n03"] == "pijp"
+    assert sorted(c for c, p in places.items() if p == "pijp") == ["n03", "z01", "z02", "z08"]
+
+
+def test_a_referral_without_a_conversation_is_in_the_report(routes: Path) -> None:
+    # Review finding 4: z09 was not spoken to and handed to the WIJ-team (allowed without a
+    # conversation); the referral table, its shares of the 18 advised and the funnel count it.
+    data = _report(routes).data
+    assert data["referrals"]["wij_team"] == 1
+    assert data["referrals"]["coach_meedoen"] == 1
+    assert (data["referrals_total"], data["referred_people"]) == (2, 2)
+    assert data["referral_shares"]["wij_team"] == round(1 / 18, 4)
+    assert data["referred_people_share"] == round(2 / 18, 4)
+    funnel = {step["step"]: step["count"] for step in data["funnel"]}
+    assert funnel["referred"] == 2  # the cohort's referred people: the same two
+    assert data["became_active"] == {"via_referral": 1, "on_own": 0, "total": 1}
+    assert "Ook zonder gesprek verwezen: naar WIJ-team" in _report(routes).table("verwijzingen").notes[1]
+
+
+def test_a_referral_without_a_conversation_must_agree_with_its_outcome(routes: Path) -> None:
+    # The cross-check covers those referrals too: a record the sheet's outcome does not list.
+    from kansen_cli.errors import ReportInconsistent
+
+    with open_ledger(routes, create=False) as ledger, ledger.transaction() as db:
+        db.execute("UPDATE outcomes SET referrals = '' WHERE client_id = 'z09'")
+    with pytest.raises(ReportInconsistent, match=r"referrals to 'wij_team': 0 recorded .* but 1 referral"):
+        _report(routes)
+
+
+def test_a_later_round_batch_is_refused_naming_its_round_1_batch(routes: Path, invoke) -> None:
+    # Review finding 9: `--batch noord-1-r2` reported zeros ("nobody approached") although three
+    # people were re-invited; every figure counts a person under their round-1 batch.
+    from kansen_cli.errors import NotFoundError
+
+    with open_ledger(routes, create=False) as ledger, pytest.raises(NotFoundError) as refused:
+        read_report_data(ledger, batch=R2)
+    assert "round 2 of batch 'noord-1'" in str(refused.value)
+    assert "kansen report --batch noord-1" in str(refused.value)
+    result = invoke("report", "--json", "-c", routes, "--batch", R2)
+    assert result.exit_code == 1
+    assert "round 2 of batch 'noord-1'" in result.output
+    # The round-1 batch's report holds the round-2 people.
+    result = invoke("report", "--json", "-c", routes, "--batch", "noord-1")
+    assert result.exit_code == 0, result.output
+    assert [r["approached_in_round"] for r in json.loads(result.stdout)["by_round"]] == [10, 3]

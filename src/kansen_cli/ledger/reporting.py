@@ -27,7 +27,8 @@ class ReportData:
     # The people approached: one row per person with at least one contact attempt in the period,
     # with their round-1 batch, its neighbourhood, their variant, the first attempt's day (sent_on)
     # and their latest contact result. Named `letters` from when a letter was the only attempt.
-    letters: pd.DataFrame  # client_id, batch_id, neighbourhood, variant, sent_on, contact_result
+    # and the referrals their outcome records (a referral without a conversation, issue 12).
+    letters: pd.DataFrame  # client_id, batch_id, neighbourhood, variant, sent_on, contact_result, referrals
     outcomes: pd.DataFrame  # the outcomes columns plus neighbourhood
     referrals: pd.DataFrame  # client_id, destination, result
     followups: pd.DataFrame  # client_id, round, call_date, result, mark
@@ -41,7 +42,8 @@ class ReportData:
     # person's round-1 batch (home_batch) and variant: client_id, batch_id, round, channel, on_date,
     # part_of_day, outcome, home_batch, variant.
     attempts: pd.DataFrame | None = None
-    # Appointments of the people in scope: client_id, batch_id, location (None: at home), room.
+    # Appointments of the people in scope, by date per person: client_id, batch_id, location (None:
+    # at home), room.
     appointments: pd.DataFrame | None = None
     # Survey members with their answers (`ledger.surveys.survey_frame`); None: no survey read.
     survey: pd.DataFrame | None = None
@@ -77,6 +79,7 @@ def read_report_data(
     is made (open trajectories are counted up to it, or to the period's end if that is earlier)."""
     batch_clause: tuple[str, list[Any]] = ("", [])
     if batch is not None:
+        _refuse_later_round(ledger, batch)
         batch_clause = ("b.batch_id = ?", [batch])
     letters, attempts = _reach_frames(ledger, _where(_period("a.on_date", start, end), batch_clause))
     where, params = _where(_period("o.conversation_date", start, end), batch_clause)
@@ -105,7 +108,7 @@ def read_report_data(
         "SELECT p.client_id, p.batch_id, p.location, p.room FROM appointments p"
         " JOIN batch_members m ON m.client_id = p.client_id JOIN batches b ON b.batch_id = m.batch_id"
         + where
-        + " ORDER BY p.client_id, p.batch_id",
+        + " ORDER BY p.client_id, p.date, p.start, p.batch_id",  # a person's latest appointment last
         params,
     )
     batches = ledger.frame(
@@ -129,13 +132,29 @@ def read_report_data(
     )
 
 
+def _refuse_later_round(ledger: Ledger, batch: str) -> None:
+    """A later round's batch (`noord-1-r2`) has no report of its own: every figure counts a person
+    once, under their round-1 batch, so its people would all be missing from it (a report of zeros
+    saying nobody was approached). The round-1 batch's report holds them, round by round."""
+    from kansen_cli.errors import NotFoundError
+
+    row = ledger.query("SELECT round, parent_id FROM batches WHERE batch_id = ?", (batch,))
+    if row and int(row[0][0] or 1) > 1:
+        rnd, parent = int(row[0][0]), row[0][1]
+        raise NotFoundError(
+            f"batch {batch!r} is round {rnd} of batch {parent!r}; a later round is reported with its"
+            f" round-1 batch, each person once: run `kansen report --batch {parent}` (the table"
+            " 'Respons na elke ronde' shows each round)"
+        )
+
+
 def _reach_frames(ledger: Ledger, where_params: tuple[str, list[Any]]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The approached (one row per person, their first attempt in the period) and their attempts."""
     where, params = where_params
     # A person counts once, under their round-1 batch (batch_members), whatever the attempts.
     letters = ledger.frame(
         "SELECT m.client_id, m.batch_id, b.neighbourhood, m.variant, min(substr(a.on_date, 1, 10))"
-        " AS sent_on, o.contact_result"
+        " AS sent_on, o.contact_result, o.referrals"
         " FROM contact_attempts a JOIN batch_members m ON m.client_id = a.client_id"
         " JOIN batches b ON b.batch_id = m.batch_id"
         " LEFT JOIN outcomes o ON o.client_id = m.client_id"

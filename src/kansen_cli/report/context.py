@@ -22,7 +22,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from kansen_cli.report.cells import Builder, Key, Table
-from kansen_cli.report.frames import NONE, clean, codes, groups, isin, latest_calls
+from kansen_cli.report.frames import NONE, clean, codes, groups, isin, latest_calls, split
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -167,9 +167,38 @@ class Context:
         return {**self.cb.classification, NONE: "Geen classificatie"}
 
     @cached_property
+    def taken_over(self) -> pd.DataFrame:
+        """The approached in the period not spoken to (latest result), with the referrals their
+        outcome records to a destination allowed without a conversation
+        (`roles.referral_without_conversation`: Nijmegen's klantmanager takes over those not
+        reached), one row per person and destination: client_id, destination."""
+        import pandas as pd
+
+        without = set(self.roles.referral_without_conversation)
+        letters = self.letters[self.letters["contact_result"] != self.roles.spoken]
+        rows = [
+            (cid, code)
+            for cid, listed in zip(letters["client_id"], letters["referrals"], strict=True)
+            for code in split(listed)
+            if code in without
+        ]
+        return pd.DataFrame(rows, columns=["client_id", "destination"])
+
+    @cached_property
     def referrals(self) -> pd.DataFrame:
-        """Referrals from the conversations in the period, with the result cleaned."""
-        refs = self.data.referrals[isin(self.data.referrals["client_id"], self.spoken_ids)].copy()
+        """Referrals from the conversations in the period, and to the destinations allowed without
+        a conversation of the people approached in the period and not spoken to (without these,
+        the klantmanager's share would miss exactly the people the klantmanager took over); with
+        the result cleaned."""
+        refs = self.data.referrals
+        without = set(self.roles.referral_without_conversation)
+        not_spoken = set(self.letters["client_id"]) - set(
+            self.letters.loc[self.letters["contact_result"] == self.roles.spoken, "client_id"]
+        )
+        wanted = isin(refs["client_id"], self.spoken_ids) | (
+            isin(refs["client_id"], not_spoken) & refs["destination"].isin(without).to_numpy()
+        )
+        refs = refs[wanted].copy()
         refs["result"] = clean(refs["result"])
         return refs
 

@@ -8,32 +8,51 @@ from typing import Any
 
 from kansen_cli.report.cells import Builder, Count, Rate, Table, blank, label, pct
 from kansen_cli.report.context import Context, Part
+from kansen_cli.report.routes import SHEET_CHANNELS
 
 HOME = "_thuis"
 NO_APPOINTMENT = "_geen_afspraak"
 
 
 def conversation_places(ctx: Context) -> dict[Any, str]:
-    """Per person spoken to in the period: the location code of the appointment of the batch
-    their result came from (else their last appointment), HOME, or NO_APPOINTMENT."""
+    """Per person spoken to in the period: the location code of the appointment of the batch whose
+    letter, re-invitation or visit carries the conversation (a round-2 conversation is held where
+    round 2 planned it; `outcomes` files every result under the round-1 batch), else of their
+    latest appointment; HOME, or NO_APPOINTMENT."""
     appointments = ctx.data.appointments
     if appointments is None or not appointments["location"].notna().any():
         # Home visits only (the table is left out): no pass over a million appointments.
         return {}
     by_person: dict[Any, dict[Any, Any]] = {}
+    # In the ledger's order (by date): the last one a person has is their latest appointment.
     for cid, batch_id, location in zip(
         appointments["client_id"], appointments["batch_id"], appointments["location"], strict=True
     ):
         by_person.setdefault(cid, {})[batch_id] = location
+    spoken_in = _batch_of_conversation(ctx)
     places = {}
-    for cid, batch_id in zip(ctx.conversations["client_id"], ctx.conversations["batch_id"], strict=True):
+    for cid in ctx.conversations["client_id"]:
         held = by_person.get(cid)
         if not held:
             places[cid] = NO_APPOINTMENT
             continue
+        batch_id = spoken_in.get(cid)
         location = held[batch_id] if batch_id in held else list(held.values())[-1]
         places[cid] = location if isinstance(location, str) and location else HOME
     return places
+
+
+def _batch_of_conversation(ctx: Context) -> dict[Any, Any]:
+    """Per person, the batch of the last letter, re-invitation or visit whose registration sheet
+    recorded the conversation (the attempt's outcome is `roles.spoken`)."""
+    attempts, spoken = ctx.attempts, ctx.roles.spoken
+    found: dict[Any, Any] = {}
+    for cid, batch_id, channel, outcome in zip(
+        attempts["client_id"], attempts["batch_id"], attempts["channel"], attempts["outcome"], strict=True
+    ):
+        if channel in SHEET_CHANNELS and outcome == spoken:
+            found[cid] = batch_id  # date order: the last one stays
+    return found
 
 
 def section(ctx: Context, b: Builder) -> Part:

@@ -1,4 +1,6 @@
-"""Referrals from the conversations in the period, per destination, and their results."""
+"""Referrals from the conversations in the period, per destination, and their results; with the
+referrals without a conversation (`roles.referral_without_conversation`) of the people approached
+in the period and not spoken to."""
 
 from __future__ import annotations
 
@@ -15,13 +17,14 @@ def section(ctx: Context, b: Builder) -> Part:
     cb, refs = ctx.cb, ctx.referrals
     found = codes(cb.referral_result, refs["result"])
     result_codes = [c for c in found if c != NONE] + [NONE]
-    # What the conversations recorded (outcomes.referrals) against the referral records.
-    outcomes = ctx.conversations
+    # What the outcomes recorded (outcomes.referrals: of the conversations, and of the people not
+    # spoken to, to a destination allowed without a conversation) against the referral records.
+    outcomes, taken_over = ctx.conversations, ctx.taken_over
     recorded = [
         (cid, code)
         for cid, listed in zip(outcomes["client_id"], outcomes["referrals"], strict=True)
         for code in split(listed)
-    ]
+    ] + list(zip(taken_over["client_id"], taken_over["destination"], strict=True))
     dest_codes = codes(cb.referrals, list(refs["destination"]) + [c for _, c in recorded])
     table = _table(ctx, b, result_codes, dest_codes, [c for _, c in recorded])
     shares = [row[2] for row in table.rows]  # each row's share of the advised
@@ -94,4 +97,10 @@ def _table(
         "Eén persoon kan naar meer dan één bestemming verwezen zijn. Percentages van de geadviseerden "
         "(benaderd − niet meer van toepassing; de tabel 'Basis voor de percentages' geeft het aantal)."
     )
+    without = [cb.referrals.get(c, c) for c in ctx.roles.referral_without_conversation]
+    if without:
+        table.notes.append(
+            f"Ook zonder gesprek verwezen: naar {', '.join(without)} (neemt over wie niet gesproken "
+            "is); die verwijzingen tellen mee voor wie in de periode benaderd is."
+        )
     return table

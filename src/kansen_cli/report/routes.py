@@ -53,23 +53,27 @@ def _channels(ctx: Context, b: Builder) -> tuple[Table, dict[str, Any]] | None:
     if set(shown) <= {"letter"}:
         return None
     reached = ctx.reached_ids
+    by_itself = reached_by_channel(ctx)
     table = Table("bereik_kanaal", "Bereik per kanaal", ["Kanaal", "Benaderd", "Bereikt", "Bereikt (%)"])
     entries: dict[str, Any] = {}
     for ch in shown:
         people = by_channel[ch]
         name = CHANNEL_LABEL.get(ch, ch)
         keys = (("route", "channel", ch, "approached"), ("route", "channel", ch, "reached"))
-        row = _reach_row(b, table, name, keys, len(people), len(people & reached))
+        row = _reach_row(b, table, name, keys, len(people), len(people & by_itself.get(ch, set())))
         table.rows.append(row)
         entries[ch] = {"approached": Count(keys[0]), "reached": Count(keys[1]), "reach_rate": Rate(row[-1])}
     total_keys: tuple[Any, Any] = (("reach", "all", "_approached"), ("route", "reached"))
     total = _reach_row(b, table, "Totaal (personen)", total_keys, len(approached), len(reached), bold=True)
     table.rows.append(total)
+    reached_words = ", ".join(ctx.cb.phone_outcome.get(c, c).lower() for c in ctx.roles.phone_reached)
     table.notes.append(
         "Personen, geen pogingen: wie via meer kanalen benaderd is, staat in elk van die rijen en "
-        "één keer in het totaal. Bereikt = het gesprek heeft plaatsgevonden, of aan de telefoon "
-        "gesproken (afspraak gemaakt, wil geen gesprek of terugbellen); percentage van de benaderden "
-        "in dezelfde rij."
+        "één keer in het totaal. Bereikt telt per kanaal wat dat kanaal zelf opleverde: bij de "
+        f"telefoon een gesprek aan de telefoon ({reached_words}; zoals in 'Telefonisch contact'), bij "
+        "een brief, herinvitatie of huisbezoek het gesprek dat op het registratieformulier van die "
+        "poging staat. Het totaal telt iedereen die op een van die manieren bereikt is; percentage "
+        "van de benaderden in dezelfde rij."
     )
     summary = {
         "reached": Count(total_keys[1]),
@@ -77,6 +81,38 @@ def _channels(ctx: Context, b: Builder) -> tuple[Table, dict[str, Any]] | None:
         "by_channel": entries,
     }
     return table, summary
+
+
+def reached_by_channel(ctx: Context) -> dict[str, set[Any]]:
+    """Per channel, the approached people that channel itself reached (finding: a row must not
+    count reach another channel produced, or the phone row contradicts 'Telefonisch contact'):
+    phone = a call with an outcome in `roles.phone_reached`; a letter, re-invitation or doorstep
+    visit = the conversation its registration sheet recorded (the attempt's outcome is
+    `roles.spoken`). Someone spoken to whose attempts carry no result (letters backfilled before
+    issue 12) counts for the channel of their last letter, re-invitation or visit."""
+    approached = set(ctx.letters["client_id"])
+    spoken_code, phone_reached = ctx.roles.spoken, set(ctx.roles.phone_reached)
+    reached: dict[str, set[Any]] = {}
+    with_result: set[Any] = set()
+    last_sheet: dict[Any, str] = {}
+    attempts = ctx.attempts
+    for cid, channel, outcome in zip(
+        attempts["client_id"], attempts["channel"], attempts["outcome"], strict=True
+    ):
+        if cid not in approached:
+            continue
+        if channel == "phone":
+            if outcome in phone_reached:
+                reached.setdefault(channel, set()).add(cid)
+        elif channel in SHEET_CHANNELS:
+            last_sheet[cid] = channel  # date order: the last one stays
+            if outcome == spoken_code:
+                reached.setdefault(channel, set()).add(cid)
+                with_result.add(cid)
+    for cid, result in zip(ctx.letters["client_id"], ctx.letters["contact_result"], strict=True):
+        if result == spoken_code and cid not in with_result and cid in last_sheet:
+            reached.setdefault(last_sheet[cid], set()).add(cid)
+    return reached
 
 
 def _reach_row(
