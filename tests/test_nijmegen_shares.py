@@ -146,6 +146,8 @@ def nijmegen(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     _ok(md)
     js = invoke("report", "--format", "json", "-c", campaign)
     _ok(js)
+    published = invoke("report", "--format", "json", "--publish", "-c", campaign)
+    _ok(published)
     with sqlite3.connect(campaign / "kansen.sqlite") as db:
         locations = {r[0] for r in db.execute("SELECT DISTINCT location FROM appointments")}
         invite_again = {
@@ -162,6 +164,7 @@ def nijmegen(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "campaign": campaign,
         "md": md.stdout,
         "json": json.loads(js.stdout),
+        "published": json.loads(published.stdout),
         "locations": locations,
         "invite_again": invite_again,
         "round_two": json.loads(round_two.stdout),
@@ -261,3 +264,11 @@ def test_round_two_invites_exactly_the_73_plus_90_again(nijmegen: dict[str, Any]
     in_round_two = nijmegen["in_round_two"]
     assert len(in_round_two) == len(set(in_round_two)) == 163
     assert set(in_round_two) == nijmegen["invite_again"]
+
+
+def test_publishing_hides_none_of_these_shares(nijmegen: dict[str, Any]) -> None:
+    """The council's figures are all far above the publication threshold: --publish prints them too."""
+    data, published = nijmegen["json"], nijmegen["published"]
+    assert published["published"] is True
+    for key in ("advised", "not_applicable", "referrals", "referral_shares", "contact_result_shares"):
+        assert published[key] == data[key], key
