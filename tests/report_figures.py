@@ -71,6 +71,14 @@ def expected_tables(data: dict[str, Any]) -> dict[str, list[list[Spec]]]:
             *([None, count(v)] for v in data["not_applicable"].values()),
             [None, count(data["advised"])],
         ],
+        # Each contact result of the advised with its share; the base row is 100 % of itself.
+        "contactresultaten": [
+            *(
+                [None, count(data["contact_results"][c]), pct(r)]
+                for c, r in data["contact_result_shares"].items()
+            ),
+            [None, count(data["advised"]), pct(1 if data["advised"] else None)],
+        ],
         **_approaches(data),
         **_outcomes(data),
         **_referrals(data),

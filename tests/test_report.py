@@ -159,6 +159,15 @@ def test_golden_json_figures(golden: Path) -> None:
         "vervallen": 2,
         "geen_resultaat": 2,
     }
+    # Each contact result's share of the advised, 24 approached − 2 vervallen = 22, by hand.
+    assert data["advised"] == 22
+    assert data["contact_result_shares"] == {
+        "gesproken": 0.5909,  # 13/22 = 0.590909…
+        "afgezegd": 0.1364,  # 3/22 = 0.136363…
+        "niet_thuis": 0.0909,  # 2/22 = 0.090909…
+        "niet_bereikt": 0.0909,
+        "geen_resultaat": 0.0909,
+    }
     assert data["outcomes"] == {"maatschappelijk_actief": 6, "arbeidspotentieel": 2, "niet_actief": 5}
     assert data["participation_potential"] == {
         "active": {"zelf": 3, "met_ondersteuning": 1},
