@@ -134,10 +134,17 @@ def code_counts(
     ]
 
 
+def percent_half_up(count: int, base: int) -> float:
+    """100 · count / base to one decimal, a half rounded up as a council reader does it: 357 of
+    560 is 63,75 % exactly, shown 63,8 (round() on the float 63.74999… gave 63,7)."""
+    tenths = (2000 * count + base) // (2 * base)  # floor(1000 · count / base + 1/2), in integers
+    return tenths / 10
+
+
 def pct(count: int, base: int, inputs: Sequence[Key]) -> Cell:
     """A percentage (None without base), remembering what it is made of."""
     exact = count / base if base > 0 else None
-    value = None if exact is None else round(100 * exact, 1)
+    value = None if exact is None else percent_half_up(count, base)
     return Cell("pct", value, inputs=tuple(inputs), base=base, exact=exact)
 
 
@@ -145,9 +152,12 @@ def rate_cells(prop: Any, inputs: Sequence[Key]) -> list[Cell]:
     """A proportion (`stats.Proportion`) as three percentage cells: rate, interval low and high."""
     base = prop.nobs
     values = [prop.rate, prop.ci_low, prop.ci_high]
+    shown = [None if v is None else round(100 * v, 1) for v in values]
+    if prop.rate is not None and base > 0:
+        shown[0] = percent_half_up(prop.count, base)  # the rate is a fraction of counts: exact
     return [
-        Cell("pct", None if v is None else round(100 * v, 1), inputs=tuple(inputs), base=base, exact=v)
-        for v in values
+        Cell("pct", value, inputs=tuple(inputs), base=base, exact=v)
+        for value, v in zip(shown, values, strict=True)
     ]
 
 
