@@ -51,13 +51,27 @@ def _first_batches(campaign: Path, count: int) -> dict[str, list[str]]:
 
 
 def _load_results(campaign: Path, results: dict[str, tuple[str, str]]) -> None:
-    """client id -> (batch, contact result), written as an ingest would leave them."""
+    """client id -> (round-1 batch, contact result), written as an ingest would leave them: the
+    latest result in `outcomes` and the round's own on the letter attempt."""
     with sqlite3.connect(campaign / "kansen.sqlite") as db:
         db.executemany(
-            "INSERT INTO outcomes (client_id, batch_id, contact_result, source_file, source_sha256,"
-            " loaded_at) VALUES (?,?,?,'t','t','t')",
+            "INSERT OR REPLACE INTO outcomes (client_id, batch_id, contact_result, source_file,"
+            " source_sha256, loaded_at) VALUES (?,?,?,'t','t','t')",
             [(cid, batch, result) for cid, (batch, result) in results.items()],
         )
+        _attempts(db, {cid: (batch, 1, result) for cid, (batch, result) in results.items()})
+
+
+def _attempts(db: sqlite3.Connection, attempts: dict[str, tuple[str, int, str | None]]) -> None:
+    """client id -> (batch, round, the round's own result or None): the letter of that round."""
+    db.executemany(
+        "INSERT INTO contact_attempts (client_id, batch_id, round, channel, on_date, outcome,"
+        " source_file, loaded_at) VALUES (?,?,?,?,'2026-10-01',?,'letters','t')",
+        [
+            (cid, batch, round_no, "letter" if round_no == 1 else "reinvitation", result)
+            for cid, (batch, round_no, result) in attempts.items()
+        ],
+    )
 
 
 def _round_members(campaign: Path) -> dict[str, list[str]]:
@@ -147,3 +161,57 @@ def test_a_later_round_letter_takes_the_rounds_sender_only_where_one_is_set():
         "signature_name": "Uw klantmanager",
         "signature_title": "Gemeente Nijmegen",
     }
+
+
+def _round_two(campaign: Path, not_home: list[int]) -> tuple[str, list[str]]:
+    """The first batch's people at positions `not_home` (0-based) not at home in round 1, and
+    their round-2 batch made; returns (round-1 batch, its people)."""
+    from kansen_cli.ledger import open_ledger
+    from kansen_cli.ledger.rounds import record_round
+
+    [(batch, people)] = _first_batches(campaign, 1).items()
+    _load_results(campaign, {people[i]: (batch, "niet_thuis") for i in not_home})
+    with open_ledger(campaign, create=False) as ledger:
+        record_round(ledger, 2, ["niet_thuis"])
+    return batch, people
+
+
+def test_round_three_takes_the_round_two_result_not_the_latest(base_campaign, tmp_path):
+    """Round 2's sheet said niet_thuis for people[2]; people[5]'s round-2 row is still blank, so
+    their latest result is round 1's niet_thuis: only people[2] goes into round 3."""
+    from kansen_cli.ledger import open_ledger
+    from kansen_cli.ledger.rounds import record_round, still_to_invite_again
+
+    campaign = tmp_path / "campaign"
+    shutil.copytree(base_campaign, campaign)
+    batch, people = _round_two(campaign, [2, 5])
+    with sqlite3.connect(campaign / "kansen.sqlite") as db:
+        _attempts(db, {people[2]: (f"{batch}-r2", 2, "niet_thuis"), people[5]: (f"{batch}-r2", 2, None)})
+    with open_ledger(campaign, create=False) as ledger:
+        assert still_to_invite_again(ledger, ["niet_thuis"], 3) == {f"{batch}-r2": 1}
+        # At max_round 2 there is no round 3 to point to.
+        assert still_to_invite_again(ledger, ["niet_thuis"], 2) == {}
+        [made] = record_round(ledger, 3, ["niet_thuis"])
+    assert (made.batch_id, made.parent_id, made.size) == (f"{batch}-r3", batch, 1)
+    assert _round_members(campaign)[f"{batch}-r3"] == [people[2]]
+
+
+def test_a_round_batch_whose_letters_went_out_is_not_grown(base_campaign, tmp_path):
+    """A result that comes in after the round-2 letters went out is refused, nothing written."""
+    from kansen_cli.ledger import open_ledger
+    from kansen_cli.ledger.rounds import RoundClosedError, record_round
+
+    campaign = tmp_path / "campaign"
+    shutil.copytree(base_campaign, campaign)
+    batch, people = _round_two(campaign, [4])
+    with sqlite3.connect(campaign / "kansen.sqlite") as db:
+        db.execute("UPDATE batches SET invited_on = '2026-11-02' WHERE batch_id = ?", (f"{batch}-r2",))
+    _load_results(campaign, {people[1]: (batch, "niet_thuis")})
+    with open_ledger(campaign, create=False) as ledger, pytest.raises(RoundClosedError) as error:
+        record_round(ledger, 2, ["niet_thuis"])
+    message = str(error.value)
+    assert f"1 person of batch {batch} to be invited again" in message
+    assert f"{batch}-r2 went out on 2026-11-02" in message
+    assert "kansen batch --round 2 BATCH" in message
+    assert people[1] not in message
+    assert _round_members(campaign) == {f"{batch}-r2": [people[4]]}

@@ -200,11 +200,56 @@ def test_round_one_stays_and_each_round_keeps_its_own_result(two_rounds):
     assert (two_rounds["ingested"]["new"], two_rounds["ingested"]["updated"]) == (0, 4)
 
 
+def test_a_round_one_sheet_loaded_after_round_two_keeps_the_round_two_results(two_rounds, tmp_path):
+    """A corrected round-1 sheet (positions 1 and 3 now "Niet bereikt") after round 2 gave all four
+    a result: it sets round 1's attempts only; their latest result, date and classification stay
+    round 2's, and the ingest says so, naming the round-2 batch."""
+    import shutil
+
+    invoke, batch, route = two_rounds["invoke"], two_rounds["batch"], two_rounds["route"]
+    campaign = tmp_path / "campaign"
+    shutil.copytree(two_rounds["campaign"], campaign)
+    outcome_sql = "SELECT * FROM outcomes ORDER BY client_id"
+    before, referrals = ledger_rows(campaign, outcome_sql), ledger_rows(campaign, "SELECT * FROM referrals")
+    corrected = (1, 3)
+    answers = {
+        cid: {"contact_result": "Niet bereikt" if pos in corrected or pos not in NOT_HOME else NIET_THUIS}
+        for pos, cid in enumerate(route, start=1)
+    }
+    fill(two_rounds["campaign"].parent / "r1.xlsx", tmp_path / "r1-correctie.xlsx", answers)
+    result = invoke("ingest", tmp_path / "r1-correctie.xlsx", "-c", campaign, "--json")
+    _ok(result)
+    [loaded] = json.loads(result.stdout)["files"]
+    # Two round-1 attempts changed; the other rows hold what the ledger has.
+    assert (loaded["new"], loaded["updated"], loaded["unchanged"]) == (0, 2, len(route) - 2)
+    assert ledger_rows(campaign, outcome_sql) == before
+    assert ledger_rows(campaign, "SELECT * FROM referrals") == referrals
+    first = {
+        r["client_id"]: r["outcome"]
+        for r in ledger_rows(
+            campaign, "SELECT client_id, outcome FROM contact_attempts WHERE batch_id = ?", (batch,)
+        )
+    }
+    assert first == {
+        cid: "niet_thuis" if pos in NOT_HOME and pos not in corrected else "niet_bereikt"
+        for pos, cid in enumerate(route, start=1)
+    }
+    second = ledger_rows(
+        campaign,
+        "SELECT count(*) AS n FROM contact_attempts WHERE batch_id = ? AND outcome IS NOT NULL",
+        (f"{batch}-r2",),
+    )
+    assert second == [{"n": 4}]
+    [note] = [w for w in loaded["warnings"] if "later round" in w]
+    assert f"4 people have a result from a later round ({batch}-r2)" in note
+    assert not any(cid in note for cid in route)
+
+
 def test_round_two_letter_is_the_reinvitation_with_the_rounds_sender(two_rounds):
     campaign, batch, route = two_rounds["campaign"], two_rounds["batch"], two_rounds["route"]
     r2 = f"{batch}-r2"
     html = (campaign / "letters" / r2 / f"{r2}-{route[0]}.html").read_text(encoding="utf-8")
-    assert "nodigt uw klantmanager u opnieuw uit" in html
+    assert "nodigen wij u opnieuw uit" in html
     assert "Klantmanagers Werk en Inkomen" in html and "Uw klantmanager" in html
     first = (campaign / "letters" / batch / f"{batch}-{route[0]}.html").read_text(encoding="utf-8")
     assert "opnieuw uit" not in first and "Klantmanagers Werk en Inkomen" not in first
@@ -318,3 +363,18 @@ def test_status_shows_the_later_round_batch(two_rounds):
     assert not [s for s in status["next"] if s["batch"] in (batch, f"{batch}-r2")]
     ids = [b["batch_id"] for b in status["batches"]]
     assert ids.index(f"{batch}-r2") == ids.index(batch) + 1
+
+
+def test_the_reinvitation_text_names_no_klantmanager():
+    """The packaged re-invitation, every field a neutral word: its own text must not say that a
+    klantmanager invites (it once did, in every preset, also Groningen's where round 1's team
+    sends it); who sends it is the sender block's and "Met wie"'s, from the settings."""
+    from kansen_cli.letter_sandbox import render
+    from kansen_cli.letter_templates import environment, template_name, template_variables
+
+    env = environment()
+    name = template_name("herinvitatie")
+    values = {field: "VELD" for field in template_variables(env, name)} | {"fragment": False, "logo": None}
+    html = render(env.get_template(name), **values)
+    assert "klantmanager" not in html.lower()
+    assert "nodigen wij u opnieuw uit" in html

@@ -445,12 +445,21 @@ def test_status_of_the_demo_against_plain_sql_and_the_followup_command(demo_run)
     assert (ledger_dump(campaign), tree(campaign)) == before
 
     db = sqlite3.connect(f"file:{campaign / 'kansen.sqlite'}?mode=ro", uri=True)
-    sizes = dict(db.execute("SELECT batch_id, count(*) FROM batch_members GROUP BY batch_id"))
+    sizes = dict(db.execute("SELECT batch_id, count(*) FROM batch_people GROUP BY batch_id"))
     letters = {
         r[0]: r[1:]
         for r in db.execute("SELECT batch_id, count(*), max(sent_on) FROM letters GROUP BY batch_id")
     }
     outcomes = dict(db.execute("SELECT batch_id, count(*) FROM outcomes GROUP BY batch_id"))
+    # A later round's batch (the demo's second round) writes no letters or outcomes rows: its
+    # members' re-invitations are their attempts, and its sheet's results those attempts' outcomes.
+    later = (
+        "SELECT a.batch_id, count(DISTINCT a.client_id), max(a.on_date) FROM contact_attempts a"
+        " JOIN round_members r ON r.batch_id = a.batch_id AND r.client_id = a.client_id {}"
+        " GROUP BY a.batch_id"
+    )
+    letters |= {r[0]: r[1:] for r in db.execute(later.format(""))}
+    outcomes |= {r[0]: r[1] for r in db.execute(later.format("WHERE a.outcome IS NOT NULL"))}
     sampled, answered = db.execute(
         "SELECT (SELECT count(*) FROM survey_members), (SELECT count(*) FROM survey_answers)"
     ).fetchone()

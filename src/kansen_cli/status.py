@@ -51,7 +51,8 @@ class BatchState:
     survey_sampled: int = 0
     survey_answered: int = 0
     round: int = 1  # 2 and up: a follow-on batch (selwerd-1-r2)
-    # Round 1 only: people whose result says invite again and who are in no later round yet.
+    # People whose result in this batch's round says invite again and who are in no batch of the
+    # next round yet (counted only below [rounds] max_round).
     invite_again: int = 0
 
     @property
@@ -141,7 +142,7 @@ def batch_step(batch: BatchState, today: dt.date) -> Step | None:
                 b,
                 "round",
                 f"{b}: {_count(batch.invite_again, 'person', 'people')} to invite again"
-                f" — run `kansen batch --round 2 {b}`",
+                f" — run `kansen batch --round {batch.round + 1} {b}`",
             )
         return None
     until = f"; appointments until {_day(batch.last_appointment)}" if later and batch.last_appointment else ""

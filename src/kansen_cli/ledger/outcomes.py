@@ -96,6 +96,35 @@ def round_results(ledger: Ledger, batch_id: str) -> dict[str, str | None]:
     return {r[0]: r[1] for r in rows}
 
 
+def later_results(ledger: Ledger, batch_id: str) -> dict[str, str]:
+    """client id -> the batch of a later round than `batch_id`'s whose sheet already gave them a
+    result (their letter or re-invitation attempt there has an outcome): `outcomes` holds that
+    later result, which a sheet of this earlier round must not overwrite."""
+    rows = ledger.query(
+        "SELECT a.client_id, a.batch_id FROM contact_attempts a"
+        " JOIN batch_people p ON p.client_id = a.client_id AND p.batch_id = ?"
+        " WHERE a.channel IN (?, ?) AND a.outcome IS NOT NULL"
+        " AND a.round > (SELECT round FROM batches WHERE batch_id = ?)"
+        " ORDER BY a.round, a.on_date",
+        (batch_id, *LETTER_CHANNELS, batch_id),
+    )
+    return {r[0]: r[1] for r in rows}  # the highest round last, so it wins
+
+
+def round_attempts(ledger: Ledger, batch_id: str) -> dict[str, dict[str, Any]]:
+    """client id -> their latest letter or re-invitation attempt of this batch, as the history
+    keeps an attempt (its key and values, without the attempt id and client id)."""
+    from kansen_cli.ledger.attempts import KEY, VALUES
+
+    columns = [c for c in (*KEY, *VALUES, "source_file") if c != "client_id"]
+    rows = ledger.query(
+        f"SELECT client_id, {', '.join(columns)} FROM contact_attempts WHERE batch_id = ?"
+        " AND channel IN (?, ?) ORDER BY on_date, attempt_id",
+        (batch_id, *LETTER_CHANNELS),
+    )
+    return {r[0]: dict(zip(columns, tuple(r)[1:], strict=True)) for r in rows}
+
+
 def dependent_work(ledger: Ledger, batch_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """What later work hangs on the batch's outcomes, so that an ingest never undoes it silently.
 
@@ -135,7 +164,9 @@ def write_outcome(
 
     The outcome row is the person's latest result and stays filed under their round-1 (home)
     batch, which the report and the follow-up count by, also when a later round's sheet
-    replaced it; each round's own result is in its attempt (`write_round_result`).
+    replaced it; each round's own result is in its attempt (`write_round_result`). A sheet of an
+    earlier round than the person's latest result writes only its attempt (the registration
+    kind plans that as an `attempt` change, see `workbooks.registration`), never this.
     """
     name, sha256 = source
     values = [record[f] for f in OUTCOME_FIELDS]
@@ -151,11 +182,17 @@ def write_outcome(
 
 
 def write_round_result(
-    db: sqlite3.Connection, batch_id: str, client_id: str, contact_result: str, source_file: str, stamp: str
+    db: sqlite3.Connection,
+    batch_id: str,
+    client_id: str,
+    contact_result: str,
+    source_file: str,
+    stamp: str,
+    history: bool = True,
 ) -> None:
     """Set the outcome of the person's letter or re-invitation attempt of this batch to the sheet's
-    contact result; a changed one keeps its old values in the history. No attempt (letters never
-    recorded): nothing to set."""
+    contact result; a changed one keeps its old values in the history (`history=False`: the
+    caller kept them already). No attempt (letters never recorded): nothing to set."""
     from kansen_cli.ledger.attempts import KEY, VALUES
 
     columns = ("attempt_id", *KEY, *VALUES, "source_file")
@@ -170,7 +207,8 @@ def write_round_result(
             continue
         attempt_id = old.pop("attempt_id")
         del old["client_id"]  # in the history row's own column, which the purge pseudonymises
-        record_history(db, "attempt", client_id, old, stamp, source_file)
+        if history:
+            record_history(db, "attempt", client_id, old, stamp, source_file)
         db.execute(
             "UPDATE contact_attempts SET outcome = ? WHERE attempt_id = ?", (contact_result, attempt_id)
         )

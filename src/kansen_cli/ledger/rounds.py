@@ -1,9 +1,16 @@
 """Later rounds of a batch: the people the codebook says to invite again, in a batch of their own.
 
 A round-N batch of `selwerd-1` is `selwerd-1-rN` (round N, `parent_id` the round-1 batch, the same
-neighbourhood). Its people are the members of the round N-1 batch whose current contact result
-(`outcomes`) is in `codebook.roles.invite_again`, in `round_members` in their round-1 route order.
-Round 1 is never changed: its members, letters, appointments and attempts stay as they were.
+neighbourhood). Its people are the members of the round N-1 batch whose result *in that round*
+is in `codebook.roles.invite_again`: the outcome of their letter (or re-invitation) attempt of the
+round N-1 batch, which that batch's registration sheet sets. Not `outcomes`, the person's latest
+result: someone whose round-2 row is still blank carries their round-1 code there, and would go
+into round 3 without round 2 having said so. They are kept in `round_members` in their round-1
+route order. Round 1 is never changed: its members, letters, appointments and attempts stay.
+
+A round batch whose letters have gone out (`invited_on` set) is never grown: the people added
+would have no appointment and no letter. Someone whose result came in after that is refused
+with the batch named (`RoundClosedError`); the other batches' rounds are made by naming them.
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ import sqlite3
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from kansen_cli.errors import NotFoundError
+from kansen_cli.errors import LedgerError, NotFoundError
 from kansen_cli.ledger.core import Ledger, now
 
 
@@ -26,6 +33,20 @@ class RoundBatch:
     round: int
     size: int
     added: int
+
+
+class RoundClosedError(LedgerError):
+    """People to invite again whose round batch has already gone out (see the module's note)."""
+
+
+# The attempts whose outcome is a round's own contact result (as `ledger.outcomes.round_results`).
+_LETTER_CHANNELS = ("letter", "reinvitation")
+# That outcome of the person's latest such attempt of batch `p.batch_id`.
+_ROUND_RESULT = (
+    "(SELECT a.outcome FROM contact_attempts a WHERE a.client_id = p.client_id"
+    " AND a.batch_id = p.batch_id AND a.channel IN (?, ?) ORDER BY a.on_date DESC, a.attempt_id DESC"
+    " LIMIT 1)"
+)
 
 
 def round_batch_id(parent_id: str, round_no: int) -> str:
@@ -73,18 +94,28 @@ def record_round(
             wanted = [
                 str(r[0])
                 for r in db.execute(
-                    "SELECT p.client_id FROM batch_people p JOIN outcomes o USING (client_id)"
+                    "SELECT p.client_id FROM batch_people p"
                     " JOIN batch_members m ON m.client_id = p.client_id"
-                    f" WHERE p.batch_id = ? AND o.contact_result IN ({marks})"
+                    f" WHERE p.batch_id = ? AND {_ROUND_RESULT} IN ({marks})"
                     " AND p.client_id NOT IN (SELECT r.client_id FROM round_members r"
                     " JOIN batches b USING (batch_id) WHERE b.round = ?)"
                     " ORDER BY m.position",
-                    (previous, *codes, round_no),
+                    (previous, *_LETTER_CHANNELS, *codes, round_no),
                 )
             ]
             if not wanted:
                 continue
             batch_id = round_batch_id(root, round_no)
+            sent = db.execute("SELECT invited_on FROM batches WHERE batch_id = ?", (batch_id,)).fetchone()
+            if sent is not None and sent[0]:
+                raise RoundClosedError(
+                    f"{len(wanted)} {'person' if len(wanted) == 1 else 'people'} of batch {previous}"
+                    " to be invited again, but the letters"
+                    f" of {batch_id} went out on {str(sent[0])[:10]}: kansen does not add people to a"
+                    " round that has gone out (they would get no appointment or letter). Their result"
+                    f" stays in {previous}. Nothing was made; to make round {round_no} for other"
+                    f" batches, name them: `kansen batch --round {round_no} BATCH ...`"
+                )
             parent = db.execute(
                 "SELECT neighbourhood, seq, run_id, seed FROM batches WHERE batch_id = ?", (root,)
             ).fetchone()
@@ -119,17 +150,21 @@ def _renumber(db: sqlite3.Connection, batch_id: str) -> int:
     return len(ordered)
 
 
-def still_to_invite_again(ledger: Ledger, invite_again: Collection[str]) -> dict[str, int]:
-    """Per round-1 batch: its people whose result says invite again and who are in no later
-    round yet (the next step is `kansen batch --round 2`)."""
+def still_to_invite_again(ledger: Ledger, invite_again: Collection[str], max_round: int) -> dict[str, int]:
+    """Per batch of a round below `max_round`: its people whose result in that round says invite again and who
+    are in no batch of the next round yet (the next step is `kansen batch --round N+1`).
+
+    The same choice as `record_round` makes, so a count here is who that command would take
+    (a round-2 batch's people count towards round 3 as round 1's do towards round 2)."""
     codes = sorted(set(invite_again))
     if not codes:
         return {}
     rows = ledger.query(
-        "SELECT m.batch_id, count(*) FROM batch_members m JOIN outcomes o USING (client_id)"
-        f" WHERE o.contact_result IN ({','.join('?' * len(codes))})"
-        " AND m.client_id NOT IN (SELECT client_id FROM round_members)"
-        " GROUP BY m.batch_id",
-        tuple(codes),
+        "SELECT p.batch_id, count(*) FROM batch_people p JOIN batches this USING (batch_id)"
+        f" WHERE {_ROUND_RESULT} IN ({','.join('?' * len(codes))})"
+        " AND p.client_id NOT IN (SELECT r.client_id FROM round_members r"
+        " JOIN batches b USING (batch_id) WHERE b.round = this.round + 1)"
+        " AND this.round < ? GROUP BY p.batch_id",
+        (*_LETTER_CHANNELS, *codes, max_round),
     )
     return {str(r[0]): int(r[1]) for r in rows}

@@ -64,6 +64,8 @@ class IngestPlan:
     file_level: bool = False  # a problem with the file itself: never loads
     # Labels, codes and yes/no words a consultant picks from: shown as typed in problems.
     words: frozenset[str] = frozenset()
+    # What the kind's rules want the user told about a loadable file (ingest shows them as warnings).
+    notes: list[str] = field(default_factory=list)
 
     def loadable(self, skip_invalid: bool) -> bool:
         if self.file_level:

@@ -21,6 +21,9 @@ Rules, all from the codebook roles in the settings:
   those not reached), which needs no consent as nobody outside the municipality is told;
 - each row sets the outcome of the person's letter (or re-invitation) attempt of this batch to
   its contact result, so every round keeps its own result while `outcomes` has the latest;
+- a person whose later round already has a result (a round-1 sheet loaded after round 2's):
+  the row sets only this round's attempt outcome (an `attempt` change), never `outcomes` or the
+  referrals, which hold the later round's result; the ingest warns how many and which batch;
 - no silent undo (issue 15): a row that would remove a referral holding the partner's result,
   or take a conversation with follow-up calls off the follow-up (contact result no longer
   `spoken`, potential no longer `potential_self`), is refused with what would be lost, unless
@@ -80,6 +83,8 @@ CODED = ("location", "classification", "participation_potential", "consent")
 # The record's key for the outcome of the person's letter attempt of this batch: compared like
 # the outcome's own fields, written by `ledger.outcomes.write_round_result`.
 ROUND_RESULT = "round_result"
+# The change of a row whose person has a later round's result: their attempt of this batch only.
+ATTEMPT = "attempt"
 
 
 def columns(settings: Settings) -> list[Column]:
@@ -190,6 +195,10 @@ class RegistrationContext:
     # client id -> the outcome of their letter attempt of this batch (`ledger.outcomes.round_results`),
     # for those who have one: the sheet sets it to the contact result, so each round keeps its own.
     round_results: dict[str, str | None] = field(default_factory=dict)
+    # client id -> a later round's batch that gave them a result (`ledger.outcomes.later_results`),
+    # and their letter attempt of this batch (`round_attempts`): for them only that attempt is set.
+    later: dict[str, str] = field(default_factory=dict)
+    attempts: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 class RegistrationKind(WorkbookKind):
@@ -209,12 +218,22 @@ class RegistrationKind(WorkbookKind):
             answered=answered,
             calls=calls,
             round_results=ledger_outcomes.round_results(ledger, batch_id),
+            later=ledger_outcomes.later_results(ledger, batch_id),
+            attempts=ledger_outcomes.round_attempts(ledger, batch_id),
         )
 
     def plan(self, filled: FilledWorkbook, context: RegistrationContext, settings: Settings) -> IngestPlan:
         return plan_registration(filled, context, settings)
 
     def write(self, db: sqlite3.Connection, plan: IngestPlan, change: Change, stamp: str) -> None:
+        if change.kind == ATTEMPT:
+            # Only this round's result; write_plan has kept the attempt it replaces.
+            result = change.record["outcome"]
+            assert plan.batch_id is not None  # read_context refused a sheet without its batch
+            ledger_outcomes.write_round_result(
+                db, plan.batch_id, change.client_id, result, plan.file, stamp, history=False
+            )
+            return
         source = (plan.file, plan.sha256)
         ledger_outcomes.write_outcome(db, plan.batch_id, change.client_id, change.record, source, stamp)
 
@@ -228,7 +247,17 @@ def plan_registration(filled: FilledWorkbook, context: RegistrationContext, sett
     headers = filled.headers[SHEET]
     answers = [k for k in headers if k in ANSWER_KEYS or k.startswith(OPTION_PREFIXES)]
     rules = _Rules(context, settings)
-    return plan_rows(plan, filled, {SHEET: SheetRules(answers, rules.row)})
+    plan = plan_rows(plan, filled, {SHEET: SheetRules(answers, rules.row)})
+    kept = [c for c in plan.changes if c.kind == ATTEMPT]
+    if kept:
+        later = sorted({context.later[c.client_id] for c in kept})
+        who = "person has" if len(kept) == 1 else "people have"
+        plan.notes.append(
+            f"{plan.file}: {len(kept)} {who} a result from a later round ({', '.join(later)});"
+            " for them this sheet sets only this round's result, and their latest result stays"
+            " as the later round's sheet gave it"
+        )
+    return plan
 
 
 class _Rules:
@@ -259,9 +288,20 @@ class _Rules:
             self._spoken(check, record, activities, referrals)
         if client_id is None:
             return None
+        if client_id in self.context.later:
+            return self._round_only(client_id, contact)
         if not self.context.force:
             self._no_undo(check, client_id, record, referrals)
         return Planned("outcome", client_id, *self._with_round_result(client_id, record))
+
+    def _round_only(self, client_id: str, contact: str | None) -> Planned:
+        """A person whose later round has a result: this row sets their attempt of this round
+        only, so nothing later work hangs on can be undone. Without such an attempt (letters sent
+        before attempts were kept) there is nothing to set: the row is unchanged."""
+        old = self.context.attempts.get(client_id)
+        if old is None or contact is None:
+            return Planned(ATTEMPT, client_id, {}, {})
+        return Planned(ATTEMPT, client_id, {"outcome": contact}, old)
 
     def _with_round_result(
         self, client_id: str, record: dict[str, Any]

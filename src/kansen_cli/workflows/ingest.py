@@ -179,6 +179,7 @@ def load_file(
         plan = kind.plan(filled, _forced(context) if force else context, settings)
         if warnings is not None:
             warnings.extend(older_copy_warnings(db, filled, plan))
+            warnings.extend(plan.notes)
         if not plan.loadable(skip_invalid):
             return plan, False
         write_plan(db, plan, kind.write)

@@ -214,7 +214,7 @@ def _batch_states(
     if settings.rounds.max_round >= 2:
         from kansen_cli.ledger.rounds import still_to_invite_again
 
-        again = still_to_invite_again(ledger, roles.invite_again)
+        again = still_to_invite_again(ledger, roles.invite_again, settings.rounds.max_round)
     out = []
     for b in queries.batches(ledger):
         batch_id = b["batch_id"]
