@@ -713,3 +713,36 @@ def test_funnel_register_and_selected_come_from_the_latest_run(golden: Path) -> 
         "Geselecteerd (laatste selectie)",
         "Ooit geselecteerd (alle selecties)",
     ]
+
+
+def test_percentages_round_half_up_from_the_exact_fraction():
+    from decimal import ROUND_HALF_UP, Decimal
+    from fractions import Fraction
+
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from kansen_cli.report.cells import percent_half_up
+
+    @given(st.integers(min_value=0, max_value=10_000), st.integers(min_value=1, max_value=10_000))
+    def check(count: int, base: int) -> None:
+        one(count, base)
+
+    def one(count: int, base: int) -> None:
+        # A second plain implementation: the exact fraction, rounded by decimal's half-up rule
+        # (28 significant digits keep a tie a tie and a near-tie apart for bases up to 10,000).
+        exact = Fraction(100 * count, base)
+        expected = (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(
+            Decimal("0.1"), rounding=ROUND_HALF_UP
+        )
+        assert percent_half_up(count, base) == float(expected)
+
+    check()
+
+
+def test_a_council_reader_rounds_a_half_up():
+    from kansen_cli.report.cells import percent_half_up
+
+    assert percent_half_up(357, 560) == 63.8  # 63,75 exactly
+    assert percent_half_up(1, 16) == 6.3  # 6,25 exactly
+    assert percent_half_up(39, 560) == 7.0  # 6,964…
