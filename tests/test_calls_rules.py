@@ -65,6 +65,7 @@ def test_a_valid_row_plans_a_phone_attempt():
         "by_whom": "Sanne",
         "outcome": "terugbellen",
         "callback_on": "2026-11-16",
+        "contact_result": None,  # a call back settles nothing
     }
 
 

@@ -57,6 +57,12 @@ def test_demo_ledger_holds_each_step(demo_run) -> None:
             "SELECT count(*) FROM batch_members WHERE client_id NOT IN (SELECT client_id FROM letters)"
             " AND batch_id IN (SELECT batch_id FROM letters)"
         ).fetchone()[0]
+        # Their no on the phone is their contact result (roles.phone_contact_result: afgezegd).
+        refused_results = db.execute(
+            "SELECT o.contact_result, count(*) FROM outcomes o JOIN batch_members m USING (client_id)"
+            " WHERE m.client_id NOT IN (SELECT client_id FROM letters)"
+            " AND m.batch_id IN (SELECT batch_id FROM letters) GROUP BY o.contact_result"
+        ).fetchall()
         per_wijk = db.execute("SELECT neighbourhood, count(*) FROM people GROUP BY neighbourhood").fetchall()
         neighbourhoods = db.execute(
             "SELECT count(DISTINCT b.neighbourhood) FROM letters l JOIN batches b USING (batch_id)"
@@ -66,7 +72,8 @@ def test_demo_ledger_holds_each_step(demo_run) -> None:
     assert round_one == sum(max(1, int(n / 250 + 0.5)) for _wijk, n in per_wijk)
     assert invited >= 2 and neighbourhoods >= 2
     assert planned == count["letters"] + refused and count["letters"] > 0
-    assert 0 < count["outcomes"] <= count["letters"]
+    assert refused > 0 and refused_results == [("afgezegd", refused)]
+    assert 0 < count["outcomes"] <= count["letters"] + refused
     assert count["followups"] > 0
     # The survey: 25 per group (both groups are larger than that in the demo), all called.
     assert count["survey_members"] == count["survey_answers"] == 50

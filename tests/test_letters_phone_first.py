@@ -65,10 +65,24 @@ def test_confirmation_letter_in_the_pdf(invoke, small_register, tmp_path):
     assert ingest(invoke, campaign, filled).exit_code == 0
     everyone = ledger_rows(campaign, "SELECT client_id FROM batch_people WHERE batch_id = ?", (batch,))
 
-    result = invoke("letters", batch, "--format", "pdf", "--sent-on", "2026-11-20", "-c", campaign, "--json")
+    args = ("letters", batch, "--format", "pdf", "--sent-on", "2026-11-20", "-c", campaign, "--json")
+    # Everyone with a phone but ids[0] and ids[1] (an appointment, a no) is still being called:
+    # called on 10-11 or never, so all due on 20-11. Refused, nothing written or recorded.
+    refused = invoke(*args)
+    assert refused.exit_code == 1
+    still = len(ids) - 2
+    assert f"{still} phone-first people are still being called ({still} due a call on 20-11-2026)" in (
+        refused.stderr
+    )
+    assert "--stop-calling" in refused.stderr
+    assert not (campaign / "letters" / batch).exists()
+    assert not ledger_rows(campaign, "SELECT * FROM contact_attempts WHERE channel = 'letter'")
+
+    result = invoke(*args, "--stop-calling")
     assert result.exit_code == 0, result.stderr
     made = json.loads(result.stdout)
     assert (made["letters"], made["confirmations"], made["no_letter"]) == (len(everyone) - 1, 1, 1)
+    assert made["stopped_calling"] == still
 
     pages = [page.extract_text() for page in PdfReader(Path(made["folder"]) / f"{batch}.pdf").pages]
     assert len(pages) == len(everyone) - 1

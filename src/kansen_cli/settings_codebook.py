@@ -66,6 +66,11 @@ class CodebookRoles(_Model):
         description="Phone outcomes after which nobody calls again.",
     )
     phone_callback: str = Field("terugbellen", description="Phone outcome: call back on the day agreed.")
+    phone_contact_result: dict[str, str] = Field(
+        default_factory=lambda: {"geen_gesprek": "afgezegd"},
+        description="Phone outcomes that settle the invitation: phone outcome -> the contact result it"
+        " becomes when the call workbook is loaded (never over a conversation's result).",
+    )
 
 
 class Codebook(_Model):
@@ -238,6 +243,11 @@ class Codebook(_Model):
         checks += [("phone_reached", code, self.phone_outcome) for code in r.phone_reached]
         checks += [("phone_final", code, self.phone_outcome) for code in r.phone_final]
         checks += [("invite_again", code, self.contact_result) for code in r.invite_again]
+        checks += [("phone_contact_result", code, self.phone_outcome) for code in r.phone_contact_result]
+        checks += [
+            (f"phone_contact_result.{phone}", code, self.contact_result)
+            for phone, code in r.phone_contact_result.items()
+        ]
         without = r.referral_without_conversation
         checks += [("referral_without_conversation", code, self.referrals) for code in without]
         checks += [("became_active", code, self.referrals) for code in r.became_active]
@@ -251,4 +261,9 @@ class Codebook(_Model):
         for role, code, table in checks:
             if code not in table:
                 raise ValueError(f"roles.{role} = {code!r} is not a code in its list ({', '.join(table)})")
+        if r.spoken in r.phone_contact_result.values():
+            # A conversation's result comes with its answers (classification, referrals), from the sheet.
+            raise ValueError(
+                f"roles.phone_contact_result cannot make a call the conversation's result {r.spoken!r}"
+            )
         return self

@@ -55,6 +55,8 @@ NIJMEGEN: dict[str, Any] = {
         },
         "roles": {
             "invite_again": ["niet_verschenen", "geen_afspraak"],
+            # "Wil geen gesprek" on the phone is "did not want an appointment": invited again.
+            "phone_contact_result": {"geen_gesprek": "geen_afspraak"},
             "referral_without_conversation": ["klantmanager"],
             # The klantmanager arranging care is help, not someone who became active.
             "became_active": {"klantmanager": []},

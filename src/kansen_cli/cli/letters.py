@@ -145,6 +145,14 @@ def letters(
             "with fewer working days before the first appointment than the settings ask.",
         ),
     ] = False,
+    stop_calling: Annotated[
+        bool,
+        typer.Option(
+            "--stop-calling",
+            help="Phone first: stop calling those still being called (not reached, calls left) "
+            "and send them the invitation; without it such a batch is refused.",
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Render a batch's invitation letters, the mail-merge workbook and the reminder-call list.
@@ -152,7 +160,9 @@ def letters(
     Checks every letter field for everyone first and writes nothing if any is missing.
     Writes <batch>.pdf (one page per letter, by postcode), <batch>-mailmerge.xlsx,
     <batch>-bellijst.xlsx and with --format html one <batch>-<client id>.html per person,
-    then records the batch as invited on --sent-on.
+    then records the batch as invited on --sent-on. Phone-first people get a confirmation
+    (appointment made by phone), no letter (said no) or the invitation (not reached after
+    the calls, no phone number); while some are still being called, use --stop-calling.
 
     Example: kansen letters selwerd-1 --format pdf,html --sent-on 2026-10-26
     """
@@ -175,6 +185,7 @@ def letters(
             out=out,
             workers=workers,
             force=force,
+            stop_calling=stop_calling,
             progress=progress,
             on_wait=wait_notice,
         )
@@ -197,6 +208,11 @@ def show_letters(result: LettersResult) -> None:
         err.print(
             f"Phone first: {result.confirmations} of them confirm an appointment made by phone;"
             f" {result.no_letter} people said no on the phone and get no letter."
+        )
+    if result.stopped_calling:
+        err.print(
+            f"Phone first: calling stopped for {result.stopped_calling} people still being called;"
+            " they get the invitation."
         )
     htmls = [p for p in result.files if p.suffix == ".html"]
     for path in result.files:

@@ -147,10 +147,12 @@ class CallsContext:
 
     batch_id: str
     round: int
-    made_on: dt.date
+    made_on: dt.date  # no call before this day
     variants: dict[str, str]  # client id -> letter variant, for everyone in the batch
     recorded: dict[tuple[str, str, str], dict[str, Any]]  # ledger.calls.recorded_calls
     today: dt.date
+    # What `made_on` is, for the message "lies before {since} (dd-mm-yyyy)".
+    since: str = "the selection the batch was made from"
 
 
 class CallsKind(WorkbookKind):
@@ -166,6 +168,7 @@ class CallsKind(WorkbookKind):
             batch_id=batch_id,
             round=info["round"],
             made_on=info["made_on"],
+            since=info["since"],
             variants=batch_variants(ledger, batch_id),
             recorded=ledger_calls.recorded_calls(ledger, batch_id),
             today=today,
@@ -199,6 +202,9 @@ class CallsKind(WorkbookKind):
             callback_on=None if r["callback_on"] is None else dt.date.fromisoformat(r["callback_on"]),
         )
         write_attempts(db, [attempt], plan.file, stamp)
+        call = (r["on_date"], r["part_of_day"])
+        source = (plan.file, plan.sha256)
+        ledger_calls.settle_contact_result(db, change.client_id, call, r["contact_result"], source, stamp)
 
 
 KIND = CallsKind()

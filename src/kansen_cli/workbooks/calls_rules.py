@@ -1,13 +1,17 @@
 """The rules of a returned call workbook (`kansen calls`), row by row; pure.
 
 - the person is a phone-first member of the workbook's batch;
-- the call is dated between the as-of day of the selection the batch was made from and today,
+- the call is dated between the as-of day of the selection the batch was made from (a later
+  round: the day the previous round's letters went out) and today,
   with an outcome from the codebook's phone outcomes (a phone number typed there is named as such, masked);
 - the part of the day is one of ochtend, middag, avond (or empty), the caller is named;
 - "Terugbellen op" needs the day agreed, on or after the call; other outcomes have none;
 - without `[calls] same_day`, one call per person per day: within the file and against the
   calls the ledger holds (the same call again, another part of the day, is a correction only
   when it has the same part of the day).
+
+A call whose outcome is in roles.phone_contact_result ("wil geen gesprek") carries the contact
+result it settles; `ledger.calls.settle_contact_result` writes it.
 """
 
 from __future__ import annotations
@@ -64,6 +68,7 @@ class CallRules:
         self.ctx = context
         self.outcomes = settings.codebook.phone_outcome
         self.callback = settings.codebook.roles.phone_callback
+        self.settles = settings.codebook.roles.phone_contact_result
         self.same_day = settings.calls.same_day
         self.phone_first = {
             client_id
@@ -84,9 +89,7 @@ class CallRules:
         if not known:
             why = "a person not phoned first" if client_id in ctx.variants else "a person not in this batch"
             check.problem("client_id", client_id, "not_in_batch", f"{why} ({ctx.batch_id})")
-        on_date = check.date(
-            "call_date", ctx.made_on, ctx.today, f"the selection batch {ctx.batch_id} was made from"
-        )
+        on_date = check.date("call_date", ctx.made_on, ctx.today, ctx.since)
         check.missing("call_date", "the date of the call is required")
         part = check.coded("part_of_day", _PARTS) or ""
         caller = check.cell("caller")
@@ -111,6 +114,8 @@ class CallRules:
             "by_whom": " ".join(str(caller).split()),
             "outcome": outcome,
             "callback_on": callback_on,
+            # A final answer on the phone becomes the contact result (roles.phone_contact_result).
+            "contact_result": self.settles.get(outcome),
         }
         old = ctx.recorded.get(key)
         old_record = None if old is None else {**record, **old}

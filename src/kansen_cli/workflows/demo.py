@@ -176,7 +176,13 @@ def _invite(
                 on_step,
                 on_done,
             )
-        on_done(letters.run(campaign, settings, batch_id, today=today, sent_on=sent_on, force=force))
+        # After two call days some are still being called (max_attempts is 3): as a team would,
+        # the demo stops calling them and sends them the invitation (kansen letters --stop-calling).
+        on_done(
+            letters.run(
+                campaign, settings, batch_id, today=today, sent_on=sent_on, force=force, stop_calling=True
+            )
+        )
         written = sheet.run(campaign, settings, batch_id, force=force)
         on_done(written)
         blank = written.file
@@ -286,7 +292,12 @@ def _second_round(
         # The wijk that met at the location in round 1 is invited there again.
         served = any(row["neighbourhood"] in loc.wijken for loc in settings.planning.locations)
         on_done(plan.run(campaign, settings, batch_id, start, place="location" if served else None))
-        on_done(letters.run(campaign, settings, batch_id, today=today, sent_on=sent_on, force=force))
+        # The demo's second round re-invites by letter only: nobody of it is phoned first.
+        on_done(
+            letters.run(
+                campaign, settings, batch_id, today=today, sent_on=sent_on, force=force, stop_calling=True
+            )
+        )
         written = sheet.run(campaign, settings, batch_id, force=force)
         on_done(written)
         done = written.file.with_name(written.file.stem + "-ingevuld.xlsx")

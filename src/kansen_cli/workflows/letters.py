@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from jinja2.sandbox import SandboxedEnvironment
 
+    from kansen_cli.calling import CallStatus
     from kansen_cli.ledger.core import Ledger
     from kansen_cli.ledger.faults import WaitNotice
     from kansen_cli.letters import Fields
@@ -51,6 +52,8 @@ class LettersResult:
     # the phone and get no letter (both 0 in a batch without phone-first people).
     confirmations: int = 0
     no_letter: int = 0
+    # Phone-first people still being called who got the invitation because of --stop-calling.
+    stopped_calling: int = 0
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -58,6 +61,7 @@ class LettersResult:
             "letters": self.letters,
             "confirmations": self.confirmations,
             "no_letter": self.no_letter,
+            "stopped_calling": self.stopped_calling,
             "sent_on": None if self.dry_run else self.sent_on.isoformat(),
             "dry_run": self.dry_run,
             "folder": str(self.folder),
@@ -77,6 +81,7 @@ def run(
     out: Path | None = None,
     workers: int = 2,
     force: bool = False,
+    stop_calling: bool = False,
     progress: Progress | None = None,
     on_wait: WaitNotice | None = None,
 ) -> LettersResult:
@@ -87,8 +92,9 @@ def run(
     call-list workbooks. A dry run writes the first DRY_RUN_LETTERS letters only, into
     `<campaign>/letters/<batch>/proef/` (replacing the previous sample), and records nothing.
     A batch already sent, an existing file, or a send date too close to the first appointment
-    (`refuse_late_letters`) is refused unless `force`. `on_wait` is called
-    once if another command holds the ledger.
+    (`refuse_late_letters`) is refused unless `force`; a batch whose phone-first people are
+    still being called (`refuse_while_calling`) unless `stop_calling`, which sends those people
+    the invitation. `on_wait` is called once if another command holds the ledger.
     """
     from kansen_cli.files import check_writable
     from kansen_cli.ledger import open_ledger
@@ -105,6 +111,9 @@ def run(
         _refuse_when_sent(ledger, batch, force or dry_run)
         people = letter_people(ledger, batch)
         env = environment(campaign)
+        calling = still_calling(ledger, batch, people, settings, letter_date)
+        if calling and not (stop_calling or dry_run):
+            refuse_while_calling(calling, batch, letter_date)
         fields = letter_fields(people, settings, letter_date)
         fields, confirmations, no_letter = after_calls(fields, latest_phone_outcomes(ledger, batch), settings)
         preflight(env, fields, batch, letter_date)
@@ -138,7 +147,10 @@ def run(
                 files.write(contents, sheets)
                 _record(ledger, batch, fields, letter_date, force, files.swap_in)
             written = files.moved
-    return LettersResult(batch, len(fields), letter_date, dry_run, folder, written, confirmations, no_letter)
+    stopped = len(calling) if stop_calling else 0
+    return LettersResult(
+        batch, len(fields), letter_date, dry_run, folder, written, confirmations, no_letter, stopped
+    )
 
 
 def latest_phone_outcomes(ledger: Ledger, batch: str) -> dict[str, str]:
@@ -151,6 +163,50 @@ def latest_phone_outcomes(ledger: Ledger, batch: str) -> dict[str, str]:
         for client_id, calls in calls_by_person(phone_calls(ledger, batch)).items()
         if calls
     }
+
+
+def still_calling(
+    ledger: Ledger, batch: str, people: pd.DataFrame, settings: Settings, on: dt.date
+) -> list[CallStatus]:
+    """Where calling stands on `on` for the batch's phone-first people still being called
+    (calling.DUE or WAITING: not finished, and with a phone number)."""
+    from kansen_cli.calling import DUE, WAITING
+    from kansen_cli.ledger.calls import phone_calls
+    from kansen_cli.workflows.calls import calls_by_person, phone_first_people, statuses
+
+    phoned = phone_first_people(people, settings)
+    if phoned.empty:
+        return []
+    status = statuses(phoned, calls_by_person(phone_calls(ledger, batch)), settings, on)
+    return [s for s in status.values() if s.state in (DUE, WAITING)]
+
+
+class StillCallingError(KansenError):
+    """The batch's phone-first people are still being called: their letter is not known yet."""
+
+
+def refuse_while_calling(calling: Sequence[CallStatus], batch: str, on: dt.date) -> None:
+    """Refuse the letters while phone-first people are still being called: the invitation is for
+    those not reached after the maximum of calls (or without a phone number), and letters
+    recorded as sent end the batch's calling for good. Names counts and days, never a person."""
+    from kansen_cli.calling import DUE
+
+    due = sum(1 for s in calling if s.state == DUE)
+    ahead = sorted(s.next_due for s in calling if s.state != DUE and s.next_due is not None)
+    parts = [f"{due} due a call on {on:%d-%m-%Y}"] if due else []
+    if ahead:
+        days = (
+            f"{ahead[0]:%d-%m-%Y}"
+            if ahead[0] == ahead[-1]
+            else f"{ahead[0]:%d-%m-%Y} to {ahead[-1]:%d-%m-%Y}"
+        )
+        parts.append(f"{len(ahead)} with their next call due {days}")
+    raise StillCallingError(
+        f"letters for batch {batch!r} not made, nothing written: {len(calling)} phone-first "
+        f"{'person is' if len(calling) == 1 else 'people are'} still being called ({'; '.join(parts)}). "
+        f"Call them first (`kansen calls {batch} --today DATE`, then `kansen ingest` the filled workbook), "
+        "or use --stop-calling to stop calling them and send them the invitation letter"
+    )
 
 
 CONFIRMATION = "confirmation"
