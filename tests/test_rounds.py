@@ -215,3 +215,31 @@ def test_a_round_batch_whose_letters_went_out_is_not_grown(base_campaign, tmp_pa
     assert "kansen batch --round 2 BATCH" in message
     assert people[1] not in message
     assert _round_members(campaign) == {f"{batch}-r2": [people[4]]}
+
+
+def test_a_no_on_the_phone_that_the_codebook_invites_again_goes_into_round_two(base_campaign, tmp_path):
+    """Nijmegen: 'geen afspraak' is invited again; said on the phone, no letter went, so the
+    round-1 result is the one the call settled (in `outcomes`), not a letter attempt's."""
+    from kansen_cli.ledger import open_ledger
+    from kansen_cli.ledger.rounds import record_round
+
+    campaign = tmp_path / "campaign"
+    shutil.copytree(base_campaign, campaign)
+    (batch, people), *_ = _first_batches(campaign, 1).items()
+    phoned_no, lettered, phoned_then_lettered = people[:3]
+    with sqlite3.connect(campaign / "kansen.sqlite") as db:
+        db.executemany(
+            "INSERT INTO outcomes (client_id, batch_id, contact_result, source_file, source_sha256,"
+            " loaded_at) VALUES (?,?,?,'t','t','t')",
+            [(phoned_no, batch, "geen_afspraak"), (phoned_then_lettered, batch, "geen_afspraak")],
+        )
+        db.executemany(
+            "INSERT INTO contact_attempts (client_id, batch_id, round, channel, on_date, outcome,"
+            " source_file, loaded_at) VALUES (?,?,1,'phone','2026-10-02',?,'bellen','t')",
+            [(phoned_no, batch, "geen_gesprek"), (phoned_then_lettered, batch, "geen_gehoor")],
+        )
+        # Called, not reached, then lettered: the letter's own (blank) result is this round's.
+        _attempts(db, {lettered: (batch, 1, "geen_afspraak"), phoned_then_lettered: (batch, 1, None)})
+    with open_ledger(campaign, create=False) as ledger:
+        record_round(ledger, 2, ["geen_afspraak"], [batch])
+    assert _round_members(campaign) == {f"{batch}-r2": sorted([phoned_no, lettered], key=people.index)}

@@ -41,11 +41,18 @@ class RoundClosedError(LedgerError):
 
 # The attempts whose outcome is a round's own contact result (as `ledger.outcomes.round_results`).
 _LETTER_CHANNELS = ("letter", "reinvitation")
-# That outcome of the person's latest such attempt of batch `p.batch_id`.
+# That outcome of the person's latest such attempt of batch `p.batch_id`; for someone this
+# batch only phoned (a no on the phone: no letter went), the contact result the call settled
+# (`ledger.calls.settle_contact_result`, codebook.roles.phone_contact_result).
 _ROUND_RESULT = (
-    "(SELECT a.outcome FROM contact_attempts a WHERE a.client_id = p.client_id"
+    "coalesce((SELECT a.outcome FROM contact_attempts a WHERE a.client_id = p.client_id"
     " AND a.batch_id = p.batch_id AND a.channel IN (?, ?) ORDER BY a.on_date DESC, a.attempt_id DESC"
-    " LIMIT 1)"
+    " LIMIT 1),"
+    " (SELECT o.contact_result FROM outcomes o WHERE o.client_id = p.client_id"
+    " AND EXISTS (SELECT 1 FROM contact_attempts c WHERE c.client_id = p.client_id"
+    " AND c.batch_id = p.batch_id AND c.channel = 'phone')"
+    " AND NOT EXISTS (SELECT 1 FROM contact_attempts l WHERE l.client_id = p.client_id"
+    " AND l.batch_id = p.batch_id AND l.channel IN ('letter', 'reinvitation'))))"
 )
 
 
