@@ -35,6 +35,7 @@ NAME_FILES = re.compile(
     r"|sheets/.*\.xlsx"
     r"|enquetes/.*\.xlsx"  # the callers' survey workbook: name and phone, like the follow-up list
     r"|caseload/.*\.xlsx"  # a coach's workbook: their own people by name
+    r"|calls/.*\.xlsx"  # the caller's phone-first workbook: name and phone, like the follow-up list
     r"|register\.csv"
     r"|kansen\.sqlite"
     r"|out/(selectie\.(csv|xlsx)|batches/.*\.csv|export-.*\.(csv|xlsx)))$"

@@ -101,7 +101,7 @@ def run(
     from kansen_cli.ledger.letters import letter_people
     from kansen_cli.ledger.runs import require_batch
     from kansen_cli.letter_templates import environment
-    from kansen_cli.letters import call_lists, letter_fields, mailmerge_frame, preflight
+    from kansen_cli.letters import letter_fields, preflight
     from kansen_cli.staging import refuse_symlinks, staged, write_together
 
     chosen = checked_formats(formats)
@@ -119,12 +119,9 @@ def run(
         preflight(env, fields, batch, letter_date)
         if not (dry_run or force):
             refuse_late_letters(people, settings, batch, letter_date)
+        folder = output_folder(Path(campaign), batch, out, dry_run)
         if dry_run:
-            # Inside the campaign, where the retention rules apply, never in the system temp folder.
-            folder = Path(campaign) / "letters" / batch / DRY_RUN_FOLDER
             fields = fields[:DRY_RUN_LETTERS]
-        else:
-            folder = out if out is not None else Path(campaign) / "letters" / batch
         refuse_symlinks(folder, within=Path(campaign))
         paths = output_paths(folder, batch, fields, chosen, workbooks=not dry_run)
         if not dry_run:
@@ -134,12 +131,7 @@ def run(
         # Everything is rendered in memory first, so a failure (a letter running over one page,
         # a template error) leaves no file behind; then the files appear together.
         contents = render_contents(env, fields, paths, chosen, workers, progress)
-        sheets: dict[Path, Any] = {}
-        if not dry_run:
-            sheets = {
-                paths["mailmerge"]: {"Brieven": mailmerge_frame(fields)},
-                paths["calls"]: call_lists(fields),
-            }
+        sheets: dict[Path, Any] = {} if dry_run else workbooks(paths, fields)
         if dry_run:  # it replaces the previous sample in its folder, and records nothing
             written = write_together(folder, contents, sheets, True, replace=sample_files(batch))
         else:
@@ -151,6 +143,21 @@ def run(
     return LettersResult(
         batch, len(fields), letter_date, dry_run, folder, written, confirmations, no_letter, stopped
     )
+
+
+def output_folder(campaign: Path, batch: str, out: Path | None, dry_run: bool) -> Path:
+    """Where the letters go; a dry run's sample inside the campaign, where the retention rules
+    apply, never in the system temp folder."""
+    if dry_run:
+        return campaign / "letters" / batch / DRY_RUN_FOLDER
+    return out if out is not None else campaign / "letters" / batch
+
+
+def workbooks(paths: dict[str, Path], fields: list[Fields]) -> dict[Path, Any]:
+    """The mail-merge workbook and the reminder-call list of the letters."""
+    from kansen_cli.letters import call_lists, mailmerge_frame
+
+    return {paths["mailmerge"]: {"Brieven": mailmerge_frame(fields)}, paths["calls"]: call_lists(fields)}
 
 
 def latest_phone_outcomes(ledger: Ledger, batch: str) -> dict[str, str]:
