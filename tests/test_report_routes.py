@@ -463,3 +463,23 @@ def test_a_later_round_batch_is_refused_naming_its_round_1_batch(routes: Path, i
     result = invoke("report", "--json", "-c", routes, "--batch", "noord-1")
     assert result.exit_code == 0, result.output
     assert [r["approached_in_round"] for r in json.loads(result.stdout)["by_round"]] == [10, 3]
+
+
+def test_the_workbook_holds_the_routes_tables(routes: Path, invoke, tmp_path: Path) -> None:
+    # The xlsx format of the same hand-counted ledger: one sheet per table, numbers as numbers.
+    from openpyxl import load_workbook
+
+    out = tmp_path / "rapport.xlsx"
+    result = invoke("report", "-c", routes, "--format", "xlsx", "--out", out)
+    assert result.exit_code == 0, result.stderr
+    book = load_workbook(out)
+    channel = [list(r) for r in book["bereik_kanaal"].iter_rows(values_only=True)]
+    assert channel[1:] == [
+        ["Brief", 19, 7, 36.8],
+        ["Telefoon", 9, 5, 55.6],
+        ["Herinvitatie", 3, 1, 33.3],
+        ["Totaal (personen)", 20, 11, 55.0],
+    ]
+    rounds = [list(r) for r in book["bereik_ronde"].iter_rows(values_only=True)]
+    assert rounds[1:] == [["Na ronde 1", 20, 20, 2, 7, 38.9], ["Na ronde 2", 3, 20, 2, 8, 44.4]]
+    assert "gesprekken_locatie" in book.sheetnames and "telefonisch_contact" in book.sheetnames
