@@ -26,7 +26,6 @@ from harness import DATA, PYTHON, compare, run, sample_register
 
 TODAY = "2026-11-20"
 CALL_DAY = "2026-11-10"
-MADE = "2026-11-02T09:00:00+01:00"
 OUTCOMES = ("Geen gehoor", "Afspraak gemaakt", "Voicemail ingesproken", "Wil geen gesprek")
 SETTINGS = '[letters]\napproach = { A = "phone_first", B = "phone_first" }\n'
 
@@ -46,9 +45,6 @@ def base_campaign(rows: int) -> tuple[Path, str]:
         register = sample_register(rows)
         run(kansen("select", str(register), "--as-of", "2026-10-01", "-c", str(campaign)))
         run(kansen("batch", "--size", "250", "-c", str(campaign)))
-        with sqlite3.connect(campaign / "kansen.sqlite") as db:
-            # Dated back, so that the calls of CALL_DAY lie after the batch was made.
-            db.execute("UPDATE batches SET created_at = ?", (MADE,))
         done.write_text("")
     with sqlite3.connect(campaign / "kansen.sqlite") as db:
         batch = db.execute(
