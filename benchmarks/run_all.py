@@ -31,6 +31,7 @@ FULL = {
     "report": ["--people", "1000000", "--repeat", "3"],
     "status": ["--people", "1000000", "--repeat", "3"],
     "startup": ["--repeat", "7"],
+    "calls": ["--rows", "6000", "--repeat", "3"],
     "help_repeat": 7,
 }
 QUICK = {
@@ -40,6 +41,7 @@ QUICK = {
     "report": ["--people", "2000", "--repeat", "1"],
     "status": ["--people", "2000", "--repeat", "1"],
     "startup": ["--rows", "300", "--batches", "1", "--repeat", "1"],
+    "calls": ["--rows", "600", "--repeat", "1"],
     "help_repeat": 1,
 }
 # One line per comparison, as benchmarks/harness.py prints it.
@@ -113,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         nargs="+",
-        choices=["select", "check", "letters", "report", "status", "startup", "help"],
+        choices=["select", "check", "letters", "report", "status", "startup", "calls", "help"],
         help="run only these",
     )
     parser.add_argument(
@@ -123,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = dict(QUICK if args.quick else FULL)
     if args.letters_people:
         sizes["letters"] = ["--people", str(args.letters_people), *list(sizes["letters"])[2:]]
-    wanted = set(args.only or ["select", "check", "letters", "report", "status", "startup", "help"])
+    wanted = set(args.only or ["select", "check", "letters", "report", "status", "startup", "calls", "help"])
     began = time.perf_counter()
     summary: list[tuple[str, str, str, str]] = []  # (what, measured, goal, verdict)
 
@@ -150,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
         results(bench("bench_status.py", sizes["status"]))
     if "startup" in wanted:
         results(bench("bench_startup.py", sizes["startup"]))
+    if "calls" in wanted:
+        results(bench("bench_calls.py", sizes["calls"]))
     if "help" in wanted:
         runs = Runs()
         for _ in range(sizes["help_repeat"]):
