@@ -214,21 +214,24 @@ def _routes(data: dict[str, Any]) -> dict[str, list[list[Spec]]]:
 def _outcomes(data: dict[str, Any]) -> dict[str, list[list[Spec]]]:
     potential = data["participation_potential"]
     groups = {"maatschappelijk_actief": potential["active"], "niet_actief": potential["not_active"]}
+    shares = data["outcome_shares"]
     outcomes: list[list[Spec]] = []
     for code, value in data["outcomes"].items():
         group = groups.get(code)
         if group is None:
-            outcomes.append([None, count(value), "", "", ""])
+            outcomes.append([None, count(value), pct(shares[code]), "", "", ""])
         else:
             wants = [group["zelf"], group["met_ondersteuning"]]
-            outcomes.append([None, count(value), *map(count, wants), total(*wants)])
+            outcomes.append([None, count(value), pct(shares[code]), *map(count, wants), total(*wants)])
     both = groups.values()
+    # The total row is the base of the percentages: its own share is left empty.
     outcomes.append(
-        [None, count(data["spoken_in_period"])]
+        [None, count(data["spoken_in_period"]), ""]
         + [total(*(g[k] for g in both)) for k in ("zelf", "met_ondersteuning")]
         + [count(potential["total"])]
     )
     codes = list(data["outcomes"])
+    activity_shares, location_shares = data["activity_type_shares"], data["location_shares"]
     return {
         "uitkomsten": outcomes,
         "uitkomsten_wijk": [
@@ -236,10 +239,10 @@ def _outcomes(data: dict[str, Any]) -> dict[str, list[list[Spec]]]:
             for n in data["by_neighbourhood"]
         ]
         + [["Totaal", count(data["spoken_in_period"]), *map(count, data["outcomes"].values())]],
-        "activiteiten": [[None, count(v)] for v in data["activity_types"].values()]
-        + [[None, count(data["outcomes"]["maatschappelijk_actief"])]],
-        "locatie": [[None, count(v)] for v in data["location"].values()]
-        + [[None, count(data["spoken_in_period"])]],
+        "activiteiten": [[None, count(v), pct(activity_shares[c])] for c, v in data["activity_types"].items()]
+        + [[None, count(data["outcomes"]["maatschappelijk_actief"]), ""]],
+        "locatie": [[None, count(v), pct(location_shares[c])] for c, v in data["location"].items()]
+        + [[None, count(data["spoken_in_period"]), ""]],
     }
 
 

@@ -241,6 +241,47 @@ def test_golden_json_figures(golden: Path) -> None:
     assert set(a) >= {"variant", "approached", "spoken", "response_rate", "ci_low", "ci_high"}
 
 
+def test_shares_of_the_conversations_and_of_the_active_by_hand(golden: Path) -> None:
+    """Issue 12 item 5: the outcome, location and activity tables print each row's share of their
+    base. Counted by hand from PEOPLE above: 13 spoken (n101 n102 n103 n106 n108 n201 n202 n204
+    z01 z02 z03 z05 z08), of whom maatschappelijk actief n101 n106 n201 n204 z02 z08 = 6,
+    arbeidspotentieel n103 z03 = 2, niet actief n102 n108 n202 z01 z05 = 5; elders n103 n202 z03
+    = 3, thuis the other 10. Of the 6 active: vrijwilligerswerk n101 n204 z08 = 3, naaste
+    omgeving n101 z02 = 2, activiteiten n201 z08 = 2, deeltijdwerk n106 = 1 (8 activities for 6
+    people: the shares add up to 8/6, not to 1)."""
+    report = make_report(golden)
+    data = report.data
+    assert data["outcome_shares"] == {
+        "maatschappelijk_actief": 0.4615,  # 6/13 = 0.461538…
+        "arbeidspotentieel": 0.1538,  # 2/13 = 0.153846…
+        "niet_actief": 0.3846,  # 5/13 = 0.384615…
+    }
+    assert data["location_shares"] == {"thuis": 0.7692, "elders": 0.2308}  # 10/13, 3/13
+    assert data["activity_type_shares"] == {
+        "naaste_omgeving": 0.3333,  # 2/6
+        "vrijwilligerswerk": 0.5,  # 3/6
+        "activiteiten": 0.3333,  # 2/6
+        "deeltijdwerk": 0.1667,  # 1/6 = 0.16666…
+    }
+    # As printed: one decimal, a half rounded up; the base row prints the base and no share.
+    shown = {
+        name: [[cell.value for cell in row[1:3]] for row in report.table(name).rows]
+        for name in ("uitkomsten", "locatie", "activiteiten")
+    }
+    assert shown == {
+        "uitkomsten": [[6, 46.2], [2, 15.4], [5, 38.5], [13, None]],
+        "locatie": [[10, 76.9], [3, 23.1], [13, None]],
+        "activiteiten": [[2, 33.3], [3, 50.0], [2, 33.3], [1, 16.7], [6, None]],
+    }
+    assert report.table("uitkomsten").columns[2] == "% van gesproken"
+    assert report.table("locatie").columns[2] == "% van gesproken"
+    assert report.table("activiteiten").columns[2] == "% van de maatschappelijk actieven"
+    assert any("niet op tot 100" in note for note in report.table("activiteiten").notes)
+    # Published: no percentage of a base under 10, and 6 active is one.
+    published = make_report(golden, publish=True).data
+    assert set(published["activity_type_shares"].values()) == {None}
+
+
 def test_period_filters_letters_by_sent_on_and_outcomes_by_conversation_date(golden: Path) -> None:
     data = make_report(golden, start=dt.date(2026, 2, 1), end=dt.date(2026, 2, 28)).data
     assert data["approached"] == 8  # zuid-1's letters only

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kansen_cli.report.cells import Builder, Count, Key, Table, blank, code_counts, label
+from kansen_cli.report.cells import Builder, Count, Key, Rate, Table, blank, code_counts, label, pct
 from kansen_cli.report.context import Context, Part
 from kansen_cli.report.frames import NONE, codes, groups
 
@@ -14,7 +14,10 @@ def section(ctx: Context, b: Builder) -> Part:
     roles = ctx.roles
     class_codes = _class_codes(ctx)
     neighbourhoods = sorted(ctx.conversations["neighbourhood"].dropna().unique())
-    tables = [_outcomes(ctx, b, class_codes), _per_neighbourhood(ctx, b, class_codes, neighbourhoods)]
+    outcome_table = _outcomes(ctx, b, class_codes)
+    tables = [outcome_table, _per_neighbourhood(ctx, b, class_codes, neighbourhoods)]
+    # Each classification's share of the conversations: the "% van gesproken" cell of its row.
+    share = {code: Rate(row[2]) for code, row in zip(class_codes, outcome_table.rows, strict=False)}
 
     def per_neighbourhood(entry: dict[str, Any]) -> dict[str, Any]:
         nbh = entry["neighbourhood"]
@@ -43,6 +46,11 @@ def section(ctx: Context, b: Builder) -> Part:
                 "maatschappelijk_actief": Count(("out", roles.active, "n")),
                 "arbeidspotentieel": Count(("out", roles.work_potential, "n")),
                 "niet_actief": Count(("out", roles.not_active, "n")),
+            },
+            "outcome_shares": {
+                "maatschappelijk_actief": share[roles.active],
+                "arbeidspotentieel": share[roles.work_potential],
+                "niet_actief": share[roles.not_active],
             },
             "spoken_in_period": Count(("out", "all", "n")),
             "participation_potential": {
@@ -80,16 +88,19 @@ def _outcomes(ctx: Context, b: Builder, class_codes: list[str]) -> Table:
         [
             "Uitkomst",
             "Aantal",
+            "% van gesproken",
             cb.participation_potential[roles.potential_self],
             cb.participation_potential[roles.potential_support],
             "Participatiepotentieel",
         ],
     )
+    spoken = len(outcomes)
     for code in class_codes:
         frame = outcomes[outcomes["classification"] == code]
         row = [
             label(class_label.get(code, code)),
             b.count(("out", code, "n"), len(frame), table.name, class_label.get(code, code)),
+            pct(len(frame), spoken, (("out", code, "n"), ("out", "all", "n"))),
         ]
         if code in with_potential:
             for part, pcode in pot_parts:
@@ -111,7 +122,8 @@ def _outcomes(ctx: Context, b: Builder, class_codes: list[str]) -> Table:
         table.rows.append(row)
     total_row = [
         label("Totaal gesproken", bold=True),
-        b.count(("out", "all", "n"), len(outcomes), table.name, "Totaal gesproken"),
+        b.count(("out", "all", "n"), spoken, table.name, "Totaal gesproken"),
+        blank(),  # the base of the percentages
     ]
     total_parts: list[tuple[str, str | None]] = [*pot_parts, ("pot", None)]
     for part, total_code in total_parts:
@@ -127,6 +139,7 @@ def _outcomes(ctx: Context, b: Builder, class_codes: list[str]) -> Table:
     table.rows.append(total_row)
     b.equation(("out", "all", "n"), [("out", c, "n") for c in class_codes])
     b.equation(("out", "all", "pot"), [("out", "all", "zelf"), ("out", "all", "steun")])
+    table.notes.append("Percentages van het totaal gesproken (de basis, in de onderste rij).")
     table.notes.append(
         "Participatiepotentieel: maatschappelijk actieven die meer willen doen en niet-actieven die "
         "actief willen worden, zelf of met ondersteuning."
