@@ -117,3 +117,24 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, DemoOutput
             printed.write_text(json.dumps(record))
         output = DemoOutput(**json.loads(printed.read_text()))
     return shared / "campaign", output
+
+
+@pytest.fixture
+def nijmegen(invoke, tmp_path: Path) -> tuple[Path, str]:
+    """`kansen init --preset nijmegen` (conversations at a location), its own sample register
+    selected and batched (about 50); returns the campaign and its first batch, not planned yet."""
+    import sqlite3
+
+    from registration_helpers import AS_OF
+
+    campaign = tmp_path / "doe-je-mee"
+    assert invoke("init", campaign, "--preset", "nijmegen").exit_code == 0
+    register = tmp_path / "register.csv"
+    result = invoke("sample", register, "--rows", "600", "--seed", "7", "-c", campaign)
+    assert result.exit_code == 0, result.stderr
+    for args in (("select", register, "--as-of", AS_OF), ("batch", "--size", "50")):
+        result = invoke(*args, "-c", campaign)
+        assert result.exit_code == 0, result.stderr
+    with sqlite3.connect(campaign / "kansen.sqlite") as db:
+        batch = db.execute("SELECT batch_id FROM batches ORDER BY neighbourhood, seq LIMIT 1").fetchone()[0]
+    return campaign, batch

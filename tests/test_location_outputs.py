@@ -19,9 +19,9 @@ from kansen_cli.errors import TemplateFieldError
 from kansen_cli.planning_locations import location_overview
 from kansen_cli.settings import PlanningSettings, Settings
 from kansen_cli.settings_routes import Location
+from letter_helpers import golden_fields
 from registration_helpers import fill, ingest, ledger_rows
 
-AS_OF = "2026-10-01"
 MONDAY = "2026-11-02"  # the first day planned
 SENT_ON = dt.date(2026, 10, 26)
 GROENESTRAAT = "Bedrijvencentrum Groenestraat"  # the Nijmegen preset's location, as the issue names it
@@ -77,7 +77,7 @@ def test_a_location_person_not_yet_planned_is_stopped_by_the_preflight() -> None
     fields = core.place_fields(unplanned, _settings())
     assert fields["place"] == "location"
     assert fields["location_name"] is None and fields["location_address"] is None
-    letter = {**_golden_like("B"), **fields}
+    letter = {**golden_fields("B"), **fields}
     with pytest.raises(TemplateFieldError) as info:
         core.preflight(templates.environment(None), [letter], "selwerd-1")
     message = str(info.value)
@@ -87,47 +87,7 @@ def test_a_location_person_not_yet_planned_is_stopped_by_the_preflight() -> None
     assert "location_directions" not in message
 
 
-def _golden_like(variant: str) -> dict[str, str | None]:
-    """Every other field of a letter filled, so the preflight can only complain about the place."""
-    row = {
-        "batch_id": "selwerd-1",
-        "variant": variant,
-        "client_id": "0012345",
-        "initials": "J.A.",
-        "prefix": None,
-        "surname": "Veen",
-        "street": "Eikenlaan",
-        "house_number": 12,
-        "house_number_addition": None,
-        "postcode": "9741AB",
-        "city": "Groningen",
-        "phone": None,
-        "email": None,
-        "appointment_date": "2026-11-03",
-        "appointment_start": "10:30",
-        "appointment_end": "11:30",
-        "consultant": "Anouk Dijkstra",
-    }
-    return core.letter_fields(pd.DataFrame([row]), Settings(), SENT_ON)[0]
-
-
 # --- a Nijmegen campaign planned at Groenestraat ----------------------------------------------
-
-
-@pytest.fixture
-def nijmegen(invoke, tmp_path) -> tuple[Path, str]:
-    """`kansen init --preset nijmegen`, selected and batched (about 50); not planned yet."""
-    campaign = tmp_path / "doe-je-mee"
-    assert invoke("init", campaign, "--preset", "nijmegen").exit_code == 0
-    register = tmp_path / "register.csv"
-    result = invoke("sample", register, "--rows", "600", "--seed", "7", "-c", campaign)
-    assert result.exit_code == 0, result.stderr
-    for args in (("select", register, "--as-of", AS_OF), ("batch", "--size", "50")):
-        result = invoke(*args, "-c", campaign)
-        assert result.exit_code == 0, result.stderr
-    with sqlite3.connect(campaign / "kansen.sqlite") as db:
-        batch = db.execute("SELECT batch_id FROM batches ORDER BY neighbourhood, seq LIMIT 1").fetchone()[0]
-    return campaign, batch
 
 
 def _people(campaign: Path, batch: str) -> list[str]:

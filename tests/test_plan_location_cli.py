@@ -5,27 +5,6 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from pathlib import Path
-
-import pytest
-
-AS_OF = "2026-10-01"
-
-
-@pytest.fixture
-def nijmegen(invoke, tmp_path) -> tuple[Path, str]:
-    """A campaign made with `kansen init --preset nijmegen`, selected and batched (about 50)."""
-    campaign = tmp_path / "doe-je-mee"
-    assert invoke("init", campaign, "--preset", "nijmegen").exit_code == 0
-    register = tmp_path / "register.csv"
-    result = invoke("sample", register, "--rows", "600", "--seed", "7", "-c", campaign)
-    assert result.exit_code == 0, result.stderr
-    for args in (("select", register, "--as-of", AS_OF), ("batch", "--size", "50")):
-        result = invoke(*args, "-c", campaign)
-        assert result.exit_code == 0, result.stderr
-    with sqlite3.connect(campaign / "kansen.sqlite") as db:
-        batch = db.execute("SELECT batch_id FROM batches ORDER BY neighbourhood, seq LIMIT 1").fetchone()[0]
-    return campaign, batch
 
 
 def test_nijmegen_plans_at_groenestraat_four_at_once_and_the_letter_says_where(invoke, nijmegen) -> None:

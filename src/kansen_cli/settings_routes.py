@@ -18,7 +18,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 Place = Literal["home", "location"]
 PLACES: tuple[str, ...] = ("home", "location")
 Approach = Literal["letter", "phone_first"]
-APPROACHES: tuple[str, ...] = ("letter", "phone_first")
 PartOfDay = Literal["ochtend", "middag", "avond"]
 PARTS_OF_DAY: tuple[str, ...] = ("ochtend", "middag", "avond")
 # Channels of a contact attempt, as the ledger stores them (contact_attempts.channel).
