@@ -14,7 +14,7 @@ BENCH := $(VENV)/.installed-bench
 # In a variable: a comma written in $(call …)'s arguments would split them.
 TEST_EXTRAS := ".[dev,bench]"
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench translations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,12 @@ lint: $(DEV)
 
 bench: $(BENCH)
 	$(BIN)/python benchmarks/run_all.py
+
+# After editing a .po file in src/kansen_cli/locale/nl/: compile the catalogue kansen reads,
+# and list the messages that still have no Dutch translation (the suite fails on them too).
+translations: $(RUN)
+	$(BIN)/python -m kansen_cli.i18n_catalog compile
+	$(BIN)/python -m kansen_cli.i18n_catalog missing
 
 clean:
 	rm -rf $(VENV) demo-campaign .pytest_cache .mypy_cache .ruff_cache

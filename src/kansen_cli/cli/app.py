@@ -16,16 +16,22 @@ from typing import Annotated, Any
 import typer
 from typer.exceptions import TyperException
 
+from kansen_cli.cli.language import KansenCommand, KansenGroup, apply_language, json_error
 from kansen_cli.errors import KansenError
+from kansen_cli.i18n import LANG_ENV, UnknownLanguage, _, set_language
 
 _STATE = {"debug": False}
 
 
 def _guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """The tool's own errors become one message and exit code 1; --debug re-raises them."""
+    """The tool's own errors become one message and exit code 1; --debug re-raises them.
+
+    With --json the message is a JSON object on stderr instead, with the same exit code.
+    """
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        as_json = bool(kwargs.get("as_json"))
         try:
             return fn(*args, **kwargs)
         except (TyperException, typer.Exit, typer.Abort):
@@ -33,11 +39,10 @@ def _guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
         except KansenError as exc:
             if _STATE["debug"]:
                 raise
-            typer.echo(f"kansen: error: {exc}", err=True)
-            raise typer.Exit(1) from None
+            _fail("error", str(exc), 1, as_json)
         except KeyboardInterrupt as exc:
-            typer.echo("kansen: interrupted; nothing was recorded", err=True)
-            raise typer.Exit(143 if isinstance(exc, Terminated) else 130) from None
+            code = 143 if isinstance(exc, Terminated) else 130
+            _fail("interrupted", _("interrupted; nothing was recorded"), code, as_json)
         except Exception as exc:
             if _STATE["debug"]:
                 raise
@@ -46,17 +51,28 @@ def _guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
             # A full or read-only disk, a locked or damaged ledger: said in words.
             named = explain(exc)
             if named is not None:
-                typer.echo(f"kansen: error: {named}", err=True)
-                raise typer.Exit(1) from None
+                _fail("error", str(named), 1, as_json)
             # The message of an unexpected error may hold personal data: show its type only.
-            typer.echo(
-                f"kansen: internal error ({type(exc).__name__}). "
-                "Run again with --debug to see the traceback, and please report it.",
-                err=True,
+            _fail(
+                "internal",
+                _(
+                    "internal error ({kind}). Run again with --debug to see the traceback, "
+                    "and please report it."
+                ).format(kind=type(exc).__name__),
+                1,
+                as_json,
             )
-            raise typer.Exit(1) from None
 
     return wrapper
+
+
+def _fail(kind: str, message: str, code: int, as_json: bool) -> None:
+    """Say what went wrong on stderr, as text or as the JSON object --json promises; exit."""
+    if as_json:
+        typer.echo(json_error(kind, message, code), err=True)
+    else:
+        typer.echo(_("kansen: error: {message}").format(message=message), err=True)
+    raise typer.Exit(code) from None
 
 
 class Terminated(KeyboardInterrupt):
@@ -83,13 +99,16 @@ def handle_sigterm() -> None:
 def wait_notice(seconds: float) -> None:
     """Said once when a command has to wait for another one to finish with the ledger."""
     typer.echo(
-        f"kansen: another kansen command is working in this campaign; waiting (at most {seconds:g} s) …",
+        _(
+            "kansen: another kansen command is working in this campaign; waiting (at most {seconds} s) …"
+        ).format(seconds=f"{seconds:g}"),
         err=True,
     )
 
 
 app = typer.Typer(
     name="kansen",
+    cls=KansenGroup,
     help=(
         "kansen: the outreach cycle for people on social assistance, from register export "
         "to council report.\n\n"
@@ -97,16 +116,56 @@ app = typer.Typer(
     ),
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
-    add_completion=False,
-    rich_markup_mode=None,
+    rich_markup_mode="rich",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+apply_language()
+
+
+def _choose_language(value: str | None) -> str | None:
+    try:
+        set_language(value)
+    except UnknownLanguage:
+        set_language(None)
+        apply_language()
+        raise typer.BadParameter(
+            _("{value!r} is no language kansen speaks; use nl or en").format(value=value)
+        ) from None
+    apply_language()
+    return value
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"kansen {version('kansen_cli')}")
+        raise typer.Exit()
 
 
 @app.callback()
 def _root(
     debug: Annotated[
         bool, typer.Option("--debug", help="Show the traceback of an error (may hold personal data).")
+    ] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            envvar=LANG_ENV,
+            metavar="LANG",
+            is_eager=True,
+            callback=_choose_language,
+            help="Language of everything kansen shows: nl (default) or en.",
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", is_eager=True, callback=_show_version, help="Show kansen's version and stop."
+        ),
     ] = False,
 ) -> None:
     """kansen: the outreach cycle for people on social assistance."""
@@ -118,7 +177,7 @@ def command(*args: Any, **kwargs: Any) -> Callable[[Callable[..., Any]], Callabl
     """`app.command` with the tool's error handling around the command."""
 
     def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
-        return app.command(*args, **kwargs)(_guarded(fn))
+        return app.command(*args, cls=KansenCommand, **kwargs)(_guarded(fn))
 
     return decorate
 
@@ -160,4 +219,6 @@ def date_option(value: str | None, name: str) -> Any:
             return dt.datetime.strptime(value.strip(), fmt).date()
         except ValueError:
             continue
-    raise typer.BadParameter(f"{value!r} is no date; use yyyy-mm-dd", param_hint=name)
+    raise typer.BadParameter(
+        _("{value!r} is no date; use yyyy-mm-dd or dd-mm-yyyy").format(value=value), param_hint=name
+    )

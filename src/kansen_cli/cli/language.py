@@ -1,0 +1,200 @@
+"""The command line in the user's language: help texts, typer's own words, usage errors.
+
+Help texts stay English in the source (docstrings and `help=`), because they are also the
+catalogue's message ids; they are translated when help is shown, by the command classes
+below, so `--lang en` and `KANSEN_LANG` work whatever was imported first. Typer's words
+("Options", "[default: …]") and the usage errors of its vendored click are English constants;
+`apply_language` swaps them for the catalogue's.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import typer.core
+import typer.rich_utils as rich_utils
+from rich.markup import escape
+
+from kansen_cli.i18n import N_, _, language
+
+# typer.rich_utils's module constants, with their English text as the message id.
+_TYPER_WORDS = {
+    "DEPRECATED_STRING": N_("(deprecated) "),
+    "DEFAULT_STRING": N_("[default: {}]"),
+    "ENVVAR_STRING": N_("[env var: {}]"),
+    "REQUIRED_LONG_STRING": N_("[required]"),
+    "ARGUMENTS_PANEL_TITLE": N_("Arguments"),
+    "OPTIONS_PANEL_TITLE": N_("Options"),
+    "COMMANDS_PANEL_TITLE": N_("Commands"),
+    "ERRORS_PANEL_TITLE": N_("Error"),
+    "ABORTED_TEXT": N_("Aborted."),
+    "RICH_HELP": N_("Try [blue]'{command_path} {help_option}'[/] for help."),
+}
+
+# Usage errors of click, as it words them, and how they are said in the user's language.
+_USAGE_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^Missing argument (?P<name>.+)\.$"), N_("Missing argument {name}.")),
+    (re.compile(r"^Missing option (?P<name>.+)\.$"), N_("Missing option {name}.")),
+    (re.compile(r"^Missing parameter (?P<name>.+)\.$"), N_("Missing parameter {name}.")),
+    (re.compile(r"^No such option: (?P<name>\S+)$"), N_("No such option: {name}")),
+    (
+        re.compile(r"^No such option: (?P<name>\S+) \(Possible options: (?P<options>.+)\)$"),
+        N_("No such option: {name} (did you mean: {options}?)"),
+    ),
+    (re.compile(r"^No such command '(?P<name>.+)'\.$"), N_("No such command '{name}'.")),
+    (
+        re.compile(r"^Option '(?P<name>.+)' requires an argument\.$"),
+        N_("Option '{name}' requires a value."),
+    ),
+    (
+        re.compile(r"^Got unexpected extra arguments? \((?P<args>.*)\)$"),
+        N_("Unexpected extra argument(s): {args}"),
+    ),
+    (
+        re.compile(r"^'(?P<value>.*)' is not a valid integer\.$"),
+        N_("'{value}' is not a whole number."),
+    ),
+    (
+        re.compile(r"^(?P<value>.*) is not in the range (?P<range>.+)\.$"),
+        N_("{value} is not in the range {range}."),
+    ),
+    (
+        re.compile(r"^'(?P<value>.*)' is not one of (?P<choices>.+)\.$"),
+        N_("'{value}' is not one of {choices}."),
+    ),
+    (re.compile(r"^Missing command\.$"), N_("Missing command.")),
+)
+_INVALID_VALUE = re.compile(r"^Invalid value for (?P<hint>.+?): (?P<message>.*)$", re.DOTALL)
+
+
+def apply_language() -> None:
+    """Typer's own words in the current language (called whenever the language is chosen)."""
+    for name, message in _TYPER_WORDS.items():
+        setattr(rich_utils, name, _(message))
+    rich_utils.rich_format_error = show_usage_error  # type: ignore[assignment]
+
+
+def usage_error_text(message: str) -> str:
+    """A click usage error in the user's language (as it was, where no pattern knows it)."""
+    invalid = _INVALID_VALUE.match(message)
+    if invalid:
+        inner = usage_error_text(invalid["message"])
+        return _("Invalid value for {hint}: {message}").format(hint=invalid["hint"], message=inner)
+    for pattern, template in _USAGE_ERRORS:
+        found = pattern.match(message)
+        if found:
+            return _(template).format(**found.groupdict())
+    return message
+
+
+def _wants_json(ctx: Any) -> bool:
+    while ctx is not None:
+        if ctx.params.get("as_json"):
+            return True
+        ctx = ctx.parent
+    return "--json" in sys.argv[1:]
+
+
+def show_usage_error(error: Any) -> None:
+    """Typer's error panel, in the user's language; with --json, a JSON object on stderr."""
+    if error.__class__.__name__ == "NoArgsIsHelpError":
+        return
+    text = usage_error_text(error.format_message())
+    ctx = getattr(error, "ctx", None)
+    if _wants_json(ctx):
+        sys.stderr.write(json_error("usage", text, error.exit_code) + "\n")
+        return
+    console = rich_utils._get_rich_console(stderr=True)
+    if ctx is not None:
+        console.print(rich_utils.highlighter(ctx.get_usage()), style=rich_utils.STYLE_USAGE_COMMAND)
+        if ctx.command.get_help_option(ctx) is not None:
+            console.print(
+                rich_utils.RICH_HELP.format(
+                    command_path=escape(ctx.command_path), help_option=ctx.help_option_names[0]
+                ),
+                style=rich_utils.STYLE_ERRORS_SUGGESTION,
+            )
+    from rich.panel import Panel
+
+    console.print(
+        Panel(
+            rich_utils.highlighter(escape(text)),
+            border_style=rich_utils.STYLE_ERRORS_PANEL_BORDER,
+            title=rich_utils.ERRORS_PANEL_TITLE,
+            title_align=rich_utils.ALIGN_ERRORS_PANEL,
+        )
+    )
+
+
+def json_error(kind: str, message: str, exit_code: int) -> str:
+    """The error object `--json` promises on stderr (stable keys)."""
+    return json.dumps(
+        {"error": {"kind": kind, "message": message}, "exit_code": exit_code}, ensure_ascii=False
+    )
+
+
+def _translated(text: str | None) -> str | None:
+    # Rich markup is on for the help panels, so a translated `[letters]` must stay text.
+    return None if text is None else escape(_(text))
+
+
+def help_texts(command: Any) -> Iterator[str]:
+    """Every text of a command's help that the catalogue translates (for the catalogue)."""
+    for text in (command.help, getattr(command, "rich_help_panel", None)):
+        if text:
+            yield text
+    for param in command.params:
+        for text in (getattr(param, "help", None), getattr(param, "rich_help_panel", None)):
+            if text:
+                yield text
+
+
+def translate_help(command: Any) -> None:
+    """A command's help texts in the current language, in place (the click objects are built
+    afresh for every run of the app, and help is shown once)."""
+    if getattr(command, "_kansen_language", None) == language():
+        return
+    command.help = _translated(command.help)
+    command.short_help = _translated(command.short_help)
+    if getattr(command, "rich_help_panel", None):
+        command.rich_help_panel = _(command.rich_help_panel)
+    for param in command.params:
+        if getattr(param, "help", None):
+            param.help = _translated(param.help)
+        if getattr(param, "rich_help_panel", None):
+            param.rich_help_panel = _(param.rich_help_panel)
+    command._kansen_language = language()
+
+
+def _usage(line: str) -> str:
+    return line.replace("Usage:", _("Usage:"), 1)
+
+
+class KansenCommand(typer.core.TyperCommand):
+    """A command whose help is shown in the user's language."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        translate_help(self)
+        super().format_help(ctx, formatter)
+
+    def get_usage(self, ctx: Any) -> str:
+        return _usage(super().get_usage(ctx))
+
+
+class KansenGroup(typer.core.TyperGroup):
+    """The `kansen` group: its own help and the list of commands in the user's language."""
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        translate_help(self)
+        for name in self.list_commands(ctx):
+            sub = self.get_command(ctx, name)
+            if sub is not None:
+                translate_help(sub)
+        super().format_help(ctx, formatter)
+
+    def get_usage(self, ctx: Any) -> str:
+        return _usage(super().get_usage(ctx))
