@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kansen_cli.errors import KansenError
+from kansen_cli.i18n import _
 
 if TYPE_CHECKING:
     from kansen_cli.settings_trajectories import Coach
@@ -113,10 +114,14 @@ def refusal(
     to_place: int, coaches: Sequence[Coach], loads: Mapping[str, int], unplaced: Sequence[Person]
 ) -> str:
     """The message of a refused assignment: the numbers, per coach, before anything was placed."""
-    text = f"{to_place} people to place, room for {room(coaches, loads)}: {load_line(coaches, loads)}"
+    text = _("{count} people to place, room for {room}: {loads}").format(
+        count=to_place, room=room(coaches, loads), loads=load_line(coaches, loads)
+    )
     if room(coaches, loads) >= to_place:
         # Room elsewhere, but not with the coaches who serve these people's wijken.
         per_wijk = Counter(p.wijk for p in unplaced)
         wijken = ", ".join(f"{w}: {n}" for w, n in sorted(per_wijk.items()))
-        text += f"; {len(unplaced)} cannot be placed with a coach serving their wijk ({wijken})"
-    return text + ". Nothing was written; raise a cap in kansen.toml or use --force to go over it"
+        text += _("; {count} cannot be placed with a coach serving their wijk ({wijken})").format(
+            count=len(unplaced), wijken=wijken
+        )
+    return text + _(". Nothing was written; raise a cap in kansen.toml or use --force to go over it")

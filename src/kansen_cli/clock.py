@@ -11,6 +11,7 @@ import datetime as dt
 import os
 
 from kansen_cli.errors import SettingsError
+from kansen_cli.i18n import _
 
 TODAY_ENV = "KANSEN_TODAY"
 
@@ -23,4 +24,6 @@ def today() -> dt.date:
     try:
         return dt.date.fromisoformat(fixed)
     except ValueError:
-        raise SettingsError(f"{TODAY_ENV}={fixed!r} is no date; use yyyy-mm-dd") from None
+        raise SettingsError(
+            _("{TODAY_ENV}={fixed!r} is no date; use yyyy-mm-dd").format(TODAY_ENV=TODAY_ENV, fixed=fixed)
+        ) from None

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from kansen_cli.errors import KansenError, OutputExistsError, StorageError
+from kansen_cli.i18n import _
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -58,21 +59,27 @@ def explain_os_error(exc: OSError) -> KansenError | None:
     where = f"the folder {Path(os.fsdecode(name)).parent}" if name else "the campaign folder"
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return StorageError(
-            f"the disk holding {where} is full; the command stopped. Make room and run it again"
+            _("the disk holding {where} is full; the command stopped. Make room and run it again").format(
+                where=where
+            )
         )
     if exc.errno == errno.EROFS:
-        return StorageError(f"{where} is on a read-only disk; the command stopped")
+        return StorageError(_("{where} is on a read-only disk; the command stopped").format(where=where))
     if exc.errno in (errno.EACCES, errno.EPERM):
-        return StorageError(f"permission denied in {where}; the command stopped")
+        return StorageError(_("permission denied in {where}; the command stopped").format(where=where))
     if exc.errno == errno.EIO:
-        return StorageError(f"the disk holding {where} reported an input/output error; the command stopped")
+        return StorageError(
+            _("the disk holding {where} reported an input/output error; the command stopped").format(
+                where=where
+            )
+        )
     return None
 
 
 def check_writable(path: Path, force: bool) -> None:
     """Refuse early, before any work is done, when a target exists and --force is absent."""
     if path.exists() and not force:
-        raise OutputExistsError(f"{path} exists already; use --force to replace it")
+        raise OutputExistsError(_("{path} exists already; use --force to replace it").format(path=path))
 
 
 @contextlib.contextmanager
@@ -105,7 +112,9 @@ def atomic_open(path: Path, force: bool = False) -> Iterator[IO[bytes]]:
 
 def _move_in(tmp: Path, path: Path, force: bool) -> None:
     if path.exists() and not force:
-        raise OutputExistsError(f"{path} appeared while writing; use --force to replace it")
+        raise OutputExistsError(
+            _("{path} appeared while writing; use --force to replace it").format(path=path)
+        )
     os.replace(tmp, path)
 
 
@@ -300,4 +309,6 @@ def write_table(path: Path, frame: pd.DataFrame, force: bool = False, sheet: str
         return write_csv(path, frame, force)
     from kansen_cli.errors import KansenError
 
-    raise KansenError(f"{path}: unknown output type {suffix!r}; use .csv or .xlsx")
+    raise KansenError(
+        _("{path}: unknown output type {suffix!r}; use .csv or .xlsx").format(path=path, suffix=suffix)
+    )

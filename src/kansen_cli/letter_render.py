@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from kansen_cli.errors import KansenError
+from kansen_cli.i18n import _
 from kansen_cli.letter_sandbox import render
 from kansen_cli.letter_templates import (
     DOCUMENT_TEMPLATE,
@@ -177,7 +178,7 @@ def _answer(receive: Connection) -> tuple[bytes, int]:
     try:
         status, value = receive.recv()
     except EOFError:
-        raise KansenError("a PDF worker stopped before it finished; nothing was recorded") from None
+        raise KansenError(_("a PDF worker stopped before it finished; nothing was recorded")) from None
     finally:
         receive.close()
     if status == "error":
@@ -218,7 +219,9 @@ def render_pdf(
     pages = sum(p for _, p in results)
     if pages != len(letters):
         raise KansenError(
-            f"{len(letters)} letters made {pages} pages; a letter must fit on one page. "
-            "Shorten the letter template (templates/letters/) or its font size"
+            _(
+                "{letters} letters made {pages} pages; a letter must fit on one page. "
+                "Shorten the letter template (templates/letters/) or its font size"
+            ).format(letters=len(letters), pages=pages)
         )
     return merge_pdfs([pdf for pdf, _ in results])

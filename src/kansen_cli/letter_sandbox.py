@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kansen_cli.errors import KansenError, LetterTemplateError
+from kansen_cli.i18n import _
 
 if TYPE_CHECKING:
     from jinja2 import Template
@@ -132,8 +133,11 @@ def _loader_class() -> type[Any]:
             source, filename, uptodate = super().get_source(environment, template)
             if not inside(filename, list(self.searchpath)):
                 raise LetterTemplateError(
-                    f"letter template {template} is a symbolic link to a file outside the template"
-                    " folders; a letter may use only files in templates/letters/; nothing written"
+                    _(
+                        "letter template {template} is a symbolic link to a file outside the "
+                        "template folders; a letter may use only files in templates/letters/; "
+                        "nothing written"
+                    ).format(template=template)
                 )
             return source, filename, uptodate
 
@@ -183,7 +187,7 @@ def _where(template: Template, exc: BaseException) -> str:
         if filename.endswith((".j2", ".css", ".html")):
             name, line = Path(filename).name, tb.tb_lineno
         tb = tb.tb_next
-    return f"{name} line {line}" if line else name
+    return _("{name} line {line}").format(name=name, line=line) if line else name
 
 
 def _message(template: Template, exc: BaseException) -> str:
@@ -191,17 +195,19 @@ def _message(template: Template, exc: BaseException) -> str:
     from jinja2.sandbox import SecurityError
 
     if isinstance(exc, SecurityError):
-        why = f"leaves the sandbox or its limits ({exc})"
+        why = _("leaves the sandbox or its limits ({error})").format(error=exc)
     elif isinstance(exc, RecursionError):
-        why = "calls itself too deeply"
+        why = _("calls itself too deeply")
     elif isinstance(exc, MemoryError):
-        why = "needs too much memory"
+        why = _("needs too much memory")
     elif isinstance(exc, OverflowError):
-        why = "makes a number or range too large"
+        why = _("makes a number or range too large")
     elif isinstance(exc, TemplateError):
         # Jinja's own messages name template constructs and fields, never their values.
-        why = f"cannot be rendered ({exc.message})"
+        why = _("cannot be rendered ({error})").format(error=exc.message)
     else:
         # Other messages may quote a person's data: the kind of error only.
-        why = f"cannot be rendered ({type(exc).__name__})"
-    return f"letter template {_where(template, exc)} {why}; nothing written, nothing recorded"
+        why = _("cannot be rendered ({error})").format(error=type(exc).__name__)
+    return _("letter template {where} {why}; nothing written, nothing recorded").format(
+        where=_where(template, exc), why=why
+    )

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kansen_cli.errors import KansenError
+from kansen_cli.i18n import _
 
 if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
@@ -63,9 +64,9 @@ def packaged_template_dir() -> Path:
         if (folder / BASE_TEMPLATE).is_file():
             return folder
     raise KansenError(
-        "the letter templates of kansen are missing (looked in "
-        + " and ".join(str(c) for c in candidates)
-        + "); reinstall kansen_cli"
+        _("the letter templates of kansen are missing (looked in {folders}); reinstall kansen_cli").format(
+            folders=_(" and ").join(str(c) for c in candidates)
+        )
     )
 
 
@@ -90,8 +91,10 @@ def find_logo(folder: Path) -> tuple[Path, str] | None:
         if (folder / name).is_file():
             if not inside(folder / name, [folder]):
                 raise LetterTemplateError(
-                    f"the logo {name} in templates/letters/ is a symbolic link to a file outside"
-                    " that folder; put the logo itself there; nothing written"
+                    _(
+                        "the logo {name} in templates/letters/ is a symbolic link to a file "
+                        "outside that folder; put the logo itself there; nothing written"
+                    ).format(name=name)
                 )
             return folder / name, mime
     return None

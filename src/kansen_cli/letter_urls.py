@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kansen_cli.errors import LetterTemplateError
+from kansen_cli.i18n import _
 from kansen_cli.letter_sandbox import inside
 
 if TYPE_CHECKING:
@@ -79,21 +80,24 @@ def refusal(env: SandboxedEnvironment, url: str, variants: Sequence[str]) -> Let
     parts = urllib.parse.urlsplit(url)
     found = _holder(env, url)
     if parts.scheme in ("http", "https", "ftp"):
-        what = f"a network address ({parts.scheme}://{parts.hostname})"
+        what = _("a network address ({address})").format(address=f"{parts.scheme}://{parts.hostname}")
     elif parts.scheme == "file":
         path = urllib.request.url2pathname(parts.path)
         what = (
-            f"the file {path}, outside the template folders"
+            _("the file {path}, outside the template folders").format(path=path)
             if found
-            else "a file outside the template folders"
+            else _("a file outside the template folders")
         )
     else:
-        what = f"a {parts.scheme or 'relative'} URL"
-    where = found or "one of " + ", ".join(sorted(set(variants)))
+        what = _("a {scheme} URL").format(scheme=parts.scheme) if parts.scheme else _("a relative URL")
+    where = found or _("one of {names}").format(names=", ".join(sorted(set(variants))))
     return LetterTemplateError(
-        f"letter template {where} refers to {what}; a letter may use only files in the template"
-        " folders (the campaign's templates/letters/ and kansen's own), nothing from elsewhere"
-        " or from the network; nothing written, nothing recorded"
+        _(
+            "letter template {where} refers to {what}; a letter may use only files "
+            "in the template folders (the campaign's templates/letters/ and kansen's "
+            "own), nothing from elsewhere or from the network; nothing written, "
+            "nothing recorded"
+        ).format(where=where, what=what)
     )
 
 

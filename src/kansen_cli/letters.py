@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from kansen_cli.errors import TemplateFieldError
+from kansen_cli.i18n import _, day
 from kansen_cli.letter_templates import letter_template, template_name, template_variables
 
 if TYPE_CHECKING:
@@ -284,12 +285,16 @@ def preflight(
             needed[template] = template_variables(env, template_name(template))
         except TemplateNotFound as exc:
             problems.append(
-                f"no template {exc.name!r} for letter {template!r}; "
-                f"add templates/letters/{template_name(template)} to the campaign folder"
+                _(
+                    "no template {name!r} for letter {template!r}; "
+                    "add templates/letters/{file} to the campaign folder"
+                ).format(name=exc.name, template=template, file=template_name(template))
             )
         except TemplateSyntaxError as exc:
             problems.append(
-                f"template {exc.name or template_name(template)} line {exc.lineno}: {exc.message}"
+                _("template {name} line {line}: {error}").format(
+                    name=exc.name or template_name(template), line=exc.lineno, error=exc.message
+                )
             )
     missing: dict[str, int] = {}
     for fields in letters:
@@ -304,8 +309,9 @@ def preflight(
                 missing[name] = missing.get(name, 0) + 1
     for name, count in sorted(missing.items()):
         problems.append(
-            f"field {name!r} is missing or empty for {count} of {len(letters)} people"
-            f" ({_hint(name, batch_id)})"
+            _("field {name!r} is missing or empty for {count} of {total} people ({hint})").format(
+                name=name, count=count, total=len(letters), hint=_hint(name, batch_id)
+            )
         )
     if sent_on is not None and "date_numeric" not in missing:
         early = sum(
@@ -316,12 +322,16 @@ def preflight(
         )
         if early:
             problems.append(
-                f"{early} people have an appointment on or before the letter date {sent_on:%d-%m-%Y}; "
-                f"plan again with `kansen plan {batch_id} --start DATE --force` or change --sent-on"
+                _(
+                    "{early} people have an appointment on or before the letter date {date}; "
+                    "plan again with `kansen plan {batch} --start DATE --force` or change --sent-on"
+                ).format(early=early, date=day(sent_on), batch=batch_id)
             )
     if problems:
         raise TemplateFieldError(
-            f"letters for batch {batch_id!r} not made, nothing written: " + "; ".join(problems)
+            _("letters for batch {batch!r} not made, nothing written: {problems}").format(
+                batch=batch_id, problems="; ".join(problems)
+            )
         )
 
 

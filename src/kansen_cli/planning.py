@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kansen_cli.errors import KansenError
+from kansen_cli.i18n import _
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -163,7 +164,7 @@ def plan(
     slots = day_slots(planning)
     if not slots:
         raise KansenError(
-            "no visit fits in a day: [planning] day_start to day_end is shorter than conversation_minutes"
+            _("no visit fits in a day: [planning] day_start to day_end is shorter than conversation_minutes")
         )
     calendar = Calendar(planning, start.year)
     taken: dict[tuple[str, dt.date], list[tuple[int, int]]] = {}
@@ -179,8 +180,10 @@ def plan(
                 day, begin, end = next(free)
             except StopIteration:
                 raise KansenError(
-                    f"no free day within {MAX_DAYS} days of {start:%d-%m-%Y}; check [planning] working_days "
-                    "and closed_days in kansen.toml"
+                    _(
+                        "no free day within {MAX_DAYS} days of {start:%d-%m-%Y}; check "
+                        "[planning] working_days and closed_days in kansen.toml"
+                    ).format(MAX_DAYS=MAX_DAYS, start=start)
                 ) from None
             # Booked at once, so a name listed twice in the settings is still never double-booked.
             taken.setdefault((consultant, day), []).append((begin, end))

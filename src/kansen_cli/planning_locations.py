@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from kansen_cli.errors import KansenError
+from kansen_cli.i18n import _
 from kansen_cli.planning import MAX_DAYS, WEEKDAYS, Busy, plan
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ def choose_location(locations: Sequence[Location], wijk: str) -> Location:
     """The location for the people of wijk `wijk`: the wijk's own first (compared without
     regard to case), then the first serving every wijk, then simply the first."""
     if not locations:
-        raise KansenError("no [[planning.locations]] in kansen.toml; add one, or plan with --place home")
+        raise KansenError(_("no [[planning.locations]] in kansen.toml; add one, or plan with --place home"))
     key = wijk.strip().casefold()
     for location in locations:
         if key and key in {w.strip().casefold() for w in location.wijken}:
@@ -119,8 +120,10 @@ def plan_at_location(
     slots = location_slots(location, planning.conversation_minutes)
     if not slots:
         raise KansenError(
-            f"no conversation fits in a day at location {location.code!r}: opens to closes is shorter "
-            "than [planning] conversation_minutes"
+            _(
+                "no conversation fits in a day at location {code!r}: opens to closes is "
+                "shorter than [planning] conversation_minutes"
+            ).format(code=location.code)
         )
     rooms, people = _occupied(busy, location)
 
@@ -170,8 +173,10 @@ def plan_at_location(
                 remaining -= 1
     if remaining:
         raise KansenError(
-            f"no free room at location {location.code!r} within {MAX_DAYS} days of {start:%d-%m-%Y}; "
-            "check its days and closed_days in kansen.toml"
+            _(
+                "no free room at location {code!r} within {MAX_DAYS} days of "
+                "{start:%d-%m-%Y}; check its days and closed_days in kansen.toml"
+            ).format(code=location.code, MAX_DAYS=MAX_DAYS, start=start)
         )
     return pd.DataFrame(rows, columns=COLUMNS)
 

@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 
 from kansen_cli.errors import SettingsError
+from kansen_cli.i18n import _
 from kansen_cli.settings import PrivacySettings
 from kansen_cli.settings_file import read_small_text
 
@@ -39,22 +40,32 @@ def load_key(settings: PrivacySettings, campaign: Path) -> bytes:
             path = Path(settings.pseudonym_key_file).expanduser()
             inside = path.resolve().is_relative_to(Path(campaign).resolve())
         except (RuntimeError, OSError) as exc:  # an unknown ~user, a symbolic link loop
-            raise SettingsError(f"privacy.pseudonym_key_file: cannot find it ({exc})") from None
+            raise SettingsError(
+                _("privacy.pseudonym_key_file: cannot find it ({exc})").format(exc=exc)
+            ) from None
         if inside:
             raise SettingsError(
-                "privacy.pseudonym_key_file lies inside the campaign folder; keep the secret "
-                "elsewhere, or the ledger and its key travel together"
+                _(
+                    "privacy.pseudonym_key_file lies inside the campaign folder; keep the "
+                    "secret elsewhere, or the ledger and its key travel together"
+                )
             )
         value = read_small_text(path, "privacy.pseudonym_key_file", MAX_KEY_BYTES).strip()
         source = "privacy.pseudonym_key_file"
     if not value:
         raise SettingsError(
-            f"no pseudonym secret: set the environment variable {settings.pseudonym_key_env} "
-            "(or privacy.pseudonym_key_file) to a long random text, and keep it: the same "
-            "secret must be used for every purge of this campaign"
+            _(
+                "no pseudonym secret: set the environment variable {pseudonym_key_env} "
+                "(or privacy.pseudonym_key_file) to a long random text, and keep it: the "
+                "same secret must be used for every purge of this campaign"
+            ).format(pseudonym_key_env=settings.pseudonym_key_env)
         )
     if len(value) < MIN_KEY_LENGTH:
-        raise SettingsError(f"the pseudonym secret from {source} is shorter than {MIN_KEY_LENGTH} characters")
+        raise SettingsError(
+            _("the pseudonym secret from {source} is shorter than {MIN_KEY_LENGTH} characters").format(
+                source=source, MIN_KEY_LENGTH=MIN_KEY_LENGTH
+            )
+        )
     return value.encode("utf-8")
 
 

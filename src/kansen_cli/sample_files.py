@@ -7,6 +7,7 @@ from pathlib import Path
 
 from kansen_cli.errors import KansenError
 from kansen_cli.files import check_writable, write_csv, write_xlsx
+from kansen_cli.i18n import _
 from kansen_cli.register import DATE_FIELDS
 from kansen_cli.settings import ColumnMap
 
@@ -33,7 +34,7 @@ def write_sample(
 
     suffix = Path(out).suffix.lower()
     if suffix not in (".csv", ".xlsx"):
-        raise KansenError(f"{out}: use a .csv or .xlsx file name")
+        raise KansenError(_("{out}: use a .csv or .xlsx file name").format(out=out))
     check_writable(Path(out), force)
     if wijken is not None:
         check_writable(Path(wijken), force)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kansen_cli.errors import SettingsError
+from kansen_cli.i18n import _
 from kansen_cli.settings import Exclusion
 
 if TYPE_CHECKING:
@@ -26,7 +27,9 @@ def bucket_order(exclusions: Sequence[Exclusion]) -> tuple[str, ...]:
     ]
     if clash:
         raise SettingsError(
-            f"selection.exclusions: bucket name {clash[0]!r} is used twice or is a standard bucket"
+            _("selection.exclusions: bucket name {clash!r} is used twice or is a standard bucket").format(
+                clash=clash[0]
+            )
         )
     return (*STANDARD_BUCKETS, *names, SELECTED)
 

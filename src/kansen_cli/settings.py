@@ -14,6 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from kansen_cli.errors import SettingsError
+from kansen_cli.i18n import N_, _
 from kansen_cli.settings_codebook import Codebook as Codebook  # re-exported: its old home
 from kansen_cli.settings_codebook import CodebookRoles as CodebookRoles
 from kansen_cli.settings_followup import FollowupSettings
@@ -72,9 +73,11 @@ class ColumnMap(_Model):
         header = "".join(ch for ch in self.client_id.casefold() if ch.isalnum())
         if header == "".join(ch for ch in self.bsn.casefold() if ch.isalnum()) or header in BSN_HEADERS:
             raise ValueError(
-                f"client_id = {self.client_id!r} names the BSN column: letter files are named by "
-                "the client id and exports print it, so a BSN must never be used for that; map "
-                "another column, such as the client number (Klantnummer)"
+                _(
+                    "client_id = {client_id!r} names the BSN column: letter files are named "
+                    "by the client id and exports print it, so a BSN must never be used for "
+                    "that; map another column, such as the client number (Klantnummer)"
+                ).format(client_id=self.client_id)
             )
         return self
 
@@ -95,7 +98,7 @@ class Exclusion(_Model):
     @model_validator(mode="after")
     def _one_rule(self) -> Exclusion:
         if self.min_age is None and self.max_age is None:
-            raise ValueError("an exclusion needs min_age or max_age")
+            raise ValueError(_("an exclusion needs min_age or max_age"))
         return self
 
 
@@ -159,10 +162,12 @@ class LetterSettings(_Model):
     @classmethod
     def _variants(cls, value: dict[str, str]) -> dict[str, str]:
         if not value:
-            raise ValueError("at least one letter variant is needed")
+            raise ValueError(_("at least one letter variant is needed"))
         for code in value:
             if not code.replace("_", "").isalnum():
-                raise ValueError(f"variant code {code!r} may hold letters, digits and _ only")
+                raise ValueError(
+                    _("variant code {code!r} may hold letters, digits and _ only").format(code=code)
+                )
         return value
 
 
@@ -204,12 +209,12 @@ class PlanningSettings(_Model):
     @model_validator(mode="after")
     def _hours(self) -> PlanningSettings:
         if self.day_end <= self.day_start:
-            raise ValueError("day_end must be after day_start")
+            raise ValueError(_("day_end must be after day_start"))
         codes = [loc.code for loc in self.locations]
         if len(set(codes)) != len(codes):
-            raise ValueError("two locations have the same code")
+            raise ValueError(_("two locations have the same code"))
         if self.place == "location" and not self.locations:
-            raise ValueError("place = 'location' needs at least one [[planning.locations]]")
+            raise ValueError(_("place = 'location' needs at least one [[planning.locations]]"))
         return self
 
     def location(self, code: str) -> Location | None:
@@ -233,7 +238,9 @@ class SurveySettings(_Model):
     def _question_keys(cls, value: dict[str, str]) -> dict[str, str]:
         for key in value:
             if not key.replace("_", "").isalnum() or not key.isascii():
-                raise ValueError(f"question key {key!r} may hold letters, digits and _ only")
+                raise ValueError(
+                    _("question key {key!r} may hold letters, digits and _ only").format(key=key)
+                )
         return value
 
 
@@ -279,9 +286,13 @@ class Settings(_Model):
             for code in getattr(self.letters, key):
                 if code not in variants:
                     known = ", ".join(variants)
-                    raise ValueError(f"letters.{key}: {code!r} is not a letter variant ({known})")
+                    raise ValueError(
+                        _("letters.{key}: {code!r} is not a letter variant ({known})").format(
+                            key=key, code=code, known=known
+                        )
+                    )
         if "location" in self.letters.place.values() and not self.planning.locations:
-            raise ValueError("letters.place names 'location' but there is no [[planning.locations]]")
+            raise ValueError(_("letters.place names 'location' but there is no [[planning.locations]]"))
         return self
 
     def approach_of(self, variant: str) -> str:
@@ -306,7 +317,11 @@ def preset(name: str) -> Settings:
         "generic": GENERIC,
     }.get(name)
     if overrides is None:
-        raise SettingsError(f"unknown preset {name!r}; choose one of: {', '.join(PRESETS)}")
+        raise SettingsError(
+            _("unknown preset {name!r}; choose one of: {PRESETS}").format(
+                name=name, PRESETS=", ".join(PRESETS)
+            )
+        )
     return Settings.model_validate(overrides)
 
 
@@ -328,11 +343,39 @@ def parse_settings(data: dict[str, Any], source: str = SETTINGS_FILE) -> Setting
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:
-        lines = []
-        for err in exc.errors():
-            key = ".".join(str(part) for part in err["loc"]) or "(top level)"
-            if err["type"] == "extra_forbidden":
-                lines.append(f"{key}: unknown setting")
-            else:
-                lines.append(f"{key}: {err['msg']}")
-        raise SettingsError(f"{source}: " + "; ".join(lines)) from None
+        lines = [_setting_problem(err) for err in exc.errors()]
+        raise SettingsError(_("{file}: {problems}").format(file=source, problems="; ".join(lines))) from None
+
+
+# pydantic's common complaints in words kansen translates; others keep pydantic's (English) text.
+_PYDANTIC_MESSAGES = {
+    "extra_forbidden": N_("{key}: unknown setting"),
+    "missing": N_("{key}: this setting is required"),
+    "int_parsing": N_("{key}: {value!r} is not a whole number"),
+    "int_type": N_("{key}: {value!r} is not a whole number"),
+    "float_parsing": N_("{key}: {value!r} is not a number"),
+    "bool_parsing": N_("{key}: {value!r} is not true or false"),
+    "string_type": N_("{key}: {value!r} is not text; write it between quotes"),
+    "greater_than_equal": N_("{key}: {value!r} is too small; the least is {limit}"),
+    "less_than_equal": N_("{key}: {value!r} is too large; the most is {limit}"),
+    "greater_than": N_("{key}: {value!r} is too small; it must be more than {limit}"),
+    "less_than": N_("{key}: {value!r} is too large; it must be less than {limit}"),
+    "literal_error": N_("{key}: {value!r} is not allowed; use one of {expected}"),
+    "date_from_datetime_parsing": N_("{key}: {value!r} is not a date; write it as YYYY-MM-DD"),
+    "date_parsing": N_("{key}: {value!r} is not a date; write it as YYYY-MM-DD"),
+    "time_parsing": N_("{key}: {value!r} is not a time; write it as HH:MM"),
+}
+
+
+def _setting_problem(err: Any) -> str:
+    """One pydantic complaint as a person reads it: the key, the value and what would do."""
+    key = ".".join(str(part) for part in err["loc"]) or _("(top level)")
+    ctx = err.get("ctx") or {}
+    if err["type"] == "value_error" and "error" in ctx:
+        # kansen's own validators raise messages that are translated already.
+        return _("{key}: {error}").format(key=key, error=ctx["error"])
+    template = _PYDANTIC_MESSAGES.get(err["type"])
+    if template is None:
+        return _("{key}: {error}").format(key=key, error=err["msg"])
+    limit = ctx.get("ge", ctx.get("le", ctx.get("gt", ctx.get("lt", ""))))
+    return _(template).format(key=key, value=err.get("input"), limit=limit, expected=ctx.get("expected", ""))

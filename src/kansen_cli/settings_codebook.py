@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from kansen_cli.i18n import _
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
@@ -260,10 +262,16 @@ class Codebook(_Model):
         checks += [("referral_pending", code, self.referral_result) for code in r.referral_pending]
         for role, code, table in checks:
             if code not in table:
-                raise ValueError(f"roles.{role} = {code!r} is not a code in its list ({', '.join(table)})")
+                raise ValueError(
+                    _("roles.{role} = {code!r} is not a code in its list ({table})").format(
+                        role=role, code=code, table=", ".join(table)
+                    )
+                )
         if r.spoken in r.phone_contact_result.values():
             # A conversation's result comes with its answers (classification, referrals), from the sheet.
             raise ValueError(
-                f"roles.phone_contact_result cannot make a call the conversation's result {r.spoken!r}"
+                _(
+                    "roles.phone_contact_result cannot make a call the conversation's result {spoken!r}"
+                ).format(spoken=r.spoken)
             )
         return self

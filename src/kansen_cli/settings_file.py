@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from kansen_cli.errors import SettingsError
+from kansen_cli.i18n import _
 
 # kansen.toml with every setting commented is about 10 KB; a key is one line.
 MAX_SETTINGS_BYTES = 1 << 20
@@ -21,22 +22,32 @@ def read_small_text(path: Path, what: str, limit: int = MAX_SETTINGS_BYTES) -> s
     """The UTF-8 text of the regular file `path`; `what` names it in the error."""
     try:
         if not path.exists():
-            raise SettingsError(f"{what}: {path} does not exist")
+            raise SettingsError(_("{what}: {path} does not exist").format(what=what, path=path))
         if path.is_dir():
-            raise SettingsError(f"{what}: {path} is a folder, not a file")
+            raise SettingsError(_("{what}: {path} is a folder, not a file").format(what=what, path=path))
         if not path.is_file():
-            raise SettingsError(f"{what}: {path} is not a regular file (a device or a pipe?)")
+            raise SettingsError(
+                _("{what}: {path} is not a regular file (a device or a pipe?)").format(what=what, path=path)
+            )
         with open(path, "rb") as handle:
             data = handle.read(limit + 1)
     except OSError as exc:
-        raise SettingsError(f"{what}: cannot read {path} ({exc.strerror or exc})") from None
+        raise SettingsError(
+            _("{what}: cannot read {path} ({value})").format(what=what, path=path, value=exc.strerror or exc)
+        ) from None
     if len(data) > limit:
-        raise SettingsError(f"{what}: {path} is larger than {limit // 1024} KB; this is not a settings file")
+        raise SettingsError(
+            _("{what}: {path} is larger than {value} KB; this is not a settings file").format(
+                what=what, path=path, value=limit // 1024
+            )
+        )
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise SettingsError(
-            f"{what}: {path} is not UTF-8 text (byte {exc.start}); save it as UTF-8 text"
+            _("{what}: {path} is not UTF-8 text (byte {start}); save it as UTF-8 text").format(
+                what=what, path=path, start=exc.start
+            )
         ) from None
 
 
@@ -46,10 +57,10 @@ def read_toml(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(f"{path}: not valid TOML: {exc}") from None
+        raise SettingsError(_("{path}: not valid TOML: {exc}").format(path=path, exc=exc)) from None
     except RecursionError:
         # tomllib parses nested arrays and inline tables by recursion: thousands of levels
         # exhaust the stack. No setting is nested more than three levels deep.
         raise SettingsError(
-            f"{path}: a value is nested too deeply (arrays or tables inside each other)"
+            _("{path}: a value is nested too deeply (arrays or tables inside each other)").format(path=path)
         ) from None

@@ -15,6 +15,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from kansen_cli.i18n import _
+
 Place = Literal["home", "location"]
 PLACES: tuple[str, ...] = ("home", "location")
 Approach = Literal["letter", "phone_first"]
@@ -57,13 +59,15 @@ class Location(_Model):
     @classmethod
     def _code(cls, value: str) -> str:
         if not value or not value.isascii() or not value.replace("_", "").replace("-", "").isalnum():
-            raise ValueError(f"location code {value!r} may hold letters, digits, _ and - only")
+            raise ValueError(
+                _("location code {value!r} may hold letters, digits, _ and - only").format(value=value)
+            )
         return value
 
     @model_validator(mode="after")
     def _hours(self) -> Location:
         if self.closes <= self.opens:
-            raise ValueError(f"location {self.code}: closes must be after opens")
+            raise ValueError(_("location {code}: closes must be after opens").format(code=self.code))
         return self
 
     def one_line_address(self) -> str:
@@ -101,5 +105,7 @@ class RoundSettings(_Model):
     @classmethod
     def _template(cls, value: str) -> str:
         if not value.replace("_", "").replace("-", "").isalnum():
-            raise ValueError(f"template name {value!r} may hold letters, digits, _ and - only")
+            raise ValueError(
+                _("template name {value!r} may hold letters, digits, _ and - only").format(value=value)
+            )
         return value

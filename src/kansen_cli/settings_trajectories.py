@@ -13,6 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from kansen_cli.i18n import _
+
 CoachKind = Literal["professional", "ambassadeur", "ervaringsdeskundige"]
 COACH_KINDS: tuple[str, ...] = ("professional", "ambassadeur", "ervaringsdeskundige")
 COACH_KIND_LABELS = {
@@ -44,7 +46,9 @@ class Coach(_Model):
     @classmethod
     def _code(cls, value: str) -> str:
         if not value or not value.isascii() or not value.replace("_", "").replace("-", "").isalnum():
-            raise ValueError(f"coach code {value!r} may hold letters, digits, _ and - only")
+            raise ValueError(
+                _("coach code {value!r} may hold letters, digits, _ and - only").format(value=value)
+            )
         return value
 
 
@@ -82,7 +86,7 @@ class TrajectorySettings(_Model):
         seen: set[str] = set()
         for coach in self.coaches:
             if coach.code.casefold() in seen:
-                raise ValueError(f"coach code {coach.code!r} is used twice")
+                raise ValueError(_("coach code {code!r} is used twice").format(code=coach.code))
             seen.add(coach.code.casefold())
         return self
 

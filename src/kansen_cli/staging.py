@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from kansen_cli.errors import UnsafeFolderError
+from kansen_cli.i18n import _
 
 
 def refuse_symlinks(folder: Path, within: Path | None = None) -> None:
@@ -42,8 +43,10 @@ def refuse_symlinks(folder: Path, within: Path | None = None) -> None:
         with contextlib.suppress(FileNotFoundError):
             if stat.S_ISLNK(path.lstat().st_mode):
                 raise UnsafeFolderError(
-                    f"{path} is a symbolic link; kansen writes and cleans up only in real folders"
-                    " (remove the link, or give --out the folder it points to)"
+                    _(
+                        "{path} is a symbolic link; kansen writes and cleans up only in real "
+                        "folders (remove the link, or give --out the folder it points to)"
+                    ).format(path=path)
                 )
 
 

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from kansen_cli.errors import LedgerError
 from kansen_cli.files import FILE_MODE, ensure_dir
+from kansen_cli.i18n import _
 from kansen_cli.ledger import migrations, schema, verified
 from kansen_cli.ledger.faults import WaitNotice, busy_error, damaged_error, explain, is_busy, lock_wait
 
@@ -172,8 +173,11 @@ def require_campaign(campaign: Path) -> None:
     if not settings_path(campaign).is_file():
         folder = Path(campaign).resolve()
         raise NotACampaignError(
-            f"{folder} is no campaign folder (no {SETTINGS_FILE}); nothing was written. "
-            f"Run `kansen init {folder}` first: it writes the settings and the ledger"
+            _(
+                "{folder} is no campaign folder (no {SETTINGS_FILE}); nothing was "
+                "written. Run `kansen init {folder}` first: it writes the settings and "
+                "the ledger"
+            ).format(folder=folder, SETTINGS_FILE=SETTINGS_FILE)
         )
 
 
@@ -189,8 +193,10 @@ def open_ledger(campaign: Path, create: bool = True, on_wait: WaitNotice | None 
     if not path.exists():
         if not create:
             raise LedgerError(
-                f"no ledger in {Path(campaign).resolve()}; run `kansen init` there first "
-                "(or `kansen select`, in a campaign folder)"
+                _(
+                    "no ledger in {resolve}; run `kansen init` there first (or `kansen "
+                    "select`, in a campaign folder)"
+                ).format(resolve=Path(campaign).resolve())
             )
         require_campaign(campaign)
         _create(path)
@@ -232,13 +238,17 @@ def _check(ledger: Ledger, every_page: bool = True) -> None:
         if isinstance(exc, sqlite3.OperationalError) and is_busy(exc):
             raise busy_error(lock_wait()) from None
         if "not a database" in str(exc):
-            raise LedgerError(f"{path} is not a kansen ledger (not an SQLite database)") from None
+            raise LedgerError(
+                _("{path} is not a kansen ledger (not an SQLite database)").format(path=path)
+            ) from None
         raise damaged_error(path, f"SQLite: {exc}") from None
     if problems != ["ok"]:
         raise damaged_error(path, f"SQLite's check found: {problems[0]}")
     if newer:
         raise LedgerError(
-            f"{path} was written by a newer kansen_cli ({', '.join(newer)}); upgrade kansen_cli"
+            _("{path} was written by a newer kansen_cli ({newer}); upgrade kansen_cli").format(
+                path=path, newer=", ".join(newer)
+            )
         )
 
 
@@ -296,7 +306,9 @@ def _migrate(ledger: Ledger, known: Sequence[migrations.Migration]) -> None:
                     migrations.apply(db, todo[0], now())
                 except sqlite3.Error as exc:
                     raise LedgerError(
-                        f"{ledger.path}: migration {todo[0].name} failed ({exc}); nothing of it was applied"
+                        _("{path}: migration {name} failed ({exc}); nothing of it was applied").format(
+                            path=ledger.path, name=todo[0].name, exc=exc
+                        )
                     ) from None
         if len(todo) <= 1:
             return

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kansen_cli.errors import KansenError, LedgerBusyError, LedgerDamagedError, StorageError
+from kansen_cli.i18n import _
 
 # How long a command waits for another one to finish with the ledger. Long enough for any
 # commit, short enough that a user is not left wondering; the environment variable shortens
@@ -60,15 +61,21 @@ def is_busy(exc: sqlite3.Error) -> bool:
 
 def busy_error(waited: float) -> LedgerBusyError:
     return LedgerBusyError(
-        f"another kansen command is working in this campaign and did not finish within {waited:g} s; "
-        "this command stopped without changing anything. Run it again once the other one is done"
+        _(
+            "another kansen command is working in this campaign and did not finish "
+            "within {waited:g} s; this command stopped without changing anything. "
+            "Run it again once the other one is done"
+        ).format(waited=waited)
     )
 
 
 def damaged_error(path: Path, detail: str) -> LedgerDamagedError:
     return LedgerDamagedError(
-        f"{path} is damaged ({detail}); kansen changed nothing. Restore the ledger from a backup "
-        "(or ask for help before running more commands in this campaign)"
+        _(
+            "{path} is damaged ({detail}); kansen changed nothing. Restore the "
+            "ledger from a backup (or ask for help before running more commands in "
+            "this campaign)"
+        ).format(path=path, detail=detail)
     )
 
 
@@ -84,17 +91,27 @@ def explain(exc: sqlite3.Error, path: Path | None = None) -> KansenError | None:
         return busy_error(lock_wait())
     if code.startswith("SQLITE_FULL"):
         return StorageError(
-            f"the disk holding {where} is full; nothing was recorded. Make room and run again"
+            _("the disk holding {where} is full; nothing was recorded. Make room and run again").format(
+                where=where
+            )
         )
     if code.startswith("SQLITE_READONLY"):
-        return StorageError(f"{where} is read-only (or the ledger in it is); nothing was recorded")
+        return StorageError(
+            _("{where} is read-only (or the ledger in it is); nothing was recorded").format(where=where)
+        )
     if code.startswith(("SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_AUTH")):
         return StorageError(
-            f"the ledger in {where} cannot be opened for writing (a read-only folder or permission "
-            "denied); nothing was recorded"
+            _(
+                "the ledger in {where} cannot be opened for writing (a read-only folder "
+                "or permission denied); nothing was recorded"
+            ).format(where=where)
         )
     if code.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
         return damaged_error(ledger, str(exc))
     if code.startswith("SQLITE_IOERR"):
-        return StorageError(f"the disk holding {where} reported an input/output error; nothing was recorded")
+        return StorageError(
+            _("the disk holding {where} reported an input/output error; nothing was recorded").format(
+                where=where
+            )
+        )
     return None

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from kansen_cli.errors import KansenError
+from kansen_cli.i18n import _
 from kansen_cli.ledger.core import Ledger, now
 
 if TYPE_CHECKING:
@@ -100,8 +101,10 @@ def store_plan(ledger: Ledger, batch_id: str, make: MakePlan, force: bool = Fals
         sent = letters_sent_on(ledger, batch_id)
         if sent is not None and not force:
             raise AlreadyInvitedError(
-                f"the letters of batch {batch_id!r} went out on {sent}; a new plan would not match them. "
-                "Use --force to plan again anyway (and send new letters)"
+                _(
+                    "the letters of batch {batch_id!r} went out on {sent}; a new plan would "
+                    "not match them. Use --force to plan again anyway (and send new letters)"
+                ).format(batch_id=batch_id, sent=sent)
             )
         appointments = make(route(ledger, batch_id), busy_elsewhere(ledger, batch_id))
         stamp = now()
@@ -174,8 +177,10 @@ def record_letters(
         previous = letters_sent_on(ledger, batch_id)
         if previous is not None and not force:
             raise AlreadyInvitedError(
-                f"the letters of batch {batch_id!r} were recorded as sent on {previous}; "
-                "use --force to record them again"
+                _(
+                    "the letters of batch {batch_id!r} were recorded as sent on {previous}; "
+                    "use --force to record them again"
+                ).format(batch_id=batch_id, previous=previous)
             )
         round_no = batch_round(ledger, batch_id)
         if round_no == 1:

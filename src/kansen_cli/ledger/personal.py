@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 
 from kansen_cli.errors import LedgerError
+from kansen_cli.i18n import _
 from kansen_cli.ledger.migrations import Migration, personal_columns
 
 CLIENT_ID = "client_id"
@@ -79,7 +80,9 @@ def declared_personal(db: sqlite3.Connection, known: Sequence[Migration]) -> dic
         missing = [n for n in names if n not in have]
         if missing:
             raise LedgerError(
-                f"the schema declares {table}.{missing[0]} personal, but the ledger has no such column"
+                _("the schema declares {table}.{missing} personal, but the ledger has no such column").format(
+                    table=table, missing=missing[0]
+                )
             )
         result[table] = {n: have[n] for n in names}
     return result
@@ -89,5 +92,9 @@ def owners(id_columns: Mapping[str, tuple[str, ...]], table: str) -> tuple[str, 
     """The client-id columns that tie a table's personal data to people; refused when none."""
     found = id_columns.get(table, ())
     if not found:
-        raise LedgerError(f"{table} has personal columns but no client id: nobody's data could be erased")
+        raise LedgerError(
+            _("{table} has personal columns but no client id: nobody's data could be erased").format(
+                table=table
+            )
+        )
     return found

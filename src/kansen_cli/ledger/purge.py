@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from kansen_cli.i18n import _
 from kansen_cli.ledger import schema
 from kansen_cli.ledger.core import Ledger, now
 from kansen_cli.ledger.migrations import event_queries
@@ -111,7 +112,10 @@ def _compact(ledger: Ledger, people: int) -> None:
         ledger.db.execute("VACUUM")
     except sqlite3.Error as exc:
         raise StorageError(
-            f"the personal data of {people} people was erased and recorded, but the ledger file could "
-            f"not be compacted afterwards ({exc}); the erased values were overwritten already "
-            "(secure delete). Nothing more needs doing"
+            _(
+                "the personal data of {people} people was erased and recorded, but the "
+                "ledger file could not be compacted afterwards ({exc}); the erased "
+                "values were overwritten already (secure delete). Nothing more needs "
+                "doing"
+            ).format(people=people, exc=exc)
         ) from None

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from kansen_cli.i18n import _
 from kansen_cli.ledger.core import Ledger
 from kansen_cli.ledger.surveys import survey_frame
 from kansen_cli.ledger.trajectory_report import TrajectoryData, trajectory_data
@@ -142,9 +143,11 @@ def _refuse_later_round(ledger: Ledger, batch: str) -> None:
     if row and int(row[0][0] or 1) > 1:
         rnd, parent = int(row[0][0]), row[0][1]
         raise NotFoundError(
-            f"batch {batch!r} is round {rnd} of batch {parent!r}; a later round is reported with its"
-            f" round-1 batch, each person once: run `kansen report --batch {parent}` (the table"
-            " 'Respons na elke ronde' shows each round)"
+            _(
+                "batch {batch!r} is round {rnd} of batch {parent!r}; a later round is "
+                "reported with its round-1 batch, each person once: run `kansen report "
+                "--batch {parent}` (the table 'Respons na elke ronde' shows each round)"
+            ).format(batch=batch, rnd=rnd, parent=parent)
         )
 
 

@@ -20,6 +20,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from kansen_cli.errors import LedgerError, NotFoundError
+from kansen_cli.i18n import _
 from kansen_cli.ledger.core import Ledger, now
 
 
@@ -75,8 +76,9 @@ def previous_round_batches(ledger: Ledger, round_no: int, named: Collection[str]
     if unknown:
         hint = ", ".join(found[:12]) + (" …" if len(found) > 12 else "") if found else "none"
         raise NotFoundError(
-            f"no batch of round {round_no - 1} named {', '.join(repr(b) for b in unknown)};"
-            f" batches of round {round_no - 1}: {hint}"
+            _("no batch of round {value} named {names}; batches of round {value}: {hint}").format(
+                value=round_no - 1, names=", ".join(repr(b) for b in unknown), hint=hint
+            )
         )
     return [b for b in found if b in set(named)] if named else found
 
@@ -116,12 +118,21 @@ def record_round(
             sent = db.execute("SELECT invited_on FROM batches WHERE batch_id = ?", (batch_id,)).fetchone()
             if sent is not None and sent[0]:
                 raise RoundClosedError(
-                    f"{len(wanted)} {'person' if len(wanted) == 1 else 'people'} of batch {previous}"
-                    " to be invited again, but the letters"
-                    f" of {batch_id} went out on {str(sent[0])[:10]}: kansen does not add people to a"
-                    " round that has gone out (they would get no appointment or letter). Their result"
-                    f" stays in {previous}. Nothing was made; to make round {round_no} for other"
-                    f" batches, name them: `kansen batch --round {round_no} BATCH ...`"
+                    _(
+                        "{wanted} {value} of batch {previous} to be invited again, but the "
+                        "letters of {batch_id} went out on {str}: kansen does not add people to "
+                        "a round that has gone out (they would get no appointment or letter). "
+                        "Their result stays in {previous}. Nothing was made; to make round "
+                        "{round_no} for other batches, name them: `kansen batch --round "
+                        "{round_no} BATCH ...`"
+                    ).format(
+                        wanted=len(wanted),
+                        value="person" if len(wanted) == 1 else "people",
+                        previous=previous,
+                        batch_id=batch_id,
+                        str=str(sent[0])[:10],
+                        round_no=round_no,
+                    )
                 )
             parent = db.execute(
                 "SELECT neighbourhood, seq, run_id, seed FROM batches WHERE batch_id = ?", (root,)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from kansen_cli.errors import LedgerError
+from kansen_cli.i18n import _
 from kansen_cli.ledger.bulk import foreign_keys_off, indexes_rebuilt
 from kansen_cli.ledger.core import Ledger, now
 from kansen_cli.ledger.migrations import personal_columns
@@ -151,7 +152,7 @@ def record_selection(
 def last_run_id(ledger: Ledger) -> int:
     run = ledger.scalar("SELECT max(run_id) FROM selection_runs")
     if run is None:
-        raise LedgerError("no selection in this campaign yet; run `kansen select REGISTER` first")
+        raise LedgerError(_("no selection in this campaign yet; run `kansen select REGISTER` first"))
     return int(run)
 
 
@@ -236,7 +237,7 @@ def _require_read(assigned: pd.DataFrame, unbatched: pd.DataFrame) -> None:
     read = pa.array(unbatched["client_id"], type=pa.string(), from_pandas=True)
     if not pc.all(pc.is_in(members, value_set=read)).as_py():
         raise LedgerError(
-            "a batch would hold someone who is not among the selected people; nothing was recorded"
+            _("a batch would hold someone who is not among the selected people; nothing was recorded")
         )
 
 
@@ -293,7 +294,7 @@ def require_batch(ledger: Ledger, batch_id: str) -> None:
             if known
             else "none yet; run `kansen batch`"
         )
-        raise NotFoundError(f"no batch {batch_id!r}; batches: {hint}")
+        raise NotFoundError(_("no batch {batch_id!r}; batches: {hint}").format(batch_id=batch_id, hint=hint))
 
 
 def selection_export(ledger: Ledger) -> pd.DataFrame:

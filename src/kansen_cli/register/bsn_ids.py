@@ -17,6 +17,7 @@ settings check alone.
 from __future__ import annotations
 
 from kansen_cli.errors import PersonalDataError
+from kansen_cli.i18n import _
 from kansen_cli.register.cells import clean
 from kansen_cli.register.table import RawTable
 
@@ -36,8 +37,11 @@ def refuse_bsns_as_client_ids(raw: RawTable, mapped: dict[str, int]) -> None:
     if passing >= BSN_SHARE * filled:
         header = raw.headers[mapped["client_id"]]
         raise PersonalDataError(
-            f"{raw.source.file}: the client id column {header!r} holds BSNs ({passing} of {filled} "
-            "values pass the elfproef): letter files are named by the client id and exports print it, "
-            "so a BSN must never be used for that; map another column, such as the client number, "
-            "as client_id under [register.columns] in kansen.toml"
+            _(
+                "{file}: the client id column {header!r} holds BSNs ({passing} of "
+                "{filled} values pass the elfproef): letter files are named by the "
+                "client id and exports print it, so a BSN must never be used for that; "
+                "map another column, such as the client number, as client_id under "
+                "[register.columns] in kansen.toml"
+            ).format(file=raw.source.file, header=header, passing=passing, filled=filled)
         )

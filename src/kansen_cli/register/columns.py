@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 
 from kansen_cli.errors import MissingColumnsError
+from kansen_cli.i18n import _
 from kansen_cli.settings import ColumnMap
 
 # Three digits in a row: a BSN, client number, postcode, phone number or date, never a header.
@@ -36,8 +37,12 @@ def map_columns(
         found = positions.get(normalise_header(header), [])
         if len(found) > 1:
             raise MissingColumnsError(
-                f"{file}: column {header!r} appears {len(found)} times "
-                f"(columns {', '.join(str(i + 1) for i in found)}); keep one or rename the others"
+                _(
+                    "{file}: column {header!r} appears {found} times (columns {names}); keep "
+                    "one or rename the others"
+                ).format(
+                    file=file, header=header, found=len(found), names=", ".join(str(i + 1) for i in found)
+                )
             )
         if found:
             mapped[name] = found[0]
@@ -57,12 +62,17 @@ def _missing_columns(
         # The row taken as header holds dates, postcodes or numbers: it is a person's row in
         # an export without header, and echoing it would show their BSN and name.
         return MissingColumnsError(
-            f"{file}: required column(s) not found: {wanted}; the first row holds values "
-            "(numbers, dates), not column names: the export seems to have no header row. "
-            "Export it with column names, or map them in kansen.toml under [register.columns]"
+            _(
+                "{file}: required column(s) not found: {wanted}; the first row holds "
+                "values (numbers, dates), not column names: the export seems to have no "
+                "header row. Export it with column names, or map them in kansen.toml "
+                "under [register.columns]"
+            ).format(file=file, wanted=wanted)
         )
     seen = ", ".join(repr(h) for h in headers if h.strip()) or "none"
     return MissingColumnsError(
-        f"{file}: required column(s) not found: {wanted}; columns seen: {seen}; "
-        "map them in kansen.toml under [register.columns]"
+        _(
+            "{file}: required column(s) not found: {wanted}; columns seen: {seen}; "
+            "map them in kansen.toml under [register.columns]"
+        ).format(file=file, wanted=wanted, seen=seen)
     )

@@ -7,6 +7,7 @@ import csv
 from pathlib import Path
 
 from kansen_cli.errors import InputFileError
+from kansen_cli.i18n import _
 from kansen_cli.register.columns import normalise_header
 from kansen_cli.register.table import HEADER_SEARCH_ROWS
 
@@ -20,22 +21,30 @@ def decode(data: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
         try:
             return data.decode(encoding), encoding
         except LookupError:
-            raise InputFileError(f"unknown encoding {encoding!r}; try utf-8 or cp1252") from None
+            raise InputFileError(
+                _("unknown encoding {encoding!r}; try utf-8 or cp1252").format(encoding=encoding)
+            ) from None
         except UnicodeDecodeError as exc:
             raise InputFileError(
-                f"{path}: not valid {encoding} at byte {exc.start}; try --encoding utf-8 or cp1252"
+                _("{path}: not valid {encoding} at byte {start}; try --encoding utf-8 or cp1252").format(
+                    path=path, encoding=encoding, start=exc.start
+                )
             ) from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError as exc:  # cut off mid-character, or not UTF-16 after all
             raise InputFileError(
-                f"{path}: starts as UTF-16 but is damaged at byte {exc.start} (cut off?); export it again"
+                _(
+                    "{path}: starts as UTF-16 but is damaged at byte {start} (cut off?); export it again"
+                ).format(path=path, start=exc.start)
             ) from None
     if b"\x00" in data[:65536]:
         raise InputFileError(
-            f"{path}: holds NUL bytes, so it is no text file (binary, or UTF-16 without BOM); "
-            "save it as CSV (UTF-8) or give --encoding"
+            _(
+                "{path}: holds NUL bytes, so it is no text file (binary, or UTF-16 "
+                "without BOM); save it as CSV (UTF-8) or give --encoding"
+            ).format(path=path)
         )
     if data.startswith(b"\xef\xbb\xbf"):
         try:
@@ -50,7 +59,9 @@ def decode(data: bytes, path: Path, encoding: str | None) -> tuple[str, str]:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError as exc:
         raise InputFileError(
-            f"{path}: neither UTF-8 nor cp1252 (byte {exc.start}); give the encoding with --encoding"
+            _("{path}: neither UTF-8 nor cp1252 (byte {start}); give the encoding with --encoding").format(
+                path=path, start=exc.start
+            )
         ) from None
 
 
@@ -73,7 +84,7 @@ def find_layout(lines: list[str], key: str, delimiter: str | None, path: Path) -
     # missing-column message can list the columns seen.
     sample = [line for line in lines[:50] if line.strip()]
     if not sample:
-        raise InputFileError(f"{path}: the file is empty")
+        raise InputFileError(_("{path}: the file is empty").format(path=path))
     consistent = []
     for cand in candidates:
         counts = {len(split_line(line, cand)) for line in sample}
@@ -81,9 +92,9 @@ def find_layout(lines: list[str], key: str, delimiter: str | None, path: Path) -
             consistent.append(cand)
     if len(consistent) != 1:
         raise InputFileError(
-            f"{path}: cannot determine the delimiter (tried "
-            + ", ".join(repr(c) if c != "\t" else "tab" for c in candidates)
-            + "); give it with --delimiter"
+            _("{path}: cannot determine the delimiter (tried {tried}); give it with --delimiter").format(
+                path=path, tried=", ".join(repr(c) if c != "\t" else "tab" for c in candidates)
+            )
         )
     return 0, consistent[0]
 

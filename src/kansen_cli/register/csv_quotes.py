@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from kansen_cli.errors import InputFileError
+from kansen_cli.i18n import _
 
 
 @dataclass(frozen=True)
@@ -78,8 +79,10 @@ def refuse_stray_quote(
     width = len(headers)
     if quote is None:
         raise InputFileError(
-            f"{file}: line {first_line}: a row runs on over the next "
-            f"{line_breaks(text, start, end) - 1} line break(s) without a quoted value; export it again"
+            _(
+                "{file}: line {first_line}: a row runs on over the next {value} line "
+                "break(s) without a quoted value; export it again"
+            ).format(file=file, first_line=first_line, value=line_breaks(text, start, end) - 1)
         )
     line = first_line + line_breaks(text, start, quote.opens)
     column = f"column {headers[quote.field]!r}" if quote.field < width else f"field {quote.field + 1}"
@@ -91,9 +94,11 @@ def refuse_stray_quote(
             swallowed -= 1  # the file's own last line end
             lines = "line" if swallowed == 1 else "lines"
         raise InputFileError(
-            f'{file}: line {line}: a quote (") opens a value in {column} and is never closed, so it '
-            f"swallows the {swallowed} {lines} after it, to the end of the file; remove the stray "
-            "quote (or close it) and export again"
+            _(
+                '{file}: line {line}: a quote (") opens a value in {column} and is never '
+                "closed, so it swallows the {swallowed} {lines} after it, to the end of "
+                "the file; remove the stray quote (or close it) and export again"
+            ).format(file=file, line=line, column=column, swallowed=swallowed, lines=lines)
         )
     rows_inside = text.count(delimiter, quote.opens, value_end) >= max(1, width - 1)
     if fields in (width, None) and not rows_inside:
@@ -104,8 +109,19 @@ def refuse_stray_quote(
         else f"leaving that row with {fields} fields where the header has {width}"
     )
     raise InputFileError(
-        f'{file}: line {line}: a quote (") opens a value in {column} that swallows the {swallowed} '
-        f"{lines} after it, up to line {line + swallowed}, {why}; remove the stray quote and export again"
+        _(
+            '{file}: line {line}: a quote (") opens a value in {column} that '
+            "swallows the {swallowed} {lines} after it, up to line {value}, {why}; "
+            "remove the stray quote and export again"
+        ).format(
+            file=file,
+            line=line,
+            column=column,
+            swallowed=swallowed,
+            lines=lines,
+            value=line + swallowed,
+            why=why,
+        )
     )
 
 
@@ -116,7 +132,11 @@ def refuse_unreadable(
     usual cause is a stray quote swallowing the rest of the file."""
     if spanning_quote(text, start, len(text), delimiter) is not None:
         refuse_stray_quote(text, start, len(text), first_line, None, headers, delimiter, str(path))
-    raise InputFileError(f"{path}: line {first_line}: cannot be read as CSV ({error})")
+    raise InputFileError(
+        _("{path}: line {first_line}: cannot be read as CSV ({error})").format(
+            path=path, first_line=first_line, error=error
+        )
+    )
 
 
 def _closing_quote(text: str, start: int, end: int) -> int | None:

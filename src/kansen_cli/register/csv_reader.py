@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kansen_cli.errors import InputFileError
+from kansen_cli.i18n import _
 from kansen_cli.register.columns import normalise_header
 from kansen_cli.register.csv_layout import decode, find_layout, header_fields
 from kansen_cli.register.csv_quotes import line_breaks, refuse_stray_quote, refuse_unreadable
@@ -36,7 +37,7 @@ def read_csv(path: Path, columns: ColumnMap, encoding: str | None, delimiter: st
     hasher = threading.Thread(target=digest.update, args=(data,), name="kansen-sha256", daemon=True)
     hasher.start()
     if _blank(data):
-        raise InputFileError(f"{path}: the file is empty")
+        raise InputFileError(_("{path}: the file is empty").format(path=path))
     # UTF-8 files go to pyarrow as the bytes they are (no decode/encode round trip of the body).
     body_bytes = None
     utf8 = _utf8_head(data, encoding)
@@ -135,7 +136,11 @@ def _arrow_table(body: bytes, width: int, delimiter: str, path: Path) -> pa.Tabl
             ),
         )
     except pa.ArrowInvalid as exc:
-        raise InputFileError(f"{path}: cannot be read as CSV: {str(exc).splitlines()[0]}") from None
+        raise InputFileError(
+            _("{path}: cannot be read as CSV: {splitlines}").format(
+                path=path, splitlines=str(exc).splitlines()[0]
+            )
+        ) from None
     return None if broken_count else table
 
 
@@ -202,7 +207,7 @@ def _after_lines(data: Any, count: int) -> Any:
     """`data` (str or bytes) without its first `count` lines."""
     newline = "\n" if isinstance(data, str) else b"\n"
     start = 0
-    for _ in range(count):
+    for _line in range(count):
         found = data.find(newline, start)
         if found < 0:
             return data[:0]
@@ -308,6 +313,8 @@ def _account_for_lines(body: str, lines_read: int, records: int, path: Path) -> 
     lines = line_breaks(body) + (1 if body and body[-1] not in "\r\n" else 0)
     if lines != lines_read:
         raise InputFileError(
-            f"{path}: {lines} lines below the header, but only {lines_read} were read into {records} "
-            "rows; the file cannot be read reliably: export it again"
+            _(
+                "{path}: {lines} lines below the header, but only {lines_read} were read "
+                "into {records} rows; the file cannot be read reliably: export it again"
+            ).format(path=path, lines=lines, lines_read=lines_read, records=records)
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kansen_cli.errors import InputFileError
+from kansen_cli.i18n import _
 from kansen_cli.register.csv_reader import read_csv
 from kansen_cli.register.table import RawTable
 from kansen_cli.register.workbook import read_workbook
@@ -23,9 +24,9 @@ def read_raw(
     """Headers and text columns of `path`; a workbook by its suffix, anything else as CSV."""
     path = Path(path)
     if not path.exists():
-        raise InputFileError(f"{path}: file not found")
+        raise InputFileError(_("{path}: file not found").format(path=path))
     if path.is_dir():
-        raise InputFileError(f"{path}: is a folder, not a register file")
+        raise InputFileError(_("{path}: is a folder, not a register file").format(path=path))
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
         return read_workbook(path, columns, sheet)
     return read_csv(path, columns, encoding, delimiter)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kansen_cli.errors import InputFileError
+from kansen_cli.i18n import _
 from kansen_cli.problems import ProblemReport
 from kansen_cli.register.bsn_ids import refuse_bsns_as_client_ids
 from kansen_cli.register.checks import ROW_STEPS, RowChecks
@@ -66,7 +67,9 @@ def read_register(
     if not len(raw.rows) and not raw.broken:
         # Selecting from nobody is a wrong export (a filter left on), not an empty campaign.
         raise InputFileError(
-            f"{file}: no data rows below the header (row {raw.source.header_row}); is this the right export?"
+            _("{file}: no data rows below the header (row {header_row}); is this the right export?").format(
+                file=file, header_row=raw.source.header_row
+            )
         )
     report = ProblemReport()
     checks = RowChecks(raw, mapped_idx, report, read_wijken(wijken) if wijken is not None else None)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kansen_cli.errors import InputFileError
+from kansen_cli.i18n import _
 from kansen_cli.register.columns import normalise_header
 from kansen_cli.register.raw import read_raw
 from kansen_cli.settings import ColumnMap
@@ -20,11 +21,13 @@ def read_wijken(path: Path) -> dict[str, str]:
     columns = ColumnMap(client_id="Postcode")
     raw = read_raw(Path(path), columns)
     if len(raw.headers) < 2:
-        raise InputFileError(f"{path}: needs two columns, postcode and wijk")
+        raise InputFileError(_("{path}: needs two columns, postcode and wijk").format(path=path))
     keys = {normalise_header(h): i for i, h in enumerate(raw.headers)}
     if "postcode" not in keys:
         raise InputFileError(
-            f"{path}: no column 'Postcode'; the first row names the columns, e.g. Postcode;Wijk"
+            _("{path}: no column 'Postcode'; the first row names the columns, e.g. Postcode;Wijk").format(
+                path=path
+            )
         )
     wijk_col = next((keys[k] for k in ("wijk", "neighbourhood", "buurt") if k in keys), 1)
     table: dict[str, str] = {}
@@ -35,10 +38,14 @@ def read_wijken(path: Path) -> dict[str, str]:
             continue
         key = re.sub(r"\s+", "", pc).upper()
         if not re.fullmatch(r"[1-9]\d{3}([A-Z]{2})?", key):
-            raise InputFileError(f"{path}: {pc!r} is not a postcode (4 digits, or 4 digits and 2 letters)")
+            raise InputFileError(
+                _("{path}: {pc!r} is not a postcode (4 digits, or 4 digits and 2 letters)").format(
+                    path=path, pc=pc
+                )
+            )
         table[key] = name.strip()
     if not table:
-        raise InputFileError(f"{path}: no postcodes found")
+        raise InputFileError(_("{path}: no postcodes found").format(path=path))
     return table
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kansen_cli.errors import InputFileError
+from kansen_cli.i18n import _
 from kansen_cli.register.columns import normalise_header
 from kansen_cli.register.table import HEADER_SEARCH_ROWS, RawTable, SourceInfo, file_sha256
 from kansen_cli.settings import ColumnMap
@@ -41,7 +42,7 @@ def _read_sheet(path: Path, columns: ColumnMap, sheet: str | None, sha: str) -> 
     key = normalise_header(columns.client_id)
     chosen, rows = _choose_sheet(path, key, sheet)
     if not rows:
-        raise InputFileError(f"{path}: sheet {chosen!r} is empty")
+        raise InputFileError(_("{path}: sheet {chosen!r} is empty").format(path=path, chosen=chosen))
     wanted = {normalise_header(h) for h in columns.model_dump().values() if h}
     header_index = _header_row(rows, key, wanted)
     header_cells = rows[header_index]
@@ -83,7 +84,11 @@ def _choose_sheet(path: Path, key: str, sheet: str | None) -> tuple[str, Rows]:
             parsed = early.pop(name, None) or workbook.get_sheet_by_name(name)
             return parsed.to_python(skip_empty_area=False)
         except Exception as exc:
-            raise InputFileError(f"{path}: sheet {name!r} cannot be read ({type(exc).__name__})") from None
+            raise InputFileError(
+                _("{path}: sheet {name!r} cannot be read ({__name__})").format(
+                    path=path, name=name, __name__=type(exc).__name__
+                )
+            ) from None
 
     def has_key(rows: Rows) -> bool:
         return any(
@@ -92,10 +97,14 @@ def _choose_sheet(path: Path, key: str, sheet: str | None) -> tuple[str, Rows]:
 
     if sheet is not None:
         if sheet not in names:
-            raise InputFileError(f"{path}: no sheet {sheet!r}; sheets: {', '.join(names)}")
+            raise InputFileError(
+                _("{path}: no sheet {sheet!r}; sheets: {names}").format(
+                    path=path, sheet=sheet, names=", ".join(names)
+                )
+            )
         return sheet, sheet_rows(sheet)
     if not names:
-        raise InputFileError(f"{path}: the workbook has no sheets")
+        raise InputFileError(_("{path}: the workbook has no sheets").format(path=path))
     rows = sheet_rows(names[0])
     if not has_key(rows):
         for name in names[1:]:
@@ -120,10 +129,14 @@ def _open(path: Path, sheet: str | None) -> tuple[Any, dict[str, Any]]:
         return calamine.CalamineWorkbook.from_path(str(path)), {}
     except calamine.PasswordError:
         raise InputFileError(
-            f"{path}: the workbook is password-protected; save it without a password"
+            _("{path}: the workbook is password-protected; save it without a password").format(path=path)
         ) from None
     except Exception as exc:  # calamine raises several unrelated types for damaged files
-        raise InputFileError(f"{path}: not a readable Excel workbook ({type(exc).__name__})") from None
+        raise InputFileError(
+            _("{path}: not a readable Excel workbook ({__name__})").format(
+                path=path, __name__=type(exc).__name__
+            )
+        ) from None
 
 
 @contextmanager

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from kansen_cli.errors import ReportInconsistent
+from kansen_cli.i18n import _
 from kansen_cli.suppression import Equation
 
 Key = Hashable
@@ -96,8 +97,16 @@ class Builder:
         value = int(value)
         if key in self.values and self.values[key] != value:
             raise ReportInconsistent(
-                f"'{label}' is {value} in table '{table}' but {self.values[key]} "
-                f"as '{self.labels[key]}' in table '{self.where[key]}'"
+                _(
+                    "'{label}' is {value} in table '{table}' but {values} as '{labels}' in table '{where}'"
+                ).format(
+                    label=label,
+                    value=value,
+                    table=table,
+                    values=self.values[key],
+                    labels=self.labels[key],
+                    where=self.where[key],
+                )
             )
         self.values.setdefault(key, value)
         self.where.setdefault(key, table)
@@ -112,8 +121,12 @@ class Builder:
             parts = sum(self.values[p] for p in eq.parts)
             if parts != self.values[eq.total]:
                 raise ReportInconsistent(
-                    f"'{self.labels[eq.total]}' in table '{self.where[eq.total]}' is "
-                    f"{self.values[eq.total]}, but its parts add up to {parts}"
+                    _("'{labels}' in table '{where}' is {values}, but its parts add up to {parts}").format(
+                        labels=self.labels[eq.total],
+                        where=self.where[eq.total],
+                        values=self.values[eq.total],
+                        parts=parts,
+                    )
                 )
 
 

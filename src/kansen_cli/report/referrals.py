@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from kansen_cli.errors import ReportInconsistent
+from kansen_cli.i18n import _
 from kansen_cli.report.bases import ADVISED, advised
 from kansen_cli.report.cells import Builder, Cell, Count, Rate, Table, blank, code_counts, label, pct
 from kansen_cli.report.context import Context, Part
@@ -65,8 +66,10 @@ def _table(
         in_outcomes = sum(1 for c in recorded if c == code)
         if in_outcomes != len(frame):
             raise ReportInconsistent(
-                f"referrals to '{code}': {in_outcomes} recorded with the conversations but "
-                f"{len(frame)} referral records; re-ingest the sheets so both agree"
+                _(
+                    "referrals to '{code}': {in_outcomes} recorded with the conversations "
+                    "but {frame} referral records; re-ingest the sheets so both agree"
+                ).format(code=code, in_outcomes=in_outcomes, frame=len(frame))
             )
         name = cb.referrals.get(code, code)
         row = [label(name), b.count(("ref", code, "n"), len(frame), table.name, name)]

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kansen_cli.errors import KansenError
+from kansen_cli.i18n import _
 from kansen_cli.report_documents import Chart, charts, numeric_columns, placed
 
 if TYPE_CHECKING:
@@ -118,7 +119,9 @@ def _fetcher() -> Any:
 
         def only_data(url: str, *args: Any, **kwargs: Any) -> Any:
             if not url.startswith("data:"):
-                raise KansenError(f"the report's PDF refers to {url!r}; only embedded images are allowed")
+                raise KansenError(
+                    _("the report's PDF refers to {url!r}; only embedded images are allowed").format(url=url)
+                )
             return default_url_fetcher(url, *args, **kwargs)
 
         return only_data

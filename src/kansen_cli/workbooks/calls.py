@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from kansen_cli.i18n import _
 from kansen_cli.ledger import calls as ledger_calls
 from kansen_cli.ledger.letters import batch_variants
 from kansen_cli.settings_routes import PARTS_OF_DAY
@@ -163,7 +164,11 @@ class CallsKind(WorkbookKind):
         batch_id = filled.batch_id or ""
         info = ledger_calls.batch_info(ledger, batch_id)
         if info is None:
-            raise FileRefused("unknown_batch", batch_id, f"the ledger holds no batch '{batch_id}'")
+            raise FileRefused(
+                "unknown_batch",
+                batch_id,
+                _("the ledger holds no batch '{batch_id}'").format(batch_id=batch_id),
+            )
         return CallsContext(
             batch_id=batch_id,
             round=info["round"],

@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from kansen_cli.i18n import _
 from kansen_cli.ledger import caseload as ledger_caseload
 from kansen_cli.trajectory import GAS_LABELS, LADDER_LABELS
 from kansen_cli.workbooks.kind import WorkbookKind
@@ -222,7 +223,7 @@ class CaseloadKind(WorkbookKind):
     def read_context(self, ledger: Ledger, filled: FilledWorkbook, today: dt.date) -> CaseloadContext:
         coach = str(filled.meta.get("coach") or "")
         if not coach:
-            raise FileRefused("unknown_coach", None, "the workbook names no coach; write it again")
+            raise FileRefused("unknown_coach", None, _("the workbook names no coach; write it again"))
         return CaseloadContext(
             coach=coach,
             written_on=_written_on(filled.meta),

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from kansen_cli.errors import InputFileError
+from kansen_cli.i18n import _
 from kansen_cli.workbooks import registry
 from kansen_cli.workbooks.cells import is_blank, norm
 from kansen_cli.workbooks.layout import FORMAT_VERSION, MARKER_SHEET
@@ -49,26 +50,38 @@ def read_marker(workbook: Any, path: Path) -> dict[str, Any]:
     """The hidden marker, checked: a registered kind, the format, the layout of each data sheet."""
     if MARKER_SHEET not in workbook.sheetnames:
         raise InputFileError(
-            f"{path.name}: not a kansen workbook (no '{MARKER_SHEET}' sheet); only sheets written by "
-            "`kansen sheet`, `kansen followup`, `kansen survey`, `kansen caseload` or `kansen calls` can be"
-            " ingested"
+            _(
+                "{name}: not a kansen workbook (no '{MARKER_SHEET}' sheet); only sheets "
+                "written by `kansen sheet`, `kansen followup`, `kansen survey`, `kansen "
+                "caseload` or `kansen calls` can be ingested"
+            ).format(name=path.name, MARKER_SHEET=MARKER_SHEET)
         )
     meta: dict[str, Any] = {}
     for values in workbook[MARKER_SHEET].iter_rows(min_row=1, max_col=2, values_only=True):
         key, value = (*values, None, None)[:2]
         if key is not None:
             meta[str(key)] = value
-    damaged = InputFileError(f"{path.name}: the '{MARKER_SHEET}' sheet is damaged; write the workbook again")
+    damaged = InputFileError(
+        _("{name}: the '{MARKER_SHEET}' sheet is damaged; write the workbook again").format(
+            name=path.name, MARKER_SHEET=MARKER_SHEET
+        )
+    )
     try:
         meta["sheets"] = json.loads(str(meta.get("sheets", "")))
         meta["format"] = int(str(meta.get("format")))
     except (ValueError, TypeError, RecursionError):
         raise damaged from None
     if meta["format"] > FORMAT_VERSION:
-        raise InputFileError(f"{path.name}: written by a newer kansen_cli (format {meta['format']}); upgrade")
+        raise InputFileError(
+            _("{name}: written by a newer kansen_cli (format {format}); upgrade").format(
+                name=path.name, format=meta["format"]
+            )
+        )
     kind = registry.kind_named(meta.get("kind"))
     if kind is None:
-        raise InputFileError(f"{path.name}: unknown sheet kind {meta.get('kind')!r}")
+        raise InputFileError(
+            _("{name}: unknown sheet kind {get!r}").format(name=path.name, get=meta.get("kind"))
+        )
     if not _layouts_fit(meta["sheets"], kind.required):
         raise damaged
     return meta
@@ -97,11 +110,15 @@ def read_filled(path: Path) -> FilledWorkbook:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise InputFileError(f"{path}: cannot read ({exc.strerror})") from None
+        raise InputFileError(
+            _("{path}: cannot read ({strerror})").format(path=path, strerror=exc.strerror)
+        ) from None
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:
-        raise InputFileError(f"{path.name}: not an Excel workbook (.xlsx) that can be opened") from None
+        raise InputFileError(
+            _("{name}: not an Excel workbook (.xlsx) that can be opened").format(name=path.name)
+        ) from None
     try:
         meta = read_marker(workbook, path)
         filled = FilledWorkbook(

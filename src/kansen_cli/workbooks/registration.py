@@ -39,6 +39,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from kansen_cli.i18n import _
 from kansen_cli.ledger import outcomes as ledger_outcomes
 from kansen_cli.ledger.runs import batch_exists
 from kansen_cli.workbooks.cells import ClientIds, cell_text, is_blank
@@ -208,7 +209,7 @@ class RegistrationKind(WorkbookKind):
     def read_context(self, ledger: Ledger, filled: FilledWorkbook, today: dt.date) -> RegistrationContext:
         batch_id = filled.batch_id or ""
         if not batch_exists(ledger, batch_id):
-            raise FileRefused("unknown_batch", batch_id, "this campaign has no such batch", batch_id)
+            raise FileRefused("unknown_batch", batch_id, _("this campaign has no such batch"), batch_id)
         answered, calls = ledger_outcomes.dependent_work(ledger, batch_id)
         return RegistrationContext(
             members=ledger_outcomes.batch_member_ids(ledger, batch_id),

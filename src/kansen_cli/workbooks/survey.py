@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from kansen_cli.i18n import _
 from kansen_cli.ledger import surveys as ledger_surveys
 from kansen_cli.survey import GROUP_LABELS, NON_PARTICIPANT
 from kansen_cli.workbooks import grades
@@ -125,7 +126,9 @@ class SurveyKind(WorkbookKind):
         text = str(filled.meta.get("survey_id", ""))
         info = ledger_surveys.survey_info(ledger, int(text)) if text.isdigit() else None
         if info is None:
-            raise FileRefused("unknown_survey", text, f"the ledger holds no survey '{text}'")
+            raise FileRefused(
+                "unknown_survey", text, _("the ledger holds no survey '{text}'").format(text=text)
+            )
         survey_id = int(text)
         return SurveyContext(
             survey_id=survey_id,

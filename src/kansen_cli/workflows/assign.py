@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kansen_cli.errors import KansenError, NotFoundError
+from kansen_cli.i18n import _
 
 if TYPE_CHECKING:
     import sqlite3
@@ -106,18 +107,30 @@ def _coaches(settings: Settings, kind: str | None, to: str | None) -> list[Coach
     from kansen_cli.settings_trajectories import COACH_KINDS
 
     if kind is not None and kind not in COACH_KINDS:
-        raise KansenError(f"--kind {kind!r} is not known; choose one of: {', '.join(COACH_KINDS)}")
+        raise KansenError(
+            _("--kind {kind!r} is not known; choose one of: {COACH_KINDS}").format(
+                kind=kind, COACH_KINDS=", ".join(COACH_KINDS)
+            )
+        )
     if to is not None:
         coach = settings.trajectories.coach(to)
         if coach is None:
             codes = ", ".join(c.code for c in settings.trajectories.coaches)
-            raise NotFoundError(f"--to {to!r}: no such coach in kansen.toml [trajectories]; coaches: {codes}")
+            raise NotFoundError(
+                _("--to {to!r}: no such coach in kansen.toml [trajectories]; coaches: {codes}").format(
+                    to=to, codes=codes
+                )
+            )
         if kind not in (None, coach.kind):
-            raise KansenError(f"--to {coach.code} is a coach of kind {coach.kind}, not {kind}")
+            raise KansenError(
+                _("--to {code} is a coach of kind {kind}, not {kind2}").format(
+                    code=coach.code, kind=coach.kind, kind2=kind
+                )
+            )
         return [coach]
     coaches = [c for c in settings.trajectories.coaches if kind in (None, c.kind)]
     if not coaches:
-        raise NotFoundError(f"no coaches of kind {kind} in kansen.toml [trajectories]")
+        raise NotFoundError(_("no coaches of kind {kind} in kansen.toml [trajectories]").format(kind=kind))
     return coaches
 
 
@@ -130,8 +143,10 @@ def _check_ambassadors(ledger: Ledger, coaches: Sequence[Coach]) -> None:
     missing = [code for client_id, code in linked.items() if client_id not in known]
     if missing:
         raise NotFoundError(
-            f"coach {', '.join(sorted(missing))}: the client_id in kansen.toml [trajectories] is no person"
-            " in this campaign's ledger"
+            _(
+                "coach {sorted}: the client_id in kansen.toml [trajectories] is no "
+                "person in this campaign's ledger"
+            ).format(sorted=", ".join(sorted(missing)))
         )
 
 
@@ -142,7 +157,11 @@ def _in_ledger(ledger: Ledger, client_ids: Sequence[str]) -> dict[str, KnownPers
     known = known_people(ledger, client_ids)
     unknown = sorted(set(client_ids) - set(known))
     if unknown:
-        raise NotFoundError(f"{len(unknown)} client id(s) not in the ledger: {named(unknown)}")
+        raise NotFoundError(
+            _("{unknown} client id(s) not in the ledger: {named}").format(
+                unknown=len(unknown), named=named(unknown)
+            )
+        )
     return known
 
 
@@ -166,7 +185,9 @@ def _people(ledger: Ledger, client_ids: Sequence[str], from_referral: str | None
     purged = [cid for cid, p in known.items() if p.purged]
     if purged:
         raise KansenError(
-            f"{len(purged)} client id(s) are purged, their trajectory cannot start: {named(purged)}"
+            _("{purged} client id(s) are purged, their trajectory cannot start: {named}").format(
+                purged=len(purged), named=named(purged)
+            )
         )
     return known
 
@@ -179,8 +200,10 @@ def _check_dates(on: dt.date, new: Sequence[KnownPerson], moved: Sequence[OpenTr
     early += [t.client_id for t in moved if t.coach_since > day]
     if early:
         raise KansenError(
-            f"--on {day} is before an earlier trajectory ended or the current coach took over,"
-            f" for {len(early)} person(s): {named(early)}"
+            _(
+                "--on {day} is before an earlier trajectory ended or the current coach "
+                "took over, for {early} person(s): {named}"
+            ).format(day=day, early=len(early), named=named(early))
         )
 
 
@@ -196,7 +219,11 @@ def _to_one(
 
     ids = {p.client_id for p in new} | {t.client_id for t in moved}
     if coach.client_id and coach.client_id in ids:
-        raise KansenError(f"coach {coach.code} is client {coach.client_id}: nobody is their own coach")
+        raise KansenError(
+            _("coach {code} is client {client_id}: nobody is their own coach").format(
+                code=coach.code, client_id=coach.client_id
+            )
+        )
     load = loads.get(coach.code, 0)
     if load + len(ids) > coach.cap and not force:
         raise CapacityError(refusal(len(ids), [coach], loads, []))
@@ -296,18 +323,24 @@ def run(
     from kansen_cli.ledger import open_ledger
 
     if (from_referral is None) == (not client_ids):
-        raise KansenError("give either --from-referral DEST or client ids, not both and not neither")
+        raise KansenError(_("give either --from-referral DEST or client ids, not both and not neither"))
     if from_referral is not None and from_referral not in settings.codebook.referrals:
         known = ", ".join(settings.codebook.referrals)
         raise KansenError(
-            f"--from-referral {from_referral!r} is no referral destination; choose one of: {known}"
+            _("--from-referral {from_referral!r} is no referral destination; choose one of: {known}").format(
+                from_referral=from_referral, known=known
+            )
         )
     on = today if on is None else on
     if on > today:
-        raise KansenError(f"--on {on.isoformat()} is in the future; use today or an earlier date")
+        raise KansenError(
+            _("--on {isoformat} is in the future; use today or an earlier date").format(
+                isoformat=on.isoformat()
+            )
+        )
     if end is not None:
         if from_referral is not None or kind is not None or to is not None or force:
-            raise KansenError("--end takes client ids only, not --from-referral, --kind, --to or --force")
+            raise KansenError(_("--end takes client ids only, not --from-referral, --kind, --to or --force"))
         return _run_end(campaign, settings, on, client_ids, end, dry_run)
     coaches = _coaches(settings, kind, to)
     target = coaches[0] if to is not None else None
@@ -350,7 +383,9 @@ def _run_end(
 
     if reason not in settings.codebook.trajectory_end:
         known = ", ".join(settings.codebook.trajectory_end)
-        raise KansenError(f"--end {reason!r} is no end reason; choose one of: {known}")
+        raise KansenError(
+            _("--end {reason!r} is no end reason; choose one of: {known}").format(reason=reason, known=known)
+        )
     result = AssignResult(on=on, source="list", dry_run=dry_run, end_reason=reason)
     with open_ledger(campaign, create=False) as ledger, _writing(ledger, dry_run) as db:
         result.assignments, loads = _decide_end(ledger, client_ids, on)
@@ -369,7 +404,11 @@ def _decide_end(
     open_now = open_trajectories(ledger)
     outside = sorted(set(client_ids) - set(open_now))
     if outside:
-        raise KansenError(f"{len(outside)} client id(s) are in no trajectory: {named(outside)}")
+        raise KansenError(
+            _("{outside} client id(s) are in no trajectory: {named}").format(
+                outside=len(outside), named=named(outside)
+            )
+        )
     ending = [open_now[cid] for cid in sorted(set(client_ids))]
     _check_dates(on, [], ending)
     assignments = [Assignment(t.client_id, t.coach, "end", False, t.coach, t.trajectory_id) for t in ending]

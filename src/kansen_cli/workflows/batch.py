@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kansen_cli.i18n import _
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -94,10 +96,14 @@ def run_round(
     highest = settings.rounds.max_round
     if round_no < 2 or round_no > highest:
         raise SettingsError(
-            f"--round {round_no}: a later round is 2 up to [rounds] max_round ({highest}) in kansen.toml;"
-            " raise max_round there to make a further round"
+            _(
+                "--round {round}: a later round is 2 up to [rounds] max_round ({highest}) in "
+                "kansen.toml; raise max_round there to make a further round"
+            ).format(round=round_no, highest=highest)
             if round_no > highest
-            else f"--round {round_no}: round 1 is made by `kansen batch` itself; a later round is 2 or more"
+            else _(
+                "--round {round}: round 1 is made by `kansen batch` itself; a later round is 2 or more"
+            ).format(round=round_no)
         )
     _require_round_template(settings.rounds.template, campaign)
     with open_ledger(campaign, create=False, on_wait=on_wait) as ledger:
@@ -126,8 +132,11 @@ def _require_templates(variants: list[str], campaign: Path) -> None:
     missing = missing_templates(variants, campaign)
     if missing:
         raise SettingsError(
-            f"letters.variants: no letter template for {', '.join(missing)}; add "
-            f"templates/letters/<variant>.html.j2 to the campaign folder or remove the variant"
+            _(
+                "letters.variants: no letter template for {missing}; add "
+                "templates/letters/<variant>.html.j2 to the campaign folder or remove "
+                "the variant"
+            ).format(missing=", ".join(missing))
         )
 
 
@@ -138,8 +147,11 @@ def _require_round_template(template: str, campaign: Path) -> None:
 
     if missing_templates([template], campaign):
         raise SettingsError(
-            f"[rounds] template: no letter template {template!r}; add templates/letters/{template}.html.j2"
-            " to the campaign folder or name another template"
+            _(
+                "[rounds] template: no letter template {template!r}; add "
+                "templates/letters/{template}.html.j2 to the campaign folder or name "
+                "another template"
+            ).format(template=template)
         )
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kansen_cli.errors import KansenError
+from kansen_cli.i18n import _
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -105,8 +106,11 @@ def read_calls(ledger: Ledger, batch: str, settings: Settings) -> tuple[pd.DataF
     people = phone_first_people(letter_people(ledger, batch), settings)
     if people.empty:
         raise NoPhoneFirstError(
-            f"batch {batch!r} has nobody to phone first: no letter variant of its people is "
-            "'phone_first' ([letters] approach in kansen.toml); send the letters with `kansen letters`"
+            _(
+                "batch {batch!r} has nobody to phone first: no letter variant of its "
+                "people is 'phone_first' ([letters] approach in kansen.toml); send the "
+                "letters with `kansen letters`"
+            ).format(batch=batch)
         )
     return people, calls_by_person(phone_calls(ledger, batch))
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kansen_cli.i18n import _
+
 if TYPE_CHECKING:
     from kansen_cli.settings import Settings
 
@@ -86,7 +88,9 @@ def run(
         chosen = settings.trajectories.coach(coach)
         if chosen is None:
             codes = ", ".join(c.code for c in coaches) or "none"
-            raise KansenError(f"coach {coach!r} is not in kansen.toml; coaches: {codes}")
+            raise KansenError(
+                _("coach {coach!r} is not in kansen.toml; coaches: {codes}").format(coach=coach, codes=codes)
+            )
         coaches = [chosen]
     folder = out or Path(campaign) / CASELOAD_DIR
     result = CaseloadResult(written_on=today)

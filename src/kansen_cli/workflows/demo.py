@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kansen_cli.errors import KansenError, OutputExistsError
+from kansen_cli.i18n import _
 
 if TYPE_CHECKING:
     from kansen_cli.settings import Settings
@@ -130,7 +131,9 @@ def _prepare(campaign: Path, force: bool) -> None:
     from kansen_cli.ledger import ledger_path
 
     if campaign.exists() and any(campaign.iterdir()) and not force:
-        raise OutputExistsError(f"{campaign} is not empty; choose a new folder or use --force")
+        raise OutputExistsError(
+            _("{campaign} is not empty; choose a new folder or use --force").format(campaign=campaign)
+        )
     if force:
         # A demo starts from nothing: an earlier demo's ledger would make everyone 'already approached'.
         for suffix in ("", "-wal", "-shm", "-journal"):
@@ -325,7 +328,11 @@ def _ingest(campaign: Path, settings: Settings, files: list[Path], today: dt.dat
     result = ingest.run(campaign, settings, files, today)
     if result.not_loaded:
         # Simulated answers are valid by construction: this is a bug, not the user's doing.
-        raise KansenError(f"the demo's own workbooks did not load: {', '.join(result.not_loaded)}")
+        raise KansenError(
+            _("the demo's own workbooks did not load: {not_loaded}").format(
+                not_loaded=", ".join(result.not_loaded)
+            )
+        )
     return result
 
 

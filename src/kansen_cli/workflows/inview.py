@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kansen_cli.errors import KansenError, NotFoundError
+from kansen_cli.i18n import _
 
 if TYPE_CHECKING:
     import sqlite3
@@ -125,7 +126,7 @@ def run(
 
     if out is not None:
         if Path(out).suffix.lower() != ".xlsx":
-            raise KansenError(f"--out {out}: inview writes a workbook; name it .xlsx")
+            raise KansenError(_("--out {out}: inview writes a workbook; name it .xlsx").format(out=out))
         check_writable(out, force)
     rules = settings.trajectories
     with open_ledger(campaign, create=False) as ledger:
@@ -134,7 +135,9 @@ def run(
             if known is None and coach not in caseloads(ledger):
                 codes = ", ".join(c.code for c in rules.coaches)
                 raise NotFoundError(
-                    f"--coach {coach!r}: no such coach in kansen.toml [trajectories]; coaches: {codes}"
+                    _(
+                        "--coach {coach!r}: no such coach in kansen.toml [trajectories]; coaches: {codes}"
+                    ).format(coach=coach, codes=codes)
                 )
             coach = coach if known is None else known.code
         kept, found = kept_in_view(ledger, settings, today, coach, with_names=out is not None)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kansen_cli.errors import KansenError
+from kansen_cli.i18n import _
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -209,10 +210,18 @@ def refuse_while_calling(calling: Sequence[CallStatus], batch: str, on: dt.date)
         )
         parts.append(f"{len(ahead)} with their next call due {days}")
     raise StillCallingError(
-        f"letters for batch {batch!r} not made, nothing written: {len(calling)} phone-first "
-        f"{'person is' if len(calling) == 1 else 'people are'} still being called ({'; '.join(parts)}). "
-        f"Call them first (`kansen calls {batch} --today DATE`, then `kansen ingest` the filled workbook), "
-        "or use --stop-calling to stop calling them and send them the invitation letter"
+        _(
+            "letters for batch {batch!r} not made, nothing written: {calling} "
+            "phone-first {value} still being called ({parts}). Call them first "
+            "(`kansen calls {batch} --today DATE`, then `kansen ingest` the filled "
+            "workbook), or use --stop-calling to stop calling them and send them the "
+            "invitation letter"
+        ).format(
+            batch=batch,
+            calling=len(calling),
+            value="person is" if len(calling) == 1 else "people are",
+            parts="; ".join(parts),
+        )
     )
 
 
@@ -279,11 +288,20 @@ def refuse_late_letters(people: pd.DataFrame, settings: Settings, batch: str, se
     days = Calendar(settings.planning, sent_on.year).open_days_from(sent_on, first)
     if days < needed:
         raise LettersTooLateError(
-            f"letters for batch {batch!r} not made, nothing written: {days} working "
-            f"day{'' if days == 1 else 's'} between {sent_on:%d-%m-%Y} and the first appointment on "
-            f"{first:%d-%m-%Y}; at least {needed} needed ([letters] min_working_days). Send them earlier "
-            f"(--sent-on), plan again (`kansen plan {batch} --start DATE --force`), or use --force to send "
-            "them anyway"
+            _(
+                "letters for batch {batch!r} not made, nothing written: {days} working "
+                "day{value} between {sent_on:%d-%m-%Y} and the first appointment on "
+                "{first:%d-%m-%Y}; at least {needed} needed ([letters] "
+                "min_working_days). Send them earlier (--sent-on), plan again (`kansen "
+                "plan {batch} --start DATE --force`), or use --force to send them anyway"
+            ).format(
+                batch=batch,
+                days=days,
+                value="" if days == 1 else "s",
+                sent_on=sent_on,
+                first=first,
+                needed=needed,
+            )
         )
 
 
@@ -292,7 +310,11 @@ def checked_formats(formats: Collection[str]) -> set[str]:
     chosen = {f.strip().lower() for f in formats if f.strip()}
     unknown = chosen - set(FORMATS)
     if unknown or not chosen:
-        raise KansenError(f"letter formats are pdf and html (got {', '.join(sorted(formats)) or 'none'})")
+        raise KansenError(
+            _("letter formats are pdf and html (got {value})").format(
+                value=", ".join(sorted(formats)) or "none"
+            )
+        )
     return chosen
 
 
@@ -302,8 +324,10 @@ def _refuse_when_sent(ledger: Ledger, batch: str, allowed: bool) -> None:
     previous = letters_sent_on(ledger, batch)
     if previous is not None and not allowed:
         raise AlreadyInvitedError(
-            f"the letters of batch {batch!r} were recorded as sent on {previous}; "
-            "use --force to make and record them again"
+            _(
+                "the letters of batch {batch!r} were recorded as sent on {previous}; use "
+                "--force to make and record them again"
+            ).format(batch=batch, previous=previous)
         )
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kansen_cli.errors import KansenError
+from kansen_cli.i18n import _
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -84,7 +85,11 @@ def run(
     from kansen_cli.settings_routes import PLACES
 
     if place is not None and place not in PLACES:
-        raise KansenError(f"place {place!r} is not known; use one of: {', '.join(PLACES)}")
+        raise KansenError(
+            _("place {place!r} is not known; use one of: {PLACES}").format(
+                place=place, PLACES=", ".join(PLACES)
+            )
+        )
     elsewhere: list[Busy] = []
 
     with open_ledger(campaign, create=False, on_wait=on_wait) as ledger:

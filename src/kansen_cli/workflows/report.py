@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kansen_cli.errors import KansenError
+from kansen_cli.i18n import _
 
 if TYPE_CHECKING:
     from kansen_cli.report import Report
@@ -48,9 +49,9 @@ class ReportResult:
 def _check_options(fmt: str, out: Path | None) -> None:
     """Refuse format and file combinations that cannot work (the format must be one of FORMATS)."""
     if fmt in FILE_FORMATS and out is None:
-        raise KansenError(f"--format {fmt} needs --out FILE.{fmt}")
+        raise KansenError(_("--format {fmt} needs --out FILE.{fmt}").format(fmt=fmt))
     if fmt == "table" and out is not None:
-        raise KansenError("--out works with --format md, xlsx, json, docx or pdf")
+        raise KansenError(_("--out works with --format md, xlsx, json, docx or pdf"))
 
 
 def _check_outputs(out: Path | None, charts: Path | None, force: bool) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kansen_cli.errors import KansenError
+from kansen_cli.i18n import _
 from kansen_cli.workflows.check import ReadOptions, read_export
 
 if TYPE_CHECKING:
@@ -69,8 +70,11 @@ def run(
     as_of = today if as_of is None else as_of
     if as_of > today and not allow_future:
         raise FutureDateError(
-            f"the reference date {as_of:%d-%m-%Y} is after today, {today:%d-%m-%Y}; nothing was recorded. "
-            "Use --allow-future to select on a future date anyway"
+            _(
+                "the reference date {as_of:%d-%m-%Y} is after today, {today:%d-%m-%Y}; "
+                "nothing was recorded. Use --allow-future to select on a future date "
+                "anyway"
+            ).format(as_of=as_of, today=today)
         )
     window = settings.selection.years if years is None else years
     if out is not None:
@@ -128,6 +132,8 @@ def _select_and_record(
             continue
         return selection, run_id
     raise LedgerBusyError(
-        "other kansen commands kept batching or purging people in this campaign while it selected; "
-        "nothing was recorded. Run it again once they are done"
+        _(
+            "other kansen commands kept batching or purging people in this campaign "
+            "while it selected; nothing was recorded. Run it again once they are done"
+        )
     )

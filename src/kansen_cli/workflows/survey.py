@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kansen_cli.i18n import _
+
 if TYPE_CHECKING:
     from kansen_cli.settings import Settings
 
@@ -62,10 +64,12 @@ def run(
     from kansen_cli.workbooks import survey as workbook
 
     if by is not None and by not in STRATA:
-        raise KansenError(f"--by {by!r} is not known; choose one of: {', '.join(STRATA)}")
+        raise KansenError(
+            _("--by {by!r} is not known; choose one of: {STRATA}").format(by=by, STRATA=", ".join(STRATA))
+        )
     size = settings.survey.size if size is None else size
     if size < 1:
-        raise KansenError("--size must be at least 1")
+        raise KansenError(_("--size must be at least 1"))
     seed = settings.survey.seed if seed is None else seed
     questions = dict(settings.survey.questions)
     if out is not None:
@@ -79,7 +83,7 @@ def run(
             members = draw_sample(population, roles, size, seed, by)
             if not members:
                 raise NotFoundError(
-                    "nobody to survey: no contact results are recorded yet, or everyone was sampled before"
+                    _("nobody to survey: no contact results are recorded yet, or everyone was sampled before")
                 )
             survey_id = record_sample(db, now(), today.isoformat(), seed, size, by or "", questions, members)
             target = out or survey_path(campaign, survey_id)
