@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from kansen_cli import i18n
 from kansen_cli.errors import KansenError
 from kansen_cli.i18n import _
 
@@ -181,9 +182,9 @@ def plan(
             except StopIteration:
                 raise KansenError(
                     _(
-                        "no free day within {MAX_DAYS} days of {start:%d-%m-%Y}; check "
+                        "no free day within {days} days of {start}; check "
                         "[planning] working_days and closed_days in kansen.toml"
-                    ).format(MAX_DAYS=MAX_DAYS, start=start)
+                    ).format(days=MAX_DAYS, start=i18n.day(start))
                 ) from None
             # Booked at once, so a name listed twice in the settings is still never double-booked.
             taken.setdefault((consultant, day), []).append((begin, end))

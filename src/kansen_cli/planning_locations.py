@@ -19,6 +19,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from kansen_cli import i18n
 from kansen_cli.errors import KansenError
 from kansen_cli.i18n import _
 from kansen_cli.planning import MAX_DAYS, WEEKDAYS, Busy, plan
@@ -174,9 +175,9 @@ def plan_at_location(
     if remaining:
         raise KansenError(
             _(
-                "no free room at location {code!r} within {MAX_DAYS} days of "
-                "{start:%d-%m-%Y}; check its days and closed_days in kansen.toml"
-            ).format(code=location.code, MAX_DAYS=MAX_DAYS, start=start)
+                "no free room at location {code!r} within {days} days of "
+                "{start}; check its days and closed_days in kansen.toml"
+            ).format(code=location.code, days=MAX_DAYS, start=i18n.day(start))
         )
     return pd.DataFrame(rows, columns=COLUMNS)
 

@@ -8,6 +8,8 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from kansen_cli.i18n import language, ngettext
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -96,14 +98,35 @@ def shown_value(value: object, known: bool = False) -> str | None:
     a surname or an e-mail address typed into an answer column must not be printed."""
     if value is None:
         return None
+    if isinstance(value, dt.date | float) and not isinstance(value, bool):
+        return _shorten(mask_bsns(typed(value)))
     text = str(value)
-    if known or isinstance(value, bool | int | float | dt.date) or _code_like(text):
+    if known or isinstance(value, bool | int) or _code_like(text):
         return _shorten(mask_bsns(text))
     digits = _digits_only(text)
     if _PHONE.fullmatch(digits):
-        return f"<number of {len(digits.lstrip('+'))} digits>"
+        count = len(digits.lstrip("+"))
+        return ngettext("<number of {count} digit>", "<number of {count} digits>", count).format(count=count)
     length = len(text.strip())
-    return f"<text of {length} character{'' if length == 1 else 's'}>"
+    return ngettext("<text of {count} character>", "<text of {count} characters>", length).format(
+        count=length
+    )
+
+
+def typed(value: dt.date | float) -> str:
+    """A date or number from a cell as the person typed it, not as Python prints it: a date as
+    01-09-2026 (the workbooks' format, in either language; with its time only when it has one),
+    a whole number without `.0`, a fraction with the language's decimal sign (7,5 in Dutch)."""
+    if isinstance(value, dt.datetime):
+        moment = value.time()
+        shown = f"{value:%d-%m-%Y}"
+        return shown if moment == dt.time(0) else f"{shown} {moment:%H:%M}"
+    if isinstance(value, dt.date):
+        return f"{value:%d-%m-%Y}"
+    if value.is_integer():
+        return str(int(value))
+    text = repr(value)
+    return text.replace(".", ",") if language() == "nl" else text
 
 
 # Dutch phone numbers: 0 and nine digits, or +31 / 0031 and nine digits.

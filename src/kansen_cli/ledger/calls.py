@@ -7,6 +7,7 @@ import datetime as dt
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
+from kansen_cli.i18n import _
 from kansen_cli.ledger.core import Ledger
 
 if TYPE_CHECKING:
@@ -35,14 +36,16 @@ def batch_info(ledger: Ledger, batch_id: str) -> dict[str, Any] | None:
         return None
     round_no = int(row[0]["round"] or 1)
     made_on = dt.date.fromisoformat(str(row[0]["as_of"])[:10])
-    since = f"the selection batch {batch_id} was made from"
+    since = _("the selection batch {batch} was made from").format(batch=batch_id)
     if round_no > 1 and row[0]["parent_id"]:
         root = str(row[0]["parent_id"])
         previous = root if round_no == 2 else round_batch_id(root, round_no - 1)
         sent = ledger.query("SELECT invited_on FROM batches WHERE batch_id = ?", (previous,))
         if sent and sent[0]["invited_on"]:
             made_on = dt.date.fromisoformat(str(sent[0]["invited_on"])[:10])
-            since = f"the letters of round {round_no - 1} ({previous}) went out"
+            since = _("the letters of round {round} ({batch}) went out").format(
+                round=round_no - 1, batch=previous
+            )
     return {"round": round_no, "made_on": made_on, "since": since}
 
 

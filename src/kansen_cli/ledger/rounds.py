@@ -15,12 +15,13 @@ with the batch named (`RoundClosedError`); the other batches' rounds are made by
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from collections.abc import Collection
 from dataclasses import dataclass
 
 from kansen_cli.errors import LedgerError, NotFoundError
-from kansen_cli.i18n import _
+from kansen_cli.i18n import _, day, ngettext
 from kansen_cli.ledger.core import Ledger, now
 
 
@@ -118,20 +119,26 @@ def record_round(
             sent = db.execute("SELECT invited_on FROM batches WHERE batch_id = ?", (batch_id,)).fetchone()
             if sent is not None and sent[0]:
                 raise RoundClosedError(
-                    _(
-                        "{wanted} {value} of batch {previous} to be invited again, but the "
-                        "letters of {batch_id} went out on {str}: kansen does not add people to "
+                    ngettext(
+                        "{count} person of batch {previous} to be invited again, but the "
+                        "letters of {batch} went out on {date}: kansen does not add people to "
                         "a round that has gone out (they would get no appointment or letter). "
                         "Their result stays in {previous}. Nothing was made; to make round "
-                        "{round_no} for other batches, name them: `kansen batch --round "
-                        "{round_no} BATCH ...`"
+                        "{round} for other batches, name them: `kansen batch --round "
+                        "{round} BATCH ...`",
+                        "{count} people of batch {previous} to be invited again, but the "
+                        "letters of {batch} went out on {date}: kansen does not add people to "
+                        "a round that has gone out (they would get no appointment or letter). "
+                        "Their result stays in {previous}. Nothing was made; to make round "
+                        "{round} for other batches, name them: `kansen batch --round "
+                        "{round} BATCH ...`",
+                        len(wanted),
                     ).format(
-                        wanted=len(wanted),
-                        value="person" if len(wanted) == 1 else "people",
+                        count=len(wanted),
                         previous=previous,
-                        batch_id=batch_id,
-                        str=str(sent[0])[:10],
-                        round_no=round_no,
+                        batch=batch_id,
+                        date=day(dt.date.fromisoformat(str(sent[0])[:10])),
+                        round=round_no,
                     )
                 )
             parent = db.execute(

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from kansen_cli import parsing
+from kansen_cli.i18n import N_, _
 from kansen_cli.problems import ProblemReport
 from kansen_cli.register.cells import clean, duplicated, flags_to_pandas, to_text
 from kansen_cli.register.fields import (
@@ -92,13 +93,13 @@ def client_ids(checks: RowChecks) -> None:
 
     cid = checks.cells["client_id"]
     empty = checks.missing("client_id")
-    checks.problem(empty, "client_id", False, "missing_client_id", "client id is empty")
+    checks.problem(empty, "client_id", False, "missing_client_id", _("client id is empty"))
     checks.problem(
         duplicated(cid) & ~empty,
         "client_id",
         True,
         "duplicate_client_id",
-        "client id occurs on more than one row; each person must appear once",
+        _("client id occurs on more than one row; each person must appear once"),
     )
     safe = pc.match_substring_regex(cid, f"^{CLIENT_ID_PATTERN}$")
     reserved = pc.is_in(
@@ -111,7 +112,7 @@ def client_ids(checks: RowChecks) -> None:
         "client_id",
         True,
         "invalid_client_id",
-        "client id may hold letters, digits, '-', '_' and '.' only, starting with a letter or digit",
+        _("client id may hold letters, digits, '-', '_' and '.' only, starting with a letter or digit"),
     )
 
 
@@ -121,9 +122,16 @@ def bsns(checks: RowChecks) -> None:
         return
     has = ~checks.missing("bsn")
     valid = parsing.bsn_valid(checks.cells["bsn"])
-    checks.problem(has & ~valid, "bsn", True, "invalid_bsn", "BSN fails the elfproef (11-check)")
+    checks.problem(has & ~valid, "bsn", True, "invalid_bsn", _("BSN fails the elfproef (11-check)"))
     dup_bsn = duplicated(checks.cells["bsn"]) & has
-    checks.problem(dup_bsn, "bsn", True, "duplicate_bsn", "BSN occurs on more than one row")
+    checks.problem(dup_bsn, "bsn", True, "duplicate_bsn", _("BSN occurs on more than one row"))
+
+
+_EMPTY_ON_LETTER = {
+    "street": N_("street is empty; needed for the letter"),
+    "city": N_("city is empty; needed for the letter"),
+    "surname": N_("surname is empty; needed for the letter"),
+}
 
 
 def names_on_the_letter(checks: RowChecks) -> None:
@@ -135,7 +143,7 @@ def names_on_the_letter(checks: RowChecks) -> None:
                 name,
                 False,
                 "missing_" + name,
-                f"{name} is empty; needed for the letter",
+                _(_EMPTY_ON_LETTER[name]),
             )
 
 
@@ -152,14 +160,14 @@ def house_numbers(checks: RowChecks) -> None:
         "house_number",
         False,
         "missing_house_number",
-        "house number is empty; needed for the letter",
+        _("house number is empty; needed for the letter"),
     )
     checks.problem(
         bad_house,
         "house_number",
         True,
         "invalid_house_number",
-        "house number must start with digits, e.g. 12 or 12A",
+        _("house number must start with digits, e.g. 12 or 12A"),
     )
     numbers = pd.array(np.where(house >= 0, house, 0), dtype="Int64")
     numbers[house < 0] = pd.NA
@@ -175,14 +183,14 @@ def postcodes(checks: RowChecks) -> None:
         "postcode",
         False,
         "missing_postcode",
-        "postcode is empty; needed for the letter",
+        _("postcode is empty; needed for the letter"),
     )
     checks.problem(
         bad_pc,
         "postcode",
         True,
         "invalid_postcode",
-        "postcode must be four digits and two letters, e.g. 9741 AB",
+        _("postcode must be four digits and two letters, e.g. 9741 AB"),
     )
     checks.values["postcode"] = to_text(postcode)
 
@@ -200,8 +208,9 @@ def neighbourhoods(checks: RowChecks) -> None:
         "neighbourhood",
         False,
         "missing_neighbourhood",
-        "no neighbourhood: the column is empty"
-        + (" and the postcode is not in the wijken table" if checks.wijken is not None else ""),
+        _("no neighbourhood: the column is empty and the postcode is not in the wijken table")
+        if checks.wijken is not None
+        else _("no neighbourhood: the column is empty"),
     )
     checks.values["neighbourhood"] = neighbourhood
 
@@ -215,7 +224,7 @@ def dates(checks: RowChecks) -> None:
             name,
             True,
             "invalid_date",
-            "not a date; use dd-mm-yyyy, yyyy-mm-dd, dd/mm/yyyy or an Excel date",
+            _("not a date; use dd-mm-yyyy, yyyy-mm-dd, dd/mm/yyyy or an Excel date"),
         )
 
 
@@ -228,7 +237,7 @@ def flags(checks: RowChecks) -> None:
             name,
             True,
             "invalid_boolean",
-            "not a yes/no value; use Ja/Nee, J/N, Yes/No, 1/0 or True/False",
+            _("not a yes/no value; use Ja/Nee, J/N, Yes/No, 1/0 or True/False"),
         )
 
 

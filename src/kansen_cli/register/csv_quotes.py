@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from kansen_cli.errors import InputFileError
-from kansen_cli.i18n import _
+from kansen_cli.i18n import _, ngettext
 
 
 @dataclass(frozen=True)
@@ -80,46 +80,49 @@ def refuse_stray_quote(
     if quote is None:
         raise InputFileError(
             _(
-                "{file}: line {first_line}: a row runs on over the next {value} line "
+                "{file}: line {first_line}: a row runs on over the next {count} line "
                 "break(s) without a quoted value; export it again"
-            ).format(file=file, first_line=first_line, value=line_breaks(text, start, end) - 1)
+            ).format(file=file, first_line=first_line, count=line_breaks(text, start, end) - 1)
         )
     line = first_line + line_breaks(text, start, quote.opens)
-    column = f"column {headers[quote.field]!r}" if quote.field < width else f"field {quote.field + 1}"
+    column = (
+        _("column {header!r}").format(header=headers[quote.field])
+        if quote.field < width
+        else _("field {number}").format(number=quote.field + 1)
+    )
     value_end = end if quote.closes is None else quote.closes
     swallowed = line_breaks(text, quote.opens, value_end)
-    lines = "line" if swallowed == 1 else "lines"
     if quote.closes is None:
         if value_end > start and text[value_end - 1] in "\r\n":
             swallowed -= 1  # the file's own last line end
-            lines = "line" if swallowed == 1 else "lines"
         raise InputFileError(
             _(
                 '{file}: line {line}: a quote (") opens a value in {column} and is never '
-                "closed, so it swallows the {swallowed} {lines} after it, to the end of "
+                "closed, so it swallows the {lines} after it, to the end of "
                 "the file; remove the stray quote (or close it) and export again"
-            ).format(file=file, line=line, column=column, swallowed=swallowed, lines=lines)
+            ).format(file=file, line=line, column=column, lines=_lines(swallowed))
         )
     rows_inside = text.count(delimiter, quote.opens, value_end) >= max(1, width - 1)
     if fields in (width, None) and not rows_inside:
         return  # a quoted line break in a value of its own: allowed
     why = (
-        "holding whole rows"
+        _("holding whole rows")
         if rows_inside
-        else f"leaving that row with {fields} fields where the header has {width}"
+        else _("leaving that row with {fields} fields where the header has {width}").format(
+            fields=fields, width=width
+        )
     )
     raise InputFileError(
         _(
             '{file}: line {line}: a quote (") opens a value in {column} that '
-            "swallows the {swallowed} {lines} after it, up to line {value}, {why}; "
+            "swallows the {lines} after it, up to line {last}, {why}; "
             "remove the stray quote and export again"
         ).format(
             file=file,
             line=line,
             column=column,
-            swallowed=swallowed,
-            lines=lines,
-            value=line + swallowed,
+            lines=_lines(swallowed),
+            last=line + swallowed,
             why=why,
         )
     )
@@ -156,3 +159,7 @@ def _field_end(text: str, start: int, end: int, delimiter: str) -> int:
     ends = [text.find(mark, start, end) for mark in (delimiter, "\n", "\r")]
     found = [e for e in ends if e >= 0]
     return min(found) if found else end
+
+
+def _lines(count: int) -> str:
+    return ngettext("{count} line", "{count} lines", count).format(count=count)

@@ -294,7 +294,14 @@ def _read_exact(body: str, delimiter: str, headers: list[str], source: SourceInf
         if len(record) > width and not any(field.strip() for field in record[width:]):
             record = record[:width]
         if len(record) != width:
-            broken.append((number, f"has {len(record)} fields where the header has {width}"))
+            broken.append(
+                (
+                    number,
+                    _("has {fields} fields where the header has {width}").format(
+                        fields=len(record), width=width
+                    ),
+                )
+            )
             continue
         good.append(number)
         for column, value in zip(cells, record, strict=True):

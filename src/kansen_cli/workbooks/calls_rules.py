@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from kansen_cli.i18n import _
 from kansen_cli.settings_routes import PARTS_OF_DAY
 from kansen_cli.workbooks.cells import ClientIds, cell_text, is_blank, parse_date
 from kansen_cli.workbooks.plan import Planned, RowCheck
@@ -55,7 +56,7 @@ def _phone_problem(check: RowCheck, key: str, what_belongs: str) -> None:
         check.headers.get(key, key),
         masked_phone(value),
         "phone_number_in_cell",
-        f"this looks like a phone number; {what_belongs}",
+        _("this looks like a phone number; {what_belongs}").format(what_belongs=what_belongs),
         known=True,
     )
     check.failed = True
@@ -87,22 +88,31 @@ class CallRules:
         client_id = check.known_id(self.ids)
         known = client_id in self.phone_first
         if not known:
-            why = "a person not phoned first" if client_id in ctx.variants else "a person not in this batch"
-            check.problem("client_id", client_id, "not_in_batch", f"{why} ({ctx.batch_id})")
+            why = (
+                _("a person not phoned first")
+                if client_id in ctx.variants
+                else _("a person not in this batch")
+            )
+            check.problem(
+                "client_id",
+                client_id,
+                "not_in_batch",
+                _("{why} ({batch_id})").format(why=why, batch_id=ctx.batch_id),
+            )
         on_date = check.date("call_date", ctx.made_on, ctx.today, ctx.since)
-        check.missing("call_date", "the date of the call is required")
+        check.missing("call_date", _("the date of the call is required"))
         part = check.coded("part_of_day", _PARTS) or ""
         caller = check.cell("caller")
-        check.missing("caller", "the name of the caller is required")
+        check.missing("caller", _("the name of the caller is required"))
         if looks_like_phone(caller):
-            _phone_problem(check, "caller", "the name of the caller belongs here")
+            _phone_problem(check, "caller", _("the name of the caller belongs here"))
         outcome = self._outcome(check)
         callback_on = self._callback(check, outcome, on_date)
         if not known or on_date is None or outcome is None or check.failed:
             return None
         key = (client_id, on_date, part)
         if key in self.seen:
-            check.problem("client_id", client_id, "duplicate", "this call appears twice in the file")
+            check.problem("client_id", client_id, "duplicate", _("this call appears twice in the file"))
         else:
             self._once_a_day(check, client_id, on_date, part)
         self.seen.add(key)
@@ -123,9 +133,14 @@ class CallRules:
 
     def _outcome(self, check: RowCheck) -> str | None:
         value = check.cell("outcome")
-        allowed = "allowed: " + ", ".join(self.outcomes.values())
         if looks_like_phone(value):
-            _phone_problem(check, "outcome", "the outcome of the call belongs here, " + allowed)
+            _phone_problem(
+                check,
+                "outcome",
+                _("the outcome of the call belongs here, allowed: {choices}").format(
+                    choices=", ".join(self.outcomes.values())
+                ),
+            )
             return None
         if is_blank(value):
             check.required("outcome", self.outcomes)
@@ -138,19 +153,25 @@ class CallRules:
         if outcome is not None and outcome != self.callback:
             if not is_blank(value):
                 check.problem(
-                    "callback_on", value, "callback_without_outcome", f"a date only with outcome '{label}'"
+                    "callback_on",
+                    value,
+                    "callback_without_outcome",
+                    _("a date only with outcome '{label}'").format(label=label),
                 )
             return None
         if is_blank(value):
             if outcome == self.callback:
-                check.missing("callback_on", f"outcome '{label}' needs the day agreed to call back")
+                check.missing(
+                    "callback_on",
+                    _("outcome '{label}' needs the day agreed to call back").format(label=label),
+                )
             return None
         parsed = parse_date(value)
         if parsed is None:
-            check.problem("callback_on", value, "bad_date", "not a date; write it as dd-mm-jjjj")
+            check.problem("callback_on", value, "bad_date", _("not a date; write it as dd-mm-yyyy"))
             return None
         if on_date is not None and parsed.isoformat() < on_date:
-            check.problem("callback_on", value, "date_too_early", "lies before the call")
+            check.problem("callback_on", value, "date_too_early", _("lies before the call"))
         return parsed.isoformat()
 
     def _once_a_day(self, check: RowCheck, client_id: str, on_date: str, part: str) -> None:
@@ -160,11 +181,13 @@ class CallRules:
         in_file = any(c == client_id and d == on_date for c, d, _ in self.seen)
         in_ledger = self.called.get((client_id, on_date), set()) - {part}
         if in_file or in_ledger:
-            where = "in this file" if in_file else "in the ledger"
+            where = _("in this file") if in_file else _("in the ledger")
             check.problem(
                 "call_date",
                 check.cell("call_date"),
                 "second_call_same_day",
-                f"this person was called on {day} already ({where});"
-                " one call a day ([calls] same_day = false)",
+                _(
+                    "this person was called on {day} already ({where}); one call a day "
+                    "([calls] same_day = false)"
+                ).format(day=day, where=where),
             )

@@ -249,7 +249,9 @@ class CaseloadKind(WorkbookKind):
                 None,
                 context.coach,
                 "unknown_coach",
-                f"coach '{context.coach}' is not in kansen.toml; coaches: {codes}",
+                _("coach '{coach}' is not in kansen.toml; coaches: {codes}").format(
+                    coach=context.coach, codes=codes
+                ),
                 known=True,  # a coach's code, no person's
             )
             plan.file_level = True

@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from kansen_cli.i18n import _, day
 from kansen_cli.workbooks import scales
 from kansen_cli.workbooks.caseload import (
     GOAL_ANSWERS,
@@ -79,7 +80,7 @@ class CaseloadRules:
                 "client_id",
                 client_id,
                 "not_in_caseload",
-                f"this person is not in the caseload of coach '{self.ctx.coach}'",
+                _("this person is not in the caseload of coach '{coach}'").format(coach=self.ctx.coach),
             )
         return client_id, found
 
@@ -105,44 +106,55 @@ class CaseloadRules:
         ends = any("end_reason" in p.record and not unchanged(p) for p in planned)  # a new or other end
         if last is not None and not ends and _date(on_date) <= last:
             return planned
-        coach = f"coach '{self.ctx.coach}'"
+        coach = self.ctx.coach
         if ends:
-            key, value, rest = "client_id", client_id, f"{coach} can no longer end the trajectory"
-        elif date_key is not None:
-            key, value, rest = date_key, check.cell(date_key), f"{coach} records only up to that day"
-        else:
-            written = _shown(on_date)
             key, value = "client_id", client_id
-            rest = f"{coach} records only up to that day, and this workbook was written on {written}"
-        check.problem(key, value, "not_in_caseload", f"{why}; {rest}")
+            rest = _("coach '{coach}' can no longer end the trajectory").format(coach=coach)
+        elif date_key is not None:
+            key, value = date_key, check.cell(date_key)
+            rest = _("coach '{coach}' records only up to that day").format(coach=coach)
+        else:
+            key, value = "client_id", client_id
+            rest = _(
+                "coach '{coach}' records only up to that day, and this workbook was written on {date}"
+            ).format(coach=coach, date=_shown(on_date))
+        check.problem(key, value, "not_in_caseload", _("{why}; {rest}").format(why=why, rest=rest))
         return []
 
     def last_day(self, trajectory: dict[str, Any]) -> tuple[dt.date | None, str]:
         """The last day this coach coached the trajectory (the handover or the end), and why."""
         until, ended = trajectory["coach_until"], trajectory["ended_on"]
         if ended is not None and (until is None or _date(ended) <= _date(until)):
-            return _date(ended), f"this person's trajectory ended on {_shown(ended)}"
+            return _date(ended), _("this person's trajectory ended on {date}").format(date=_shown(ended))
         if until is None:  # not this coach's and never handed over by them: nothing to go by
-            return None, f"this person is coached by coach '{trajectory['current_coach']}'"
-        whom = f"coach '{trajectory['current_coach']}'" if trajectory["current_coach"] else "another coach"
-        return _date(until), f"this person moved to {whom} on {_shown(until)}"
+            return None, _("this person is coached by coach '{coach}'").format(
+                coach=trajectory["current_coach"]
+            )
+        if trajectory["current_coach"]:
+            moved = _("this person moved to coach '{coach}' on {date}")
+        else:
+            moved = _("this person moved to another coach on {date}")
+        return _date(until), moved.format(coach=trajectory["current_coach"], date=_shown(until))
 
     # ------------------------------------------------------------------ Deelnemers
 
     def person(self, check: RowCheck, row: FilledRow) -> list[Planned]:
         client_id, trajectory = self.trajectory(check)
         started = _date(trajectory["started_on"]) if trajectory else None
-        on_date = check.date("contact_date", started, self.ctx.today, "the trajectory started")
+        on_date = check.date("contact_date", started, self.ctx.today, _("the trajectory started"))
         kind = check.coded("contact_kind", self.cb.contact_kind)
         rung = scales.rung(check, "rung")
         reason = check.coded("end_reason", self.cb.trajectory_end)
         if is_blank(check.cell("contact_date")):
-            check.missing("contact_date", "the date of the contact is required")
+            check.missing("contact_date", _("the date of the contact is required"))
         elif is_blank(check.cell("contact_kind")):
             check.required("contact_kind", self.cb.contact_kind)
         if ("contact", client_id, on_date) in self.seen and on_date is not None:
             check.problem(
-                "contact_date", check.cell("contact_date"), "duplicate", "this person and date appear twice"
+                "contact_date",
+                check.cell("contact_date"),
+                "duplicate",
+                _("this person and date appear twice"),
             )
         self.seen.add(("contact", client_id, on_date))
         if trajectory is None or on_date is None or check.failed:
@@ -182,7 +194,9 @@ class CaseloadRules:
                     "end_reason",
                     check.cell("end_reason"),
                     "already_ended",
-                    f"this trajectory ended already on {_shown(trajectory['ended_on'])} ('{label}')",
+                    _("this trajectory ended already on {shown} ('{label}')").format(
+                        shown=_shown(trajectory["ended_on"]), label=label
+                    ),
                 )
                 return None
             return Planned("trajectory_end", client_id, record, old)
@@ -192,7 +206,9 @@ class CaseloadRules:
                 "contact_date",
                 check.cell("contact_date"),
                 "date_too_early",
-                f"an end lies on or after the day coach '{self.ctx.coach}' took over ({_shown(since)})",
+                _("an end lies on or after the day coach '{coach}' took over ({shown})").format(
+                    coach=self.ctx.coach, shown=_shown(since)
+                ),
             )
             return None
         return Planned("trajectory_end", client_id, record, None)
@@ -208,27 +224,27 @@ class CaseloadRules:
             and goal["trajectory_id"] != trajectory["trajectory_id"]
         ):
             check.problem(
-                "goal_id", check.cell("goal_id"), "unknown_goal", "not a goal of this client number"
+                "goal_id", check.cell("goal_id"), "unknown_goal", _("not a goal of this client number")
             )
             goal = None
         not_before, what = (None, "")
         if goal is not None and trajectory is not None:
             not_before, what = max(
-                (_date(trajectory["started_on"]), "the trajectory started"),
-                (_date(goal["set_on"]), "the goal was set"),
+                (_date(trajectory["started_on"]), _("the trajectory started")),
+                (_date(goal["set_on"]), _("the goal was set")),
             )
         reviewed_on = check.date("review_date", not_before, self.ctx.today, what)
         score = scales.gas(check, "score")
         if is_blank(check.cell("review_date")):
-            check.missing("review_date", "the date of the review is required")
+            check.missing("review_date", _("the date of the review is required"))
         elif is_blank(check.cell("score")):
-            check.missing("score", scales.GAS_ALLOWED)
+            check.missing("score", scales.gas_allowed())
         if goal is None or trajectory is None or reviewed_on is None or score is None:
             return []
         key = (int(goal["goal_id"]), reviewed_on)
         if ("score", *key) in self.seen:
             check.problem(
-                "goal_id", check.cell("goal_id"), "duplicate", "this goal and review date appear twice"
+                "goal_id", check.cell("goal_id"), "duplicate", _("this goal and review date appear twice")
             )
         self.seen.add(("score", *key))
         record = {"goal_id": key[0], "reviewed_on": reviewed_on, "score": score}
@@ -251,7 +267,7 @@ class CaseloadRules:
                 "goal_id",
                 value,
                 "unknown_goal",
-                f"no goal with this number in the caseload of coach '{self.ctx.coach}'",
+                _("no goal with this number in the caseload of coach '{coach}'").format(coach=self.ctx.coach),
             )
         return goal
 
@@ -265,14 +281,14 @@ class CaseloadRules:
         value = check.cell("description")
         description = None if is_blank(value) else " ".join(str(value).split())
         started = _date(trajectory["started_on"]) if trajectory else None
-        target_on = check.date("target_on", started, None, "the trajectory started")  # may lie ahead
+        target_on = check.date("target_on", started, None, _("the trajectory started"))  # may lie ahead
         baseline = scales.gas(check, "baseline")
         if trajectory is None or domain is None or check.failed:
             return []
         tid = int(trajectory["trajectory_id"])
         key = (tid, domain, norm(description or ""))
         if ("goal", *key) in self.seen:
-            check.problem("description", value, "duplicate", "this person has this goal twice in the file")
+            check.problem("description", value, "duplicate", _("this person has this goal twice in the file"))
         self.seen.add(("goal", *key))
         record: dict[str, Any] = {
             "trajectory_id": tid,
@@ -299,4 +315,4 @@ def _date(text: Any) -> dt.date:
 
 
 def _shown(text: Any) -> str:
-    return f"{_date(text):%d-%m-%Y}"
+    return day(_date(text))

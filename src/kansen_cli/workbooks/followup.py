@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from kansen_cli.i18n import _
 from kansen_cli.ledger import followups as ledger_followups
 from kansen_cli.ledger import outcomes as ledger_outcomes
 from kansen_cli.workbooks import grades
@@ -205,17 +206,17 @@ class _Rules:
         client_id = check.known_id(self.due_ids)
         outcome = self.context.outcomes.get(client_id)
         if outcome is None or outcome.get("participation_potential") != self.roles.potential_self:
-            check.problem("client_id", client_id, "not_due", "this person is not on a follow-up list")
+            check.problem("client_id", client_id, "not_due", _("this person is not on a follow-up list"))
             outcome = None
         round_no = _round(check, self.settings.followup.rounds)
         if (client_id, round_no) in self.seen:
-            check.problem("client_id", client_id, "duplicate", "this person and round appear twice")
+            check.problem("client_id", client_id, "duplicate", _("this person and round appear twice"))
         self.seen.add((client_id, round_no))
         earlier = as_date(outcome.get("conversation_date")) if outcome else None
-        call_date = check.date("call_date", earlier, self.context.today, "the conversation")
+        call_date = check.date("call_date", earlier, self.context.today, _("the conversation"))
         result = check.coded("followup_result", self.cb.followup_result)
         if call_date is None:
-            check.missing("call_date", "the date of the call is required")
+            check.missing("call_date", _("the date of the call is required"))
         if result is None:
             check.required("followup_result", self.cb.followup_result)
         mark = grade(check, "mark", required=False)
@@ -239,7 +240,9 @@ class _Rules:
                 "round",
                 round_no,
                 "round_order",
-                f"round {round_no} follows only a round {round_no - 1} with '{label}'",
+                _("round {round_no} follows only a round {value} with '{label}'").format(
+                    round_no=round_no, value=round_no - 1, label=label
+                ),
             )
         later = calls.get(round_no + 1)
         if later is not None and result is not None and result != no_contact:
@@ -247,7 +250,9 @@ class _Rules:
                 "followup_result",
                 check.cell("followup_result"),
                 "round_order",
-                f"round {round_no + 1} is recorded already, so round {round_no} must stay '{label}'",
+                _("round {value} is recorded already, so round {round_no} must stay '{label}'").format(
+                    value=round_no + 1, round_no=round_no, label=label
+                ),
             )
 
     def referral(self, check: RowCheck, row: FilledRow) -> Planned | None:
@@ -259,15 +264,15 @@ class _Rules:
                 "destination",
                 check.cell("destination"),
                 "unknown_referral",
-                "the ledger holds no such referral for this client number",
+                _("the ledger holds no such referral for this client number"),
             )
         elif (client_id, destination) in self.seen:
             check.problem(
-                "destination", check.cell("destination"), "duplicate", "this referral appears twice"
+                "destination", check.cell("destination"), "duplicate", _("this referral appears twice")
             )
         self.seen.add((client_id, destination))
         referred = as_date(current.get("referred_on")) if current is not None else None
-        result_date = check.date("result_date", referred, self.context.today, "the referral")
+        result_date = check.date("result_date", referred, self.context.today, _("the referral"))
         result = check.coded("referral_result", self.cb.referral_result)
         if result is None:
             check.required("referral_result", self.cb.referral_result)
@@ -288,6 +293,6 @@ def _round(check: RowCheck, rounds: int) -> int | None:
     except ValueError:
         number = 0
     if not 1 <= number <= rounds:
-        check.problem("round", value, "bad_round", f"a round number 1..{rounds}")
+        check.problem("round", value, "bad_round", _("a round number 1..{rounds}").format(rounds=rounds))
         return None
     return number

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kansen_cli.i18n import _
 from kansen_cli.workbooks.cells import cell_text, is_blank, norm
 
 if TYPE_CHECKING:
@@ -16,7 +17,11 @@ if TYPE_CHECKING:
 NO_MARK = "Geen cijfer"
 MARKS = tuple(str(n) for n in range(1, 11))
 CHOICES = (*MARKS, NO_MARK)
-ALLOWED = f"a whole mark from 1 to 10, or '{NO_MARK}'"
+
+
+def allowed() -> str:
+    """What a mark cell takes, in the current language."""
+    return _("a whole mark from 1 to 10, or '{no_mark}'").format(no_mark=NO_MARK)
 
 
 def grade(check: RowCheck, key: str, required: bool) -> int | None:
@@ -27,7 +32,7 @@ def grade(check: RowCheck, key: str, required: bool) -> int | None:
     value = check.cell(key)
     if is_blank(value):
         if required:
-            check.problem(key, None, "missing", f"required; {ALLOWED}")
+            check.problem(key, None, "missing", _("required; {allowed}").format(allowed=allowed()))
         return None
     if norm(value) == norm(NO_MARK):
         return None
@@ -38,6 +43,6 @@ def grade(check: RowCheck, key: str, required: bool) -> int | None:
         text = cell_text(value)
         number = int(text) if text.isdigit() else None
     if number is None or not 1 <= number <= 10:
-        check.problem(key, value, "bad_mark", ALLOWED)
+        check.problem(key, value, "bad_mark", allowed())
         return None
     return number

@@ -15,6 +15,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from kansen_cli.i18n import _, day
 from kansen_cli.problems import ProblemReport
 from kansen_cli.workbooks.cells import (
     NO_WORDS,
@@ -130,7 +131,10 @@ class RowCheck:
         code = lookup(choices).get(norm(value))
         if code is None:
             self.problem(
-                key, value, "unknown_value", "not in the list; allowed: " + ", ".join(choices.values())
+                key,
+                value,
+                "unknown_value",
+                _("not in the list; allowed: {choices}").format(choices=", ".join(choices.values())),
             )
         return code
 
@@ -141,13 +145,18 @@ class RowCheck:
 
     def required(self, key: str, choices: dict[str, str]) -> None:
         """A problem when a coded cell is empty, naming the allowed labels."""
-        self.missing(key, "required; allowed: " + ", ".join(choices.values()))
+        self.missing(key, _("required; allowed: {choices}").format(choices=", ".join(choices.values())))
 
     def mark(self, key: str) -> bool:
         value = self.cell(key)
         marked = mark(value)
         if marked is None:
-            self.problem(key, value, "unknown_value", f"allowed: {MARK_YES}, {MARK_NO} or empty")
+            self.problem(
+                key,
+                value,
+                "unknown_value",
+                _("allowed: {yes}, {no} or empty").format(yes=MARK_YES, no=MARK_NO),
+            )
             return False
         return marked
 
@@ -161,12 +170,19 @@ class RowCheck:
             return None
         parsed = parse_date(value)
         if parsed is None:
-            self.problem(key, value, "bad_date", "not a date; write it as dd-mm-jjjj")
+            self.problem(key, value, "bad_date", _("not a date; write it as dd-mm-yyyy"))
             return None
         if today is not None and parsed > today:
-            self.problem(key, value, "date_in_future", f"lies after today ({today:%d-%m-%Y})")
+            self.problem(
+                key, value, "date_in_future", _("lies after today ({today})").format(today=day(today))
+            )
         elif not_before is not None and parsed < not_before:
-            self.problem(key, value, "date_too_early", f"lies before {before_what} ({not_before:%d-%m-%Y})")
+            self.problem(
+                key,
+                value,
+                "date_too_early",
+                _("lies before {what} ({date})").format(what=before_what, date=day(not_before)),
+            )
         return parsed.isoformat()
 
     def known_id(self, ids: ClientIds, key: str = "client_id") -> str:
@@ -212,7 +228,9 @@ def start_plan(filled: FilledWorkbook, settings: Settings, batch_id: str | None)
             None,
             campaign,
             "wrong_campaign",
-            f"this workbook belongs to campaign '{campaign}', not to '{settings.campaign.name}'",
+            _("this workbook belongs to campaign '{campaign}', not to '{name}'").format(
+                campaign=campaign, name=settings.campaign.name
+            ),
             known=True,  # the message names it anyway: a campaign's name, no person's
         )
         plan.file_level = True

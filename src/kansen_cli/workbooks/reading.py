@@ -80,7 +80,7 @@ def read_marker(workbook: Any, path: Path) -> dict[str, Any]:
     kind = registry.kind_named(meta.get("kind"))
     if kind is None:
         raise InputFileError(
-            _("{name}: unknown sheet kind {get!r}").format(name=path.name, get=meta.get("kind"))
+            _("{name}: unknown sheet kind {kind!r}").format(name=path.name, kind=meta.get("kind"))
         )
     if not _layouts_fit(meta["sheets"], kind.required):
         raise damaged
@@ -128,7 +128,7 @@ def read_filled(path: Path) -> FilledWorkbook:
             headers = {str(key): str(header) for key, header in layout}
             filled.headers[sheet_name] = headers
             if sheet_name not in workbook.sheetnames:
-                filled.problems.append(("", f"sheet '{sheet_name}' is missing"))
+                filled.problems.append(("", _("sheet '{sheet}' is missing").format(sheet=sheet_name)))
                 continue
             _read_sheet(workbook[sheet_name], sheet_name, headers, filled)
     finally:
@@ -145,7 +145,14 @@ def _read_sheet(sheet: Any, sheet_name: str, headers: dict[str, str], filled: Fi
         if norm(header) in found:
             positions[key] = found[norm(header)]
         else:
-            filled.problems.append((header, f"column '{header}' is missing from sheet '{sheet_name}'"))
+            filled.problems.append(
+                (
+                    header,
+                    _("column '{header}' is missing from sheet '{sheet}'").format(
+                        header=header, sheet=sheet_name
+                    ),
+                )
+            )
     for number, values in enumerate(rows, start=2):
         cells = {key: (values[i] if i < len(values) else None) for key, i in positions.items()}
         if all(is_blank(v) for v in cells.values()):

@@ -39,7 +39,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from kansen_cli.i18n import _
+from kansen_cli.i18n import _, ngettext
 from kansen_cli.ledger import outcomes as ledger_outcomes
 from kansen_cli.ledger.runs import batch_exists
 from kansen_cli.workbooks.cells import ClientIds, cell_text, is_blank
@@ -252,11 +252,16 @@ def plan_registration(filled: FilledWorkbook, context: RegistrationContext, sett
     kept = [c for c in plan.changes if c.kind == ATTEMPT]
     if kept:
         later = sorted({context.later[c.client_id] for c in kept})
-        who = "person has" if len(kept) == 1 else "people have"
         plan.notes.append(
-            f"{plan.file}: {len(kept)} {who} a result from a later round ({', '.join(later)});"
-            " for them this sheet sets only this round's result, and their latest result stays"
-            " as the later round's sheet gave it"
+            ngettext(
+                "{file}: {count} person has a result from a later round ({rounds}); for them this "
+                "sheet sets only this round's result, and their latest result stays as the later "
+                "round's sheet gave it",
+                "{file}: {count} people have a result from a later round ({rounds}); for them this "
+                "sheet sets only this round's result, and their latest result stays as the later "
+                "round's sheet gave it",
+                len(kept),
+            ).format(file=plan.file, count=len(kept), rounds=", ".join(later))
         )
     return plan
 
@@ -279,7 +284,7 @@ class _Rules:
                 "client_id",
                 client_id,
                 "not_approached",
-                "no letter was sent to this person; run `kansen letters` for the batch first",
+                _("no letter was sent to this person; run `kansen letters` for the batch first"),
             )
         record, activities, referrals = self._answers(check, sent)
         contact = record["contact_result"]
@@ -321,38 +326,50 @@ class _Rules:
     def _no_undo(self, check: RowCheck, client_id: str, record: dict[str, Any], referrals: list[str]) -> None:
         """Refuse a row that would lose a partner's result or a conversation's follow-up calls."""
         cb, roles = self.cb, self.roles
-        force = "use --force to replace it anyway"
+        force = _("use --force to replace it anyway")
         for destination, (result, source) in self.context.answered.get(client_id, {}).items():
             if destination in referrals:
                 continue
             key = f"referral:{destination}"
-            message = (
-                f"this row would remove the referral to {cb.referrals.get(destination, destination)},"
-                f" which has the partner's result '{cb.referral_result.get(result, result)}'"
-                f" (from {source}); {force}"
+            message = _(
+                "this row would remove the referral to {destination}, which has the partner's "
+                "result '{result}' (from {source}); {force}"
+            ).format(
+                destination=cb.referrals.get(destination, destination),
+                result=cb.referral_result.get(result, result),
+                source=source,
+                force=force,
             )
             check.problem(key if key in check.headers else None, check.cell(key), "would_undo", message)
         calls = self.context.calls.get(client_id)
         if not calls:
             return
-        made = ", ".join(f"round {number} from {source}" for number, source in calls)
+        made = ", ".join(
+            _("round {number} from {source}").format(number=number, source=source) for number, source in calls
+        )
         if record["contact_result"] is not None and record["contact_result"] != roles.spoken:
             label = cb.contact_result.get(record["contact_result"], record["contact_result"])
-            what = ("contact_result", f"change the contact result to '{label}'")
+            what = ("contact_result", _("change the contact result to '{label}'").format(label=label))
         elif record["participation_potential"] != roles.potential_self:
             potential = record["participation_potential"]
-            label = cb.participation_potential.get(potential, "(empty)") if potential else "(empty)"
-            what = ("participation_potential", f"change the participation potential to '{label}'")
+            empty = _("(empty)")
+            label = cb.participation_potential.get(potential, empty) if potential else empty
+            what = (
+                "participation_potential",
+                _("change the participation potential to '{label}'").format(label=label),
+            )
         else:
             return
-        message = f"this row would {what[1]}, but the conversation has follow-up calls ({made}); {force}"
+        message = _(
+            "this row would {change}, but the conversation has follow-up calls ({calls}); {force}"
+        ).format(change=what[1], calls=made, force=force)
         check.problem(what[0], check.cell(what[0]), "would_undo", message)
 
     def _member(self, check: RowCheck, number: int) -> str | None:
         """The batch member the client-number cell names; once per file."""
         value = check.cell("client_id")
         if is_blank(value):
-            check.problem("client_id", None, "missing", "the client number is empty")
+            check.problem("client_id", None, "missing", _("the client number is empty"))
             return None
         client_id = self.members.match(value)
         if client_id is None:
@@ -360,11 +377,13 @@ class _Rules:
                 "client_id",
                 cell_text(value),
                 "not_in_batch",
-                "this client number is not in the workbook's batch",
+                _("this client number is not in the workbook's batch"),
             )
             return None
         if client_id in self.seen:
-            check.problem("client_id", client_id, "duplicate", f"also in row {self.seen[client_id]}")
+            check.problem(
+                "client_id", client_id, "duplicate", _("also in row {seen}").format(seen=self.seen[client_id])
+            )
         self.seen.setdefault(client_id, number)
         return client_id
 
@@ -374,9 +393,9 @@ class _Rules:
         contact = check.coded("contact_result", cb.contact_result)
         if contact is None:
             check.required("contact_result", cb.contact_result)
-        date = check.date("conversation_date", sent, self.context.today, "the letter date")
+        date = check.date("conversation_date", sent, self.context.today, _("the letter date"))
         if contact == self.roles.spoken and date is None:
-            check.missing("conversation_date", "required for a conversation")
+            check.missing("conversation_date", _("required for a conversation"))
         location = check.coded("location", cb.location)
         classification = check.coded("classification", cb.classification)
         potential = check.coded("participation_potential", cb.participation_potential)
@@ -399,7 +418,9 @@ class _Rules:
         self, check: RowCheck, record: dict[str, Any], activities: list[str], referrals: list[str]
     ) -> None:
         """Not spoken to: no answer that only a conversation gives."""
-        message = f"only when the contact result is '{self.cb.contact_result[self.roles.spoken]}'"
+        message = _("only when the contact result is '{spoken}'").format(
+            spoken=self.cb.contact_result[self.roles.spoken]
+        )
         keys = [key for key in CODED if record[key] is not None]
         # A destination the codebook names may take over whoever was not reached (Nijmegen: the
         # klantmanager); any other referral needs the conversation.
@@ -408,7 +429,7 @@ class _Rules:
         keys += [f"referral:{code}" for code in referrals if code not in without]
         if without and any(code not in without for code in referrals):
             allowed = ", ".join(self.cb.referrals.get(code, code) for code in sorted(without))
-            message += f"; without a conversation only a referral to: {allowed}"
+            message += _("; without a conversation only a referral to: {allowed}").format(allowed=allowed)
         for key in keys:
             check.problem(key, check.cell(key), "only_spoken", message)
 
@@ -421,15 +442,21 @@ class _Rules:
         if classification is None:
             check.missing(
                 "classification",
-                "required for a conversation; allowed: " + ", ".join(cb.classification.values()),
+                _("required for a conversation; allowed: {choices}").format(
+                    choices=", ".join(cb.classification.values())
+                ),
             )
         if activities and classification is not None and classification != roles.active:
             for code in activities:
                 key = f"activity:{code}"
-                message = f"activity types only for '{cb.classification[roles.active]}'"
+                message = _("activity types only for '{active}'").format(
+                    active=cb.classification[roles.active]
+                )
                 check.problem(key, check.cell(key), "only_active", message)
         if referrals and record["consent"] != roles.consent_yes:
             for code in referrals:
                 key = f"referral:{code}"
-                message = f"a referral needs consent to share ('{cb.consent[roles.consent_yes]}')"
+                message = _("a referral needs consent to share ('{consent}')").format(
+                    consent=cb.consent[roles.consent_yes]
+                )
                 check.problem(key, check.cell(key), "no_consent", message)

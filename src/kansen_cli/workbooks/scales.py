@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from kansen_cli.i18n import _
 from kansen_cli.trajectory import GAS_LABELS, LADDER_LABELS
 from kansen_cli.workbooks.cells import is_blank, norm
 
@@ -29,8 +30,18 @@ def choice(number: int, labels: dict[int, str]) -> str:
 
 GAS_CHOICES: tuple[str, ...] = tuple(choice(n, GAS_LABELS) for n in sorted(GAS_LABELS))
 LADDER_CHOICES: tuple[str, ...] = tuple(choice(n, LADDER_LABELS) for n in sorted(LADDER_LABELS))
-GAS_ALLOWED = "a goal score from -2 to +2: " + ", ".join(GAS_CHOICES)
-LADDER_ALLOWED = "a rung of the Participatieladder from 1 to 6: " + ", ".join(LADDER_CHOICES)
+
+
+def gas_allowed() -> str:
+    """What a goal-score cell takes, in the current language."""
+    return _("a goal score from -2 to +2: {choices}").format(choices=", ".join(GAS_CHOICES))
+
+
+def ladder_allowed() -> str:
+    """What a participation-ladder cell takes, in the current language."""
+    return _("a rung of the participation ladder from 1 to 6: {choices}").format(
+        choices=", ".join(LADDER_CHOICES)
+    )
 
 
 def words() -> frozenset[str]:
@@ -70,8 +81,8 @@ def scale(check: RowCheck, key: str, labels: dict[int, str], problem: str, allow
 
 
 def gas(check: RowCheck, key: str) -> int | None:
-    return scale(check, key, GAS_LABELS, "bad_score", GAS_ALLOWED)
+    return scale(check, key, GAS_LABELS, "bad_score", gas_allowed())
 
 
 def rung(check: RowCheck, key: str) -> int | None:
-    return scale(check, key, LADDER_LABELS, "bad_rung", LADDER_ALLOWED)
+    return scale(check, key, LADDER_LABELS, "bad_rung", ladder_allowed())

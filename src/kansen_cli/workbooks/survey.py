@@ -168,13 +168,13 @@ class _Rules:
         group = ctx.members.get(client_id)
         if group is None:
             check.problem(
-                "client_id", client_id, "not_in_sample", "this person is not in this survey's sample"
+                "client_id", client_id, "not_in_sample", _("this person is not in this survey's sample")
             )
         elif client_id in self.seen:
-            check.problem("client_id", client_id, "duplicate", "this person appears twice")
+            check.problem("client_id", client_id, "duplicate", _("this person appears twice"))
         self.seen.add(client_id)
-        call_date = check.date("call_date", ctx.drawn_on, ctx.today, "the sample was drawn")
-        check.missing("call_date", "the date of the call is required")
+        call_date = check.date("call_date", ctx.drawn_on, ctx.today, _("the sample was drawn"))
+        check.missing("call_date", _("the date of the call is required"))
         result = check.coded("survey_result", self.cb.survey_result)
         if result is None:
             check.required("survey_result", self.cb.survey_result)
@@ -210,7 +210,7 @@ class _Rules:
                 "reason",
                 check.cell("reason"),
                 "reason_for_participant",
-                "a reason only for a non-participant",
+                _("a reason only for a non-participant"),
             )
 
     def _no_answers(self, check: RowCheck) -> None:
@@ -222,7 +222,7 @@ class _Rules:
                     key,
                     check.cell(key),
                     "answer_without_survey",
-                    f"answers only when the result is '{label}'",
+                    _("answers only when the result is '{label}'").format(label=label),
                 )
 
 
@@ -233,5 +233,10 @@ def _yes_no(check: RowCheck, key: str) -> bool | None:
         return None
     answer = mark(value)
     if answer is None:
-        check.problem(key, value, "unknown_value", f"allowed: {MARK_YES}, {MARK_NO} or empty")
+        check.problem(
+            key,
+            value,
+            "unknown_value",
+            _("allowed: {MARK_YES}, {MARK_NO} or empty").format(MARK_YES=MARK_YES, MARK_NO=MARK_NO),
+        )
     return answer

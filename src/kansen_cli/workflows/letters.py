@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kansen_cli.errors import KansenError
-from kansen_cli.i18n import _
+from kansen_cli.i18n import _, day, ngettext
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -201,27 +201,28 @@ def refuse_while_calling(calling: Sequence[CallStatus], batch: str, on: dt.date)
 
     due = sum(1 for s in calling if s.state == DUE)
     ahead = sorted(s.next_due for s in calling if s.state != DUE and s.next_due is not None)
-    parts = [f"{due} due a call on {on:%d-%m-%Y}"] if due else []
+    parts = [_("{count} due a call on {date}").format(count=due, date=day(on))] if due else []
     if ahead:
         days = (
-            f"{ahead[0]:%d-%m-%Y}"
+            day(ahead[0])
             if ahead[0] == ahead[-1]
-            else f"{ahead[0]:%d-%m-%Y} to {ahead[-1]:%d-%m-%Y}"
+            else _("{first} to {last}").format(first=day(ahead[0]), last=day(ahead[-1]))
         )
-        parts.append(f"{len(ahead)} with their next call due {days}")
+        parts.append(_("{count} with their next call due {days}").format(count=len(ahead), days=days))
     raise StillCallingError(
-        _(
-            "letters for batch {batch!r} not made, nothing written: {calling} "
-            "phone-first {value} still being called ({parts}). Call them first "
+        ngettext(
+            "letters for batch {batch!r} not made, nothing written: {count} "
+            "phone-first person is still being called ({parts}). Call them first "
             "(`kansen calls {batch} --today DATE`, then `kansen ingest` the filled "
             "workbook), or use --stop-calling to stop calling them and send them the "
-            "invitation letter"
-        ).format(
-            batch=batch,
-            calling=len(calling),
-            value="person is" if len(calling) == 1 else "people are",
-            parts="; ".join(parts),
-        )
+            "invitation letter",
+            "letters for batch {batch!r} not made, nothing written: {count} "
+            "phone-first people are still being called ({parts}). Call them first "
+            "(`kansen calls {batch} --today DATE`, then `kansen ingest` the filled "
+            "workbook), or use --stop-calling to stop calling them and send them the "
+            "invitation letter",
+            len(calling),
+        ).format(batch=batch, count=len(calling), parts="; ".join(parts))
     )
 
 
@@ -288,20 +289,19 @@ def refuse_late_letters(people: pd.DataFrame, settings: Settings, batch: str, se
     days = Calendar(settings.planning, sent_on.year).open_days_from(sent_on, first)
     if days < needed:
         raise LettersTooLateError(
-            _(
+            ngettext(
                 "letters for batch {batch!r} not made, nothing written: {days} working "
-                "day{value} between {sent_on:%d-%m-%Y} and the first appointment on "
-                "{first:%d-%m-%Y}; at least {needed} needed ([letters] "
+                "day between {sent_on} and the first appointment on "
+                "{first}; at least {needed} needed ([letters] "
                 "min_working_days). Send them earlier (--sent-on), plan again (`kansen "
-                "plan {batch} --start DATE --force`), or use --force to send them anyway"
-            ).format(
-                batch=batch,
-                days=days,
-                value="" if days == 1 else "s",
-                sent_on=sent_on,
-                first=first,
-                needed=needed,
-            )
+                "plan {batch} --start DATE --force`), or use --force to send them anyway",
+                "letters for batch {batch!r} not made, nothing written: {days} working "
+                "days between {sent_on} and the first appointment on "
+                "{first}; at least {needed} needed ([letters] "
+                "min_working_days). Send them earlier (--sent-on), plan again (`kansen "
+                "plan {batch} --start DATE --force`), or use --force to send them anyway",
+                days,
+            ).format(batch=batch, days=days, sent_on=day(sent_on), first=day(first), needed=needed)
         )
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kansen_cli import i18n
 from kansen_cli.errors import KansenError
 from kansen_cli.i18n import _
 from kansen_cli.workflows.check import ReadOptions, read_export
@@ -71,10 +72,10 @@ def run(
     if as_of > today and not allow_future:
         raise FutureDateError(
             _(
-                "the reference date {as_of:%d-%m-%Y} is after today, {today:%d-%m-%Y}; "
+                "the reference date {as_of} is after today, {today}; "
                 "nothing was recorded. Use --allow-future to select on a future date "
                 "anyway"
-            ).format(as_of=as_of, today=today)
+            ).format(as_of=i18n.day(as_of), today=i18n.day(today))
         )
     window = settings.selection.years if years is None else years
     if out is not None:
