@@ -107,7 +107,7 @@ def test_missing_column_exits_1_naming_it(invoke):
     result = invoke("check", FIXTURES / "register_missing_column.csv")
     assert result.exit_code == 1
     assert "Postcode" in result.stderr
-    assert "columns seen: 'Klantnummer'" in result.stderr
+    assert "gevonden kolommen: 'Klantnummer'" in result.stderr
     assert "Traceback" not in result.stderr
     assert result.stdout == ""
 
@@ -117,7 +117,7 @@ def test_undeterminable_delimiter_exits_1(invoke, tmp_path):
     path.write_text("naam\nJansen;12\nde Vries,3\n", encoding="utf-8")
     result = invoke("check", path)
     assert result.exit_code == 1
-    assert "cannot determine the delimiter" in result.stderr
+    assert "het scheidingsteken is niet te bepalen" in result.stderr
     assert "--delimiter" in result.stderr
 
 
@@ -138,7 +138,9 @@ def test_encoding_and_delimiter_overrides(invoke):
 def test_bad_overrides(invoke):
     wrong = invoke("check", FIXTURES / "register_cp1252.csv", "--encoding", "utf-8")
     assert wrong.exit_code == 1
-    assert "not valid utf-8" in wrong.stderr
+    assert "geen geldige utf-8" in wrong.stderr
+    english = invoke("--lang", "en", "check", FIXTURES / "register_cp1252.csv", "--encoding", "utf-8")
+    assert english.stderr.startswith("kansen: error: ") and "not valid utf-8" in english.stderr
     usage = invoke("check", FIXTURES / "register_minimal.csv", "--delimiter", "|")
     assert usage.exit_code == 2
 
@@ -157,7 +159,8 @@ def test_check_needs_birth_date_when_select_does(invoke, tmp_path):
 def test_missing_file_exits_1(invoke, tmp_path):
     result = invoke("check", tmp_path / "nope.csv")
     assert result.exit_code == 1
-    assert "not found" in result.stderr
+    assert result.stderr.startswith("kansen: fout: ")
+    assert "bestand niet gevonden" in result.stderr
 
 
 def test_debug_shows_the_error_itself(invoke):
@@ -177,7 +180,7 @@ def test_unexpected_error_shows_its_type_only(invoke, monkeypatch):
     monkeypatch.setattr(kansen_cli.register, "read_register", broken)
     result = invoke("check", FIXTURES / "register_minimal.csv")
     assert result.exit_code == 1
-    assert "internal error (ValueError)" in result.stderr
+    assert "interne fout (ValueError)" in result.stderr
     assert "999990007" not in result.stderr and "Jansen" not in result.stderr
     assert "--debug" in result.stderr
 

@@ -55,7 +55,7 @@ def test_presets_differ_where_municipalities_do():
     purmerend = preset("purmerend")
     assert "ambassadeur" in {c.kind for c in purmerend.trajectories.coaches}
     assert "maatje" in purmerend.codebook.referrals
-    with pytest.raises(SettingsError, match="unknown preset 'utrecht'"):
+    with pytest.raises(SettingsError, match="onbekende voorinstelling 'utrecht'"):
         preset("utrecht")
 
 
@@ -80,14 +80,14 @@ def test_init_unknown_preset_is_usage_error(invoke, tmp_path):
 @pytest.mark.parametrize(
     ("toml", "key", "what"),
     [
-        ("[batch]\nsizes = 3\n", "batch.sizes", "unknown setting"),
-        ("[batch]\nsize = 'groot'\n", "batch.size", "integer"),
-        ("[register.columns]\nklant = 'Nr'\n", "register.columns.klant", "unknown setting"),
-        ("[register]\nstore_bsn = 'misschien'\n", "register.store_bsn", "boolean"),
+        ("[batch]\nsizes = 3\n", "batch.sizes", "onbekende instelling"),
+        ("[batch]\nsize = 'groot'\n", "batch.size", "'groot' is geen geheel getal"),
+        ("[register.columns]\nklant = 'Nr'\n", "register.columns.klant", "onbekende instelling"),
+        ("[register]\nstore_bsn = 'misschien'\n", "register.store_bsn", "'misschien' is niet true of false"),
         ("[planning]\nworking_days = ['ma', 'zondag']\n", "planning.working_days.1", "'ma'"),
-        ("[planning]\nday_start = '25:00'\n", "planning.day_start", "time"),
-        ("colour = 'blue'\n", "colour", "unknown setting"),
-        ("[selection]\nyears = -1\n", "selection.years", "greater than or equal"),
+        ("[planning]\nday_start = '25:00'\n", "planning.day_start", "'25:00' is geen tijd; schrijf het als UU:MM"),
+        ("colour = 'blue'\n", "colour", "onbekende instelling"),
+        ("[selection]\nyears = -1\n", "selection.years", "-1 is te klein; het minimum is 0"),
     ],
 )
 def test_mistakes_name_the_key(tmp_path, invoke, toml, key, what):
@@ -105,13 +105,13 @@ def test_mistakes_name_the_key(tmp_path, invoke, toml, key, what):
 
 def test_codebook_roles_must_exist(tmp_path):
     (tmp_path / "kansen.toml").write_text("[codebook.roles]\nspoken = 'gepraat'\n", encoding="utf-8")
-    with pytest.raises(SettingsError, match=r"roles\.spoken = 'gepraat' is not a code"):
+    with pytest.raises(SettingsError, match=r"roles\.spoken = 'gepraat' is geen code"):
         load_settings(tmp_path)
 
 
 def test_broken_toml(tmp_path, invoke):
     (tmp_path / "kansen.toml").write_text("[batch\nsize = 3\n", encoding="utf-8")
-    with pytest.raises(SettingsError, match="not valid TOML"):
+    with pytest.raises(SettingsError, match="geen geldige TOML"):
         load_settings(tmp_path)
     assert invoke("check", MINIMAL, "-c", tmp_path).exit_code == 1
 
@@ -159,7 +159,7 @@ def test_init_templates_copies_the_letter_templates_to_edit(invoke, tmp_path) ->
     assert {"ondertekening.html.j2", "huisstijl.css"} <= copied
     # A second init without --force changes nothing and says so.
     again = invoke("init", campaign, "--templates")
-    assert again.exit_code == 1 and "exists" in again.stderr
+    assert again.exit_code == 1 and "bestaat al" in again.stderr
 
 
 def test_presets_name_their_own_care_team_column_and_contact_routes():
@@ -185,8 +185,8 @@ def test_presets_name_their_own_care_team_column_and_contact_routes():
     ("data", "key"),
     [
         ({"letters": {"approach": {"Z": "phone_first"}}}, "letters.approach: 'Z'"),
-        ({"letters": {"place": {"A": "location"}}}, "no [[planning.locations]]"),
-        ({"planning": {"place": "location"}}, "needs at least one [[planning.locations]]"),
+        ({"letters": {"place": {"A": "location"}}}, "geen [[planning.locations]]"),
+        ({"planning": {"place": "location"}}, "heeft minstens één [[planning.locations]] nodig"),
         ({"codebook": {"roles": {"invite_again": ["weg"]}}}, "roles.invite_again = 'weg'"),
         (
             {"codebook": {"roles": {"became_active": {"wij_team": ["klaar"]}}}},
@@ -194,11 +194,11 @@ def test_presets_name_their_own_care_team_column_and_contact_routes():
         ),
         (
             {"planning": {"locations": [{"code": "a b", "name": "X"}]}},
-            "location code 'a b'",
+            "locatiecode 'a b'",
         ),
         (
             {"planning": {"locations": [{"code": "x", "name": "X", "opens": "17:00", "closes": "09:00"}]}},
-            "closes must be after opens",
+            "closes moet na opens liggen",
         ),
     ],
 )
