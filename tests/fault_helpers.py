@@ -76,10 +76,10 @@ def assert_stopped_cleanly(
     """Exit code in `codes`, a one-line 'kansen: error' message, no traceback, nothing personal."""
     end = ended(result)
     assert end.exit_code in codes, f"exit {end.exit_code}, not {codes}: {end.output!r}"
-    assert "internal error" not in end.output, end.output
+    assert "internal error" not in end.output and "interne fout" not in end.output, end.output
     assert "Traceback" not in end.output, end.output
     if 1 in codes and end.exit_code == 1:
-        assert "kansen: error:" in end.stderr or "kansen: error:" in end.output, end.output
+        assert any(p in end.stderr or p in end.output for p in ("kansen: error:", "kansen: fout:")), end.output
     if says is not None:
         assert says.lower() in end.output.lower(), f"{says!r} not in {end.output!r}"
     assert_no_leak(end.output, names)

@@ -80,11 +80,15 @@ def integrity_ok(campaign: Path) -> bool:
         db.close()
 
 
-def assert_clean_failure(result: Any, prefix: str = "kansen: error:") -> str:
+ERROR_PREFIXES = ("kansen: fout:", "kansen: error:")  # Dutch (the default), English (--lang en)
+INTERNAL_ERRORS = ("internal error", "interne fout")
+
+
+def assert_clean_failure(result: Any, prefix: str | tuple[str, ...] = ERROR_PREFIXES) -> str:
     """Exit 1, one message line on stderr starting with `prefix`, no traceback anywhere."""
     output = result.stdout + result.stderr
     assert "Traceback" not in output, output[-2000:]
-    assert "internal error" not in output, output[-2000:]
+    assert not any(text in output for text in INTERNAL_ERRORS), output[-2000:]
     assert result.exit_code == 1, (result.exit_code, output[-2000:])
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, result.stderr[-2000:]
@@ -95,7 +99,7 @@ def assert_clean_failure(result: Any, prefix: str = "kansen: error:") -> str:
 def assert_no_traceback(result: Any) -> None:
     output = result.stdout + result.stderr
     assert "Traceback" not in output, output[-2000:]
-    assert "internal error" not in output, output[-2000:]
+    assert not any(text in output for text in INTERNAL_ERRORS), output[-2000:]
     if result.exception is not None:
         assert isinstance(result.exception, SystemExit), repr(result.exception)
 

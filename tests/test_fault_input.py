@@ -92,7 +92,7 @@ def test_a_stray_quote_hundreds_of_lines_before_the_end_is_refused(
     path = _with_quote(register_2000, tmp_path / "late.csv", 1500, "Actieve begeleiding")
     names = [_surname(register_2000, n) for n in (1500, 1501, 2001)]
     _refused_by_check_and_select(
-        invoke, path, campaign, names, ["line 1500", "'Actieve begeleiding'", "501 lines"]
+        invoke, path, campaign, names, ["regel 1500", "'Actieve begeleiding'", "501 regels"]
     )
 
 
@@ -103,7 +103,7 @@ def test_a_stray_quote_early_in_a_large_register_is_refused_not_an_internal_erro
     # Line 5 of 2001: 1996 lines swallowed, far more than the csv module's field size limit.
     path = _with_quote(register_2000, tmp_path / "early.csv", 5, "Actieve begeleiding")
     names = [_surname(register_2000, n) for n in (5, 6, 2001)]
-    _refused_by_check_and_select(invoke, path, campaign, names, ["line 5", "1996 lines"])
+    _refused_by_check_and_select(invoke, path, campaign, names, ["regel 5", "1996 regels"])
 
 
 @pytest.mark.fault("register")
@@ -113,7 +113,7 @@ def test_a_stray_quote_in_the_last_column_is_refused(
     # In the last column the swallowing row keeps its number of fields: nothing looks broken.
     path = _with_quote(register_2000, tmp_path / "last.csv", 1800, "Taal")
     names = [_surname(register_2000, n) for n in (1800, 1801)]
-    _refused_by_check_and_select(invoke, path, campaign, names, ["line 1800", "'Taal'", "201 lines"])
+    _refused_by_check_and_select(invoke, path, campaign, names, ["regel 1800", "'Taal'", "201 regels"])
 
 
 @pytest.mark.fault("register")
@@ -124,7 +124,7 @@ def test_two_stray_quotes_in_one_column_are_refused(
     # right number of fields again, and lines 701..1000 are gone into one cell.
     path = _with_quote(register_2000, tmp_path / "pair.csv", 700, "Bekend bij WIJ-team", close_at=1000)
     names = [_surname(register_2000, n) for n in (700, 701, 1000)]
-    _refused_by_check_and_select(invoke, path, campaign, names, ["line 700", "300 lines"])
+    _refused_by_check_and_select(invoke, path, campaign, names, ["regel 700", "300 regels"])
 
 
 @pytest.mark.fault("register")
@@ -231,7 +231,7 @@ def test_a_surname_typed_into_a_register_yes_no_column_is_not_shown(
     examples = json.loads(result.stdout)["problems"]["examples"]["invalid_boolean"]
     shown = {(p["row"], p["column"]): p["value"] for p in examples}
     assert shown == {
-        (21, "Actieve begeleiding"): "<text of 12 characters>",
+        (21, "Actieve begeleiding"): "<tekst van 12 tekens>",
         (21, "Bekend bij WIJ-team"): "12-3",
     }
 
@@ -260,8 +260,8 @@ def test_a_surname_typed_into_an_answer_column_is_not_shown_by_ingest(
     assert ledger_dump(campaign) == before
     problems = json.loads(end.stdout)["files"][0]["problems"]
     shown = {(p["row"], p["column"]): p["value"] for p in problems}
-    assert shown[(2, "Contactresultaat")] == "<text of 12 characters>"  # the surname: kind and length
-    assert shown[(3, "Datum gesprek")] == "<text of 20 characters>"  # the e-mail address
+    assert shown[(2, "Contactresultaat")] == "<tekst van 12 tekens>"  # the surname: kind and length
+    assert shown[(3, "Datum gesprek")] == "<tekst van 20 tekens>"  # the e-mail address
     assert shown[(4, "Datum gesprek")] == "31-02-2026"
 
 
@@ -336,7 +336,7 @@ def test_settings_that_are_no_utf8_text_are_a_clear_error(
 def test_settings_that_are_a_folder_are_a_clear_error(invoke, campaign: Path, small_register: Path) -> None:
     (campaign / "kansen.toml").unlink()  # the fixture's campaign settings, replaced by a folder
     (campaign / "kansen.toml").mkdir()
-    assert "folder" in _settings_refused(invoke, campaign, small_register)
+    assert "is een map, geen bestand" in _settings_refused(invoke, campaign, small_register)
 
 
 @pytest.mark.fault("storage")

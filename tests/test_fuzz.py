@@ -496,7 +496,7 @@ def test_cli_exit_codes(data: bytes, table, as_bytes: bool) -> None:
             assert_no_traceback(result)
             assert result.exit_code in (0, 1), result.stderr
             if result.exit_code == 1:
-                assert result.stderr.startswith("kansen: error:"), result.stderr[:300]
+                assert result.stderr.startswith(("kansen: fout:", "kansen: error:")), result.stderr[:300]
 
 
 @settings(max_examples=examples(10), deadline=None, suppress_health_check=[HealthCheck.too_slow])
