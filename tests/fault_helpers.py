@@ -79,7 +79,8 @@ def assert_stopped_cleanly(
     assert "internal error" not in end.output and "interne fout" not in end.output, end.output
     assert "Traceback" not in end.output, end.output
     if 1 in codes and end.exit_code == 1:
-        assert any(p in end.stderr or p in end.output for p in ("kansen: error:", "kansen: fout:")), end.output
+        said = end.stderr + end.output
+        assert "kansen: error:" in said or "kansen: fout:" in said, end.output
     if says is not None:
         assert says.lower() in end.output.lower(), f"{says!r} not in {end.output!r}"
     assert_no_leak(end.output, names)

@@ -85,7 +85,7 @@ def test_init_unknown_preset_is_usage_error(invoke, tmp_path):
         ("[register.columns]\nklant = 'Nr'\n", "register.columns.klant", "onbekende instelling"),
         ("[register]\nstore_bsn = 'misschien'\n", "register.store_bsn", "'misschien' is niet true of false"),
         ("[planning]\nworking_days = ['ma', 'zondag']\n", "planning.working_days.1", "'ma'"),
-        ("[planning]\nday_start = '25:00'\n", "planning.day_start", "'25:00' is geen tijd; schrijf het als UU:MM"),
+        ("[planning]\nday_start = '25:00'\n", "planning.day_start", "'25:00' is geen tijd"),
         ("colour = 'blue'\n", "colour", "onbekende instelling"),
         ("[selection]\nyears = -1\n", "selection.years", "-1 is te klein; het minimum is 0"),
     ],
