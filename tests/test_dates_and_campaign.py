@@ -93,15 +93,15 @@ def test_letters_two_days_before_are_refused_with_the_numbers() -> None:
     with pytest.raises(LettersTooLateError) as refused:
         refuse_late_letters(people, _settings(), "selwerd-1", dt.date(2026, 10, 5))
     message = str(refused.value)
-    assert "2 working days between 05-10-2026 and the first appointment on 07-10-2026" in message
-    assert "at least 5 needed" in message
+    assert "2 werkdagen tussen 05-10-2026 en de eerste afspraak op 07-10-2026" in message
+    assert "er zijn er minstens 5 nodig" in message
 
 
 def test_letters_exactly_the_minimum_before_pass() -> None:
     from kansen_cli.workflows.letters import LettersTooLateError, refuse_late_letters
 
     refuse_late_letters(_people("2026-10-12"), _settings(), "b", dt.date(2026, 10, 5))  # a week: 5
-    with pytest.raises(LettersTooLateError, match="4 working days"):
+    with pytest.raises(LettersTooLateError, match="4 werkdagen"):
         refuse_late_letters(_people("2026-10-12"), _settings(), "b", dt.date(2026, 10, 6))
     refuse_late_letters(_people("2026-10-12"), _settings(min_working_days=4), "b", dt.date(2026, 10, 6))
 
@@ -112,7 +112,7 @@ def test_holidays_and_closed_days_count_against_the_letters() -> None:
     people = _people("2026-12-29")
     refuse_late_letters(people, _settings(), "b", dt.date(2026, 12, 21))
     closed = _settings(closed=[dt.date(2026, 12, 23)])
-    with pytest.raises(LettersTooLateError, match="4 working days"):
+    with pytest.raises(LettersTooLateError, match="4 werkdagen"):
         refuse_late_letters(people, closed, "b", dt.date(2026, 12, 21))
 
 
@@ -240,8 +240,8 @@ def test_letters_command_refuses_a_late_send_date_but_not_a_dry_run(invoke, batc
     refused = invoke("letters", "selwerd-1", "--sent-on", "2026-11-05", "-c", batched)
     assert refused.exit_code == 1
     message = " ".join(refused.stderr.split())
-    assert "2 working days between 05-11-2026 and the first appointment on 09-11-2026" in message
-    assert "at least 5 needed" in message
+    assert "2 werkdagen tussen 05-11-2026 en de eerste afspraak op 09-11-2026" in message
+    assert "er zijn er minstens 5 nodig" in message
     assert not (batched / "letters" / "selwerd-1" / "selwerd-1.pdf").exists()
     with sqlite3.connect(batched / "kansen.sqlite") as db:
         assert db.execute("SELECT count(*) FROM letters").fetchone()[0] == 0
@@ -282,7 +282,7 @@ def test_select_refuses_a_future_as_of(invoke, small_register, campaign) -> None
 def test_select_workflow_refuses_a_future_as_of(campaign, small_register) -> None:
     from kansen_cli.workflows import select
 
-    with pytest.raises(KansenError, match="after today"):
+    with pytest.raises(KansenError, match="ligt na vandaag"):
         select.run(campaign, Settings(), small_register, TODAY, as_of=TODAY + dt.timedelta(days=400))
 
 

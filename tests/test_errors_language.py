@@ -10,14 +10,13 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from registration_helpers import SENT_ON, TODAY
-
 from kansen_cli.i18n import using
 from kansen_cli.problems import shown_value
 from kansen_cli.settings import Settings
 from kansen_cli.workbooks.reading import FilledRow, FilledWorkbook
 from kansen_cli.workbooks.registration import SHEET, RegistrationContext, plan_registration
 from kansen_cli.workbooks.registration import columns as registration_columns
+from registration_helpers import SENT_ON, TODAY
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

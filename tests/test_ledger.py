@@ -97,11 +97,11 @@ def test_ledger_from_a_newer_version_is_refused(tmp_path, invoke):
     with sqlite3.connect(ledger_path(tmp_path)) as db:
         db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
     before = dump(ledger_path(tmp_path))
-    with pytest.raises(LedgerError, match="newer kansen_cli"):
+    with pytest.raises(LedgerError, match="nieuwere kansen_cli"):
         open_ledger(tmp_path)
     result = invoke("batch", "-c", tmp_path)
     assert result.exit_code == 1
-    assert "newer kansen_cli" in result.stderr and "upgrade" in result.stderr
+    assert "nieuwere kansen_cli" in result.stderr and "werk kansen_cli bij" in result.stderr
     assert dump(ledger_path(tmp_path)) == before
 
 
@@ -110,11 +110,11 @@ def test_ledger_with_an_unknown_migration_is_refused(tmp_path, invoke):
     with sqlite3.connect(ledger_path(tmp_path)) as db:
         db.execute("INSERT INTO schema_migrations VALUES ('0900_from_the_future', '2030-01-01T00:00+01:00')")
     before = dump(ledger_path(tmp_path))
-    with pytest.raises(LedgerError, match=r"newer kansen_cli \(migration 0900_from_the_future\); upgrade"):
+    with pytest.raises(LedgerError, match=r"nieuwere kansen_cli \(migration 0900_from_the_future\); werk kansen_cli bij"):
         open_ledger(tmp_path)
     result = invoke("batch", "-c", tmp_path)
     assert result.exit_code == 1
-    assert "0900_from_the_future" in result.stderr and "upgrade" in result.stderr
+    assert "0900_from_the_future" in result.stderr and "werk kansen_cli bij" in result.stderr
     assert dump(ledger_path(tmp_path)) == before
 
 
@@ -171,7 +171,7 @@ def test_a_failing_migration_leaves_the_ledger_as_before(tmp_path, monkeypatch):
     monkeypatch.setattr(schema, "MIGRATIONS", (*MIGRATIONS, broken))
     with pytest.raises(
         LedgerError,
-        match=r"migration 0099_broken failed \(no such table: no_such_table\); nothing of it was applied",
+        match=r"migratie 0099_broken is mislukt \(no such table: no_such_table\); er is niets van doorgevoerd",
     ):
         open_ledger(tmp_path)
     assert dump(ledger_path(tmp_path)) == before
@@ -216,7 +216,7 @@ def test_an_old_ledger_is_recorded_as_having_the_first_migration(tmp_path, monke
 
 def test_not_a_ledger(tmp_path):
     ledger_path(tmp_path).write_bytes(b"this is no database, it is a shopping list" * 100)
-    with pytest.raises(LedgerError, match="not a kansen ledger"):
+    with pytest.raises(LedgerError, match="geen logboek van kansen"):
         open_ledger(tmp_path)
 
 
@@ -227,7 +227,7 @@ def test_missing_ledger_when_not_creating(tmp_path, invoke):
     for args in (("batch",), ("export", "selection")):
         result = invoke(*args, "-c", tmp_path)
         assert result.exit_code == 1
-        assert "no ledger" in result.stderr
+        assert "geen logboek" in result.stderr
 
 
 def test_transaction_rolls_back_on_error(tmp_path):

@@ -377,10 +377,10 @@ def test_key_is_required_and_kept_out_of_the_campaign(tmp_path: Path, monkeypatc
         load_key(PrivacySettings(), tmp_path)
     inside = tmp_path / "secret.txt"
     inside.write_text(KEY)
-    with pytest.raises(SettingsError, match="inside the campaign folder"):
+    with pytest.raises(SettingsError, match="staat in de campagnemap"):
         load_key(PrivacySettings(pseudonym_key_file=str(inside)), tmp_path)
     monkeypatch.setenv("KANSEN_PSEUDONYM_KEY", "short")
-    with pytest.raises(SettingsError, match="shorter"):
+    with pytest.raises(SettingsError, match="korter dan 16 tekens"):
         load_key(PrivacySettings(), tmp_path)
 
 

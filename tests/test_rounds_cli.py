@@ -240,8 +240,8 @@ def test_a_round_one_sheet_loaded_after_round_two_keeps_the_round_two_results(tw
         (f"{batch}-r2",),
     )
     assert second == [{"n": 4}]
-    [note] = [w for w in loaded["warnings"] if "later round" in w]
-    assert f"4 people have a result from a later round ({batch}-r2)" in note
+    [note] = [w for w in loaded["warnings"] if "latere ronde" in w]
+    assert f"4 personen hebben een resultaat uit een latere ronde ({batch}-r2)" in note
     assert not any(cid in note for cid in route)
 
 

@@ -34,7 +34,7 @@ def pseudonym(client_id: str, key: bytes) -> str:
 def load_key(settings: PrivacySettings, campaign: Path) -> bytes:
     """The purge secret from the environment or a key file outside the campaign folder."""
     value = os.environ.get(settings.pseudonym_key_env, "")
-    source = f"environment variable {settings.pseudonym_key_env}"
+    source = _("environment variable {name}").format(name=settings.pseudonym_key_env)
     if not value and settings.pseudonym_key_file:
         try:
             path = Path(settings.pseudonym_key_file).expanduser()
