@@ -138,3 +138,16 @@ def nijmegen(invoke, tmp_path: Path) -> tuple[Path, str]:
     with sqlite3.connect(campaign / "kansen.sqlite") as db:
         batch = db.execute("SELECT batch_id FROM batches ORDER BY neighbourhood, seq LIMIT 1").fetchone()[0]
     return campaign, batch
+
+
+@pytest.fixture
+def english_messages(monkeypatch: pytest.MonkeyPatch):
+    """Errors and problems in English (`KANSEN_LANG=en`), for modules that still assert the
+    English texts; the Dutch ones are asserted in test_errors_language.py and the check tests."""
+    from kansen_cli import i18n
+
+    monkeypatch.setenv(i18n.LANG_ENV, "en")
+    i18n.set_language(None)
+    yield
+    monkeypatch.delenv(i18n.LANG_ENV)
+    i18n.set_language(None)

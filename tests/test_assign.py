@@ -27,6 +27,9 @@ from kansen_cli.settings_trajectories import Coach
 from kansen_cli.workflows import assign
 from trajectory_helpers import people_ledger, start_trajectory
 
+# These tests assert the English messages; test_errors_language.py asserts the Dutch ones.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 TWO_COACHES = """
 [[trajectories.coaches]]
 code = "cm1"

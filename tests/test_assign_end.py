@@ -17,6 +17,9 @@ from kansen_cli.settings import load_settings
 from kansen_cli.workflows import assign
 from trajectory_helpers import people_ledger
 
+# These tests assert the English messages; test_errors_language.py asserts the Dutch ones.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 PEOPLE = {"T0001": "Noord", "T0002": "Zuid", "T0003": "Zuid"}
 
 

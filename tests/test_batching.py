@@ -9,6 +9,9 @@ from hypothesis import strategies as st
 
 from kansen_cli.batching import batch_count, batch_overview, make_batches, slug
 
+# These tests assert the English messages; test_errors_language.py asserts the Dutch ones.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 HOODS = ["Selwerd", "Vinkhuizen", "Corpus den Hoorn", "De Wijert", "Beijum"]
 VARIANT_SETS = [["A", "B"], ["A", "B", "C"], ["X"]]
 FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -17,6 +17,9 @@ from kansen_cli.workflows.letters import StillCallingError, refuse_while_calling
 from registration_helpers import AS_OF, fill, ledger_rows, members, set_setting
 from test_calls_workbook import FIRST, calls, ingest, make_phone_campaign, ok, phone_first
 
+# These tests assert the English messages; test_errors_language.py asserts the Dutch ones.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 # ---- finding 7: the codebook role -----------------------------------------------------------------
 
 

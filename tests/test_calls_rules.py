@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -12,6 +13,9 @@ from kansen_cli.settings import Settings
 from kansen_cli.workbooks.calls import KIND, SHEET, CallsContext, columns
 from kansen_cli.workbooks.calls_rules import looks_like_phone, masked_phone
 from kansen_cli.workbooks.reading import FilledRow, FilledWorkbook
+
+# These tests assert the English messages; test_errors_language.py asserts the Dutch ones.
+pytestmark = pytest.mark.usefixtures("english_messages")
 
 SETTINGS = Settings.model_validate({"letters": {"approach": {"B": "phone_first"}}})
 SAME_DAY = Settings.model_validate(

@@ -19,6 +19,9 @@ from campaign_helpers import make_campaign
 from dates import TODAY
 from registration_helpers import build_campaign, fill, ledger_rows, set_setting
 
+# These tests assert the English messages; test_errors_language.py asserts the Dutch ones.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 FIRST = dt.date(2026, 11, 10)
 SECOND = dt.date(2026, 11, 12)
 

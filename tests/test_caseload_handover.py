@@ -20,6 +20,9 @@ from registration_helpers import ledger_rows
 from test_caseload import build_caseload_ledger
 from test_caseload_ingest import Edits, counts, fill_book, ingest, refused
 
+# These tests assert the English messages; test_errors_language.py asserts the Dutch ones.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 
 def handed_over_book(invoke, campaign: Path, tmp_path: Path, edits: Edits) -> Path:
     """cm1's workbook written on 16-11-2026 and filled in; on 18-11-2026 T0001 is handed over

@@ -37,6 +37,9 @@ from fault_helpers import (
 from kansen_cli.cli import app
 from safety_helpers import integrity_ok, ledger_dump, tree
 
+# These tests assert the English messages; test_errors_language.py asserts the Dutch ones.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 KEY = "fault-test-pseudonym-key-0123456789"
 AS_OF = "2026-10-01"
 SENT_ON = TODAY - dt.timedelta(days=40)

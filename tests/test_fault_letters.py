@@ -29,6 +29,9 @@ from fault_helpers import (
 )
 from safety_helpers import integrity_ok, ledger_dump, tree
 
+# These tests assert the English messages; test_errors_language.py asserts the Dutch ones.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 SENT_ON = "2026-10-26"
 BATCH = "hoogkerk-1"  # 7 people, 4 with letter A and 3 with B (batches of 50 on the small register)
 SECRET = "pseudonym-key-kept-outside-the-campaign-0123456789"

@@ -29,6 +29,9 @@ from kansen_cli.files import (
     write_xlsx,
 )
 
+# These tests assert the English messages; test_errors_language.py asserts the Dutch ones.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 RISKY = ['=HYPERLINK("x")', "+31 6 1234", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"]
 
 

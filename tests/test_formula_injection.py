@@ -30,6 +30,9 @@ from openpyxl import load_workbook
 from kansen_cli.files import write_csv, write_table, write_xlsx
 from safety_helpers import run_cycle
 
+# These tests assert the English messages; test_errors_language.py asserts the Dutch ones.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 TRIGGERS = ("=", "+", "-", "@")
 # What a spreadsheet may run as a formula when a cell starts with it (OWASP's list, and the
 # full-width forms that East Asian input turns into the ASCII ones). Kept here, not imported

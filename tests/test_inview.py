@@ -22,6 +22,9 @@ from kansen_cli.settings import load_settings
 from kansen_cli.workflows import inview
 from trajectory_helpers import people_ledger, start_trajectory
 
+# These tests assert the English messages; test_errors_language.py asserts the Dutch ones.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 COACHES = """
 [[trajectories.coaches]]
 code = "cm1"

@@ -10,6 +10,9 @@ import pytest
 from kansen_cli.errors import LedgerError
 from kansen_cli.ledger.bulk import foreign_keys_off, indexes_rebuilt
 
+# These tests assert the English messages; test_errors_language.py asserts the Dutch ones.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 
 def _schema(db: sqlite3.Connection) -> list[tuple[str, str, str]]:
     return db.execute("SELECT type, name, sql FROM sqlite_master ORDER BY name").fetchall()

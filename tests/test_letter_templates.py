@@ -18,6 +18,9 @@ from kansen_cli.errors import KansenError, OutputExistsError, TemplateFieldError
 from kansen_cli.settings import Settings
 from letter_helpers import GOLDEN, SENT_ON, golden_fields
 
+# These tests assert the English messages; test_errors_language.py asserts the Dutch ones.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 REPO = Path(__file__).resolve().parents[1]
 # The packaged templates, listed by hand: the variants of the default settings, the shared
 # letter and document, and the parts a campaign overrides on their own.

@@ -24,6 +24,9 @@ from kansen_cli.sample import generate_register, letter_people
 from kansen_cli.settings import Settings
 from letter_helpers import GOLDEN, SENT_ON, golden_fields
 
+# These tests assert the English messages; test_errors_language.py asserts the Dutch ones.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 REGENERATE = "KANSEN_REGENERATE_GOLDEN"
 START = dt.date(2026, 11, 2)
 

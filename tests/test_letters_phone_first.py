@@ -13,6 +13,9 @@ from kansen_cli.workflows.letters import CONFIRMATION, INVITATION, after_calls, 
 from registration_helpers import fill, ledger_rows
 from test_calls_workbook import FIRST, calls, ingest, make_phone_campaign, ok, phone_first
 
+# These tests assert the English messages; test_errors_language.py asserts the Dutch ones.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 SETTINGS = Settings.model_validate({"letters": {"approach": {"B": "phone_first"}}})
 
 

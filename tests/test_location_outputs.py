@@ -22,6 +22,9 @@ from kansen_cli.settings_routes import Location
 from letter_helpers import golden_fields
 from registration_helpers import fill, ingest, ledger_rows
 
+# These tests assert the English messages; test_errors_language.py asserts the Dutch ones.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 MONDAY = "2026-11-02"  # the first day planned
 SENT_ON = dt.date(2026, 10, 26)
 GROENESTRAAT = "Bedrijvencentrum Groenestraat"  # the Nijmegen preset's location, as the issue names it

@@ -31,6 +31,9 @@ from registration_helpers import (
 )
 from safety_helpers import ledger_dump
 
+# These tests assert the English messages; test_errors_language.py asserts the Dutch ones.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 SPOKE = TODAY - dt.timedelta(days=30)
 OWN = spoken_acting_on_own(SPOKE)
 

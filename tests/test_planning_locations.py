@@ -17,6 +17,9 @@ from kansen_cli.planning_locations import choose_location, plan_at_location, pla
 from kansen_cli.settings import PlanningSettings
 from kansen_cli.settings_routes import Location
 
+# These tests assert the English messages; test_errors_language.py asserts the Dutch ones.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 NL = holidays.country_holidays("NL", years=range(2025, 2032))
 DAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
 MONDAY = dt.date(2026, 11, 2)

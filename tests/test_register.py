@@ -16,6 +16,9 @@ from kansen_cli.errors import InputFileError, MissingColumnsError
 from kansen_cli.register import mask_bsn, parse_booleans, parse_dates, read_register
 from kansen_cli.settings import ColumnMap
 
+# These tests assert the English messages; test_errors_language.py asserts the Dutch ones.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 FIXTURES = Path(__file__).parent / "fixtures"
 MINIMAL_IDS = ["100001", "100002", "100003", "100004", "100005"]
 

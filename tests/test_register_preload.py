@@ -16,6 +16,9 @@ from kansen_cli.checking import check_summary
 from kansen_cli.errors import InputFileError
 from kansen_cli.register import read_register
 
+# These tests assert the English messages; test_errors_language.py asserts the Dutch ones.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 FIXTURES = Path(__file__).parent / "fixtures"
 
 

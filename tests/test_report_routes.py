@@ -56,6 +56,9 @@ from kansen_cli.report import build_report
 from kansen_cli.report_render import to_json, to_markdown
 from kansen_cli.settings import Settings
 
+# These tests assert the English messages; test_errors_language.py asserts the Dutch ones.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 GOLDEN = Path(__file__).parent / "golden" / "report"
 UPDATE = os.environ.get("KANSEN_UPDATE_GOLDEN") == "1"  # rewrite the goldens after a deliberate change
 NOW = "2026-03-01T10:00:00+01:00"

@@ -36,6 +36,9 @@ from trajectory_helpers import (
     start_trajectory,
 )
 
+# These tests assert the English messages; test_errors_language.py asserts the Dutch ones.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 GOLDEN = Path(__file__).parent / "golden" / "report"
 TODAY = dt.date(2026, 11, 20)  # the day the report is made (conftest's KANSEN_TODAY too)
 KEY = "correct horse battery staple 2026"

@@ -17,6 +17,9 @@ from hypothesis import strategies as st
 from kansen_cli.errors import NotFoundError
 from registration_helpers import AS_OF
 
+# These tests assert the English messages; test_errors_language.py asserts the Dutch ones.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 RESULTS = ("gesproken", "afgezegd", "niet_thuis", "niet_bereikt", "vervallen")
 
 

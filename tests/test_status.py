@@ -30,6 +30,9 @@ from kansen_cli.workflows import status as workflow
 from registration_helpers import build_campaign, fill, ingest, members, send_letters
 from safety_helpers import assert_clean_failure, ledger_dump, tree
 
+# These tests assert the English messages; test_errors_language.py asserts the Dutch ones.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 DAY = dt.timedelta(days=1)
 
 

@@ -31,6 +31,9 @@ from registration_helpers import build_campaign, fill, ledger_rows
 from safety_helpers import ledger_dump
 from test_report import GOLDEN, NOW, build_golden_ledger
 
+# These tests assert the English messages; test_errors_language.py asserts the Dutch ones.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 ROLES = Settings().codebook.roles
 
 # ---------------------------------------------------------------------------- who is sampled

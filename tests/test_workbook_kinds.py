@@ -35,6 +35,9 @@ from kansen_cli.workbooks.reading import read_filled
 from kansen_cli.workbooks.writing import DataSheet, write_workbook
 from kansen_cli.workflows import ingest
 
+# These tests assert the English messages; test_errors_language.py asserts the Dutch ones.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 TODAY = dt.date(2026, 11, 20)
 SURVEY_SHEET = "Enquete"
 MARKS = tuple(str(mark) for mark in range(1, 11))
