@@ -23,6 +23,9 @@ from registration_helpers import ledger_rows
 from safety_helpers import ledger_dump
 from test_caseload import build_caseload_ledger
 
+# These tests assert the English messages; test_errors_language.py asserts the Dutch ones.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 Edits = dict[tuple[str, int, str], Any]  # (sheet, row, header) -> value
 
 GOOD: Edits = {
@@ -260,11 +263,11 @@ BAD_CELLS = [
     (("Deelnemers", 2, "Trede nu", "0 Geïsoleerd"), ("Trede nu", "<text of 12 characters>", "bad_rung")),
     (
         ("Deelnemers", 2, "Datum", dt.datetime(2026, 5, 31)),
-        ("Datum", "2026-05-31 00:00:00", "date_too_early"),
+        ("Datum", "31-05-2026", "date_too_early"),
     ),
     (
         ("Deelnemers", 2, "Datum", dt.datetime(2026, 11, 21)),
-        ("Datum", "2026-11-21 00:00:00", "date_in_future"),
+        ("Datum", "21-11-2026", "date_in_future"),
     ),
     (("Doelen", 2, "Datum evaluatie", "31-05-2026"), ("Datum evaluatie", "31-05-2026", "date_too_early")),
     (("Doelen", 2, "Doelnummer", 99), ("Doelnummer", "99", "unknown_goal")),
@@ -342,7 +345,7 @@ def test_an_end_reason_on_a_trajectory_that_ended_already(
     assert [(p["row"], p["column"], p["value"], p["kind"]) for p in problems] == [
         (3, "Deelnemers: Traject beëindigd", "Werk gevonden", "already_ended")
     ]
-    assert "15-11-2026" in problems[0]["message"] and "Verhuisd" in problems[0]["message"]
+    assert "15 Nov 2026" in problems[0]["message"] and "Verhuisd" in problems[0]["message"]
     # Without the end reason: a contact after the end (16-11) is refused, naming the end's date.
     edits.pop(("Deelnemers", 3, "Traject beëindigd"))
     late = {**edits, ("Deelnemers", 3, "Datum"): "16-11-2026"}
@@ -350,7 +353,7 @@ def test_an_end_reason_on_a_trajectory_that_ended_already(
     assert [(p["row"], p["column"], p["value"], p["kind"]) for p in problems] == [
         (3, "Deelnemers: Datum", "16-11-2026", "not_in_caseload")
     ]
-    assert "ended on 15-11-2026" in problems[0]["message"]
+    assert "ended on 15 Nov 2026" in problems[0]["message"]
     # The contact and rung of 12-11, before the end, were still this coach's to record: they load.
     code, data = ingest(invoke, campaign, fill_book(book, tmp_path / "cm1-c.xlsx", edits))
     assert code == 0, data

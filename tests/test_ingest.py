@@ -32,6 +32,9 @@ from registration_helpers import (
     send_letters,
 )
 
+# These tests assert the English messages; test_errors_language.py asserts the Dutch ones.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 OUTCOME_COLUMNS = (
     "client_id, contact_result, conversation_date, location, classification, activity_types,"
     " participation_potential, referrals, consent"
