@@ -194,9 +194,9 @@ def open_ledger(campaign: Path, create: bool = True, on_wait: WaitNotice | None 
         if not create:
             raise LedgerError(
                 _(
-                    "no ledger in {resolve}; run `kansen init` there first (or `kansen "
+                    "no ledger in {folder}; run `kansen init` there first (or `kansen "
                     "select`, in a campaign folder)"
-                ).format(resolve=Path(campaign).resolve())
+                ).format(folder=Path(campaign).resolve())
             )
         require_campaign(campaign)
         _create(path)

@@ -137,9 +137,7 @@ def _arrow_table(body: bytes, width: int, delimiter: str, path: Path) -> pa.Tabl
         )
     except pa.ArrowInvalid as exc:
         raise InputFileError(
-            _("{path}: cannot be read as CSV: {splitlines}").format(
-                path=path, splitlines=str(exc).splitlines()[0]
-            )
+            _("{path}: cannot be read as CSV: {error}").format(path=path, error=str(exc).splitlines()[0])
         ) from None
     return None if broken_count else table
 

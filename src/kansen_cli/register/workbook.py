@@ -85,8 +85,8 @@ def _choose_sheet(path: Path, key: str, sheet: str | None) -> tuple[str, Rows]:
             return parsed.to_python(skip_empty_area=False)
         except Exception as exc:
             raise InputFileError(
-                _("{path}: sheet {name!r} cannot be read ({__name__})").format(
-                    path=path, name=name, __name__=type(exc).__name__
+                _("{path}: sheet {name!r} cannot be read ({error_type})").format(
+                    path=path, name=name, error_type=type(exc).__name__
                 )
             ) from None
 
@@ -133,8 +133,8 @@ def _open(path: Path, sheet: str | None) -> tuple[Any, dict[str, Any]]:
         ) from None
     except Exception as exc:  # calamine raises several unrelated types for damaged files
         raise InputFileError(
-            _("{path}: not a readable Excel workbook ({__name__})").format(
-                path=path, __name__=type(exc).__name__
+            _("{path}: not a readable Excel workbook ({error_type})").format(
+                path=path, error_type=type(exc).__name__
             )
         ) from None
 

@@ -144,9 +144,9 @@ def _check_ambassadors(ledger: Ledger, coaches: Sequence[Coach]) -> None:
     if missing:
         raise NotFoundError(
             _(
-                "coach {sorted}: the client_id in kansen.toml [trajectories] is no "
+                "coach {codes}: the client_id in kansen.toml [trajectories] is no "
                 "person in this campaign's ledger"
-            ).format(sorted=", ".join(sorted(missing)))
+            ).format(codes=", ".join(sorted(missing)))
         )
 
 
@@ -334,9 +334,7 @@ def run(
     on = today if on is None else on
     if on > today:
         raise KansenError(
-            _("--on {isoformat} is in the future; use today or an earlier date").format(
-                isoformat=on.isoformat()
-            )
+            _("--on {date} is in the future; use today or an earlier date").format(date=on.isoformat())
         )
     if end is not None:
         if from_referral is not None or kind is not None or to is not None or force:
