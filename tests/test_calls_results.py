@@ -107,8 +107,8 @@ def test_the_refusal_says_how_many_and_when():
     ]
     with pytest.raises(StillCallingError) as refused:
         refuse_while_calling(calling, "wijk-1", dt.date(2026, 11, 20))
-    assert "3 phone-first people are still being called (1 due a call on 20-11-2026;" in str(refused.value)
-    assert "2 with their next call due 22-11-2026 to 24-11-2026)" in str(refused.value)
+    assert "3 phone-first people are still being called (1 due a call on 20 Nov 2026;" in str(refused.value)
+    assert "2 with their next call due 22 Nov 2026 to 24 Nov 2026)" in str(refused.value)
     assert "--stop-calling" in str(refused.value)
 
 
@@ -142,4 +142,4 @@ def test_a_round_two_call_before_round_one_letters_is_refused(invoke, small_regi
     assert result.exit_code == 1
     problems = [p for f in json.loads(result.stdout)["files"] for p in f["problems"]]
     assert [(p["row"], p["kind"]) for p in problems] == [(rows[who[0]], "date_too_early")]
-    assert "the letters of round 1" in problems[0]["message"] and "20-10-2026" in problems[0]["message"]
+    assert "the letters of round 1" in problems[0]["message"] and "20 Oct 2026" in problems[0]["message"]

@@ -110,5 +110,5 @@ def test_a_handover_refuses_the_old_coachs_rows_after_it_and_an_end(
     assert [(p["row"], p["column"], p["value"], p["kind"]) for p in problems] == [
         (*expected, "not_in_caseload")
     ]
-    assert "moved to coach 'cm2' on 18-11-2026" in problems[0]["message"]
+    assert "moved to coach 'cm2' on 18 Nov 2026" in problems[0]["message"]
     assert why in problems[0]["message"]

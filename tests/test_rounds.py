@@ -214,7 +214,7 @@ def test_a_round_batch_whose_letters_went_out_is_not_grown(base_campaign, tmp_pa
         record_round(ledger, 2, ["niet_thuis"])
     message = str(error.value)
     assert f"1 person of batch {batch} to be invited again" in message
-    assert f"{batch}-r2 went out on 2026-11-02" in message
+    assert f"{batch}-r2 went out on 2 Nov 2026" in message
     assert "kansen batch --round 2 BATCH" in message
     assert people[1] not in message
     assert _round_members(campaign) == {f"{batch}-r2": [people[4]]}
