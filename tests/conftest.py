@@ -149,5 +149,4 @@ def english_messages(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv(i18n.LANG_ENV, "en")
     i18n.set_language(None)
     yield
-    monkeypatch.delenv(i18n.LANG_ENV)
     i18n.set_language(None)

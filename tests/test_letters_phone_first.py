@@ -74,7 +74,7 @@ def test_confirmation_letter_in_the_pdf(invoke, small_register, tmp_path):
     refused = invoke(*args)
     assert refused.exit_code == 1
     still = len(ids) - 2
-    assert f"{still} phone-first people are still being called ({still} due a call on 20-11-2026)" in (
+    assert f"{still} phone-first people are still being called ({still} due a call on 20 Nov 2026)" in (
         refused.stderr
     )
     assert "--stop-calling" in refused.stderr

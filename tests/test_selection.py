@@ -173,7 +173,7 @@ def test_window_start_and_ages():
 def test_bucket_names_may_not_clash():
     with pytest.raises(SettingsError, match="selected"):
         bucket_order([Exclusion(bucket="selected", min_age=60)])
-    with pytest.raises(SettingsError, match="twice"):
+    with pytest.raises(SettingsError, match="komt twee keer voor"):
         bucket_order([Exclusion(bucket="x", min_age=60), Exclusion(bucket="x", max_age=18)])
 
 
