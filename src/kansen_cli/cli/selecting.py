@@ -123,13 +123,12 @@ def _render_funnel(result: SelectResult) -> None:
     table.add_row(_("register rows"), number(selection.rows), _share(100.0 if selection.rows else None))
     out.print(table)
     if result.problems:
-        out.print(
-            ngettext(
-                "{rows} row is invalid ({problems} problems); `kansen check` lists them.",
-                "{rows} rows are invalid ({problems} problems); `kansen check` lists them.",
-                selection.funnel["invalid"],
-            ).format(rows=number(selection.funnel["invalid"]), problems=number(result.problems))
+        invalid = selection.funnel["invalid"]
+        rows = ngettext("{count} row is invalid", "{count} rows are invalid", invalid).format(count=number(invalid))
+        problems = ngettext("{count} problem", "{count} problems", result.problems).format(
+            count=number(result.problems)
         )
+        out.print(_("{rows} ({problems}); `kansen check` lists them.").format(rows=rows, problems=problems))
     out.print(
         _("Recorded as selection run {run} in {ledger}. Next: kansen batch").format(
             run=result.run_id, ledger=result.ledger
