@@ -380,7 +380,8 @@ def test_status_of_a_campaign_at_every_stage(stages):
     ]
 
 
-def test_json_is_the_workflows_and_the_terminal_names_the_next_steps(stages, invoke):
+def test_json_is_the_workflows_and_the_terminal_names_the_next_steps(stages, invoke, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")  # the Dutch headers whole at 80 columns
     campaign, batches = stages
     before = (ledger_dump(campaign), tree(campaign))
     shown = invoke("status", "-c", campaign, "--json")
@@ -390,9 +391,19 @@ def test_json_is_the_workflows_and_the_terminal_names_the_next_steps(stages, inv
     assert table.exit_code == 0, table.stderr
     assert (ledger_dump(campaign), tree(campaign)) == before
     text = table.stdout
-    assert f"Batches ({len(batches)}) on {TODAY:%d-%m-%Y}" in text
-    assert "Next:" in text and f"run `kansen sheet {batches[2]}`" in " ".join(text.split())
-    assert "Follow-up due today: 0 calls, 1 referral waiting for the partner's answer." in text
+    assert f"Batches ({len(batches)}) op {TODAY:%d-%m-%Y}" in text
+    assert "Volgende stappen:" in text and f"`kansen sheet {batches[2]}`" in " ".join(text.split())
+    assert "Vandaag na te bellen: 0 nabelgesprekken; 1 verwijzing wacht op het antwoord van de partner." in (
+        " ".join(text.split())
+    )
+    header = next(line for line in text.splitlines() if line.startswith("batch"))
+    assert header.split() == ["batch", "n", "gepland", "brief", "blad", "uitkomst", "open", "enquête"]
+    english = invoke("--lang", "en", "status", "-c", campaign).stdout
+    assert f"Batches ({len(batches)}) on {TODAY.day} {TODAY:%b %Y}" in english
+    assert "Next:" in english and f"run `kansen sheet {batches[2]}`" in " ".join(english.split())
+    assert "Follow-up due today: 0 calls, 1 referral waiting for the partner's answer." in " ".join(
+        english.split()
+    )
 
 
 def test_status_outside_a_campaign_says_so_and_writes_nothing(invoke, tmp_path):
@@ -414,7 +425,7 @@ def test_a_campaign_without_a_selection(invoke, campaign):
     assert result.run is None and result.batches == []
     assert [s.action for s in result.steps] == ["select"]
     shown = invoke("status", "-c", campaign)
-    assert shown.exit_code == 0 and "No selection yet." in shown.stdout
+    assert shown.exit_code == 0 and "Nog geen selectie." in shown.stdout
 
 
 def test_a_long_campaign_is_cut_short_on_the_terminal(capsys):
@@ -424,8 +435,8 @@ def test_a_long_campaign_is_cut_short_on_the_terminal(capsys):
     result = workflow.StatusResult(TODAY, RUN, batches, [], next_steps(RUN, batches, [], TODAY))
     show_status(result)
     out = capsys.readouterr().out
-    assert "... and 5 more batches (--json lists them all)." in out
-    assert "... and 5 more (--json lists them all)." in out
+    assert "... en nog 5 batches (--json toont ze allemaal)." in out
+    assert "... en nog 5 (--json toont ze allemaal)." in out
     assert f"wijk-{SHOWN - 1:02d}-1" in out and f"wijk-{SHOWN:02d}-1" not in out
 
 
@@ -505,5 +516,5 @@ def test_status_cli_on_the_demo(demo_run, invoke, tmp_path):
     assert data["today"] == TODAY.isoformat() and data["selection"]["run_id"] == 1
     table = invoke("status", "-c", copy)
     assert table.exit_code == 0
-    assert "Next:" in table.stdout and "kansen followup" in table.stdout
+    assert "Volgende stappen:" in table.stdout and "kansen followup" in table.stdout
     assert (ledger_dump(copy), tree(copy)) == before

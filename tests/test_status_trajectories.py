@@ -97,9 +97,13 @@ def test_status_cli_shows_the_trajectories(kept: Path, invoke, monkeypatch) -> N
     monkeypatch.setenv("KANSEN_TODAY", TODAY.isoformat())
     shown = invoke("status", "-c", kept)
     assert shown.exit_code == 0, shown.stderr
+    assert "Trajecten: 3 open, 1 te lang zonder contact, 1 met een te late evaluatie; caseload vol: cm1." in (
+        " ".join(shown.stdout.split())
+    )
+    english = invoke("--lang", "en", "status", "-c", kept)
     assert (
         "Trajectories: 3 open, 1 without contact for too long, 1 with a review overdue; at their cap: cm1."
-        in (" ".join(shown.stdout.split()))
+        in (" ".join(english.stdout.split()))
     )
     data = json.loads(invoke("status", "-c", kept, "--json").stdout)
     assert data["trajectories"]["open"] == 3

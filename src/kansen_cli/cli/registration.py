@@ -235,13 +235,15 @@ def show_followup(result: FollowupResult) -> None:
         _("round {round}: {count}").format(round=k, count=number(v)) for k, v in result.calls_by_round.items()
     ) or _("none")
     console().print(
-        _("Due on {day}: {calls} ({rounds}); {referrals} waiting for an answer.").format(
+        _("Due on {day}: {calls} ({rounds}); {referrals}.").format(
             day=day(result.due),
             calls=ngettext("{count} call", "{count} calls", result.calls).format(count=number(result.calls)),
             rounds=rounds,
-            referrals=ngettext("{count} referral", "{count} referrals", result.referrals).format(
-                count=number(result.referrals)
-            ),
+            referrals=ngettext(
+                "{count} referral waiting for an answer",
+                "{count} referrals waiting for an answer",
+                result.referrals,
+            ).format(count=number(result.referrals)),
         )
     )
     err.print(_("Wrote {file}. Next: fill it in, then `kansen ingest {file}`").format(file=result.file))

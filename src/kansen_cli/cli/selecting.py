@@ -124,7 +124,9 @@ def _render_funnel(result: SelectResult) -> None:
     out.print(table)
     if result.problems:
         invalid = selection.funnel["invalid"]
-        rows = ngettext("{count} row is invalid", "{count} rows are invalid", invalid).format(count=number(invalid))
+        rows = ngettext("{count} row is invalid", "{count} rows are invalid", invalid).format(
+            count=number(invalid)
+        )
         problems = ngettext("{count} problem", "{count} problems", result.problems).format(
             count=number(result.problems)
         )

@@ -71,8 +71,8 @@ def _batch_table(result: StatusResult, wide: bool) -> Any:
     table.add_column(_("batch"), no_wrap=True, overflow="ellipsis", max_width=20)
     if wide:
         table.add_column(_("neighbourhood"), no_wrap=True, overflow="ellipsis", max_width=16)
-    table.add_column(_("size"), justify="right", no_wrap=True)
-    table.add_column(_("planned"), no_wrap=True)
+    table.add_column("n", justify="right", no_wrap=True)  # people in the batch; short at 80 columns
+    table.add_column(_("planned"), min_width=11)  # "(21)", planned of the batch, may go below
     table.add_column(_("letters"), no_wrap=True)
     table.add_column(_("sheet"), no_wrap=True)
     table.add_column(_("outcomes"), justify="right", no_wrap=True)
@@ -81,7 +81,7 @@ def _batch_table(result: StatusResult, wide: bool) -> Any:
     for b in result.batches[:SHOWN]:
         planned = ""
         if b.planned:
-            planned = f"{_short(b.first_appointment)}..{_short(b.last_appointment)}"
+            planned = f"{_short(b.first_appointment)}–{_short(b.last_appointment)}"
             planned += f" ({number(b.planned)})" if b.planned != b.size else ""
         pct = "" if b.outcomes_pct is None else " " + percent(b.outcomes_pct, 0)
         due = b.calls_due + b.referrals_due
@@ -124,11 +124,13 @@ def show_status(result: StatusResult) -> None:
             out.print(_("... and {count} more batches (--json lists them all).").format(count=number(more)))
     calls, referrals = (sum(getattr(b, k) for b in result.batches) for k in ("calls_due", "referrals_due"))
     out.print(
-        _("Follow-up due today: {calls}, {referrals} waiting for the partner's answer.").format(
+        _("Follow-up due today: {calls}, {referrals}.").format(
             calls=ngettext("{count} call", "{count} calls", calls).format(count=number(calls)),
-            referrals=ngettext("{count} referral", "{count} referrals", referrals).format(
-                count=number(referrals)
-            ),
+            referrals=ngettext(
+                "{count} referral waiting for the partner's answer",
+                "{count} referrals waiting for the partner's answer",
+                referrals,
+            ).format(count=number(referrals)),
         )
     )
     for s in result.surveys:
