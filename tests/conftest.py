@@ -138,3 +138,14 @@ def nijmegen(invoke, tmp_path: Path) -> tuple[Path, str]:
     with sqlite3.connect(campaign / "kansen.sqlite") as db:
         batch = db.execute("SELECT batch_id FROM batches ORDER BY neighbourhood, seq LIMIT 1").fetchone()[0]
     return campaign, batch
+
+
+@pytest.fixture(autouse=True)
+def _language_of_the_environment():
+    """Each test starts in the language of the environment (Dutch unless KANSEN_LANG says
+    otherwise): a `--lang` given to an earlier command in this process does not carry over."""
+    from kansen_cli.i18n import set_language
+
+    set_language(None)
+    yield
+    set_language(None)

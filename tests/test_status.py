@@ -30,6 +30,31 @@ from kansen_cli.workflows import status as workflow
 from registration_helpers import build_campaign, fill, ingest, members, send_letters
 from safety_helpers import assert_clean_failure, ledger_dump, tree
 
+
+def en(day: dt.date) -> str:
+    """A date as the English text writes it: 2 Nov 2026 (written out here, not by the code)."""
+    return f"{day.day} {day:%b %Y}"
+
+
+@pytest.fixture(autouse=True)
+def _english_steps(monkeypatch):
+    """The rules' texts below are asserted as written in the source (English, KANSEN_LANG=en);
+    the terminal's Dutch is asserted with `--lang nl`."""
+    monkeypatch.setenv("KANSEN_LANG", "en")
+
+
+def test_the_next_step_is_dutch_by_default():
+    from kansen_cli.i18n import using
+
+    with using("nl"):
+        step = batch_step(state("vinkhuizen-1"), TODAY)
+        assert step is not None
+        assert (
+            step.text == "vinkhuizen-1: nog niet gepland — voer `kansen plan vinkhuizen-1 --start DATE` uit"
+        )
+        assert campaign_steps(None, [], [])[0].text == "nog geen selectie — voer `kansen select REGISTER` uit"
+
+
 DAY = dt.timedelta(days=1)
 
 
@@ -67,7 +92,7 @@ def test_a_planned_batch_without_letters_is_to_be_sent():
     )
     assert step is not None and step.action == "letters"
     assert step.text == (
-        f"vinkhuizen-1: planned from {first:%d-%m-%Y}, no letters yet — run `kansen letters vinkhuizen-1`"
+        f"vinkhuizen-1: planned from {en(first)}, no letters yet — run `kansen letters vinkhuizen-1`"
     )
 
 
@@ -76,7 +101,7 @@ def test_a_plan_whose_first_day_came_without_letters_is_to_be_made_again(first_i
     first = TODAY + first_in_days * DAY
     step = batch_step(state(planned=50, first_appointment=first, last_appointment=first + 9 * DAY), TODAY)
     assert step is not None and step.action == "replan"
-    assert f"the plan starts on {first:%d-%m-%Y} and no letters were sent" in step.text
+    assert f"the plan starts on {en(first)} and no letters were sent" in step.text
     assert "`kansen plan selwerd-2 --start DATE`" in step.text
 
 
@@ -110,7 +135,7 @@ def test_appointments_still_to_come_are_named_before_the_ingest():
     step = batch_step(sent(3, last_appointment=last, sheet_written=True), TODAY)
     assert step is not None and step.action == "ingest"
     assert step.text == (
-        f"selwerd-2: letters sent 3 days ago, appointments until {last:%d-%m-%Y} "
+        f"selwerd-2: letters sent 3 days ago, appointments until {en(last)} "
         "— ingest the filled-in registration sheet after them"
     )
 
@@ -119,7 +144,7 @@ def test_letters_sent_today_or_dated_later():
     assert "letters sent today," in batch_step(sent(0), TODAY).text
     assert "letters sent 1 day ago," in batch_step(sent(1), TODAY).text
     later = TODAY + 2 * DAY
-    assert f"letters to go out on {later:%d-%m-%Y}," in batch_step(sent(-2), TODAY).text
+    assert f"letters to go out on {en(later)}," in batch_step(sent(-2), TODAY).text
 
 
 def test_some_outcomes_in_asks_to_complete_the_sheet():
@@ -185,7 +210,7 @@ def test_campaign_steps_selection_and_batches():
     ]
     waiting = RunState(1, "2026-10-01T09:00:00+02:00", dt.date(2026, 10, 1), 1_000, 480, unbatched=7)
     assert campaign_steps(waiting, [], []) == [
-        Step(None, "batch", "7 people selected on 01-10-2026 in no batch yet — run `kansen batch`")
+        Step(None, "batch", "7 people selected on 1 Oct 2026 in no batch yet — run `kansen batch`")
     ]
 
 
@@ -363,7 +388,7 @@ def test_status_of_a_campaign_at_every_stage(stages):
         "complete the registration sheet and ingest it again"
     )
     assert steps[b].text == (
-        f"{b}: letters sent 12 days ago, appointments until {last_b:%d-%m-%Y} "
+        f"{b}: letters sent 12 days ago, appointments until {en(last_b)} "
         "— ingest the filled-in registration sheet after them"
     )
     assert (
@@ -387,7 +412,7 @@ def test_json_is_the_workflows_and_the_terminal_names_the_next_steps(stages, inv
     shown = invoke("status", "-c", campaign, "--json")
     assert shown.exit_code == 0, shown.stderr
     assert json.loads(shown.stdout) == workflow.run(campaign, load_settings(campaign), TODAY).as_json()
-    table = invoke("status", "-c", campaign)
+    table = invoke("--lang", "nl", "status", "-c", campaign)
     assert table.exit_code == 0, table.stderr
     assert (ledger_dump(campaign), tree(campaign)) == before
     text = table.stdout
@@ -424,7 +449,7 @@ def test_a_campaign_without_a_selection(invoke, campaign):
     result = workflow.run(campaign, load_settings(campaign), TODAY)
     assert result.run is None and result.batches == []
     assert [s.action for s in result.steps] == ["select"]
-    shown = invoke("status", "-c", campaign)
+    shown = invoke("--lang", "nl", "status", "-c", campaign)
     assert shown.exit_code == 0 and "Nog geen selectie." in shown.stdout
 
 
@@ -435,8 +460,8 @@ def test_a_long_campaign_is_cut_short_on_the_terminal(capsys):
     result = workflow.StatusResult(TODAY, RUN, batches, [], next_steps(RUN, batches, [], TODAY))
     show_status(result)
     out = capsys.readouterr().out
-    assert "... en nog 5 batches (--json toont ze allemaal)." in out
-    assert "... en nog 5 (--json toont ze allemaal)." in out
+    assert "... and 5 more batches (--json lists them all)." in out
+    assert "... and 5 more (--json lists them all)." in out
     assert f"wijk-{SHOWN - 1:02d}-1" in out and f"wijk-{SHOWN:02d}-1" not in out
 
 
@@ -514,7 +539,7 @@ def test_status_cli_on_the_demo(demo_run, invoke, tmp_path):
     data = json.loads(shown.stdout)
     assert data == workflow.run(copy, load_settings(copy), TODAY).as_json()
     assert data["today"] == TODAY.isoformat() and data["selection"]["run_id"] == 1
-    table = invoke("status", "-c", copy)
+    table = invoke("--lang", "nl", "status", "-c", copy)
     assert table.exit_code == 0
     assert "Volgende stappen:" in table.stdout and "kansen followup" in table.stdout
     assert (ledger_dump(copy), tree(copy)) == before

@@ -33,6 +33,12 @@ cap = 5
 """
 
 
+@pytest.fixture(autouse=True)
+def _english_steps(monkeypatch):
+    """The next steps are asserted as written in the source (English); Dutch with `--lang nl`."""
+    monkeypatch.setenv("KANSEN_LANG", "en")
+
+
 @pytest.fixture
 def kept(tmp_path: Path) -> Path:
     campaign = tmp_path / "campaign"
@@ -95,7 +101,7 @@ def test_no_trajectory_no_line_and_no_step(tmp_path: Path) -> None:
 
 def test_status_cli_shows_the_trajectories(kept: Path, invoke, monkeypatch) -> None:
     monkeypatch.setenv("KANSEN_TODAY", TODAY.isoformat())
-    shown = invoke("status", "-c", kept)
+    shown = invoke("--lang", "nl", "status", "-c", kept)
     assert shown.exit_code == 0, shown.stderr
     assert "Trajecten: 3 open, 1 te lang zonder contact, 1 met een te late evaluatie; caseload vol: cm1." in (
         " ".join(shown.stdout.split())
