@@ -169,6 +169,12 @@ def batch_step(batch: BatchState, today: dt.date) -> Step | None:
                 ),
             )
         return None
+    return _complete_step(batch, missing, later)
+
+
+def _complete_step(batch: BatchState, missing: int, later: bool) -> Step:
+    """Outcomes are in for some of the people approached: the sheet is to be completed."""
+    b = batch.batch_id
     until = (
         _("; appointments until {day}").format(day=_day(batch.last_appointment))
         if later and batch.last_appointment
