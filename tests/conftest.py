@@ -150,3 +150,14 @@ def english_messages(monkeypatch: pytest.MonkeyPatch):
     i18n.set_language(None)
     yield
     i18n.set_language(None)
+
+
+@pytest.fixture(autouse=True)
+def _language_of_the_environment():
+    """Each test starts in the language of the environment (Dutch unless KANSEN_LANG says
+    otherwise): a `--lang` given to an earlier command in this process does not carry over."""
+    from kansen_cli.i18n import set_language
+
+    set_language(None)
+    yield
+    set_language(None)

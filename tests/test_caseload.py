@@ -206,7 +206,7 @@ def test_unknown_coach_and_coach_without_people(invoke, coached: Path) -> None:
     assert "'zz9'" in result.stderr and "cm1, cm2, cm3, cm4" in result.stderr
     result = invoke("caseload", "cm3", "-c", coached)
     assert result.exit_code == 0
-    assert "Coach cm3 has nobody" in result.stderr
+    assert "Coach cm3 heeft niemand" in result.stderr
     assert not (coached / "caseload").exists()
 
 

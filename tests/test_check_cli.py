@@ -56,10 +56,13 @@ def test_human_output_lists_rows_columns_and_problems(invoke):
     result = invoke("check", FIXTURES / "register_duplicates.csv")
     assert result.exit_code == 0
     out = result.stdout
-    assert "5 rows read: 2 valid, 3 with problems" in out
+    assert "5 rijen gelezen: 2 goed, 3 met problemen" in out
     assert "Klantnummer" in out
     assert "duplicate_client_id" in out and "invalid_bsn" in out
-    assert "row 3" in out and "row 5" in out and "row 4" in out
+    assert "rij 3" in out and "rij 5" in out and "rij 4" in out
+    english = invoke("--lang", "en", "check", FIXTURES / "register_duplicates.csv").stdout
+    assert "5 rows read: 2 valid, 3 with problems" in english
+    assert "row 3" in english and "Columns mapped" in english
 
 
 def test_duplicates_json_rows(invoke):

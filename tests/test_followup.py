@@ -202,7 +202,7 @@ def test_followup_round_trip_with_two_rounds(invoke, registered, tmp_path):
     final = _due(campaign, DUE + dt.timedelta(days=2))
     assert (final["calls"], final["referrals"], final["file"]) == (0, 0, None)
     human = invoke("followup", "--due", (DUE + dt.timedelta(days=2)).isoformat(), "-c", campaign)
-    assert human.exit_code == 0 and "Nobody is due" in human.stderr
+    assert human.exit_code == 0 and "hoeft niemand nagebeld" in human.stderr
 
     # Loading round 1 again with a different result is refused: round 2 exists already.
     changed = tmp_path / "ronde1-anders.xlsx"
@@ -259,9 +259,13 @@ def test_json_is_what_the_core_returns(invoke, registered):
     human = invoke("followup", "--due", DUE.isoformat(), "-c", campaign, "--force")
     assert human.exit_code == 0, human.stderr
     assert " ".join(human.stdout.split()) == (
-        f"Due on {DUE:%d-%m-%Y}: 3 calls (round 1: 3); 1 referrals waiting for an answer."
+        f"Te doen op {DUE:%d-%m-%Y}: 3 nabelgesprekken (ronde 1: 3); 1 verwijzing wacht op antwoord."
     )
-    assert "Next: fill it in" in human.stderr
+    assert "Volgende stap: vul het in" in " ".join(human.stderr.split())
+    english = invoke("--lang", "en", "followup", "--due", DUE.isoformat(), "-c", campaign, "--force")
+    assert " ".join(english.stdout.split()) == (
+        f"Due on {DUE.day} {DUE:%b %Y}: 3 calls (round 1: 3); 1 referral waiting for an answer."
+    )
 
 
 def test_followup_defaults_to_today(invoke, registered):

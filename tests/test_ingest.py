@@ -256,18 +256,22 @@ def test_cli_prints_the_workflow_result_and_exits_1_when_a_file_did_not_load(inv
     assert ledger_rows(campaign, stored) == ledger_rows(twin, stored) == expected_outcomes(ids)
     message = " ".join(result.stderr.split())
     assert message == (
-        "1 file(s) not loaded: fout.xlsx. "
-        "Fix the problems listed, or use --skip-invalid to load the valid rows."
+        "1 bestand niet ingelezen: fout.xlsx. "
+        "Los de genoemde problemen op, of gebruik --skip-invalid om de goede rijen in te lezen."
     )
     human = invoke("ingest", good, bad, "-c", campaign)
     assert human.exit_code == 1
     printed = " ".join(human.stdout.split())  # rich wraps long lines
     blank = len(ids) - 4, len(ids) - 1
     assert printed.startswith(
-        f"goed.xlsx (registration {batch[1]}): loaded: 0 new, 0 updated, 4 unchanged, 0 rejected,"
-        f" {blank[0]} blank fout.xlsx (registration {batch[1]}):"
-        " NOT loaded: 0 new, 0 updated, 0 unchanged, 1 rejected,"
-        f" {blank[1]} blank total: 0 new, 0 updated, 4 unchanged, 1 rejected, {sum(blank)} blank"
+        f"goed.xlsx (registratieblad {batch[1]}): ingelezen: 0 nieuw, 0 bijgewerkt, 4 ongewijzigd,"
+        f" 0 geweigerd, {blank[0]} leeg fout.xlsx (registratieblad {batch[1]}):"
+        " NIET ingelezen: 0 nieuw, 0 bijgewerkt, 0 ongewijzigd, 1 geweigerd,"
+        f" {blank[1]} leeg totaal: 0 nieuw, 0 bijgewerkt, 4 ongewijzigd, 1 geweigerd, {sum(blank)} leeg"
+    )
+    english = " ".join(invoke("--lang", "en", "ingest", good, bad, "-c", campaign).stdout.split())
+    assert english.startswith(
+        f"goed.xlsx (registration sheet {batch[1]}): loaded: 0 new, 0 updated, 4 unchanged, 0 rejected,"
     )
     # A word that is no label could be a name typed in the wrong column: its kind and length only.
     assert "Misschien" not in printed and "Misschien" not in result.stdout

@@ -213,8 +213,20 @@ def test_cli_table_shows_no_names(invoke, built: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert "T0002" in result.stdout and "T0001" not in result.stdout
     assert "24-09-2026" in result.stdout and "31-10-2026" in result.stdout
-    assert "2 of 3 out of view" in result.stdout
+    assert "2 van 3 uit beeld" in result.stdout
+    for header in ("klantnummer", "wijk", "laatste contact", "evaluatie op"):
+        assert header in result.stdout
+    assert "(te laat)" in result.stdout
     assert "Testpersoon" not in result.stdout + result.stderr and "=1+1" not in result.stdout
+
+
+def test_cli_table_in_english_with_lang_en(invoke, built: Path) -> None:
+    result = invoke("--lang", "en", "inview", "-c", built)
+    assert result.exit_code == 0, result.stderr
+    assert "cm1: 2 of 3 out of view" in result.stdout
+    for header in ("client id", "neighbourhood", "last contact", "review due"):
+        assert header in result.stdout
+    assert "(overdue)" in result.stdout and "uit beeld" not in result.stdout
 
 
 def test_cli_json_is_the_workflow_result(invoke, built: Path) -> None:
@@ -255,11 +267,11 @@ def test_cli_writes_the_workbook(invoke, built: Path, tmp_path: Path) -> None:
     result = invoke("inview", "--out", target, "-c", built)
     assert result.exit_code == 0, result.stderr
     assert target.is_file()
-    assert "Wrote" in result.stderr
+    assert "geschreven (met namen" in " ".join(result.stderr.split())
 
 
 def test_cli_shows_coach_codes_not_their_names(invoke, built: Path) -> None:
     # An ambassador coach is a client too: their name stays off the screen like anyone's.
     result = invoke("inview", "-c", built)
-    assert "cm1: 2 of 3 out of view" in result.stdout
+    assert "cm1: 2 van 3 uit beeld" in result.stdout
     assert "Coach Een" not in result.stdout

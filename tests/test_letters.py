@@ -444,7 +444,7 @@ def test_cli_dates_the_letters_with_kansen_today(invoke, planned, monkeypatch) -
     monkeypatch.setenv("KANSEN_TODAY", "2026-10-21")
     result = invoke("letters", "hoogkerk-1", "-c", planned)
     assert result.exit_code == 0, result.stderr
-    assert "recorded as sent on 21-10-2026" in result.stderr
+    assert "vastgelegd als verstuurd op 21-10-2026" in " ".join(result.stderr.split())
 
 
 def test_dry_run_json_is_the_workflow_result(invoke, planned) -> None:

@@ -262,7 +262,8 @@ def test_plan_prints_a_table_per_location(invoke, nijmegen) -> None:
         " 02-11-2026 ",
         f" {last:%d-%m-%Y} ",
     ]
-    assert f"At a location: {members} appointments" in result.stdout
+    assert f"Op een locatie: {members} afspraken" in result.stdout
     # A home plan has no location table.
-    home = invoke("plan", batch, "--start", MONDAY, "--place", "home", "-c", campaign)
+    home = invoke("--lang", "en", "plan", batch, "--start", MONDAY, "--place", "home", "-c", campaign)
     assert home.exit_code == 0 and "At a location" not in home.stdout
+    assert "Plan for" in home.stdout and "consultant" in home.stdout

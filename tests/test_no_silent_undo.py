@@ -85,7 +85,7 @@ def test_an_older_copy_is_refused_and_the_ledger_unchanged(copies, tmp_path):
     assert ledger_dump(campaign) == before
     # The older copy is told: written before the newer copy was loaded.
     (warning,) = result["warnings"]
-    assert newer.name in warning and "older copy" in warning
+    assert newer.name in warning and "oudere kopie" in warning
     assert result["files"][0]["warnings"] == [warning]
 
 
@@ -97,7 +97,7 @@ def test_the_cli_says_what_would_be_lost_and_force_replaces_it(invoke, copies, t
 
     refused = invoke("ingest", older, "-c", campaign)
     assert refused.exit_code == 1
-    assert "Warning:" in refused.stderr and "--force" in refused.stderr
+    assert "Waarschuwing:" in refused.stderr and "--force" in refused.stderr
     assert "Gestart" in refused.stdout
     assert ledger_dump(campaign) == before
 

@@ -348,7 +348,7 @@ def test_status_names_who_is_to_be_invited_again_before_the_round(two_rounds):
     assert (row["round"], row["invite_again"], row["outcomes"]) == expected
     [step] = [s for s in status["next"] if s["batch"] == batch]
     assert step["action"] == "round"
-    assert f"4 people to invite again — run `kansen batch --round 2 {batch}`" in step["text"]
+    assert f"4 personen opnieuw uit te nodigen — voer `kansen batch --round 2 {batch}` uit" in step["text"]
 
 
 def test_status_shows_the_later_round_batch(two_rounds):

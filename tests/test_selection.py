@@ -231,14 +231,101 @@ def test_select_json_has_exactly_spec_keys(invoke, campaign):
     assert data["funnel"] == {b: int((expected == b).sum()) for b in BUCKETS}
 
 
-def test_select_prints_the_funnel(invoke, campaign, small_register):
+# The funnel's labels as the glossary and issue 16 name them; a configured exclusion keeps its name.
+DUTCH_LABELS = {
+    "invalid": "ongeldig",
+    "active_guidance": "actieve begeleiding",
+    "care_team": "bekend bij wijkteam",
+    "recent_contact": "recent contact",
+    "already_approached": "al benaderd",
+    "pension_age": "pension_age",
+    "selected": "geselecteerd",
+}
+ENGLISH_LABELS = {
+    "invalid": "invalid",
+    "active_guidance": "active guidance",
+    "care_team": "known to the care team",
+    "recent_contact": "recent contact",
+    "already_approached": "already approached",
+    "pension_age": "pension_age",
+    "selected": "selected",
+}
+
+
+def _funnel_rows(stdout: str, labels: dict[str, str]) -> dict[str, str]:
+    """Each bucket's table line, found by its label in the first cell."""
+    rows = {}
+    for line in stdout.splitlines():
+        cells = [c.strip() for c in line.strip("│┃ ").split("│")]
+        for code, label in labels.items():
+            if cells and cells[0] == label:
+                rows[code] = line
+    return rows
+
+
+def test_select_prints_the_funnel_in_dutch(invoke, campaign, small_register):
+    counts = json.loads(
+        invoke(
+            "select",
+            small_register,
+            "--as-of",
+            "2026-10-01",
+            "-c",
+            make_campaign(campaign.parent / "j"),
+            "--json",
+        ).stdout
+    )["funnel"]
     result = invoke("select", small_register, "--as-of", "2026-10-01", "-c", campaign)
     assert result.exit_code == 0, result.stderr
-    for bucket in BUCKETS:
-        assert bucket in result.stdout
+    lines = _funnel_rows(result.stdout, DUTCH_LABELS)
+    assert set(lines) == set(counts) - {"pension_age"} | ({"pension_age"} & set(counts))
+    for code, line in lines.items():
+        share = f"{100 * counts[code] / 600:.1f}".replace(".", ",")  # Dutch decimal comma
+        assert line.split("│")[2].strip() == str(counts[code])
+        assert line.split("│")[3].strip() == share
+    assert "Selectietrechter" in result.stdout
+    assert "peildatum 01-10-2026" in " ".join(result.stdout.split())
+    assert "rijen registerbestand" in result.stdout
+    assert "100,0" in result.stdout
+    for code in ("active_guidance", "care_team", "recent_contact", "already_approached"):
+        assert code not in result.stdout  # the codes are for --json only
+
+
+def test_select_prints_the_funnel_in_english_with_lang_en(invoke, campaign, small_register):
+    result = invoke("--lang", "en", "select", small_register, "--as-of", "2026-10-01", "-c", campaign)
+    assert result.exit_code == 0, result.stderr
+    lines = _funnel_rows(result.stdout, ENGLISH_LABELS)
+    assert {"invalid", "active_guidance", "care_team", "selected"} <= set(lines)
     assert "register rows" in result.stdout
     assert "600" in result.stdout
     assert "100.0" in result.stdout
+    assert "Selection funnel" in result.stdout
+
+
+def test_select_json_keeps_the_bucket_codes(invoke, campaign, small_register):
+    data = json.loads(
+        invoke("select", small_register, "--as-of", "2026-10-01", "-c", campaign, "--json").stdout
+    )
+    assert {"active_guidance", "care_team", "recent_contact", "already_approached"} <= set(data["funnel"])
+
+
+def test_select_funnel_at_80_columns_breaks_no_word(invoke, campaign, small_register, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    result = invoke("select", small_register, "--as-of", "2026-10-01", "-c", campaign)
+    assert result.exit_code == 0, result.stderr
+    assert all(len(line) <= 80 for line in result.stdout.splitlines())
+    lines = _funnel_rows(result.stdout, DUTCH_LABELS)
+    for code in (
+        "invalid",
+        "active_guidance",
+        "care_team",
+        "recent_contact",
+        "already_approached",
+        "selected",
+    ):
+        assert code in lines, DUTCH_LABELS[code]  # the label whole, in one cell of one line
+    table_lines = [line for line in result.stdout.splitlines() if line.startswith("│")]
+    assert len(table_lines) == len(lines) + 1  # one line per bucket and the total: nothing wrapped
 
 
 def test_select_out_file(invoke, campaign, small_register, tmp_path):

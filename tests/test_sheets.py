@@ -45,8 +45,8 @@ def test_cli_prints_the_workflow_result(invoke, written):
     human = invoke("sheet", batch_id, "-c", campaign, "--force")
     assert human.exit_code == 0 and human.stdout == ""
     said = " ".join(human.stderr.split())
-    assert f"{people} people, {(people + 1) // 2} with an appointment" in said
-    assert "no letter recorded yet" not in said
+    assert f"{people} personen, {(people + 1) // 2} met een afspraak" in said
+    assert "nog geen brief vastgelegd" not in said
 
 
 def _headers(ws) -> dict[str, int]:
@@ -161,7 +161,7 @@ def test_sheet_without_a_plan_leaves_appointments_empty(invoke, campaign, small_
     batch_id = build_campaign(invoke, campaign, small_register)
     result = invoke("sheet", batch_id, "-c", campaign)
     assert result.exit_code == 0
-    assert "no letter recorded yet" in result.stderr
+    assert "nog geen brief vastgelegd" in " ".join(result.stderr.split())
     ws = load_workbook(campaign / "sheets" / f"{batch_id}-registratie.xlsx")[REGISTRATION_SHEET]
     col = _headers(ws)
     assert all(ws.cell(row=r, column=col["Afspraak"]).value is None for r in range(2, ws.max_row + 1))

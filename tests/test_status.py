@@ -33,6 +33,32 @@ from safety_helpers import assert_clean_failure, ledger_dump, tree
 # These tests assert the English messages; test_errors_language.py asserts the Dutch ones.
 pytestmark = pytest.mark.usefixtures("english_messages")
 
+
+
+def en(day: dt.date) -> str:
+    """A date as the English text writes it: 2 Nov 2026 (written out here, not by the code)."""
+    return f"{day.day} {day:%b %Y}"
+
+
+@pytest.fixture(autouse=True)
+def _english_steps(monkeypatch):
+    """The rules' texts below are asserted as written in the source (English, KANSEN_LANG=en);
+    the terminal's Dutch is asserted with `--lang nl`."""
+    monkeypatch.setenv("KANSEN_LANG", "en")
+
+
+def test_the_next_step_is_dutch_by_default():
+    from kansen_cli.i18n import using
+
+    with using("nl"):
+        step = batch_step(state("vinkhuizen-1"), TODAY)
+        assert step is not None
+        assert (
+            step.text == "vinkhuizen-1: nog niet gepland — voer `kansen plan vinkhuizen-1 --start DATE` uit"
+        )
+        assert campaign_steps(None, [], [])[0].text == "nog geen selectie — voer `kansen select REGISTER` uit"
+
+
 DAY = dt.timedelta(days=1)
 
 
@@ -70,7 +96,7 @@ def test_a_planned_batch_without_letters_is_to_be_sent():
     )
     assert step is not None and step.action == "letters"
     assert step.text == (
-        f"vinkhuizen-1: planned from {first:%d-%m-%Y}, no letters yet — run `kansen letters vinkhuizen-1`"
+        f"vinkhuizen-1: planned from {en(first)}, no letters yet — run `kansen letters vinkhuizen-1`"
     )
 
 
@@ -79,7 +105,7 @@ def test_a_plan_whose_first_day_came_without_letters_is_to_be_made_again(first_i
     first = TODAY + first_in_days * DAY
     step = batch_step(state(planned=50, first_appointment=first, last_appointment=first + 9 * DAY), TODAY)
     assert step is not None and step.action == "replan"
-    assert f"the plan starts on {first:%d-%m-%Y} and no letters were sent" in step.text
+    assert f"the plan starts on {en(first)} and no letters were sent" in step.text
     assert "`kansen plan selwerd-2 --start DATE`" in step.text
 
 
@@ -113,7 +139,7 @@ def test_appointments_still_to_come_are_named_before_the_ingest():
     step = batch_step(sent(3, last_appointment=last, sheet_written=True), TODAY)
     assert step is not None and step.action == "ingest"
     assert step.text == (
-        f"selwerd-2: letters sent 3 days ago, appointments until {last:%d-%m-%Y} "
+        f"selwerd-2: letters sent 3 days ago, appointments until {en(last)} "
         "— ingest the filled-in registration sheet after them"
     )
 
@@ -122,7 +148,7 @@ def test_letters_sent_today_or_dated_later():
     assert "letters sent today," in batch_step(sent(0), TODAY).text
     assert "letters sent 1 day ago," in batch_step(sent(1), TODAY).text
     later = TODAY + 2 * DAY
-    assert f"letters to go out on {later:%d-%m-%Y}," in batch_step(sent(-2), TODAY).text
+    assert f"letters to go out on {en(later)}," in batch_step(sent(-2), TODAY).text
 
 
 def test_some_outcomes_in_asks_to_complete_the_sheet():
@@ -188,7 +214,7 @@ def test_campaign_steps_selection_and_batches():
     ]
     waiting = RunState(1, "2026-10-01T09:00:00+02:00", dt.date(2026, 10, 1), 1_000, 480, unbatched=7)
     assert campaign_steps(waiting, [], []) == [
-        Step(None, "batch", "7 people selected on 01-10-2026 in no batch yet — run `kansen batch`")
+        Step(None, "batch", "7 people selected on 1 Oct 2026 in no batch yet — run `kansen batch`")
     ]
 
 
@@ -366,7 +392,7 @@ def test_status_of_a_campaign_at_every_stage(stages):
         "complete the registration sheet and ingest it again"
     )
     assert steps[b].text == (
-        f"{b}: letters sent 12 days ago, appointments until {last_b:%d-%m-%Y} "
+        f"{b}: letters sent 12 days ago, appointments until {en(last_b)} "
         "— ingest the filled-in registration sheet after them"
     )
     assert (
@@ -383,19 +409,30 @@ def test_status_of_a_campaign_at_every_stage(stages):
     ]
 
 
-def test_json_is_the_workflows_and_the_terminal_names_the_next_steps(stages, invoke):
+def test_json_is_the_workflows_and_the_terminal_names_the_next_steps(stages, invoke, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")  # the Dutch headers whole at 80 columns
     campaign, batches = stages
     before = (ledger_dump(campaign), tree(campaign))
     shown = invoke("status", "-c", campaign, "--json")
     assert shown.exit_code == 0, shown.stderr
     assert json.loads(shown.stdout) == workflow.run(campaign, load_settings(campaign), TODAY).as_json()
-    table = invoke("status", "-c", campaign)
+    table = invoke("--lang", "nl", "status", "-c", campaign)
     assert table.exit_code == 0, table.stderr
     assert (ledger_dump(campaign), tree(campaign)) == before
     text = table.stdout
-    assert f"Batches ({len(batches)}) on {TODAY:%d-%m-%Y}" in text
-    assert "Next:" in text and f"run `kansen sheet {batches[2]}`" in " ".join(text.split())
-    assert "Follow-up due today: 0 calls, 1 referral waiting for the partner's answer." in text
+    assert f"Batches ({len(batches)}) op {TODAY:%d-%m-%Y}" in text
+    assert "Volgende stappen:" in text and f"`kansen sheet {batches[2]}`" in " ".join(text.split())
+    assert "Vandaag na te bellen: 0 nabelgesprekken; 1 verwijzing wacht op het antwoord van de partner." in (
+        " ".join(text.split())
+    )
+    header = next(line for line in text.splitlines() if line.startswith("batch"))
+    assert header.split() == ["batch", "n", "gepland", "brief", "blad", "uitkomst", "open", "enquête"]
+    english = invoke("--lang", "en", "status", "-c", campaign).stdout
+    assert f"Batches ({len(batches)}) on {TODAY.day} {TODAY:%b %Y}" in english
+    assert "Next:" in english and f"run `kansen sheet {batches[2]}`" in " ".join(english.split())
+    assert "Follow-up due today: 0 calls, 1 referral waiting for the partner's answer." in " ".join(
+        english.split()
+    )
 
 
 def test_status_outside_a_campaign_says_so_and_writes_nothing(invoke, tmp_path):
@@ -416,8 +453,8 @@ def test_a_campaign_without_a_selection(invoke, campaign):
     result = workflow.run(campaign, load_settings(campaign), TODAY)
     assert result.run is None and result.batches == []
     assert [s.action for s in result.steps] == ["select"]
-    shown = invoke("status", "-c", campaign)
-    assert shown.exit_code == 0 and "No selection yet." in shown.stdout
+    shown = invoke("--lang", "nl", "status", "-c", campaign)
+    assert shown.exit_code == 0 and "Nog geen selectie." in shown.stdout
 
 
 def test_a_long_campaign_is_cut_short_on_the_terminal(capsys):
@@ -506,7 +543,7 @@ def test_status_cli_on_the_demo(demo_run, invoke, tmp_path):
     data = json.loads(shown.stdout)
     assert data == workflow.run(copy, load_settings(copy), TODAY).as_json()
     assert data["today"] == TODAY.isoformat() and data["selection"]["run_id"] == 1
-    table = invoke("status", "-c", copy)
+    table = invoke("--lang", "nl", "status", "-c", copy)
     assert table.exit_code == 0
-    assert "Next:" in table.stdout and "kansen followup" in table.stdout
+    assert "Volgende stappen:" in table.stdout and "kansen followup" in table.stdout
     assert (ledger_dump(copy), tree(copy)) == before

@@ -33,6 +33,12 @@ cap = 5
 """
 
 
+@pytest.fixture(autouse=True)
+def _english_steps(monkeypatch):
+    """The next steps are asserted as written in the source (English); Dutch with `--lang nl`."""
+    monkeypatch.setenv("KANSEN_LANG", "en")
+
+
 @pytest.fixture
 def kept(tmp_path: Path) -> Path:
     campaign = tmp_path / "campaign"
@@ -95,11 +101,15 @@ def test_no_trajectory_no_line_and_no_step(tmp_path: Path) -> None:
 
 def test_status_cli_shows_the_trajectories(kept: Path, invoke, monkeypatch) -> None:
     monkeypatch.setenv("KANSEN_TODAY", TODAY.isoformat())
-    shown = invoke("status", "-c", kept)
+    shown = invoke("--lang", "nl", "status", "-c", kept)
     assert shown.exit_code == 0, shown.stderr
+    assert "Trajecten: 3 open, 1 te lang zonder contact, 1 met een te late evaluatie; caseload vol: cm1." in (
+        " ".join(shown.stdout.split())
+    )
+    english = invoke("--lang", "en", "status", "-c", kept)
     assert (
         "Trajectories: 3 open, 1 without contact for too long, 1 with a review overdue; at their cap: cm1."
-        in (" ".join(shown.stdout.split()))
+        in (" ".join(english.stdout.split()))
     )
     data = json.loads(invoke("status", "-c", kept, "--json").stdout)
     assert data["trajectories"]["open"] == 3

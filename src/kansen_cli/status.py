@@ -15,6 +15,9 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from kansen_cli import i18n
+from kansen_cli.i18n import _, ngettext
+
 if TYPE_CHECKING:
     from kansen_cli.settings import Settings
 
@@ -85,21 +88,21 @@ class Step:
 BATCH_ACTIONS = ("ingest", "complete", "sheet", "replan", "letters", "plan", "round")
 
 
-def _day(day: dt.date) -> str:
-    return f"{day:%d-%m-%Y}"
+def _day(value: dt.date) -> str:
+    return i18n.day(value)
 
 
-def _count(n: int, one: str, many: str | None = None) -> str:
-    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+def _people(n: int) -> str:
+    return ngettext("{count} person", "{count} people", n).format(count=i18n.number(n))
 
 
 def _sent(sent_on: dt.date, today: dt.date) -> str:
     days = (today - sent_on).days
     if days < 0:
-        return f"letters to go out on {_day(sent_on)}"
+        return _("letters to go out on {day}").format(day=_day(sent_on))
     if days == 0:
-        return "letters sent today"
-    return f"letters sent {_count(days, 'day')} ago"
+        return _("letters sent today")
+    return ngettext("letters sent {count} day ago", "letters sent {count} days ago", days).format(count=days)
 
 
 def batch_step(batch: BatchState, today: dt.date) -> Step | None:
@@ -107,82 +110,139 @@ def batch_step(batch: BatchState, today: dt.date) -> Step | None:
     b = batch.batch_id
     if batch.letters_sent_on is None:
         if not batch.planned:
-            return Step(b, "plan", f"{b}: not planned yet — run `kansen plan {b} --start DATE`")
+            return Step(
+                b,
+                "plan",
+                _("{batch}: not planned yet — run `kansen plan {batch} --start DATE`").format(batch=b),
+            )
         assert batch.first_appointment is not None
         if batch.first_appointment <= today:
             return Step(
                 b,
                 "replan",
-                f"{b}: the plan starts on {_day(batch.first_appointment)} and no letters were sent "
-                f"— plan it again: `kansen plan {b} --start DATE`",
+                _(
+                    "{batch}: the plan starts on {day} and no letters were sent "
+                    "— plan it again: `kansen plan {batch} --start DATE`"
+                ).format(batch=b, day=_day(batch.first_appointment)),
             )
         return Step(
             b,
             "letters",
-            f"{b}: planned from {_day(batch.first_appointment)}, no letters yet — run `kansen letters {b}`",
+            _("{batch}: planned from {day}, no letters yet — run `kansen letters {batch}`").format(
+                batch=b, day=_day(batch.first_appointment)
+            ),
         )
     sent = _sent(batch.letters_sent_on, today)
     later = batch.last_appointment is not None and batch.last_appointment >= today
     if batch.outcomes == 0:
         if not batch.sheet_written and batch.sheet_loaded_on is None:
-            return Step(b, "sheet", f"{b}: {sent}, no registration sheet yet — run `kansen sheet {b}`")
+            return Step(
+                b,
+                "sheet",
+                _("{batch}: {sent}, no registration sheet yet — run `kansen sheet {batch}`").format(
+                    batch=b, sent=sent
+                ),
+            )
         if later:
             assert batch.last_appointment is not None
             return Step(
                 b,
                 "ingest",
-                f"{b}: {sent}, appointments until {_day(batch.last_appointment)} "
-                "— ingest the filled-in registration sheet after them",
+                _(
+                    "{batch}: {sent}, appointments until {day} "
+                    "— ingest the filled-in registration sheet after them"
+                ).format(batch=b, sent=sent, day=_day(batch.last_appointment)),
             )
-        return Step(b, "ingest", f"{b}: {sent}, no outcomes yet — ingest the registration sheet")
+        return Step(
+            b,
+            "ingest",
+            _("{batch}: {sent}, no outcomes yet — ingest the registration sheet").format(batch=b, sent=sent),
+        )
     missing = batch.approached - batch.outcomes
     if missing <= 0:
         if batch.invite_again:
             return Step(
                 b,
                 "round",
-                f"{b}: {_count(batch.invite_again, 'person', 'people')} to invite again"
-                f" — run `kansen batch --round {batch.round + 1} {b}`",
+                _("{batch}: {people} to invite again — run `kansen batch --round {round} {batch}`").format(
+                    batch=b, people=_people(batch.invite_again), round=batch.round + 1
+                ),
             )
         return None
-    until = f"; appointments until {_day(batch.last_appointment)}" if later and batch.last_appointment else ""
+    return _complete_step(batch, missing, later)
+
+
+def _complete_step(batch: BatchState, missing: int, later: bool) -> Step:
+    """Outcomes are in for some of the people approached: the sheet is to be completed."""
+    b = batch.batch_id
+    until = (
+        _("; appointments until {day}").format(day=_day(batch.last_appointment))
+        if later and batch.last_appointment
+        else ""
+    )
     return Step(
         b,
         "complete",
-        f"{b}: outcomes in for {batch.outcomes:,} of {batch.approached:,} approached{until} "
-        f"— {_count(missing, 'person', 'people')} without an answer: complete the registration sheet "
-        "and ingest it again",
+        _(
+            "{batch}: outcomes in for {outcomes} of {approached} approached{until} "
+            "— {people} without an answer: complete the registration sheet and ingest it again"
+        ).format(
+            batch=b,
+            outcomes=i18n.number(batch.outcomes),
+            approached=i18n.number(batch.approached),
+            until=until,
+            people=_people(missing),
+        ),
     )
 
 
 def campaign_steps(run: RunState | None, batches: list[BatchState], surveys: list[SurveyState]) -> list[Step]:
     """What the campaign as a whole waits for: a selection, batches, follow-up calls, survey calls."""
     if run is None:
-        return [Step(None, "select", "no selection yet — run `kansen select REGISTER`")]
+        return [Step(None, "select", _("no selection yet — run `kansen select REGISTER`"))]
     steps = []
     if run.unbatched > 0:
         steps.append(
             Step(
                 None,
                 "batch",
-                f"{_count(run.unbatched, 'person', 'people')} selected on {_day(run.as_of)} "
-                "in no batch yet — run `kansen batch`",
+                _("{people} selected on {day} in no batch yet — run `kansen batch`").format(
+                    people=_people(run.unbatched), day=_day(run.as_of)
+                ),
             )
         )
     calls = sum(b.calls_due for b in batches)
     referrals = sum(b.referrals_due for b in batches)
     if calls or referrals:
-        due = [_count(calls, "call") + " due"] if calls else []
-        due += [_count(referrals, "referral") + " waiting for the partner's answer"] if referrals else []
-        steps.append(Step(None, "followup", f"follow-up: {' and '.join(due)} — run `kansen followup`"))
+        due = (
+            [ngettext("{count} call due", "{count} calls due", calls).format(count=i18n.number(calls))]
+            if calls
+            else []
+        )
+        if referrals:
+            due.append(
+                ngettext(
+                    "{count} referral waiting for the partner's answer",
+                    "{count} referrals waiting for the partner's answer",
+                    referrals,
+                ).format(count=i18n.number(referrals))
+            )
+        said = _("follow-up: {due} — run `kansen followup`").format(due=_(" and ").join(due))
+        steps.append(Step(None, "followup", said))
     for s in surveys:
         if s.answered < s.sampled:
             steps.append(
                 Step(
                     None,
                     "survey",
-                    f"survey {s.survey_id}: {s.sampled - s.answered:,} of {s.sampled:,} sampled not called "
-                    "yet — call them and ingest the survey workbook",
+                    _(
+                        "survey {survey}: {waiting} of {sampled} sampled not called yet "
+                        "— call them and ingest the survey workbook"
+                    ).format(
+                        survey=s.survey_id,
+                        waiting=i18n.number(s.sampled - s.answered),
+                        sampled=i18n.number(s.sampled),
+                    ),
                 )
             )
     return steps

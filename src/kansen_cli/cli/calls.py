@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kansen_cli.cli.app import CampaignOpt, ForceOpt, JsonOpt, command, console, date_option, print_json
+from kansen_cli.i18n import _, number
 
 if TYPE_CHECKING:
     from kansen_cli.workflows.calls import CallsResult
@@ -50,12 +51,22 @@ def calls(
 
 def show_calls(result: CallsResult) -> None:
     console().print(
-        f"Batch {result.batch}: {result.due} te bellen, {result.waiting} later aan de beurt,"
-        f" {result.finished} klaar met bellen, {result.no_phone} zonder telefoonnummer."
+        _(
+            "Batch {batch}: {due} to call, {waiting} due later, {finished} finished calling,"
+            " {no_phone} without a phone number."
+        ).format(
+            batch=result.batch,
+            due=number(result.due),
+            waiting=number(result.waiting),
+            finished=number(result.finished),
+            no_phone=number(result.no_phone),
+        )
     )
     if result.file is None:
-        console(stderr=True).print("Niemand is vandaag aan de beurt; geen bellijst geschreven.")
+        console(stderr=True).print(_("Nobody is due a call today; no calls workbook written."))
     else:
         console(stderr=True).print(
-            f"Wrote {result.file}. Next: call them, fill it in, then `kansen ingest {result.file}`"
+            _("Wrote {file}. Next: call them, fill it in, then `kansen ingest {file}`").format(
+                file=result.file
+            )
         )

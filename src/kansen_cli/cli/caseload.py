@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kansen_cli.cli.app import CampaignOpt, ForceOpt, JsonOpt, command, console, print_json
+from kansen_cli.i18n import _, number
 
 if TYPE_CHECKING:
     from kansen_cli.workflows.caseload import CaseloadResult
@@ -62,24 +63,29 @@ def show_caseload(result: CaseloadResult) -> None:
     idle = result.without_people
     if not result.workbooks:
         if len(idle) == 1:
-            err.print(f"Coach {idle[0]} has nobody in their caseload: no workbook written.")
+            err.print(
+                _("Coach {coach} has nobody in their caseload: no workbook written.").format(coach=idle[0])
+            )
         else:
             err.print(
-                "No coach has anybody in a trajectory: no workbook written. Start with `kansen assign`."
+                _("No coach has anybody in a trajectory: no workbook written. Start with `kansen assign`.")
             )
         return
     if idle:
-        err.print(f"No workbook for coaches without people: {', '.join(idle)}.")
-    table = Table("Coach", "Kind", "People", "Cap", "Open goals", "Reviews due by today", "Workbook")
+        err.print(_("No workbook for coaches without people: {coaches}.").format(coaches=", ".join(idle)))
+    table = Table(_("Coach"), _("Kind"))
+    for header in (_("People"), _("Cap"), _("Open goals"), _("Reviews due")):
+        table.add_column(header, justify="right", no_wrap=True)
+    table.add_column(_("Workbook"), overflow="fold")  # a path may be longer than a line
     for book in result.workbooks:
         table.add_row(
             book.coach,
             book.kind,
-            str(book.people),
-            str(book.cap),
-            str(book.goals),
-            str(book.reviews_due),
+            number(book.people),
+            number(book.cap),
+            number(book.goals),
+            number(book.reviews_due),
             str(book.file),
         )
     console().print(table)
-    err.print("Next: give each coach their workbook; load the filled ones with `kansen ingest FILE`.")
+    err.print(_("Next: give each coach their workbook; load the filled ones with `kansen ingest FILE`."))

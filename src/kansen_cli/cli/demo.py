@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from kansen_cli.cli.app import ForceOpt, command, console
+from kansen_cli.i18n import _
 from kansen_cli.workflows.demo import DEMO_BATCHES, DEMO_ROWS
 
 
@@ -45,7 +46,7 @@ def demo(
     if result.report is not None:
         for item in report_render.to_rich(result.report.report):
             out.print(item)
-    _rule("Files produced")
+    _rule(_("Files produced"))
     for path in result.files:
         out.print(f"  {path}", soft_wrap=True)  # a path is never broken over two lines
 

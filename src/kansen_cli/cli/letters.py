@@ -5,11 +5,12 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from kansen_cli.cli.app import CampaignOpt, JsonOpt, command, console, date_option, print_json, wait_notice
+from kansen_cli.i18n import _, day, ngettext, number
 from kansen_cli.workflows.letters import DRY_RUN_FOLDER, DRY_RUN_LETTERS
 
 if TYPE_CHECKING:
@@ -50,7 +51,9 @@ def plan(
     from kansen_cli.workflows.plan import run
 
     if place is not None and place not in PLACES:
-        raise typer.BadParameter(f"choose one of: {', '.join(PLACES)}", param_hint="--place")
+        raise typer.BadParameter(
+            _("choose one of: {choices}").format(choices=", ".join(PLACES)), param_hint="--place"
+        )
     first = date_option(start, "--start")
     settings = load_settings(campaign)
     result = run(campaign, settings, batch, first, force=force, on_wait=wait_notice, place=place)
@@ -64,43 +67,63 @@ def show_plan(result: PlanResult) -> None:
     from rich.table import Table
 
     batch = result.batch
-    table = Table(title=f"Plan for {batch}: {result.planned} appointments")
-    for column in ("consultant", "people", "days", "first", "last"):
-        table.add_column(column, justify="right" if column in ("people", "days") else "left")
+    table = Table(
+        title=ngettext(
+            "Plan for {batch}: {count} appointment", "Plan for {batch}: {count} appointments", result.planned
+        ).format(batch=batch, count=number(result.planned))
+    )
+    _plan_columns(table, _("consultant"))
     for row in result.consultants:
         table.add_row(
             row["consultant"],
-            str(row["people"]),
-            str(row["days"]),
-            _dutch(row["first"]),
-            _dutch(row["last"]),
+            number(row["people"]),
+            number(row["days"]),
+            _day(row["first"]),
+            _day(row["last"]),
         )
     console().print(table)
     if result.locations:
         # Beside the consultants: where people come to, so rooms and opening hours can be checked.
-        located = Table(title=f"At a location: {sum(r['people'] for r in result.locations)} appointments")
-        for column in ("location", "people", "days", "first", "last"):
-            located.add_column(column, justify="right" if column in ("people", "days") else "left")
+        at_location = sum(r["people"] for r in result.locations)
+        located = Table(
+            title=ngettext(
+                "At a location: {count} appointment", "At a location: {count} appointments", at_location
+            ).format(count=number(at_location))
+        )
+        _plan_columns(located, _("location"))
         for row in result.locations:
             located.add_row(
-                row["name"], str(row["people"]), str(row["days"]), _dutch(row["first"]), _dutch(row["last"])
+                row["name"], number(row["people"]), number(row["days"]), _day(row["first"]), _day(row["last"])
             )
         console().print(located)
         if result.at_home:
-            console().print(f"{batch}: {result.at_home} at home")
+            console().print(_("{batch}: {count} at home").format(batch=batch, count=number(result.at_home)))
     moved = result.moved
     if moved is not None:
-        whom = ", ".join(moved.batches) or "other batches"
-        days = f"{moved.days} working day{'' if moved.days == 1 else 's'}"
+        whom = ", ".join(moved.batches) or _("other batches")
+        days = ngettext("{count} working day", "{count} working days", moved.days).format(count=moved.days)
         console().print(
-            f"{batch}: first appointment {moved.first:%d-%m-%Y}, {days} after the asked start: "
-            f"the consultants are busy with {whom} until then"
+            _(
+                "{batch}: first appointment {day}, {days} after the asked start: "
+                "the consultants are busy with {whom} until then"
+            ).format(batch=batch, day=day(moved.first), days=days, whom=whom)
         )
-    console().print(f"Next: kansen letters {batch}")
+    console().print(_("Next: kansen letters {batch}").format(batch=batch))
 
 
-def _dutch(iso: str) -> str:
-    return f"{iso[8:10]}-{iso[5:7]}-{iso[:4]}"
+def _plan_columns(table: Any, who: str) -> None:
+    """Who (a consultant or a location), then people, days, first and last day."""
+    table.add_column(who)
+    table.add_column(_("people"), justify="right", no_wrap=True)
+    table.add_column(_("days"), justify="right", no_wrap=True)
+    table.add_column(_("first"), no_wrap=True)
+    table.add_column(_("last"), no_wrap=True)
+
+
+def _day(iso: str) -> str:
+    import datetime as dt
+
+    return day(dt.date.fromisoformat(iso[:10]))
 
 
 def _formats(value: str) -> set[str]:
@@ -111,7 +134,7 @@ def _formats(value: str) -> set[str]:
         return checked_formats(value.split(","))
     except KansenError:
         raise typer.BadParameter(
-            f"use pdf, html or pdf,html (got {value!r})", param_hint="--format"
+            _("use pdf, html or pdf,html (got {value!r})").format(value=value), param_hint="--format"
         ) from None
 
 
@@ -198,28 +221,48 @@ def letters(
 def show_letters(result: LettersResult) -> None:
     err = console(stderr=True)
     if result.dry_run:
-        err.print(f"Dry run: {result.letters} sample letters in {result.folder}; nothing recorded.")
+        err.print(
+            _("Dry run: {count} sample letters in {folder}; nothing recorded.").format(
+                count=number(result.letters), folder=result.folder
+            )
+        )
     else:
         err.print(
-            f"{result.letters} letters for {result.batch} in {result.folder};"
-            f" recorded as sent on {result.sent_on:%d-%m-%Y}."
+            ngettext(
+                "{count} letter for {batch} in {folder}; recorded as sent on {day}.",
+                "{count} letters for {batch} in {folder}; recorded as sent on {day}.",
+                result.letters,
+            ).format(
+                count=number(result.letters),
+                batch=result.batch,
+                folder=result.folder,
+                day=day(result.sent_on),
+            )
         )
     if result.confirmations or result.no_letter:
         err.print(
-            f"Phone first: {result.confirmations} of them confirm an appointment made by phone;"
-            f" {result.no_letter} people said no on the phone and get no letter."
+            _(
+                "Phone first: {confirmations} of them confirm an appointment made by phone;"
+                " {no_letter} people said no on the phone and get no letter."
+            ).format(confirmations=number(result.confirmations), no_letter=number(result.no_letter))
         )
     if result.stopped_calling:
         err.print(
-            f"Phone first: calling stopped for {result.stopped_calling} people still being called;"
-            " they get the invitation."
+            _(
+                "Phone first: calling stopped for {count} people still being called; they get the invitation."
+            ).format(count=number(result.stopped_calling))
         )
     htmls = [p for p in result.files if p.suffix == ".html"]
     for path in result.files:
         if path.suffix != ".html":
             console().print(str(path))
     if htmls:
-        console().print(f"{result.folder / (result.batch + '-<client id>.html')} ({len(htmls)} files)")
+        pattern = result.folder / (result.batch + "-" + _("<client id>") + ".html")
+        console().print(
+            ngettext("{pattern} ({count} file)", "{pattern} ({count} files)", len(htmls)).format(
+                pattern=pattern, count=number(len(htmls))
+            )
+        )
 
 
 @contextlib.contextmanager

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from kansen_cli.cli.app import CampaignOpt, JsonOpt, command, console, date_option, print_json, wait_notice
+from kansen_cli.i18n import _, day, number
 
 
 @command()
@@ -45,8 +46,19 @@ def purge(
     if as_json:
         print_json(result.as_json())
         return
-    verb = "would be" if dry_run else "were"
+    said = (
+        _(
+            "Last event before {day}: {people} people's personal data would be erased; "
+            "{ids} client ids would be replaced by pseudonyms."
+        )
+        if dry_run
+        else _(
+            "Last event before {day}: {people} people's personal data were erased; "
+            "{ids} client ids were replaced by pseudonyms."
+        )
+    )
     console().print(
-        f"Last event before {result.cutoff:%d-%m-%Y}: {result.people_purged} people's personal data "
-        f"{verb} erased; {result.ids_pseudonymised} client ids {verb} replaced by pseudonyms."
+        said.format(
+            day=day(result.cutoff), people=number(result.people_purged), ids=number(result.ids_pseudonymised)
+        )
     )

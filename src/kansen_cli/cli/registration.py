@@ -21,6 +21,7 @@ from kansen_cli.cli.app import (
     print_json,
     wait_notice,
 )
+from kansen_cli.i18n import N_, _, day, ngettext, number
 
 if TYPE_CHECKING:
     from kansen_cli.workflows.followup import FollowupResult
@@ -64,14 +65,18 @@ def show_sheet(result: SheetResult) -> None:
     batch_id = result.batch_id
     err = console(stderr=True)
     err.print(
-        f"Wrote {result.file}: {result.people} people, {result.with_appointment} with an appointment. "
-        f"Next: fill it in, then `kansen ingest {result.file}`"
+        _(
+            "Wrote {file}: {people} people, {appointments} with an appointment. "
+            "Next: fill it in, then `kansen ingest {file}`"
+        ).format(file=result.file, people=number(result.people), appointments=number(result.with_appointment))
     )
     if result.without_letter:
         # Outcomes load only for people who were sent a letter; say so before the work is done.
         err.print(
-            f"Note: {result.without_letter} people in {batch_id} have no letter recorded yet; "
-            f"their answers load only after `kansen letters {batch_id}`."
+            _(
+                "Note: {count} people in {batch} have no letter recorded yet; "
+                "their answers load only after `kansen letters {batch}`."
+            ).format(count=number(result.without_letter), batch=batch_id)
         )
 
 
@@ -122,17 +127,22 @@ def ingest(
         show_ingest(result)
     err = console(stderr=True)
     for warning in result.warnings:
-        err.print(f"Warning: {warning}", markup=False)
+        err.print(_("Warning: {warning}").format(warning=warning), markup=False)
     if result.not_loaded:
+        fix = (
+            _("Fix the problems listed, or use --skip-invalid to load the valid rows.")
+            if result.skip_invalid_would_help
+            else _("Fix the problems listed.")
+        )
+        if result.force_would_help:
+            fix += " " + _("Rows refused to keep later work: --force replaces it.")
+        count = len(result.not_loaded)
         err.print(
-            f"{len(result.not_loaded)} file(s) not loaded: "
-            + ", ".join(result.not_loaded)
-            + (
-                ". Fix the problems listed, or use --skip-invalid to load the valid rows."
-                if result.skip_invalid_would_help
-                else ". Fix the problems listed."
+            ngettext("{count} file not loaded: {files}.", "{count} files not loaded: {files}.", count).format(
+                count=count, files=", ".join(result.not_loaded)
             )
-            + (" Rows refused to keep later work: --force replaces it." if result.force_would_help else ""),
+            + " "
+            + fix,
             markup=False,
         )
         raise typer.Exit(1)
@@ -143,22 +153,26 @@ def show_ingest(result: IngestResult) -> None:
 
     from kansen_cli.workflows.ingest import COUNT_KEYS
 
+    def counted(counts: dict[str, int]) -> str:
+        return ", ".join(f"{number(counts[k])} {_(COUNT_LABELS.get(k, k))}" for k in COUNT_KEYS)
+
     out = console()
     for r in result.files:
-        state = "loaded" if r.loaded else "NOT loaded"
-        what = r.kind + (f" {r.batch_id}" if r.batch_id else "") if r.kind else "?"
-        out.print(f"{r.file} ({what}): {state}: " + ", ".join(f"{r.counts[k]} {k}" for k in COUNT_KEYS))
+        state = _("loaded") if r.loaded else _("NOT loaded")
+        kind = _(KIND_LABELS.get(r.kind, r.kind)) if r.kind else "?"
+        what = kind + (f" {r.batch_id}" if r.batch_id else "")
+        out.print(f"{r.file} ({what}): {state}: " + counted(r.counts))
     if len(result.files) > 1:
-        totals = result.totals
-        out.print("total: " + ", ".join(f"{totals[k]} {k}" for k in COUNT_KEYS))
+        out.print(_("total") + ": " + counted(result.totals))
     problems = [p for r in result.files for p in r.problems]
     if not problems:
         return
-    listing = Table(title=f"Problems ({len(problems)})", show_edge=False)
-    listing.add_column("file", overflow="fold")
-    listing.add_column("row", justify="right")
-    for name in ("column", "value", "problem"):
-        listing.add_column(name, overflow="fold")
+    listing = Table(title=_("Problems ({count})").format(count=number(len(problems))), show_edge=False)
+    listing.add_column(_("file"), overflow="fold")  # a path may be longer than a line
+    listing.add_column(_("row"), justify="right", no_wrap=True)
+    listing.add_column(_("column"))
+    listing.add_column(_("value"), overflow="fold")  # a value as typed, e.g. a long number
+    listing.add_column(_("problem"))
     for p in problems:
         listing.add_row(
             p["file"],
@@ -212,12 +226,41 @@ def show_followup(result: FollowupResult) -> None:
     err = console(stderr=True)
     if result.file is None:
         err.print(
-            f"Nobody is due a follow-up call on {result.due:%d-%m-%Y}, and no referral waits for an answer."
+            _("Nobody is due a follow-up call on {day}, and no referral waits for an answer.").format(
+                day=day(result.due)
+            )
         )
         return
-    rounds = ", ".join(f"round {k}: {v}" for k, v in result.calls_by_round.items()) or "none"
+    rounds = ", ".join(
+        _("round {round}: {count}").format(round=k, count=number(v)) for k, v in result.calls_by_round.items()
+    ) or _("none")
     console().print(
-        f"Due on {result.due:%d-%m-%Y}: {result.calls} calls ({rounds}); "
-        f"{result.referrals} referrals waiting for an answer."
+        _("Due on {day}: {calls} ({rounds}); {referrals}.").format(
+            day=day(result.due),
+            calls=ngettext("{count} call", "{count} calls", result.calls).format(count=number(result.calls)),
+            rounds=rounds,
+            referrals=ngettext(
+                "{count} referral waiting for an answer",
+                "{count} referrals waiting for an answer",
+                result.referrals,
+            ).format(count=number(result.referrals)),
+        )
     )
-    err.print(f"Wrote {result.file}. Next: fill it in, then `kansen ingest {result.file}`")
+    err.print(_("Wrote {file}. Next: fill it in, then `kansen ingest {file}`").format(file=result.file))
+
+
+# What became of the rows of a workbook, and the kinds of workbook, as people call them.
+COUNT_LABELS = {
+    "new": N_("new"),
+    "updated": N_("updated"),
+    "unchanged": N_("unchanged"),
+    "rejected": N_("rejected"),
+    "blank": N_("blank"),
+}
+KIND_LABELS = {
+    "registration": N_("registration sheet"),
+    "followup": N_("follow-up calls"),
+    "survey": N_("survey"),
+    "caseload": N_("caseload"),
+    "calls": N_("calls workbook"),
+}

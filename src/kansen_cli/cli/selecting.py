@@ -18,6 +18,7 @@ from kansen_cli.cli.app import (
     wait_notice,
 )
 from kansen_cli.cli.setup import DelimiterOpt, EncodingOpt, SheetOpt, WijkenOpt, read_options
+from kansen_cli.i18n import N_, _, day, ngettext, number, percent
 from kansen_cli.workflows.export import EXPORTS
 
 if TYPE_CHECKING:
@@ -78,11 +79,28 @@ def select_command(
     show_selection(result)
 
 
+# The funnel's buckets as people call them; the codes stay in --json. A configured exclusion
+# is shown by the name it has in kansen.toml.
+BUCKET_LABELS = {
+    "invalid": N_("invalid"),
+    "active_guidance": N_("active guidance"),
+    "care_team": N_("known to the care team"),
+    "recent_contact": N_("recent contact"),
+    "already_approached": N_("already approached"),
+    "selected": N_("selected"),
+}
+
+
+def bucket_label(code: str) -> str:
+    """The bucket's name in the current language; a configured exclusion's own name."""
+    return _(BUCKET_LABELS[code]) if code in BUCKET_LABELS else code
+
+
 def show_selection(result: SelectResult) -> None:
     """The funnel table, and where the run and the selection went."""
     _render_funnel(result)
     if result.out is not None:
-        console(stderr=True).print(f"Selection written to {result.out}")
+        console(stderr=True).print(_("Selection written to {path}").format(path=result.out))
 
 
 def _render_funnel(result: SelectResult) -> None:
@@ -91,24 +109,38 @@ def _render_funnel(result: SelectResult) -> None:
     selection = result.selection
     out = console()
     table = Table(
-        title=f"Selection funnel, {result.register_file}, as of {selection.as_of:%d-%m-%Y}, "
-        f"window {selection.years} years"
+        title=_("Selection funnel, {file}, reference date {day}, window {years} years").format(
+            file=result.register_file, day=day(selection.as_of), years=selection.years
+        )
     )
-    table.add_column("bucket")
-    table.add_column("people", justify="right")
-    table.add_column("%", justify="right")
+    table.add_column(_("bucket"))
+    table.add_column(_("people"), justify="right", no_wrap=True)
+    table.add_column("%", justify="right", no_wrap=True)
     for name, count in selection.funnel.items():
-        share = 100 * count / selection.rows if selection.rows else 0
-        table.add_row(name, str(count), f"{share:.1f}")
+        share = 100 * count / selection.rows if selection.rows else None
+        table.add_row(bucket_label(name), number(count), _share(share))
     table.add_section()
-    table.add_row("register rows", str(selection.rows), "100.0")
+    table.add_row(_("register rows"), number(selection.rows), _share(100.0 if selection.rows else None))
     out.print(table)
     if result.problems:
-        out.print(
-            f"{selection.funnel['invalid']} rows are invalid ({result.problems} problems); "
-            "`kansen check` lists them."
+        invalid = selection.funnel["invalid"]
+        rows = ngettext("{count} row is invalid", "{count} rows are invalid", invalid).format(
+            count=number(invalid)
         )
-    out.print(f"Recorded as selection run {result.run_id} in {result.ledger}. Next: kansen batch")
+        problems = ngettext("{count} problem", "{count} problems", result.problems).format(
+            count=number(result.problems)
+        )
+        out.print(_("{rows} ({problems}); `kansen check` lists them.").format(rows=rows, problems=problems))
+    out.print(
+        _("Recorded as selection run {run} in {ledger}. Next: kansen batch").format(
+            run=result.run_id, ledger=result.ledger
+        )
+    )
+
+
+def _share(value: float | None) -> str:
+    """A share in the funnel: the number only (the column says %), or that there is none yet."""
+    return percent(None) if value is None else number(value, 1)
 
 
 @command()
@@ -156,13 +188,13 @@ def batch(
         show_round(rounds)
         return
     if batches:
-        raise typer.BadParameter("batches are named only with --round N", param_hint="BATCHES")
+        raise typer.BadParameter(_("batches are named only with --round N"), param_hint="BATCHES")
     result = workflow.run(
         campaign, load_settings(campaign), size=size, seed=seed, files=files, force=force, on_wait=wait_notice
     )
     if as_json:
         if files is not None and result.batched:
-            console(stderr=True).print(f"One file per batch in {files}")
+            console(stderr=True).print(_("One file per batch in {folder}").format(folder=files))
         print_json(result.as_json())
         return
     show_batches(result)
@@ -170,50 +202,72 @@ def batch(
 
 def show_batches(result: BatchResult) -> None:
     if result.files is not None and result.batched:
-        console(stderr=True).print(f"One file per batch in {result.files}")
+        console(stderr=True).print(_("One file per batch in {folder}").format(folder=result.files))
     if not result.batched:
         console(stderr=True).print(
-            "Nobody to batch: everyone selected in the latest run is in a batch already."
+            _("Nobody to batch: everyone selected in the latest run is in a batch already.")
         )
         return
     _render_overview(result.overview, result.variants)
 
 
 def show_round(result: RoundResult) -> None:
-    """The follow-on batches, in Dutch like the letters they lead to; nothing new said so."""
+    """The follow-on batches; nothing new said so."""
     if not result.added:
         console(stderr=True).print(
-            f"Niets nieuws: niemand meer om opnieuw uit te nodigen in ronde {result.round}"
-            " (wie het contactresultaat daarvoor heeft, zit al in een batch van die ronde)."
+            _(
+                "Nothing new: nobody left to invite again in round {round} (whoever has that contact"
+                " result is in a batch of that round already)."
+            ).format(round=result.round)
         )
         return
     from rich.table import Table
 
-    table = Table(title=f"Ronde {result.round}: {len(result.batches)} vervolgbatches")
-    for col in ("batch", "ronde 1-batch", "wijk", "personen", "nieuw"):
-        table.add_column(col, justify="right" if col in ("personen", "nieuw") else "left")
+    table = Table(
+        title=ngettext(
+            "Round {round}: {count} follow-on batch",
+            "Round {round}: {count} follow-on batches",
+            len(result.batches),
+        ).format(round=result.round, count=len(result.batches))
+    )
+    table.add_column(_("batch"))
+    table.add_column(_("round 1 batch"))
+    table.add_column(_("neighbourhood"))
+    table.add_column(_("people"), justify="right", no_wrap=True)
+    table.add_column(_("new"), justify="right", no_wrap=True)
     for row in result.batches:
-        table.add_row(row["batch"], row["parent"], row["neighbourhood"], str(row["size"]), str(row["added"]))
+        table.add_row(
+            row["batch"], row["parent"], row["neighbourhood"], number(row["size"]), number(row["added"])
+        )
     table.add_section()
-    table.add_row("totaal", "", "", str(sum(int(r["size"]) for r in result.batches)), str(result.added))
+    table.add_row(
+        _("total"), "", "", number(sum(int(r["size"]) for r in result.batches)), number(result.added)
+    )
     console().print(table)
-    console(stderr=True).print("Volgende stap: kansen plan BATCH, dan kansen letters BATCH")
+    console(stderr=True).print(_("Next: kansen plan BATCH, then kansen letters BATCH"))
 
 
 def _render_overview(overview: list[dict[str, Any]], variants: list[str]) -> None:
     from rich.table import Table
 
-    table = Table(title=f"{len(overview)} batches")
-    for col in ("batch", "neighbourhood", "size", *variants):
-        table.add_column(col, justify="right" if col not in ("batch", "neighbourhood") else "left")
+    table = Table(
+        title=ngettext("{count} batch", "{count} batches", len(overview)).format(count=len(overview))
+    )
+    table.add_column(_("batch"))
+    table.add_column(_("neighbourhood"))
+    table.add_column(_("size"), justify="right", no_wrap=True)
+    for variant in variants:  # a letter variant's own name, from kansen.toml
+        table.add_column(variant, justify="right", no_wrap=True)
     for row in overview:
-        table.add_row(*(str(row[c]) for c in ("batch", "neighbourhood", "size", *variants)))
+        table.add_row(
+            str(row["batch"]), str(row["neighbourhood"]), *(number(row[c]) for c in ("size", *variants))
+        )
     table.add_section()
     table.add_row(
-        "total",
+        _("total"),
         "",
-        str(sum(int(r["size"]) for r in overview)),
-        *(str(sum(int(r[v]) for r in overview)) for v in variants),
+        number(sum(int(r["size"]) for r in overview)),
+        *(number(sum(int(r[v]) for r in overview)) for v in variants),
     )
     console().print(table)
 
@@ -234,9 +288,16 @@ def export(
     from kansen_cli.workflows import export as workflow
 
     if what not in EXPORTS:
-        raise typer.BadParameter(f"choose one of: {', '.join(EXPORTS)}", param_hint="WHAT")
+        raise typer.BadParameter(
+            _("choose one of: {choices}").format(choices=", ".join(EXPORTS)), param_hint="WHAT"
+        )
     result = workflow.run(campaign, what, out=out, force=force)
     if out is None:
         typer.echo(result.csv_text(), nl=False)
         return
-    console(stderr=True).print(f"{len(result.frame)} rows written to {out}")
+    rows = len(result.frame)
+    console(stderr=True).print(
+        ngettext("{count} row written to {path}", "{count} rows written to {path}", rows).format(
+            count=number(rows), path=out
+        )
+    )

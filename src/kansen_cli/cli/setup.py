@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kansen_cli.cli.app import CampaignOpt, ForceOpt, JsonOpt, command, console, print_json
+from kansen_cli.i18n import N_, _, number
 
 if TYPE_CHECKING:
     from kansen_cli.workflows.check import ReadOptions
@@ -25,13 +26,23 @@ WijkenOpt = Annotated[
     typer.Option("--wijken", help="Postcode -> wijk table, for exports without a neighbourhood column."),
 ]
 
+# How `kansen check` names what it found out about the file (the keys stay in --json).
+FORMAT_LABELS = {
+    "type": N_("type"),
+    "header_row": N_("header row"),
+    "encoding": N_("encoding"),
+    "delimiter": N_("delimiter"),
+    "sheet": N_("worksheet"),
+    "empty_rows_dropped": N_("empty rows dropped"),
+}
+
 
 def delimiter_value(text: str | None) -> str | None:
     if text is None:
         return None
     value = {"tab": "\t", "\\t": "\t", "semicolon": ";", "comma": ","}.get(text.lower(), text)
     if value not in (";", ",", "\t"):
-        raise typer.BadParameter("use ';', ',' or 'tab'", param_hint="--delimiter")
+        raise typer.BadParameter(_("use ';', ',' or 'tab'"), param_hint="--delimiter")
     return value
 
 
@@ -71,17 +82,27 @@ def init(
     from kansen_cli.workflows import init as workflow
 
     if preset not in PRESETS:
-        raise typer.BadParameter(f"choose one of: {', '.join(PRESETS)}", param_hint="--preset")
+        raise typer.BadParameter(
+            _("choose one of: {choices}").format(choices=", ".join(PRESETS)), param_hint="--preset"
+        )
     show_init(workflow.run(directory, preset, force, templates=templates))
 
 
 def show_init(result: InitResult) -> None:
     err = console(stderr=True)
-    ledger_note = "kept the existing ledger" if result.kept_ledger else "created an empty ledger"
-    err.print(f"Wrote {result.settings_file} (preset {result.preset}); {ledger_note}.")
+    said = (
+        _("Wrote {file} (preset {preset}); kept the existing ledger.")
+        if result.kept_ledger
+        else _("Wrote {file} (preset {preset}); created an empty ledger.")
+    )
+    err.print(said.format(file=result.settings_file, preset=result.preset))
     if result.templates:
         folder = result.templates[0].parent
-        err.print(f"{len(result.templates)} letter templates copied to {folder} for editing.")
+        err.print(
+            _("{count} letter templates copied to {folder} for editing.").format(
+                count=len(result.templates), folder=folder
+            )
+        )
 
 
 @command()
@@ -116,34 +137,40 @@ def _render_check(summary: dict) -> None:
 
     out = console()
     fmt = summary["format"]
-    how = ", ".join(f"{k} {v}" for k, v in fmt.items())
+    how = ", ".join(f"{_(FORMAT_LABELS.get(k, k))} {v}" for k, v in fmt.items())
     out.print(f"{summary['file']}: {how}", style="bold")
     out.print(
-        f"{summary['rows']} rows read: {summary['valid_rows']} valid, {summary['invalid_rows']} with problems"
+        _("{rows} rows read: {valid} valid, {invalid} with problems").format(
+            rows=number(summary["rows"]),
+            valid=number(summary["valid_rows"]),
+            invalid=number(summary["invalid_rows"]),
+        )
     )
-    mapped = Table(title="Columns mapped", show_edge=False)
-    mapped.add_column("field")
-    mapped.add_column("column in file")
+    mapped = Table(title=_("Columns mapped"), show_edge=False)
+    mapped.add_column(_("field"))
+    mapped.add_column(_("column in file"))
     for name, header in summary["columns_mapped"].items():
         mapped.add_row(name, header)
     out.print(mapped)
     if summary["columns_unused"]:
-        out.print("Columns not used: " + ", ".join(summary["columns_unused"]))
+        out.print(_("Columns not used: {columns}").format(columns=", ".join(summary["columns_unused"])))
     problems = summary["problems"]
     if not problems["count"]:
-        out.print("No problems found.")
+        out.print(_("No problems found."))
         return
-    table = Table(title=f"Problems ({problems['count']})", show_edge=False)
-    for col in ("kind", "count", "examples (row, column, value)"):
-        table.add_column(col)
+    table = Table(title=_("Problems ({count})").format(count=number(problems["count"])), show_edge=False)
+    table.add_column(_("kind"))
+    table.add_column(_("count"), justify="right", no_wrap=True)
+    table.add_column(_("examples (row, column, value)"))
     for kind, count in problems["by_kind"].items():
         examples = "; ".join(
-            f"row {p['row']}, {p['column']}" + (f", {p['value']!r}" if p["value"] is not None else "")
+            _("row {row}, {column}").format(row=p["row"], column=p["column"])
+            + (f", {p['value']!r}" if p["value"] is not None else "")
             for p in problems["examples"][kind]
         )
-        table.add_row(kind, str(count), examples)
+        table.add_row(kind, number(count), examples)
     out.print(table)
-    out.print("Rows with problems are excluded from the selection as 'invalid'.")
+    out.print(_("Rows with problems are excluded from the selection as 'invalid'."))
 
 
 @command()
@@ -169,4 +196,4 @@ def sample(
 
     columns = load_settings(campaign).register_.columns
     written = write_sample(out, rows=rows, seed=seed, wijken=wijken, force=force, columns=columns)
-    console(stderr=True).print("Wrote " + ", ".join(str(p) for p in written))
+    console(stderr=True).print(_("Wrote {files}").format(files=", ".join(str(p) for p in written)))

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kansen_cli.cli.app import CampaignOpt, JsonOpt, command, console, print_json
+from kansen_cli.i18n import _, day, ngettext, number, percent
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -43,13 +44,13 @@ def status(campaign: CampaignOpt = Path("."), as_json: JsonOpt = False) -> None:
     show_status(result)
 
 
-def _day(day: dt.date | None) -> str:
-    return "" if day is None else f"{day:%d-%m-%Y}"
+def _day(value: dt.date | None) -> str:
+    return "" if value is None else day(value)
 
 
-def _short(day: dt.date | None) -> str:
+def _short(value: dt.date | None) -> str:
     """Day and month: the table's dates lie within a campaign's months (--json has the year)."""
-    return "" if day is None else f"{day:%d-%m}"
+    return "" if value is None else f"{value:%d-%m}"
 
 
 def _batch_table(result: StatusResult, wide: bool) -> Any:
@@ -58,39 +59,41 @@ def _batch_table(result: StatusResult, wide: bool) -> Any:
     from rich.table import Table
 
     table = Table(
-        title=f"Batches ({len(result.batches):,}) on {_day(result.today)}",
+        title=_("Batches ({count}) on {day}").format(
+            count=number(len(result.batches)), day=_day(result.today)
+        ),
         box=box.SIMPLE_HEAD,
         padding=(0, 1),
         show_edge=False,
         pad_edge=False,
         collapse_padding=True,
     )
-    table.add_column("batch", no_wrap=True, overflow="ellipsis", max_width=20)
+    table.add_column(_("batch"), no_wrap=True, overflow="ellipsis", max_width=20)
     if wide:
-        table.add_column("wijk", no_wrap=True, overflow="ellipsis", max_width=16)
-    table.add_column("size", justify="right", no_wrap=True)
-    table.add_column("planned", no_wrap=True)
-    table.add_column("letters", no_wrap=True)
-    table.add_column("sheet", no_wrap=True)
-    table.add_column("outcomes", justify="right", no_wrap=True)
-    table.add_column("due", justify="right")  # follow-up calls + referrals waiting
-    table.add_column("survey", justify="right")
+        table.add_column(_("neighbourhood"), no_wrap=True, overflow="ellipsis", max_width=16)
+    table.add_column("n", justify="right", no_wrap=True)  # people in the batch; short at 80 columns
+    table.add_column(_("planned"), min_width=11)  # "(21)", planned of the batch, may go below
+    table.add_column(_("letters"), no_wrap=True)
+    table.add_column(_("sheet"), no_wrap=True)
+    table.add_column(_("outcomes"), justify="right", no_wrap=True)
+    table.add_column(_("due"), justify="right", no_wrap=True)  # follow-up calls + referrals waiting
+    table.add_column(_("survey"), justify="right", no_wrap=True)
     for b in result.batches[:SHOWN]:
         planned = ""
         if b.planned:
-            planned = f"{_short(b.first_appointment)}..{_short(b.last_appointment)}"
-            planned += f" ({b.planned:,})" if b.planned != b.size else ""
-        pct = "" if b.outcomes_pct is None else f" {b.outcomes_pct:.0f}%"
+            planned = f"{_short(b.first_appointment)}–{_short(b.last_appointment)}"
+            planned += f" ({number(b.planned)})" if b.planned != b.size else ""
+        pct = "" if b.outcomes_pct is None else " " + percent(b.outcomes_pct, 0)
         due = b.calls_due + b.referrals_due
         table.add_row(
             b.batch_id,
             *([b.neighbourhood] if wide else []),
-            f"{b.size:,}",
+            number(b.size),
             planned,
             _short(b.letters_sent_on),
-            "loaded" if b.sheet_loaded_on else ("written" if b.sheet_written else ""),
-            f"{b.outcomes:,}{pct}" if b.letters_sent_on or b.outcomes else "",
-            f"{due:,}" if due else "",
+            _("loaded") if b.sheet_loaded_on else (_("written") if b.sheet_written else ""),
+            f"{number(b.outcomes)}{pct}" if b.letters_sent_on or b.outcomes else "",
+            number(due) if due else "",
             f"{b.survey_answered}/{b.survey_sampled}" if b.survey_sampled else "",
         )
     return table
@@ -100,32 +103,62 @@ def show_status(result: StatusResult) -> None:
     out = console()
     run = result.run
     if run is None:
-        out.print("No selection yet.")
+        out.print(_("No selection yet."))
     else:
         out.print(
-            f"Selection {run.run_id} on {_day(run.as_of)}: {run.selected:,} of {run.rows:,} register rows "
-            f"selected, {run.unbatched:,} not in a batch yet."
+            _(
+                "Selection {run} on {day}: {selected} of {rows} register rows selected, "
+                "{unbatched} not in a batch yet."
+            ).format(
+                run=run.run_id,
+                day=_day(run.as_of),
+                selected=number(run.selected),
+                rows=number(run.rows),
+                unbatched=number(run.unbatched),
+            )
         )
     if result.batches:
         out.print(_batch_table(result, wide=out.width >= WIDE))
         if len(result.batches) > SHOWN:
-            out.print(f"... and {len(result.batches) - SHOWN:,} more batches (--json lists them all).")
+            more = len(result.batches) - SHOWN
+            out.print(_("... and {count} more batches (--json lists them all).").format(count=number(more)))
     calls, referrals = (sum(getattr(b, k) for b in result.batches) for k in ("calls_due", "referrals_due"))
     out.print(
-        f"Follow-up due today: {calls:,} call{'' if calls == 1 else 's'}, {referrals:,} "
-        f"referral{'' if referrals == 1 else 's'} waiting for the partner's answer."
+        _("Follow-up due today: {calls}, {referrals}.").format(
+            calls=ngettext("{count} call", "{count} calls", calls).format(count=number(calls)),
+            referrals=ngettext(
+                "{count} referral waiting for the partner's answer",
+                "{count} referrals waiting for the partner's answer",
+                referrals,
+            ).format(count=number(referrals)),
+        )
     )
     for s in result.surveys:
-        out.print(f"Survey {s.survey_id} drawn on {_day(s.drawn_on)}: {s.answered} of {s.sampled} called.")
+        out.print(
+            _("Survey {survey} drawn on {day}: {answered} of {sampled} called.").format(
+                survey=s.survey_id,
+                day=_day(s.drawn_on),
+                answered=number(s.answered),
+                sampled=number(s.sampled),
+            )
+        )
     kept = result.trajectories
     if kept is not None:
-        full = f"; at their cap: {', '.join(kept.full)}" if kept.full else ""
+        full = _("; at their cap: {coaches}").format(coaches=", ".join(kept.full)) if kept.full else ""
         out.print(
-            f"Trajectories: {kept.open:,} open, {kept.no_contact:,} without contact for too long, "
-            f"{kept.reviews_overdue:,} with a review overdue{full}."
+            _(
+                "Trajectories: {open} open, {no_contact} without contact for too long, "
+                "{overdue} with a review overdue{full}."
+            ).format(
+                open=number(kept.open),
+                no_contact=number(kept.no_contact),
+                overdue=number(kept.reviews_overdue),
+                full=full,
+            )
         )
-    out.print("Next:" if result.steps else "Next: nothing to do today.")
+    out.print(_("Next:") if result.steps else _("Next: nothing to do today."))
     for step in result.steps[:SHOWN]:
         out.print(f"  - {step.text}")
     if len(result.steps) > SHOWN:
-        out.print(f"  ... and {len(result.steps) - SHOWN:,} more (--json lists them all).")
+        more = len(result.steps) - SHOWN
+        out.print("  " + _("... and {count} more (--json lists them all).").format(count=number(more)))

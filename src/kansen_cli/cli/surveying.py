@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kansen_cli.cli.app import CampaignOpt, ForceOpt, JsonOpt, command, console, print_json
+from kansen_cli.i18n import _, number
 
 if TYPE_CHECKING:
     from kansen_cli.workflows.survey import SurveyResult
@@ -56,13 +57,22 @@ def survey(
 
 
 def show_survey(result: SurveyResult) -> None:
-    from kansen_cli.survey import GROUP_LABELS
+    from kansen_cli.survey import NON_PARTICIPANT, PARTICIPANT
 
+    names = {PARTICIPANT: _("participants"), NON_PARTICIPANT: _("non-participants")}
     groups = "; ".join(
-        f"{GROUP_LABELS[group].lower()}s: {result.sampled[group]} of {result.population[group]}"
+        _("{group}: {sampled} of {population}").format(
+            group=names.get(group, group),
+            sampled=number(result.sampled[group]),
+            population=number(result.population[group]),
+        )
         for group in result.sampled
     )
-    console().print(f"Survey {result.survey_id}: {groups} (seed {result.seed}).")
+    console().print(
+        _("Survey {survey}: {groups} (seed {seed}).").format(
+            survey=result.survey_id, groups=groups, seed=result.seed
+        )
+    )
     console(stderr=True).print(
-        f"Wrote {result.file}. Next: call them, fill it in, then `kansen ingest {result.file}`"
+        _("Wrote {file}. Next: call them, fill it in, then `kansen ingest {file}`").format(file=result.file)
     )

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kansen_cli.cli.app import CampaignOpt, ForceOpt, JsonOpt, command, console, date_option, print_json
+from kansen_cli.i18n import _, day, number
 
 if TYPE_CHECKING:
     from kansen_cli.workflows.assign import AssignResult
@@ -93,25 +94,39 @@ def show_assign(result: AssignResult) -> None:
     out, err = console(), console(stderr=True)
     started, moved, ended = result.count("start"), result.count("reassign"), result.count("end")
     if result.end_reason is not None:
-        verb = "Would end" if result.dry_run else "Ended"
-        out.print(f"{verb} on {result.on:%d-%m-%Y}: {ended} trajectories ({result.end_reason}).")
+        said = (
+            _("Would end on {day}: {count} trajectories ({reason}).")
+            if result.dry_run
+            else _("Ended on {day}: {count} trajectories ({reason}).")
+        )
+        out.print(said.format(day=day(result.on), count=number(ended), reason=result.end_reason))
     else:
-        verb = "Would assign" if result.dry_run else "Assigned"
-        out.print(f"{verb} from {result.on:%d-%m-%Y}: {started} started a trajectory, {moved} handed over.")
+        said = (
+            _("Would assign from {day}: {started} started a trajectory, {moved} handed over.")
+            if result.dry_run
+            else _("Assigned from {day}: {started} started a trajectory, {moved} handed over.")
+        )
+        out.print(said.format(day=day(result.on), started=number(started), moved=number(moved)))
     if result.already:
         out.print(
-            f"{len(result.already)} already in a trajectory with this coach or another; left as they were."
+            _("{count} already in a trajectory with this coach or another; left as they were.").format(
+                count=number(len(result.already))
+            )
         )
     if result.assignments:
-        table = Table("coach", "kind", "added", "left", "caseload", "cap")
+        table = Table(_("coach"), _("kind"))
+        for header in (_("added"), _("left"), _("caseload"), _("cap")):
+            table.add_column(header, justify="right", no_wrap=True)
         for c in result.coaches:
-            table.add_row(c.coach, c.kind, str(c.added), str(c.removed), str(c.caseload), str(c.cap))
+            table.add_row(
+                c.coach, c.kind, number(c.added), number(c.removed), number(c.caseload), number(c.cap)
+            )
         out.print(table)
     over = [c.coach for c in result.coaches if c.caseload > c.cap]
     if over:
-        err.print(f"Over the cap (--force): {', '.join(over)}.")
+        err.print(_("Over the cap (--force): {coaches}.").format(coaches=", ".join(over)))
     if result.dry_run:
-        err.print("Dry run: nothing was written.")
+        err.print(_("Dry run: nothing was written."))
 
 
 @command()
@@ -152,19 +167,28 @@ def show_inview(result: InViewResult) -> None:
     out = console()
     for view in result.coaches:
         # The code only: an ambassador coach is also a client, and names stay off the screen.
-        title = f"{view.coach}: {len(view.people)} of {view.caseload} out of view"
+        title = _("{coach}: {count} of {caseload} out of view").format(
+            coach=view.coach, count=number(len(view.people)), caseload=number(view.caseload)
+        )
         if not view.people:
             out.print(title + ".")
             continue
-        table = Table("client id", "wijk", "last contact", "weeks since", "review due", title=title)
+        table = Table(title=title)
+        table.add_column(_("client id"), no_wrap=True)
+        table.add_column(_("neighbourhood"))
+        table.add_column(_("last contact"), no_wrap=True)
+        table.add_column(_("weeks since"), justify="right")
+        table.add_column(_("review due"))
         for p in view.people:
             table.add_row(
                 p.client_id,
                 p.wijk,
-                f"{p.last_contact:%d-%m-%Y}",
-                f"{p.weeks_since}" + (" (too long)" if p.no_contact else ""),
-                f"{p.review_due:%d-%m-%Y}" + (" (overdue)" if p.review_overdue else ""),
+                day(p.last_contact),
+                number(p.weeks_since) + (" " + _("(too long)") if p.no_contact else ""),
+                day(p.review_due) + (" " + _("(overdue)") if p.review_overdue else ""),
             )
         out.print(table)
     if result.file is not None:
-        console(stderr=True).print(f"Wrote {result.file} (it holds names: keep it only as long as needed).")
+        console(stderr=True).print(
+            _("Wrote {file} (it holds names: keep it only as long as needed).").format(file=result.file)
+        )

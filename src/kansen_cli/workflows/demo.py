@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kansen_cli import i18n
 from kansen_cli.errors import KansenError, OutputExistsError
 from kansen_cli.i18n import _
 
@@ -105,22 +106,22 @@ def run(
     settings = load_settings(campaign)
     register = campaign / "register.csv"
     write_sample(register, rows=rows, seed=DEMO_SEED, as_of=as_of, force=force)
-    on_step(f"Selection on {as_of:%d-%m-%Y} (kansen select)")
+    on_step(_("Selection on {day} (kansen select)").format(day=i18n.day(as_of)))
     selected = select.run(campaign, settings, register, today, as_of=as_of, force=force)
     on_done(selected)
-    on_step("Neighbourhood batches (kansen batch)")
+    on_step(_("Neighbourhood batches (kansen batch)"))
     result = DemoResult(campaign, selected, batch.run(campaign, settings, force=force))
     on_done(result.batches)
     settings = _route_settings(campaign, settings, batches)
     filled = _invite(campaign, settings, as_of, today, batches, force, on_step, on_done)
-    on_step("Loading the consultants' registrations (kansen ingest)")
+    on_step(_("Loading the consultants' registrations (kansen ingest)"))
     result.ingests.append(_ingest(campaign, settings, filled, today))
     on_done(result.ingests[-1])
     result.ingests += _second_round(campaign, settings, as_of, today, force, on_step, on_done)
     result.ingests += _follow_up(campaign, settings, today, force, on_step, on_done)
     result.ingests += _survey(campaign, settings, today, force, on_step, on_done)
     result.ingests += _trajectories(campaign, settings, today, force, on_step, on_done)
-    on_step("Council report (kansen report)")
+    on_step(_("Council report (kansen report)"))
     result.report = _report(campaign, settings, today, force, on_done)
     result.files = sorted(p for p in campaign.rglob("*") if p.is_file())
     return result
@@ -163,7 +164,7 @@ def _invite(
     for index, batch_id in enumerate(chosen):
         offset = dt.timedelta(days=index * BATCH_SPACING_DAYS)
         sent_on = as_of + dt.timedelta(days=LETTER_AFTER_DAYS) + offset
-        on_step(f"Batch {batch_id}: plan, letters, registration sheet")
+        on_step(_("Batch {batch}: plan, letters, registration sheet").format(batch=batch_id))
         start = as_of + dt.timedelta(days=VISITS_AFTER_DAYS) + offset
         place = "location" if index == LOCATION_BATCH else None
         on_done(plan.run(campaign, settings, batch_id, start, place=place))
@@ -259,7 +260,11 @@ def _call(
     from kansen_cli.simulate_calls import fill_calls
     from kansen_cli.workflows import calls
 
-    on_step(f"Batch {batch_id}: phone first, calls on {called_on:%d-%m-%Y} (kansen calls)")
+    on_step(
+        _("Batch {batch}: phone first, calls on {day} (kansen calls)").format(
+            batch=batch_id, day=i18n.day(called_on)
+        )
+    )
     due = calls.run(campaign, settings, batch_id, called_on)
     on_done(due)
     if due.file is None:
@@ -283,14 +288,14 @@ def _second_round(
     from kansen_cli.simulate import fill_registration
     from kansen_cli.workflows import batch, letters, plan, sheet
 
-    on_step("Second round for who was not at home (kansen batch --round 2)")
+    on_step(_("Second round for who was not at home (kansen batch --round 2)"))
     made = batch.run_round(campaign, settings, 2)
     on_done(made)
     sent_on = as_of + dt.timedelta(days=ROUND2_AFTER_DAYS)
     filled = []
     for index, row in enumerate(made.batches):
         batch_id = str(row["batch"])
-        on_step(f"Batch {batch_id}: plan, re-invitations, registration sheet")
+        on_step(_("Batch {batch}: plan, re-invitations, registration sheet").format(batch=batch_id))
         start = sent_on + dt.timedelta(days=VISITS_AFTER_DAYS - LETTER_AFTER_DAYS)
         # The wijk that met at the location in round 1 is invited there again.
         served = any(row["neighbourhood"] in loc.wijken for loc in settings.planning.locations)
@@ -316,7 +321,7 @@ def _second_round(
         filled.append(done)
     if not filled:
         return []
-    on_step("Loading the second round's registrations (kansen ingest)")
+    on_step(_("Loading the second round's registrations (kansen ingest)"))
     ingested = _ingest(campaign, settings, filled, today)
     on_done(ingested)
     return [ingested]
@@ -344,7 +349,7 @@ def _follow_up(
     from kansen_cli.workflows import followup
 
     due = today - dt.timedelta(days=FOLLOWUP_DAYS_AGO)
-    on_step(f"Follow-up round due {due:%d-%m-%Y} (kansen followup)")
+    on_step(_("Follow-up round due {day} (kansen followup)").format(day=i18n.day(due)))
     due_list = followup.run(campaign, settings, today, due=due, force=force)
     on_done(due_list)
     calls = due_list.file
@@ -365,7 +370,7 @@ def _survey(
     from kansen_cli.simulate_survey import fill_survey
     from kansen_cli.workflows import survey
 
-    on_step("Survey of participants and non-participants (kansen survey)")
+    on_step(_("Survey of participants and non-participants (kansen survey)"))
     drawn = survey.run(campaign, settings, today - dt.timedelta(days=SURVEY_DAYS_AGO), by="wijk", force=force)
     on_done(drawn)
     answered = drawn.file.with_name(drawn.file.stem + "-ingevuld.xlsx")
@@ -384,14 +389,16 @@ def _trajectories(
     from kansen_cli.workflows import assign, caseload
 
     started = today - dt.timedelta(days=TRAJECTORY_DAYS_AGO)
-    on_step(f"Trajectories with one fixed coach from {started:%d-%m-%Y} (kansen assign)")
+    on_step(_("Trajectories with one fixed coach from {day} (kansen assign)").format(day=i18n.day(started)))
     on_done(assign.run(campaign, settings, today, from_referral=TRAJECTORY_DESTINATION, on=started))
     rounds = [started + dt.timedelta(days=INTAKE_AFTER_DAYS)]
     rounds += [today - dt.timedelta(days=days) for days in REVIEWS_DAYS_AGO]
     loaded = []
     for number, day in enumerate(rounds):
-        what = "intake" if number == 0 else f"review {number}"
-        on_step(f"Coaches' workbooks, {what} on {day:%d-%m-%Y} (kansen caseload)")
+        what = _("intake") if number == 0 else _("review {number}").format(number=number)
+        on_step(
+            _("Coaches' workbooks, {what} on {day} (kansen caseload)").format(what=what, day=i18n.day(day))
+        )
         written = caseload.run(campaign, settings, day, force=force)
         on_done(written)
         filled = []

@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kansen_cli import i18n
+from kansen_cli.i18n import _, ngettext
 from kansen_cli.workbooks.plan import COUNT_KEYS
 
 if TYPE_CHECKING:
@@ -207,10 +209,30 @@ def older_copy_warnings(db: sqlite3.Connection, filled: FilledWorkbook, plan: In
     since = loaded_since(db, plan.kind, plan.batch_id, written, plan.sha256)
     if not since:
         return []
-    names = ", ".join(f"{name} (loaded {at[:16].replace('T', ' ')})" for name, at in since)
+    names = ", ".join(
+        _("{file} (loaded {moment})").format(file=name, moment=_moment(at)) for name, at in since
+    )
     return [
-        f"{plan.file}: this workbook was written on {written[:16].replace('T', ' ')} and since then"
-        f" {names} {'was' if len(since) == 1 else 'were'} loaded. If this is an older copy, its"
-        f" {changed} changed answer(s) replace newer ones (the replaced values are kept in the"
-        " ledger's history); answers that later work depends on are refused."
+        ngettext(
+            "{file}: this workbook was written on {moment} and since then {names} was loaded.",
+            "{file}: this workbook was written on {moment} and since then {names} were loaded.",
+            len(since),
+        ).format(file=plan.file, moment=_moment(written), names=names)
+        + " "
+        + ngettext(
+            "If this is an older copy, its {count} changed answer replaces a newer one (the replaced"
+            " value is kept in the ledger's history); answers that later work depends on are refused.",
+            "If this is an older copy, its {count} changed answers replace newer ones (the replaced"
+            " values are kept in the ledger's history); answers that later work depends on are refused.",
+            changed,
+        ).format(count=changed)
     ]
+
+
+def _moment(stamp: str) -> str:
+    """A stored timestamp (ISO) as people read it: the day as the language writes it, and the time."""
+    try:
+        moment = dt.datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp[:16].replace("T", " ")
+    return f"{i18n.day(moment.date())} {moment:%H:%M}"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kansen_cli.i18n import _
 from kansen_cli.status import BatchState, RunState, Step, SurveyState
 from kansen_cli.workflows.sheet import SHEETS_DIR, registration_path
 
@@ -178,8 +179,10 @@ def _inview_step(kept: TrajectoryState, settings: Settings) -> Step:
     return Step(
         None,
         "inview",
-        f"people in a trajectory out of view: {kept.no_contact} without contact for more than {weeks}"
-        f" weeks, {kept.reviews_overdue} with a review overdue — `kansen inview` lists them per coach",
+        _(
+            "people in a trajectory out of view: {no_contact} without contact for more than {weeks}"
+            " weeks, {overdue} with a review overdue — `kansen inview` lists them per coach"
+        ).format(no_contact=kept.no_contact, weeks=weeks, overdue=kept.reviews_overdue),
     )
 
 
