@@ -12,11 +12,11 @@ from kansen_cli.cli.app import ForceOpt, command, console
 from kansen_cli.workflows.demo import DEMO_BATCHES, DEMO_ROWS
 
 
-@command()
+@command(rich_help_panel="Set-up")
 def demo(
-    directory: Annotated[Path, typer.Argument(help="Folder for the demo campaign (new or empty).")] = Path(
-        "kansen-demo"
-    ),
+    directory: Annotated[
+        Path, typer.Argument(metavar="DIR", help="Folder for the demo campaign (new or empty).")
+    ] = Path("kansen-demo"),
     batches: Annotated[
         int, typer.Option("--batches", min=1, max=10, help="Batches to invite.")
     ] = DEMO_BATCHES,

@@ -17,10 +17,12 @@ if TYPE_CHECKING:
     from kansen_cli.workflows.plan import PlanResult
 
 
-@command()
+@command(rich_help_panel="Letter clerk")
 def plan(
     batch: Annotated[str, typer.Argument(help="Batch id, e.g. selwerd-1 (see `kansen batch`).")],
-    start: Annotated[str, typer.Option("--start", help="First day visits may be planned (yyyy-mm-dd).")],
+    start: Annotated[
+        str, typer.Option("--start", metavar="DATE", help="First day visits may be planned (yyyy-mm-dd).")
+    ],
     campaign: CampaignOpt = Path("."),
     force: Annotated[
         bool, typer.Option("--force", help="Plan again even though the batch's letters went out.")
@@ -115,14 +117,22 @@ def _formats(value: str) -> set[str]:
         ) from None
 
 
-@command()
+@command(rich_help_panel="Letter clerk")
 def letters(
     batch: Annotated[str, typer.Argument(help="Batch id, e.g. selwerd-1.")],
     formats: Annotated[
-        str, typer.Option("--format", help="pdf (one combined PDF), html (one file per person), or pdf,html.")
+        str,
+        typer.Option(
+            "--format",
+            metavar="FORMAT",
+            help="pdf (one combined PDF), html (one file per person), or pdf,html.",
+        ),
     ] = "pdf",
     sent_on: Annotated[
-        str | None, typer.Option("--sent-on", help="Date the letters go out (yyyy-mm-dd); default today.")
+        str | None,
+        typer.Option(
+            "--sent-on", metavar="DATE", help="Date the letters go out (yyyy-mm-dd); default today."
+        ),
     ] = None,
     dry_run: Annotated[
         bool,
@@ -133,7 +143,8 @@ def letters(
         ),
     ] = False,
     out: Annotated[
-        Path | None, typer.Option("--out", help="Output folder; default <campaign>/letters/<batch>/.")
+        Path | None,
+        typer.Option("--out", metavar="DIR", help="Output folder; default <campaign>/letters/<batch>/."),
     ] = None,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Processes rendering the PDF.")] = 2,
     campaign: CampaignOpt = Path("."),

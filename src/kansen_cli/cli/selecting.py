@@ -25,11 +25,11 @@ if TYPE_CHECKING:
     from kansen_cli.workflows.select import SelectResult
 
 
-@command("select")
+@command("select", rich_help_panel="Analyst")
 def select_command(
     register: Annotated[Path, typer.Argument(help="Register export, CSV or XLSX.")],
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Reference date (peildatum); default today.")
+        str | None, typer.Option("--as-of", metavar="DATE", help="Reference date (peildatum); default today.")
     ] = None,
     allow_future: Annotated[
         bool, typer.Option("--allow-future", help="Accept an --as-of after today.")
@@ -111,11 +111,13 @@ def _render_funnel(result: SelectResult) -> None:
     out.print(f"Recorded as selection run {result.run_id} in {result.ledger}. Next: kansen batch")
 
 
-@command()
+@command(rich_help_panel="Analyst")
 def batch(
     batches: Annotated[
         list[str] | None,
-        typer.Argument(help="With --round: only the follow-on batches of these batches; default all."),
+        typer.Argument(
+            metavar="BATCH", help="With --round: only the follow-on batches of these batches; default all."
+        ),
     ] = None,
     round_no: Annotated[
         int | None,
@@ -131,7 +133,7 @@ def batch(
         int | None, typer.Option("--seed", help="Seed for the letter variants; default from settings.")
     ] = None,
     files: Annotated[
-        Path | None, typer.Option("--files", help="Write one CSV per batch into this folder.")
+        Path | None, typer.Option("--files", metavar="DIR", help="Write one CSV per batch into this folder.")
     ] = None,
     campaign: CampaignOpt = Path("."),
     force: ForceOpt = False,
@@ -218,9 +220,9 @@ def _render_overview(overview: list[dict[str, Any]], variants: list[str]) -> Non
     console().print(table)
 
 
-@command()
+@command(rich_help_panel="Analyst")
 def export(
-    what: Annotated[str, typer.Argument(help="One of: " + ", ".join(EXPORTS) + ".")],
+    what: Annotated[str, typer.Argument(metavar="TABLE", help="One of: " + ", ".join(EXPORTS) + ".")],
     out: Annotated[
         Path | None, typer.Option("--out", help="Write to this .csv or .xlsx instead of stdout.")
     ] = None,

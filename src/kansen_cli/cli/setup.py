@@ -19,7 +19,9 @@ EncodingOpt = Annotated[
 DelimiterOpt = Annotated[
     str | None, typer.Option("--delimiter", help="CSV delimiter: ';', ',' or 'tab' (default: detect).")
 ]
-SheetOpt = Annotated[str | None, typer.Option("--sheet", help="Sheet of an XLSX (default: the first).")]
+SheetOpt = Annotated[
+    str | None, typer.Option("--sheet", metavar="SHEET", help="Sheet of an XLSX (default: the first).")
+]
 WijkenOpt = Annotated[
     Path | None,
     typer.Option("--wijken", help="Postcode -> wijk table, for exports without a neighbourhood column."),
@@ -44,9 +46,9 @@ def read_options(
     return ReadOptions(encoding=encoding, delimiter=delimiter_value(delimiter), sheet=sheet, wijken=wijken)
 
 
-@command()
+@command(rich_help_panel="Set-up")
 def init(
-    directory: Annotated[Path, typer.Argument(help="Campaign folder to create.")] = Path("."),
+    directory: Annotated[Path, typer.Argument(metavar="DIR", help="Campaign folder to create.")] = Path("."),
     preset: Annotated[
         str, typer.Option("--preset", help="Starting settings: groningen, nijmegen or generic.")
     ] = "groningen",
@@ -84,7 +86,7 @@ def show_init(result: InitResult) -> None:
         err.print(f"{len(result.templates)} letter templates copied to {folder} for editing.")
 
 
-@command()
+@command(rich_help_panel="Analyst")
 def check(
     register: Annotated[Path, typer.Argument(help="Register export, CSV or XLSX.")],
     campaign: CampaignOpt = Path("."),
@@ -146,9 +148,11 @@ def _render_check(summary: dict) -> None:
     out.print("Rows with problems are excluded from the selection as 'invalid'.")
 
 
-@command()
+@command(rich_help_panel="Set-up")
 def sample(
-    out: Annotated[Path, typer.Argument(help="Output file: .csv (semicolon, UTF-8) or .xlsx.")],
+    out: Annotated[
+        Path, typer.Argument(metavar="FILE", help="Output file: .csv (semicolon, UTF-8) or .xlsx.")
+    ],
     rows: Annotated[int, typer.Option("--rows", min=1, help="Number of people.")] = 10_000,
     seed: Annotated[int, typer.Option("--seed", help="Random seed; same seed, same register.")] = 2015,
     wijken: Annotated[
