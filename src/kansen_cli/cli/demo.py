@@ -18,7 +18,7 @@ def demo(
         Path, typer.Argument(metavar="DIR", help="Folder for the demo campaign (new or empty).")
     ] = Path("kansen-demo"),
     batches: Annotated[
-        int, typer.Option("--batches", min=1, max=10, help="Batches to invite.")
+        int, typer.Option("--batches", min=1, max=10, help="Number of batches to invite.")
     ] = DEMO_BATCHES,
     rows: Annotated[
         int, typer.Option("--rows", min=100, help="People in the generated register.")

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 def plan(
     batch: Annotated[str, typer.Argument(help="Batch id, e.g. selwerd-1 (see `kansen batch`).")],
     start: Annotated[
-        str, typer.Option("--start", metavar="DATE", help="First day visits may be planned (yyyy-mm-dd).")
+        str, typer.Option("--start", metavar="DATE", help="First day appointments may be planned.")
     ],
     campaign: CampaignOpt = Path("."),
     force: Annotated[
@@ -125,14 +125,12 @@ def letters(
         typer.Option(
             "--format",
             metavar="FORMAT",
-            help="pdf (one combined PDF), html (one file per person), or pdf,html.",
+            help="Output format: pdf (one combined PDF), html (one file per person) or pdf,html.",
         ),
     ] = "pdf",
     sent_on: Annotated[
         str | None,
-        typer.Option(
-            "--sent-on", metavar="DATE", help="Date the letters go out (yyyy-mm-dd); default today."
-        ),
+        typer.Option("--sent-on", metavar="DATE", help="Date the letters go out; default today."),
     ] = None,
     dry_run: Annotated[
         bool,
@@ -146,7 +144,9 @@ def letters(
         Path | None,
         typer.Option("--out", metavar="DIR", help="Output folder; default <campaign>/letters/<batch>/."),
     ] = None,
-    workers: Annotated[int, typer.Option("--workers", min=1, help="Processes rendering the PDF.")] = 2,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Number of processes that render the PDF.")
+    ] = 2,
     campaign: CampaignOpt = Path("."),
     force: Annotated[
         bool,

@@ -174,9 +174,7 @@ def show_ingest(result: IngestResult) -> None:
 def followup(
     due: Annotated[
         str | None,
-        typer.Option(
-            "--due", metavar="DATE", help="List who is due on this date (yyyy-mm-dd); default today."
-        ),
+        typer.Option("--due", metavar="DATE", help="List who is due on this date; default today."),
     ] = None,
     out: Annotated[
         Path | None,

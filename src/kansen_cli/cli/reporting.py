@@ -28,7 +28,8 @@ def report(
     ] = None,
     batch: Annotated[str | None, typer.Option("--batch", metavar="BATCH", help="Only this batch.")] = None,
     output_format: Annotated[
-        str, typer.Option("--format", metavar="FORMAT", help="table, md, xlsx, json, docx or pdf.")
+        str,
+        typer.Option("--format", metavar="FORMAT", help="Output format: table, md, xlsx, json, docx or pdf."),
     ] = "table",
     out: Annotated[
         Path | None,

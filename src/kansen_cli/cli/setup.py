@@ -24,7 +24,10 @@ SheetOpt = Annotated[
 ]
 WijkenOpt = Annotated[
     Path | None,
-    typer.Option("--wijken", help="Postcode -> wijk table, for exports without a neighbourhood column."),
+    typer.Option(
+        "--wijken",
+        help="Table of postcodes and their neighbourhood, for exports without a neighbourhood column.",
+    ),
 ]
 
 
@@ -156,7 +159,10 @@ def sample(
     rows: Annotated[int, typer.Option("--rows", min=1, help="Number of people.")] = 10_000,
     seed: Annotated[int, typer.Option("--seed", help="Random seed; same seed, same register.")] = 2015,
     wijken: Annotated[
-        Path | None, typer.Option("--wijken", help="Also write the postcode -> wijk table here.")
+        Path | None,
+        typer.Option(
+            "--wijken", help="Also write the table of postcodes and their neighbourhood to this file."
+        ),
     ] = None,
     force: ForceOpt = False,
     campaign: CampaignOpt = Path("."),

@@ -47,7 +47,7 @@ def assign(
     ] = None,
     on: Annotated[
         str | None,
-        typer.Option("--on", metavar="DATE", help="Start or handover date (yyyy-mm-dd); default today."),
+        typer.Option("--on", metavar="DATE", help="Start or handover date; default today."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Go over a coach's caseload cap.")] = False,
     dry_run: Annotated[
