@@ -142,6 +142,16 @@ def _translated(text: str | None) -> str | None:
     return None if text is None else escape(_(text))
 
 
+def reflowed(text: str | None) -> str | None:
+    """Help with its paragraphs as whole lines, which rich wraps to the terminal: the line
+    breaks of a docstring (or of a translation) would otherwise break lines at 80 columns
+    half-way."""
+    if text is None:
+        return None
+    paragraphs = text.strip().split("\n\n")
+    return "\n\n".join(" ".join(part.split()) for part in paragraphs)
+
+
 def help_texts(command: Any) -> Iterator[str]:
     """Every text of a command's help that the catalogue translates (for the catalogue)."""
     for text in (command.help, getattr(command, "rich_help_panel", None)):
@@ -166,8 +176,8 @@ def translate_help(command: Any, ctx: Any = None) -> None:
     afresh for every run of the app, and help is shown once); with `ctx`, also the help of the
     options click adds (--help, shell completion)."""
     if getattr(command, "_kansen_language", None) != language():
-        command.help = _translated(command.help)
-        command.short_help = _translated(command.short_help)
+        command.help = reflowed(_translated(command.help))
+        command.short_help = reflowed(_translated(command.short_help))
         if getattr(command, "rich_help_panel", None):
             command.rich_help_panel = _(command.rich_help_panel)
         command._kansen_language = language()
@@ -182,7 +192,10 @@ def translate_help(command: Any, ctx: Any = None) -> None:
 
 
 def _usage(line: str) -> str:
-    return line.replace("Usage:", _("Usage:"), 1)
+    """The usage line in the user's language, its placeholders for options and commands too."""
+    line = line.replace("Usage:", _("Usage:"), 1)
+    line = line.replace("[OPTIONS]", _("[OPTIONS]"), 1)
+    return line.replace("COMMAND [ARGS]...", _("COMMAND [ARGS]..."), 1)
 
 
 # Placeholders of options that declare none, by the kind of value they take.
