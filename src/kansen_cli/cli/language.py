@@ -67,6 +67,17 @@ _USAGE_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = (
         N_("'{value}' is not one of {choices}."),
     ),
     (re.compile(r"^Missing command\.$"), N_("Missing command.")),
+    # typer 0.29 checks numbers with pydantic, which words its errors this way.
+    (re.compile(r"^Input should be a valid integer\b.*$"), N_("Use a whole number.")),
+    (re.compile(r"^Input should be a valid number\b.*$"), N_("Use a number.")),
+    (
+        re.compile(r"^Input should be greater than or equal to (?P<limit>\S+)$"),
+        N_("Use a number of at least {limit}."),
+    ),
+    (
+        re.compile(r"^Input should be less than or equal to (?P<limit>\S+)$"),
+        N_("Use a number of at most {limit}."),
+    ),
 )
 _INVALID_VALUE = re.compile(r"^Invalid value for (?P<hint>.+?): (?P<message>.*)$", re.DOTALL)
 

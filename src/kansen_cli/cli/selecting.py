@@ -50,8 +50,8 @@ def select_command(
 ) -> None:
     """Run the selection funnel: every register row lands in exactly one bucket.
 
-    Buckets, in order: invalid, active_guidance, care_team, recent_contact,
-    already_approached, configured exclusions, selected. The run is recorded in the ledger.
+    Buckets, in order: invalid row, in active guidance, in a care team, recent contact,
+    approached already, the exclusions in the settings, selected. The run is recorded in the ledger.
 
     Example: kansen select sample_data/register.csv --as-of 2026-10-01 --out selectie.xlsx
     """
