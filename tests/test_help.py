@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import typer.main
@@ -189,3 +191,29 @@ def test_help_imports_no_heavy_library():
     )
     imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if "|" in line}
     assert not {m for m in imported if m.split(".")[0] in HEAVY}
+
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def test_readme_shows_the_dutch_help_as_it_is():
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("## `kansen --help` in Dutch") :]
+    shown = re.search(r"```text\n(.*?)```", section, re.S)
+    assert shown, "the README's Dutch help has no code block"
+    env = {k: v for k, v in os.environ.items() if k != "KANSEN_LANG"} | {"COLUMNS": "80"}
+    live = subprocess.run(
+        [sys.executable, "-m", "kansen_cli", "--help"], capture_output=True, text=True, check=True, env=env
+    ).stdout
+    lines = "\n".join(line.rstrip() for line in live.splitlines()).strip("\n")
+    assert lines == shown[1].strip("\n")
+
+
+def test_readme_table_of_users_matches_the_panels():
+    text = README.read_text(encoding="utf-8")
+    table = text[text.index("| user (help panel) | commands |") :].split("\n\n")[0]
+    from_readme = {
+        re.search(r"\((.+?)\)", row.split("|")[1])[1]: set(re.findall(r"`kansen (\w+)`", row.split("|")[2]))  # type: ignore[index]
+        for row in table.splitlines()[2:]
+    }
+    assert from_readme == PANELS
