@@ -13,19 +13,29 @@ if TYPE_CHECKING:
     from kansen_cli.workflows.check import ReadOptions
     from kansen_cli.workflows.init import InitResult
 
+# How the register is read: a panel of their own in the help of `check` and `select`.
+READING = "Reading the register"
 EncodingOpt = Annotated[
-    str | None, typer.Option("--encoding", help="Text encoding of a CSV (default: detect).")
+    str | None,
+    typer.Option("--encoding", rich_help_panel=READING, help="Text encoding of a CSV (default: detect)."),
 ]
 DelimiterOpt = Annotated[
-    str | None, typer.Option("--delimiter", help="CSV delimiter: ';', ',' or 'tab' (default: detect).")
+    str | None,
+    typer.Option(
+        "--delimiter", rich_help_panel=READING, help="CSV delimiter: ';', ',' or 'tab' (default: detect)."
+    ),
 ]
 SheetOpt = Annotated[
-    str | None, typer.Option("--sheet", metavar="SHEET", help="Sheet of an XLSX (default: the first).")
+    str | None,
+    typer.Option(
+        "--sheet", metavar="SHEET", rich_help_panel=READING, help="Sheet of an XLSX (default: the first)."
+    ),
 ]
 WijkenOpt = Annotated[
     Path | None,
     typer.Option(
         "--wijken",
+        rich_help_panel=READING,
         help="Table of postcodes and their neighbourhood, for exports without a neighbourhood column.",
     ),
 ]
