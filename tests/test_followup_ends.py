@@ -163,7 +163,7 @@ def test_without_due_the_list_holds_everyone_due_up_to_today(invoke, campaign_du
     data = json.loads(result.stdout)
     assert (data["due"], data["calls"], data["referrals"]) == (TODAY.isoformat(), 2, 1)
     help_text = invoke("followup", "--help").stdout
-    assert "up to today" in help_text
+    assert "tot en met vandaag" in " ".join(help_text.split())
 
 
 def test_lines_end_with_an_answer_or_after_the_lists(campaign_due, tmp_path):

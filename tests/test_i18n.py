@@ -101,13 +101,13 @@ def test_dutch_numbers_round_trip(whole, hundredths):
 def test_usage_errors_are_said_in_dutch(invoke):
     result = invoke("select")
     assert result.exit_code == 2
-    assert "Argument 'register' ontbreekt." in result.stderr and "Gebruik:" in result.stderr
+    assert "Argument 'REGISTER' ontbreekt." in result.stderr and "Gebruik:" in result.stderr
 
 
 def test_lang_en_keeps_english(invoke):
     result = invoke("--lang", "en", "select")
     assert result.exit_code == 2
-    assert "Missing argument 'register'." in result.stderr
+    assert "Missing argument 'REGISTER'." in result.stderr
 
 
 def test_an_unknown_language_is_a_usage_error(invoke):

@@ -112,6 +112,9 @@ app = typer.Typer(
     help=(
         "kansen: the outreach cycle for people on social assistance, from register export "
         "to council report.\n\n"
+        "Commands work on the campaign in the current folder, or in the one --campaign DIR "
+        "names. Dates (DATE) are written yyyy-mm-dd or dd-mm-yyyy; --lang en shows everything "
+        "in English.\n\n"
         "Example: kansen select sample_data/register.csv --as-of 2026-10-01"
     ),
     no_args_is_help=True,

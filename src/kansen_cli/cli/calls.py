@@ -15,12 +15,12 @@ if TYPE_CHECKING:
     from kansen_cli.workflows.calls import CallsResult
 
 
-@command()
+@command(rich_help_panel="Coordinator")
 def calls(
     batch: Annotated[str, typer.Argument(help="Batch id, e.g. selwerd-1.")],
     today_text: Annotated[
         str | None,
-        typer.Option("--today", help="The day of the calls (yyyy-mm-dd); default today."),
+        typer.Option("--today", metavar="DATE", help="Day of the calls; default today."),
     ] = None,
     campaign: CampaignOpt = Path("."),
     force: ForceOpt = False,

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from kansen_cli.workflows.caseload import CaseloadResult
 
 
-@command()
+@command(rich_help_panel="Coach")
 def caseload(
     coach: Annotated[
         str | None,

@@ -13,13 +13,13 @@ from kansen_cli.i18n import _
 from kansen_cli.workflows.demo import DEMO_BATCHES, DEMO_ROWS
 
 
-@command()
+@command(rich_help_panel="Set-up")
 def demo(
-    directory: Annotated[Path, typer.Argument(help="Folder for the demo campaign (new or empty).")] = Path(
-        "kansen-demo"
-    ),
+    directory: Annotated[
+        Path, typer.Argument(metavar="DIR", help="Folder for the demo campaign (new or empty).")
+    ] = Path("kansen-demo"),
     batches: Annotated[
-        int, typer.Option("--batches", min=1, max=10, help="Batches to invite.")
+        int, typer.Option("--batches", min=1, max=10, help="Number of batches to invite.")
     ] = DEMO_BATCHES,
     rows: Annotated[
         int, typer.Option("--rows", min=100, help="People in the generated register.")

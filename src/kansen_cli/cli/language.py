@@ -67,6 +67,17 @@ _USAGE_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = (
         N_("'{value}' is not one of {choices}."),
     ),
     (re.compile(r"^Missing command\.$"), N_("Missing command.")),
+    # typer 0.29 checks numbers with pydantic, which words its errors this way.
+    (re.compile(r"^Input should be a valid integer\b.*$"), N_("Use a whole number.")),
+    (re.compile(r"^Input should be a valid number\b.*$"), N_("Use a number.")),
+    (
+        re.compile(r"^Input should be greater than or equal to (?P<limit>\S+)$"),
+        N_("Use a number of at least {limit}."),
+    ),
+    (
+        re.compile(r"^Input should be less than or equal to (?P<limit>\S+)$"),
+        N_("Use a number of at most {limit}."),
+    ),
 )
 _INVALID_VALUE = re.compile(r"^Invalid value for (?P<hint>.+?): (?P<message>.*)$", re.DOTALL)
 
@@ -142,6 +153,16 @@ def _translated(text: str | None) -> str | None:
     return None if text is None else escape(_(text))
 
 
+def reflowed(text: str | None) -> str | None:
+    """Help with its paragraphs as whole lines, which rich wraps to the terminal: the line
+    breaks of a docstring (or of a translation) would otherwise break lines at 80 columns
+    half-way."""
+    if text is None:
+        return None
+    paragraphs = text.strip().split("\n\n")
+    return "\n\n".join(" ".join(part.split()) for part in paragraphs)
+
+
 def help_texts(command: Any) -> Iterator[str]:
     """Every text of a command's help that the catalogue translates (for the catalogue)."""
     for text in (command.help, getattr(command, "rich_help_panel", None)):
@@ -153,32 +174,93 @@ def help_texts(command: Any) -> Iterator[str]:
                 yield text
 
 
-def translate_help(command: Any) -> None:
+# The help of the options typer and click add themselves (not in a command's params).
+_BUILT_IN_HELP = (
+    N_("Show this message and exit."),
+    N_("Install completion for the current shell."),
+    N_("Show completion for the current shell, to copy it or customize the installation."),
+)
+
+
+def translate_help(command: Any, ctx: Any = None) -> None:
     """A command's help texts in the current language, in place (the click objects are built
-    afresh for every run of the app, and help is shown once)."""
-    if getattr(command, "_kansen_language", None) == language():
-        return
-    command.help = _translated(command.help)
-    command.short_help = _translated(command.short_help)
-    if getattr(command, "rich_help_panel", None):
-        command.rich_help_panel = _(command.rich_help_panel)
-    for param in command.params:
+    afresh for every run of the app, and help is shown once); with `ctx`, also the help of the
+    options click adds (--help, shell completion)."""
+    if getattr(command, "_kansen_language", None) != language():
+        command.help = reflowed(_translated(command.help))
+        command.short_help = reflowed(_translated(command.short_help))
+        if getattr(command, "rich_help_panel", None):
+            command.rich_help_panel = _(command.rich_help_panel)
+        command._kansen_language = language()
+    for param in command.params if ctx is None else command.get_params(ctx):
+        if getattr(param, "_kansen_language", None) == language():
+            continue
         if getattr(param, "help", None):
             param.help = _translated(param.help)
         if getattr(param, "rich_help_panel", None):
             param.rich_help_panel = _(param.rich_help_panel)
-    command._kansen_language = language()
+        param._kansen_language = language()
 
 
 def _usage(line: str) -> str:
-    return line.replace("Usage:", _("Usage:"), 1)
+    """The usage line in the user's language, its placeholders for options and commands too."""
+    line = line.replace("Usage:", _("Usage:"), 1)
+    line = line.replace("[OPTIONS]", _("[OPTIONS]"), 1)
+    return line.replace("COMMAND [ARGS]...", _("COMMAND [ARGS]..."), 1)
+
+
+# Placeholders of options that declare none, by the kind of value they take.
+_PLACEHOLDERS = {"int": "N", "float": "NUMBER"}
+
+
+def placeholder(param: Any) -> str | None:
+    """The one placeholder style of the help: an argument by its name in capitals (BATCH,
+    REGISTER), an option by its value (FILE, DIR, N, TEXT; dates say DATE where declared), a
+    flag by nothing at all (typer would show `<bool>`)."""
+    if param.metavar is not None:
+        return str(param.metavar)
+    if param.param_type_name == "argument":
+        return str(param.name).upper()
+    if getattr(param, "is_flag", False):
+        return ""
+    kind = param.type_descriptor
+    if kind.is_path:
+        return "DIR" if kind.path_type == "dir" else "FILE"
+    if kind.is_ranged:
+        return "N"
+    return _PLACEHOLDERS.get(param.bare_type(), "TEXT")
+
+
+def _no_type(ctx: Any) -> None:
+    return None
+
+
+def use_placeholders(params: Any) -> None:
+    """Every parameter's placeholder in the one style; an argument's name says its type."""
+    for param in params:
+        param.metavar = placeholder(param)
+        if param.param_type_name == "argument":
+            param.display_type_rich = _no_type
+
+
+def _plain_required(pieces: list[str]) -> list[str]:
+    # typer writes a required argument as `{BATCH}`; a capitalised name says enough.
+    return [piece.replace("{", "").replace("}", "") for piece in pieces]
 
 
 class KansenCommand(typer.core.TyperCommand):
-    """A command whose help is shown in the user's language."""
+    """A command whose help is shown in the user's language, with one placeholder style."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        use_placeholders(self.params)
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        return _plain_required(super().collect_usage_pieces(ctx))
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
-        translate_help(self)
+        translate_help(self, ctx)
+        use_placeholders(self.get_params(ctx))
         super().format_help(ctx, formatter)
 
     def get_usage(self, ctx: Any) -> str:
@@ -188,8 +270,13 @@ class KansenCommand(typer.core.TyperCommand):
 class KansenGroup(typer.core.TyperGroup):
     """The `kansen` group: its own help and the list of commands in the user's language."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        use_placeholders(self.params)
+
     def format_help(self, ctx: Any, formatter: Any) -> None:
-        translate_help(self)
+        translate_help(self, ctx)
+        use_placeholders(self.get_params(ctx))
         for name in self.list_commands(ctx):
             sub = self.get_command(ctx, name)
             if sub is not None:

@@ -18,10 +18,12 @@ if TYPE_CHECKING:
     from kansen_cli.workflows.plan import PlanResult
 
 
-@command()
+@command(rich_help_panel="Letter clerk")
 def plan(
     batch: Annotated[str, typer.Argument(help="Batch id, e.g. selwerd-1 (see `kansen batch`).")],
-    start: Annotated[str, typer.Option("--start", help="First day visits may be planned (yyyy-mm-dd).")],
+    start: Annotated[
+        str, typer.Option("--start", metavar="DATE", help="First day appointments may be planned.")
+    ],
     campaign: CampaignOpt = Path("."),
     force: Annotated[
         bool, typer.Option("--force", help="Plan again even though the batch's letters went out.")
@@ -138,14 +140,39 @@ def _formats(value: str) -> set[str]:
         ) from None
 
 
-@command()
+LetterFormatsOpt = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        metavar="FORMAT",
+        help="Output format: pdf (one combined PDF), html (one file per person) or pdf,html.",
+    ),
+]
+LettersForceOpt = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="Replace existing output files; record a batch already sent again; send letters "
+        "with fewer working days before the first appointment than the settings ask.",
+    ),
+]
+StopCallingOpt = Annotated[
+    bool,
+    typer.Option(
+        "--stop-calling",
+        help="Phone first: stop calling those still being called (not reached, calls left) "
+        "and send them the invitation; without it such a batch is refused.",
+    ),
+]
+
+
+@command(rich_help_panel="Letter clerk")
 def letters(
     batch: Annotated[str, typer.Argument(help="Batch id, e.g. selwerd-1.")],
-    formats: Annotated[
-        str, typer.Option("--format", help="pdf (one combined PDF), html (one file per person), or pdf,html.")
-    ] = "pdf",
+    formats: LetterFormatsOpt = "pdf",
     sent_on: Annotated[
-        str | None, typer.Option("--sent-on", help="Date the letters go out (yyyy-mm-dd); default today.")
+        str | None,
+        typer.Option("--sent-on", metavar="DATE", help="Date the letters go out; default today."),
     ] = None,
     dry_run: Annotated[
         bool,
@@ -156,26 +183,15 @@ def letters(
         ),
     ] = False,
     out: Annotated[
-        Path | None, typer.Option("--out", help="Output folder; default <campaign>/letters/<batch>/.")
+        Path | None,
+        typer.Option("--out", metavar="DIR", help="Output folder; default <campaign>/letters/<batch>/."),
     ] = None,
-    workers: Annotated[int, typer.Option("--workers", min=1, help="Processes rendering the PDF.")] = 2,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Number of processes that render the PDF.")
+    ] = 2,
     campaign: CampaignOpt = Path("."),
-    force: Annotated[
-        bool,
-        typer.Option(
-            "--force",
-            help="Replace existing output files; record a batch already sent again; send letters "
-            "with fewer working days before the first appointment than the settings ask.",
-        ),
-    ] = False,
-    stop_calling: Annotated[
-        bool,
-        typer.Option(
-            "--stop-calling",
-            help="Phone first: stop calling those still being called (not reached, calls left) "
-            "and send them the invitation; without it such a batch is refused.",
-        ),
-    ] = False,
+    force: LettersForceOpt = False,
+    stop_calling: StopCallingOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Render a batch's invitation letters, the mail-merge workbook and the reminder-call list.

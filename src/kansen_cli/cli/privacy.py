@@ -11,13 +11,14 @@ from kansen_cli.cli.app import CampaignOpt, JsonOpt, command, console, date_opti
 from kansen_cli.i18n import _, day, number
 
 
-@command()
+@command(rich_help_panel="Coordinator")
 def purge(
     older_than: Annotated[
         int, typer.Option("--older-than", min=1, help="Months since a person's last event.")
     ],
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Count months back from this date; default today.")
+        str | None,
+        typer.Option("--as-of", metavar="DATE", help="Count months back from this date; default today."),
     ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Count who would be purged; change nothing.")

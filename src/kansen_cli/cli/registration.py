@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from kansen_cli.workflows.sheet import SheetResult
 
 
-@command()
+@command(rich_help_panel="Coordinator")
 def sheet(
     batch_id: Annotated[str, typer.Argument(metavar="BATCH", help="Batch id, e.g. selwerd-1.")],
     out: Annotated[
@@ -80,7 +80,7 @@ def show_sheet(result: SheetResult) -> None:
         )
 
 
-@command()
+@command(rich_help_panel="Coordinator")
 def ingest(
     files: Annotated[list[Path], typer.Argument(metavar="FILE", help="Filled-in workbooks, one or more.")],
     skip_invalid: Annotated[
@@ -184,10 +184,11 @@ def show_ingest(result: IngestResult) -> None:
     out.print(listing)
 
 
-@command()
+@command(rich_help_panel="Coordinator")
 def followup(
     due: Annotated[
-        str | None, typer.Option("--due", help="List who is due on this date (yyyy-mm-dd); default today.")
+        str | None,
+        typer.Option("--due", metavar="DATE", help="List who is due on this date; default today."),
     ] = None,
     out: Annotated[
         Path | None,

@@ -13,18 +13,23 @@ if TYPE_CHECKING:
     from kansen_cli.workflows.report import ReportResult
 
 
-@command()
+@command(rich_help_panel="Coordinator")
 def report(
     date_from: Annotated[
         str | None,
         typer.Option(
-            "--from", help="First day of the period (letters by send date, outcomes by conversation date)."
+            "--from",
+            metavar="DATE",
+            help="First day of the period (letters by send date, outcomes by conversation date).",
         ),
     ] = None,
-    date_to: Annotated[str | None, typer.Option("--to", help="Last day of the period, inclusive.")] = None,
-    batch: Annotated[str | None, typer.Option("--batch", help="Only this batch.")] = None,
+    date_to: Annotated[
+        str | None, typer.Option("--to", metavar="DATE", help="Last day of the period, inclusive.")
+    ] = None,
+    batch: Annotated[str | None, typer.Option("--batch", metavar="BATCH", help="Only this batch.")] = None,
     output_format: Annotated[
-        str, typer.Option("--format", help="table, md, xlsx, json, docx or pdf.")
+        str,
+        typer.Option("--format", metavar="FORMAT", help="Output format: table, md, xlsx, json, docx or pdf."),
     ] = "table",
     out: Annotated[
         Path | None,

@@ -26,11 +26,11 @@ if TYPE_CHECKING:
     from kansen_cli.workflows.select import SelectResult
 
 
-@command("select")
+@command("select", rich_help_panel="Analyst")
 def select_command(
     register: Annotated[Path, typer.Argument(help="Register export, CSV or XLSX.")],
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Reference date (peildatum); default today.")
+        str | None, typer.Option("--as-of", metavar="DATE", help="Reference date (peildatum); default today.")
     ] = None,
     allow_future: Annotated[
         bool, typer.Option("--allow-future", help="Accept an --as-of after today.")
@@ -51,8 +51,8 @@ def select_command(
 ) -> None:
     """Run the selection funnel: every register row lands in exactly one bucket.
 
-    Buckets, in order: invalid, active_guidance, care_team, recent_contact,
-    already_approached, configured exclusions, selected. The run is recorded in the ledger.
+    Buckets, in order: invalid row, in active guidance, in a care team, recent contact,
+    approached already, the exclusions in the settings, selected. The run is recorded in the ledger.
 
     Example: kansen select sample_data/register.csv --as-of 2026-10-01 --out selectie.xlsx
     """
@@ -143,11 +143,13 @@ def _share(value: float | None) -> str:
     return percent(None) if value is None else number(value, 1)
 
 
-@command()
+@command(rich_help_panel="Analyst")
 def batch(
     batches: Annotated[
         list[str] | None,
-        typer.Argument(help="With --round: only the follow-on batches of these batches; default all."),
+        typer.Argument(
+            metavar="BATCH", help="With --round: only the follow-on batches of these batches; default all."
+        ),
     ] = None,
     round_no: Annotated[
         int | None,
@@ -163,7 +165,7 @@ def batch(
         int | None, typer.Option("--seed", help="Seed for the letter variants; default from settings.")
     ] = None,
     files: Annotated[
-        Path | None, typer.Option("--files", help="Write one CSV per batch into this folder.")
+        Path | None, typer.Option("--files", metavar="DIR", help="Write one CSV per batch into this folder.")
     ] = None,
     campaign: CampaignOpt = Path("."),
     force: ForceOpt = False,
@@ -272,9 +274,9 @@ def _render_overview(overview: list[dict[str, Any]], variants: list[str]) -> Non
     console().print(table)
 
 
-@command()
+@command(rich_help_panel="Analyst")
 def export(
-    what: Annotated[str, typer.Argument(help="One of: " + ", ".join(EXPORTS) + ".")],
+    what: Annotated[str, typer.Argument(metavar="TABLE", help="One of: " + ", ".join(EXPORTS) + ".")],
     out: Annotated[
         Path | None, typer.Option("--out", help="Write to this .csv or .xlsx instead of stdout.")
     ] = None,

@@ -14,16 +14,31 @@ if TYPE_CHECKING:
     from kansen_cli.workflows.check import ReadOptions
     from kansen_cli.workflows.init import InitResult
 
+# How the register is read: a panel of their own in the help of `check` and `select`.
+READING = "Reading the register"
 EncodingOpt = Annotated[
-    str | None, typer.Option("--encoding", help="Text encoding of a CSV (default: detect).")
+    str | None,
+    typer.Option("--encoding", rich_help_panel=READING, help="Text encoding of a CSV (default: detect)."),
 ]
 DelimiterOpt = Annotated[
-    str | None, typer.Option("--delimiter", help="CSV delimiter: ';', ',' or 'tab' (default: detect).")
+    str | None,
+    typer.Option(
+        "--delimiter", rich_help_panel=READING, help="CSV delimiter: ';', ',' or 'tab' (default: detect)."
+    ),
 ]
-SheetOpt = Annotated[str | None, typer.Option("--sheet", help="Sheet of an XLSX (default: the first).")]
+SheetOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--sheet", metavar="SHEET", rich_help_panel=READING, help="Sheet of an XLSX (default: the first)."
+    ),
+]
 WijkenOpt = Annotated[
     Path | None,
-    typer.Option("--wijken", help="Postcode -> wijk table, for exports without a neighbourhood column."),
+    typer.Option(
+        "--wijken",
+        rich_help_panel=READING,
+        help="Table of postcodes and their neighbourhood, for exports without a neighbourhood column.",
+    ),
 ]
 
 # How `kansen check` names what it found out about the file (the keys stay in --json).
@@ -55,9 +70,9 @@ def read_options(
     return ReadOptions(encoding=encoding, delimiter=delimiter_value(delimiter), sheet=sheet, wijken=wijken)
 
 
-@command()
+@command(rich_help_panel="Set-up")
 def init(
-    directory: Annotated[Path, typer.Argument(help="Campaign folder to create.")] = Path("."),
+    directory: Annotated[Path, typer.Argument(metavar="DIR", help="Campaign folder to create.")] = Path("."),
     preset: Annotated[
         str, typer.Option("--preset", help="Starting settings: groningen, nijmegen or generic.")
     ] = "groningen",
@@ -105,7 +120,7 @@ def show_init(result: InitResult) -> None:
         )
 
 
-@command()
+@command(rich_help_panel="Analyst")
 def check(
     register: Annotated[Path, typer.Argument(help="Register export, CSV or XLSX.")],
     campaign: CampaignOpt = Path("."),
@@ -173,13 +188,18 @@ def _render_check(summary: dict) -> None:
     out.print(_("Rows with problems are excluded from the selection as 'invalid'."))
 
 
-@command()
+@command(rich_help_panel="Set-up")
 def sample(
-    out: Annotated[Path, typer.Argument(help="Output file: .csv (semicolon, UTF-8) or .xlsx.")],
+    out: Annotated[
+        Path, typer.Argument(metavar="FILE", help="Output file: .csv (semicolon, UTF-8) or .xlsx.")
+    ],
     rows: Annotated[int, typer.Option("--rows", min=1, help="Number of people.")] = 10_000,
     seed: Annotated[int, typer.Option("--seed", help="Random seed; same seed, same register.")] = 2015,
     wijken: Annotated[
-        Path | None, typer.Option("--wijken", help="Also write the postcode -> wijk table here.")
+        Path | None,
+        typer.Option(
+            "--wijken", help="Also write the table of postcodes and their neighbourhood to this file."
+        ),
     ] = None,
     force: ForceOpt = False,
     campaign: CampaignOpt = Path("."),

@@ -20,7 +20,7 @@ SHOWN = 40
 WIDE = 100
 
 
-@command()
+@command(rich_help_panel="Coordinator")
 def status(campaign: CampaignOpt = Path("."), as_json: JsonOpt = False) -> None:
     """Show where the campaign stands and what to do next. Changes nothing.
 

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from kansen_cli.workflows.survey import SurveyResult
 
 
-@command()
+@command(rich_help_panel="Coordinator")
 def survey(
     size: Annotated[
         int | None, typer.Option("--size", min=1, help="People per group; default survey.size.")

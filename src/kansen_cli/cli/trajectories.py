@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from kansen_cli.workflows.inview import InViewResult
 
 
-@command()
+@command(rich_help_panel="Coordinator")
 def assign(
     client_ids: Annotated[
         list[str] | None,
@@ -25,21 +25,30 @@ def assign(
     from_referral: Annotated[
         str | None,
         typer.Option(
-            "--from-referral", help="Everyone referred to this destination (a codebook.referrals code)."
+            "--from-referral",
+            metavar="CODE",
+            help="Everyone referred to this destination (a codebook.referrals code).",
         ),
     ] = None,
     kind: Annotated[
         str | None,
         typer.Option(
-            "--kind", help="Only coaches of this kind: professional, ambassadeur, ervaringsdeskundige."
+            "--kind",
+            metavar="KIND",
+            help="Only coaches of this kind: professional, ambassadeur, ervaringsdeskundige.",
         ),
     ] = None,
     to: Annotated[
         str | None,
-        typer.Option("--to", help="This coach; people already in a trajectory are handed over to them."),
+        typer.Option(
+            "--to",
+            metavar="COACH",
+            help="This coach; people already in a trajectory are handed over to them.",
+        ),
     ] = None,
     on: Annotated[
-        str | None, typer.Option("--on", help="Start or handover date (yyyy-mm-dd); default today.")
+        str | None,
+        typer.Option("--on", metavar="DATE", help="Start or handover date; default today."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Go over a coach's caseload cap.")] = False,
     dry_run: Annotated[
@@ -48,7 +57,9 @@ def assign(
     end: Annotated[
         str | None,
         typer.Option(
-            "--end", help="End these people's trajectories for this reason (codebook.trajectory_end)."
+            "--end",
+            metavar="REASON",
+            help="End these people's trajectories for this reason (codebook.trajectory_end).",
         ),
     ] = None,
     campaign: CampaignOpt = Path("."),
@@ -129,9 +140,11 @@ def show_assign(result: AssignResult) -> None:
         err.print(_("Dry run: nothing was written."))
 
 
-@command()
+@command(rich_help_panel="Coordinator")
 def inview(
-    coach: Annotated[str | None, typer.Option("--coach", help="Only this coach's people.")] = None,
+    coach: Annotated[
+        str | None, typer.Option("--coach", metavar="COACH", help="Only this coach's people.")
+    ] = None,
     out: Annotated[
         Path | None,
         typer.Option("--out", help="Also write the list as a workbook (.xlsx; it holds names)."),
