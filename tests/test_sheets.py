@@ -154,7 +154,7 @@ def test_unknown_batch(invoke, written):
     campaign, _, _ = written
     result = invoke("sheet", "nergens-1", "-c", campaign)
     assert result.exit_code == 1
-    assert "no batch 'nergens-1'" in result.stderr
+    assert "geen batch 'nergens-1'" in result.stderr
 
 
 def test_sheet_without_a_plan_leaves_appointments_empty(invoke, campaign, small_register):

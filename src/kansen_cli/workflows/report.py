@@ -92,7 +92,7 @@ def run(
     _check_outputs(out, charts, force)
     with open_ledger(campaign, create=False) as ledger:
         if batch is not None:
-            require_batch(ledger, batch)
+            batch = require_batch(ledger, batch)
         data = read_report_data(ledger, start, end, batch, today)
     result = ReportResult(build_report(data, settings, start, end, batch, publish=publish), fmt)
     if fmt in ("json", "md"):
