@@ -226,8 +226,11 @@ def export(
     ] = None,
     campaign: CampaignOpt = Path("."),
     force: ForceOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Export a ledger table to CSV or XLSX (or CSV on stdout).
+
+    With --json: the rows as a JSON list on stdout, or with --out what was written.
 
     Example: kansen export selection --out selectie.xlsx
     """
@@ -236,6 +239,9 @@ def export(
     if what not in EXPORTS:
         raise typer.BadParameter(f"choose one of: {', '.join(EXPORTS)}", param_hint="WHAT")
     result = workflow.run(campaign, what, out=out, force=force)
+    if as_json:
+        print_json(result.as_json(what))
+        return
     if out is None:
         typer.echo(result.csv_text(), nl=False)
         return

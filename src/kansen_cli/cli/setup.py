@@ -58,6 +58,7 @@ def init(
         ),
     ] = False,
     force: ForceOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Create a campaign folder: a fully commented kansen.toml and an empty ledger.
 
@@ -72,7 +73,11 @@ def init(
 
     if preset not in PRESETS:
         raise typer.BadParameter(f"choose one of: {', '.join(PRESETS)}", param_hint="--preset")
-    show_init(workflow.run(directory, preset, force, templates=templates))
+    result = workflow.run(directory, preset, force, templates=templates)
+    if as_json:
+        print_json(result.as_json())
+        return
+    show_init(result)
 
 
 def show_init(result: InitResult) -> None:
@@ -156,6 +161,7 @@ def sample(
     ] = None,
     force: ForceOpt = False,
     campaign: CampaignOpt = Path("."),
+    as_json: JsonOpt = False,
 ) -> None:
     """Write a synthetic register (fictional people, test-range BSNs) for trying the tool.
 
@@ -169,4 +175,7 @@ def sample(
 
     columns = load_settings(campaign).register_.columns
     written = write_sample(out, rows=rows, seed=seed, wijken=wijken, force=force, columns=columns)
+    if as_json:
+        print_json({"rows": rows, "seed": seed, "files": [str(p) for p in written]})
+        return
     console(stderr=True).print("Wrote " + ", ".join(str(p) for p in written))
