@@ -21,6 +21,7 @@ from kansen_cli.cli.app import (
     print_json,
     wait_notice,
 )
+from kansen_cli.i18n import _
 
 if TYPE_CHECKING:
     from kansen_cli.workflows.followup import FollowupResult
@@ -77,7 +78,10 @@ def show_sheet(result: SheetResult) -> None:
 
 @command()
 def ingest(
-    files: Annotated[list[Path], typer.Argument(metavar="FILE", help="Filled-in workbooks, one or more.")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(metavar="FILE", help="Filled-in workbooks, one or more; - reads one from stdin."),
+    ],
     skip_invalid: Annotated[
         bool,
         typer.Option(
@@ -110,12 +114,18 @@ def ingest(
     """
     from kansen_cli.clock import today
     from kansen_cli.settings import load_settings
+    from kansen_cli.stdin_files import is_stdin, stdin_as_file
     from kansen_cli.workflows import ingest as workflow
 
     settings = load_settings(campaign)
-    result = workflow.run(
-        campaign, settings, files, today(), skip_invalid=skip_invalid, on_wait=wait_notice, force=force
-    )
+    if sum(is_stdin(f) for f in files) > 1:
+        raise typer.BadParameter(_("stdin (-) can be read once only"), param_hint="FILE")
+    stdin = next((f for f in files if is_stdin(f)), Path("not-stdin"))
+    with stdin_as_file(stdin, typer.get_binary_stream("stdin")) as copy:
+        paths = [copy if is_stdin(f) else f for f in files]
+        result = workflow.run(
+            campaign, settings, paths, today(), skip_invalid=skip_invalid, on_wait=wait_notice, force=force
+        )
     if as_json:
         print_json(result.as_json())
     else:

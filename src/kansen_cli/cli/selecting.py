@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 @command("select")
 def select_command(
-    register: Annotated[Path, typer.Argument(help="Register export, CSV or XLSX.")],
+    register: Annotated[Path, typer.Argument(help="Register export, CSV or XLSX; - reads it from stdin.")],
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Reference date (peildatum); default today.")
     ] = None,
@@ -57,21 +57,23 @@ def select_command(
     """
     from kansen_cli.clock import today
     from kansen_cli.settings import load_settings
+    from kansen_cli.stdin_files import stdin_as_file
     from kansen_cli.workflows import select
 
-    result = select.run(
-        campaign,
-        load_settings(campaign),
-        register,
-        today(),
-        as_of=date_option(as_of, "--as-of"),
-        years=years,
-        out=out,
-        options=read_options(encoding, delimiter, sheet, wijken),
-        force=force,
-        on_wait=wait_notice,
-        allow_future=allow_future,
-    )
+    with stdin_as_file(register, typer.get_binary_stream("stdin")) as path:
+        result = select.run(
+            campaign,
+            load_settings(campaign),
+            path,
+            today(),
+            as_of=date_option(as_of, "--as-of"),
+            years=years,
+            out=out,
+            options=read_options(encoding, delimiter, sheet, wijken),
+            force=force,
+            on_wait=wait_notice,
+            allow_future=allow_future,
+        )
     if as_json:
         print_json(result.as_json())
         return

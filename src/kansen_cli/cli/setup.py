@@ -91,7 +91,7 @@ def show_init(result: InitResult) -> None:
 
 @command()
 def check(
-    register: Annotated[Path, typer.Argument(help="Register export, CSV or XLSX.")],
+    register: Annotated[Path, typer.Argument(help="Register export, CSV or XLSX; - reads it from stdin.")],
     campaign: CampaignOpt = Path("."),
     encoding: EncodingOpt = None,
     delimiter: DelimiterOpt = None,
@@ -106,10 +106,12 @@ def check(
     Example: kansen check sample_data/register.xlsx --json
     """
     from kansen_cli.settings import load_settings
+    from kansen_cli.stdin_files import stdin_as_file
     from kansen_cli.workflows import check as workflow
 
     options = read_options(encoding, delimiter, sheet, wijken)
-    result = workflow.run(register, load_settings(campaign), options)
+    with stdin_as_file(register, typer.get_binary_stream("stdin")) as path:
+        result = workflow.run(path, load_settings(campaign), options)
     if as_json:
         print_json(result.as_json())
         return
