@@ -55,12 +55,17 @@ def select_command(
 
     Example: kansen select sample_data/register.csv --as-of 2026-10-01 --out selectie.xlsx
     """
+    from kansen_cli.cli.progress import progress_bar
     from kansen_cli.clock import today
+    from kansen_cli.i18n import _
     from kansen_cli.settings import load_settings
     from kansen_cli.stdin_files import stdin_as_file
     from kansen_cli.workflows import select
 
-    with stdin_as_file(register, typer.get_binary_stream("stdin")) as path:
+    with (
+        stdin_as_file(register, typer.get_binary_stream("stdin")) as path,
+        progress_bar(_("Reading the register"), as_json) as progress,
+    ):
         result = select.run(
             campaign,
             load_settings(campaign),
@@ -73,6 +78,7 @@ def select_command(
             force=force,
             on_wait=wait_notice,
             allow_future=allow_future,
+            on_progress=progress,
         )
     if as_json:
         print_json(result.as_json())

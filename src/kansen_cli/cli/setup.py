@@ -110,8 +110,14 @@ def check(
     from kansen_cli.workflows import check as workflow
 
     options = read_options(encoding, delimiter, sheet, wijken)
-    with stdin_as_file(register, typer.get_binary_stream("stdin")) as path:
-        result = workflow.run(path, load_settings(campaign), options)
+    from kansen_cli.cli.progress import progress_bar
+    from kansen_cli.i18n import _
+
+    with (
+        stdin_as_file(register, typer.get_binary_stream("stdin")) as path,
+        progress_bar(_("Reading the register"), as_json) as progress,
+    ):
+        result = workflow.run(path, load_settings(campaign), options, on_progress=progress)
     if as_json:
         print_json(result.as_json())
         return
