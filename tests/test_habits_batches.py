@@ -69,3 +69,11 @@ def test_cli_finds_a_batch_whatever_its_case(invoke, many_batches, tmp_path: Pat
     planned = invoke("plan", ids[0].title(), "--start", "2026-11-02", "-c", campaign, "--json")
     assert planned.exit_code == 0, planned.stderr
     assert json.loads(planned.stdout)["batch"] == ids[0]
+
+
+def test_nothing_close_names_some_batches_instead() -> None:
+    from kansen_cli.i18n import using
+
+    with using("nl"):
+        said = unknown_batch_message("west-9", ["noord-1", "zuid-2"])
+    assert said == "geen batch 'west-9'; batches: noord-1, zuid-2 (`kansen status` toont ze allemaal)"

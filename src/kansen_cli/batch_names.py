@@ -11,6 +11,8 @@ from collections.abc import Sequence
 
 from kansen_cli.i18n import _
 
+SHOWN = 12  # the batches named when none is close to what was typed
+
 
 def find_batch(wanted: str, known: Sequence[str]) -> str | None:
     """The id in `known` that `wanted` names, ignoring case (and surrounding spaces); None if none."""
@@ -44,6 +46,7 @@ def unknown_batch_message(wanted: str, known: Sequence[str], what: str | None = 
     if close:
         message = _("no {what} {batch!r}; did you mean {match!r}?")
         return message.format(what=label, batch=wanted, match=close[0])
-    return _("no {what} {batch!r}; see `kansen status` for the batches there are").format(
-        what=label, batch=wanted
+    shown = ", ".join(known[:SHOWN]) + (" …" if len(known) > SHOWN else "")
+    return _("no {what} {batch!r}; batches: {batches} (`kansen status` lists them all)").format(
+        what=label, batch=wanted, batches=shown
     )
