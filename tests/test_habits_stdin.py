@@ -61,3 +61,22 @@ def test_an_error_on_stdin_names_stdin(invoke) -> None:
     result = invoke("check", "-", input="")
     assert result.exit_code == 1
     assert "stdin" in result.stderr and "kansen-stdin-" not in result.stderr
+
+
+def test_ingest_reads_a_workbook_from_stdin(runner, small_register: Path, tmp_path: Path) -> None:
+    from kansen_cli.cli.app import app
+    from registration_helpers import blank_registration
+
+    def invoke(*args):  # type: ignore[no-untyped-def]
+        return runner.invoke(app, [str(a) for a in args])
+
+    campaign, *_ = blank_registration(invoke, small_register, tmp_path)
+    blank = tmp_path / "blank.xlsx"
+    from_stdin = runner.invoke(app, ["ingest", "-", "-c", str(campaign), "--json"], input=blank.read_bytes())
+    from_file = invoke("ingest", blank, "-c", campaign, "--json")
+    assert from_stdin.exit_code == from_file.exit_code, from_stdin.stderr
+    read, again = json.loads(from_stdin.stdout), json.loads(from_file.stdout)
+    assert read["files"][0]["kind"] == again["files"][0]["kind"] == "registration"
+    assert "kansen-stdin-" not in from_stdin.stdout + from_stdin.stderr
+    twice = runner.invoke(app, ["ingest", "-", "-", "-c", str(campaign)], input=b"")
+    assert twice.exit_code == 2
