@@ -206,7 +206,7 @@ def test_two_batches_share_consultants_without_overlap(invoke, batched) -> None:
 def test_plan_unknown_batch_and_bad_date(invoke, batched) -> None:
     unknown = invoke("plan", "nergens-1", "--start", "2026-11-02", "-c", batched)
     assert unknown.exit_code == 1
-    assert "no batch 'nergens-1'" in unknown.stderr
+    assert "geen batch 'nergens-1'" in unknown.stderr
     bad = invoke("plan", "selwerd-1", "--start", "morgen", "-c", batched)
     assert bad.exit_code == 2
 

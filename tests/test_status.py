@@ -34,7 +34,6 @@ from safety_helpers import assert_clean_failure, ledger_dump, tree
 pytestmark = pytest.mark.usefixtures("english_messages")
 
 
-
 def en(day: dt.date) -> str:
     """A date as the English text writes it: 2 Nov 2026 (written out here, not by the code)."""
     return f"{day.day} {day:%b %Y}"

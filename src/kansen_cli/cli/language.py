@@ -102,7 +102,17 @@ def usage_error_text(message: str) -> str:
     return message
 
 
+JSON_ASKED = "kansen.json_asked"  # ctx.meta: --json was on the line, even if parsing failed before it
+
+
+def _note_json(ctx: Any, args: list[str]) -> None:
+    if "--json" in args:
+        ctx.meta[JSON_ASKED] = True
+
+
 def _wants_json(ctx: Any) -> bool:
+    if ctx is not None and ctx.meta.get(JSON_ASKED):
+        return True
     while ctx is not None:
         if ctx.params.get("as_json"):
             return True
@@ -266,6 +276,10 @@ class KansenCommand(typer.core.TyperCommand):
     def get_usage(self, ctx: Any) -> str:
         return _usage(super().get_usage(ctx))
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        _note_json(ctx, args)  # a usage error met before --json is parsed still answers in JSON
+        return list(super().parse_args(ctx, args))
+
 
 class KansenGroup(typer.core.TyperGroup):
     """The `kansen` group: its own help and the list of commands in the user's language."""
@@ -285,3 +299,7 @@ class KansenGroup(typer.core.TyperGroup):
 
     def get_usage(self, ctx: Any) -> str:
         return _usage(super().get_usage(ctx))
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        _note_json(ctx, args)  # a usage error met before --json is parsed still answers in JSON
+        return list(super().parse_args(ctx, args))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -212,7 +210,9 @@ def letters(
     chosen = _formats(formats)
     letter_date = date_option(sent_on, "--sent-on")
     settings = load_settings(campaign)
-    with _progress_bar() as progress:
+    from kansen_cli.cli.progress import progress_bar
+
+    with progress_bar(_("Letters"), as_json) as progress:
         result = run(
             campaign,
             settings,
@@ -279,37 +279,3 @@ def show_letters(result: LettersResult) -> None:
                 pattern=pattern, count=number(len(htmls))
             )
         )
-
-
-@contextlib.contextmanager
-def _progress_bar() -> Iterator[Callable[[int, int], None]]:
-    """A progress bar on stderr for the rendering; it appears when the workflow starts to render
-    (after the pre-flight) and goes when everything is rendered."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    # auto_refresh off: no refresh thread alive while the PDF workers are forked. Nothing shows
-    # until `start`, on the first progress report.
-    bar = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=console(stderr=True),
-        auto_refresh=False,
-        transient=True,
-    )
-    task = bar.add_task("Letters", total=None)
-
-    def update(done: int, total: int) -> None:
-        if not bar.live.is_started:
-            bar.start()
-        bar.update(task, completed=done, total=total)
-        bar.refresh()
-        if done >= total:
-            bar.stop()  # everything rendered: the bar goes while the files are written
-
-    try:
-        yield update
-    finally:
-        if bar.live.is_started:  # stopping twice prints a second blank line where there is no terminal
-            bar.stop()

@@ -24,6 +24,7 @@ from kansen_cli.cli.app import (
 from kansen_cli.i18n import N_, _, day, ngettext, number
 
 if TYPE_CHECKING:
+    from kansen_cli.settings import Settings
     from kansen_cli.workflows.followup import FollowupResult
     from kansen_cli.workflows.ingest import IngestResult
     from kansen_cli.workflows.sheet import SheetResult
@@ -82,7 +83,10 @@ def show_sheet(result: SheetResult) -> None:
 
 @command(rich_help_panel="Coordinator")
 def ingest(
-    files: Annotated[list[Path], typer.Argument(metavar="FILE", help="Filled-in workbooks, one or more.")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(metavar="FILE", help="Filled-in workbooks, one or more; - reads one from stdin."),
+    ],
     skip_invalid: Annotated[
         bool,
         typer.Option(
@@ -113,14 +117,9 @@ def ingest(
 
     Example: kansen ingest sheets/selwerd-1-registratie.xlsx --skip-invalid
     """
-    from kansen_cli.clock import today
     from kansen_cli.settings import load_settings
-    from kansen_cli.workflows import ingest as workflow
 
-    settings = load_settings(campaign)
-    result = workflow.run(
-        campaign, settings, files, today(), skip_invalid=skip_invalid, on_wait=wait_notice, force=force
-    )
+    result = _ingest(campaign, load_settings(campaign), files, skip_invalid, force, as_json)
     if as_json:
         print_json(result.as_json())
     else:
@@ -146,6 +145,35 @@ def ingest(
             markup=False,
         )
         raise typer.Exit(1)
+
+
+def _ingest(
+    campaign: Path, settings: Settings, files: list[Path], skip_invalid: bool, force: bool, as_json: bool
+) -> IngestResult:
+    """Run the ingest, with `-` read from stdin and a progress bar over the files."""
+    from kansen_cli.cli.progress import progress_bar
+    from kansen_cli.clock import today
+    from kansen_cli.stdin_files import is_stdin, stdin_as_file
+    from kansen_cli.workflows import ingest as workflow
+
+    if sum(is_stdin(f) for f in files) > 1:
+        raise typer.BadParameter(_("stdin (-) can be read once only"), param_hint="FILE")
+    stdin = next((f for f in files if is_stdin(f)), Path("not-stdin"))
+    with (
+        stdin_as_file(stdin, typer.get_binary_stream("stdin")) as copy,
+        progress_bar(_("Reading workbooks"), as_json) as progress,
+    ):
+        paths = [copy if is_stdin(f) else f for f in files]
+        return workflow.run(
+            campaign,
+            settings,
+            paths,
+            today(),
+            skip_invalid=skip_invalid,
+            on_wait=wait_notice,
+            force=force,
+            on_progress=progress,
+        )
 
 
 def show_ingest(result: IngestResult) -> None:

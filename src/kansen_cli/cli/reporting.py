@@ -76,23 +76,27 @@ def report(
     end = date_option(date_to, "--to")
     if start is not None and end is not None and end < start:
         raise typer.BadParameter("the period ends before it starts", param_hint="--to")
+    from kansen_cli.cli.progress import progress_bar
     from kansen_cli.clock import today
+    from kansen_cli.i18n import _
     from kansen_cli.settings import load_settings
 
     settings = load_settings(campaign)
-    result = workflow.run(
-        campaign,
-        settings,
-        start,
-        end,
-        batch,
-        fmt=fmt,
-        out=out,
-        charts=charts,
-        publish=publish,
-        force=force,
-        today=today(),
-    )
+    with progress_bar(_("Making the report"), as_json or fmt == "json") as progress:
+        result = workflow.run(
+            campaign,
+            settings,
+            start,
+            end,
+            batch,
+            fmt=fmt,
+            out=out,
+            charts=charts,
+            publish=publish,
+            force=force,
+            today=today(),
+            on_progress=progress,
+        )
     show_report(result)
 
 

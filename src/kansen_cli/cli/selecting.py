@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 @command("select", rich_help_panel="Analyst")
 def select_command(
-    register: Annotated[Path, typer.Argument(help="Register export, CSV or XLSX.")],
+    register: Annotated[Path, typer.Argument(help="Register export, CSV or XLSX; - reads it from stdin.")],
     as_of: Annotated[
         str | None, typer.Option("--as-of", metavar="DATE", help="Reference date (peildatum); default today.")
     ] = None,
@@ -56,23 +56,31 @@ def select_command(
 
     Example: kansen select sample_data/register.csv --as-of 2026-10-01 --out selectie.xlsx
     """
+    from kansen_cli.cli.progress import progress_bar
     from kansen_cli.clock import today
+    from kansen_cli.i18n import _
     from kansen_cli.settings import load_settings
+    from kansen_cli.stdin_files import stdin_as_file
     from kansen_cli.workflows import select
 
-    result = select.run(
-        campaign,
-        load_settings(campaign),
-        register,
-        today(),
-        as_of=date_option(as_of, "--as-of"),
-        years=years,
-        out=out,
-        options=read_options(encoding, delimiter, sheet, wijken),
-        force=force,
-        on_wait=wait_notice,
-        allow_future=allow_future,
-    )
+    with (
+        stdin_as_file(register, typer.get_binary_stream("stdin")) as path,
+        progress_bar(_("Reading the register"), as_json) as progress,
+    ):
+        result = select.run(
+            campaign,
+            load_settings(campaign),
+            path,
+            today(),
+            as_of=date_option(as_of, "--as-of"),
+            years=years,
+            out=out,
+            options=read_options(encoding, delimiter, sheet, wijken),
+            force=force,
+            on_wait=wait_notice,
+            allow_future=allow_future,
+            on_progress=progress,
+        )
     if as_json:
         print_json(result.as_json())
         return
@@ -282,8 +290,11 @@ def export(
     ] = None,
     campaign: CampaignOpt = Path("."),
     force: ForceOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Export a ledger table to CSV or XLSX (or CSV on stdout).
+
+    With --json: the rows as a JSON list on stdout, or with --out what was written.
 
     Example: kansen export selection --out selectie.xlsx
     """
@@ -294,6 +305,9 @@ def export(
             _("choose one of: {choices}").format(choices=", ".join(EXPORTS)), param_hint="WHAT"
         )
     result = workflow.run(campaign, what, out=out, force=force)
+    if as_json:
+        print_json(result.as_json(what))
+        return
     if out is None:
         typer.echo(result.csv_text(), nl=False)
         return

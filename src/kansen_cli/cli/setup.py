@@ -84,6 +84,7 @@ def init(
         ),
     ] = False,
     force: ForceOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Create a campaign folder: a fully commented kansen.toml and an empty ledger.
 
@@ -100,7 +101,11 @@ def init(
         raise typer.BadParameter(
             _("choose one of: {choices}").format(choices=", ".join(PRESETS)), param_hint="--preset"
         )
-    show_init(workflow.run(directory, preset, force, templates=templates))
+    result = workflow.run(directory, preset, force, templates=templates)
+    if as_json:
+        print_json(result.as_json())
+        return
+    show_init(result)
 
 
 def show_init(result: InitResult) -> None:
@@ -122,7 +127,7 @@ def show_init(result: InitResult) -> None:
 
 @command(rich_help_panel="Analyst")
 def check(
-    register: Annotated[Path, typer.Argument(help="Register export, CSV or XLSX.")],
+    register: Annotated[Path, typer.Argument(help="Register export, CSV or XLSX; - reads it from stdin.")],
     campaign: CampaignOpt = Path("."),
     encoding: EncodingOpt = None,
     delimiter: DelimiterOpt = None,
@@ -137,10 +142,18 @@ def check(
     Example: kansen check sample_data/register.xlsx --json
     """
     from kansen_cli.settings import load_settings
+    from kansen_cli.stdin_files import stdin_as_file
     from kansen_cli.workflows import check as workflow
 
     options = read_options(encoding, delimiter, sheet, wijken)
-    result = workflow.run(register, load_settings(campaign), options)
+    from kansen_cli.cli.progress import progress_bar
+    from kansen_cli.i18n import _
+
+    with (
+        stdin_as_file(register, typer.get_binary_stream("stdin")) as path,
+        progress_bar(_("Reading the register"), as_json) as progress,
+    ):
+        result = workflow.run(path, load_settings(campaign), options, on_progress=progress)
     if as_json:
         print_json(result.as_json())
         return
@@ -203,6 +216,7 @@ def sample(
     ] = None,
     force: ForceOpt = False,
     campaign: CampaignOpt = Path("."),
+    as_json: JsonOpt = False,
 ) -> None:
     """Write a synthetic register (fictional people, test-range BSNs) for trying the tool.
 
@@ -216,4 +230,7 @@ def sample(
 
     columns = load_settings(campaign).register_.columns
     written = write_sample(out, rows=rows, seed=seed, wijken=wijken, force=force, columns=columns)
+    if as_json:
+        print_json({"rows": rows, "seed": seed, "files": [str(p) for p in written]})
+        return
     console(stderr=True).print(_("Wrote {files}").format(files=", ".join(str(p) for p in written)))

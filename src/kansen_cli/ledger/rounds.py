@@ -20,6 +20,7 @@ import sqlite3
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from kansen_cli.batch_names import find_batch, unknown_batch_message
 from kansen_cli.errors import LedgerError, NotFoundError
 from kansen_cli.i18n import _, day, ngettext
 from kansen_cli.ledger.core import Ledger, now
@@ -73,15 +74,14 @@ def previous_round_batches(ledger: Ledger, round_no: int, named: Collection[str]
         (round_no - 1,),
     )
     found = [str(r[0]) for r in rows]
-    unknown = [b for b in named if b not in found]
-    if unknown:
-        hint = ", ".join(found[:12]) + (" …" if len(found) > 12 else "") if found else "none"
-        raise NotFoundError(
-            _("no batch of round {value} named {names}; batches of round {value}: {hint}").format(
-                value=round_no - 1, names=", ".join(repr(b) for b in unknown), hint=hint
-            )
-        )
-    return [b for b in found if b in set(named)] if named else found
+    wanted = []
+    for name in named:
+        match = find_batch(name, found)
+        if match is None:
+            what = _("batch of round {round}").format(round=round_no - 1)
+            raise NotFoundError(unknown_batch_message(name, found, what))
+        wanted.append(match)
+    return [b for b in found if b in set(wanted)] if named else found
 
 
 def record_round(

@@ -283,18 +283,20 @@ def batch_exists(ledger: Ledger, batch_id: str) -> bool:
     return ledger.scalar("SELECT 1 FROM batches WHERE batch_id = ?", (batch_id,)) is not None
 
 
-def require_batch(ledger: Ledger, batch_id: str) -> None:
-    """Raise a clear error naming the batches that do exist."""
+def require_batch(ledger: Ledger, batch_id: str) -> str:
+    """The batch `batch_id` names, as the ledger spells it (case does not matter); refused
+    with the closest ids ("did you mean …?") when there is none. The one place batch ids
+    given by a person are resolved."""
+    from kansen_cli.batch_names import find_batch, unknown_batch_message
     from kansen_cli.errors import NotFoundError
 
-    if not batch_exists(ledger, batch_id):
-        known = [r[0] for r in ledger.query("SELECT batch_id FROM batches ORDER BY neighbourhood, seq")]
-        hint = (
-            ", ".join(known[:12]) + (" …" if len(known) > 12 else "")
-            if known
-            else "none yet; run `kansen batch`"
-        )
-        raise NotFoundError(_("no batch {batch_id!r}; batches: {hint}").format(batch_id=batch_id, hint=hint))
+    if batch_exists(ledger, batch_id):
+        return batch_id
+    known = [str(r[0]) for r in ledger.query("SELECT batch_id FROM batches ORDER BY neighbourhood, seq")]
+    found = find_batch(batch_id, known)
+    if found is None:
+        raise NotFoundError(unknown_batch_message(batch_id, known))
+    return found
 
 
 def selection_export(ledger: Ledger) -> pd.DataFrame:

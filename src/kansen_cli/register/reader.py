@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 from kansen_cli.errors import InputFileError
 from kansen_cli.i18n import _
 from kansen_cli.problems import ProblemReport
+from kansen_cli.progress import OnProgress
+from kansen_cli.progress import report as report_progress
 from kansen_cli.register.bsn_ids import refuse_bsns_as_client_ids
 from kansen_cli.register.checks import ROW_STEPS, RowChecks
 from kansen_cli.register.columns import map_columns
@@ -50,14 +52,19 @@ def read_register(
     sheet: str | None = None,
     wijken: Path | None = None,
     need_birth_date: bool = False,
+    on_progress: OnProgress | None = None,
 ) -> Register:
     """Read, map and validate one register export. Raises only for file-level problems.
 
     Cells are checked and parsed as Arrow arrays (kansen_cli.parsing: RE2 and NumPy, no
-    Python loop per row); Python only touches the rows that have a problem.
+    Python loop per row); Python only touches the rows that have a problem. `on_progress` is
+    told (done, total) after reading the file and after each check of the rows.
     """
     columns = columns or ColumnMap()
+    total = 1 + len(ROW_STEPS)
+    report_progress(on_progress, 0, total)
     raw = read_raw(Path(path), columns, encoding, delimiter, sheet)
+    report_progress(on_progress, 1, total)
     file = raw.source.file
     required = [f for f in REQUIRED_FIELDS if not (f == "neighbourhood" and wijken)]
     if need_birth_date:
@@ -73,8 +80,9 @@ def read_register(
         )
     report = ProblemReport()
     checks = RowChecks(raw, mapped_idx, report, read_wijken(wijken) if wijken is not None else None)
-    for step in ROW_STEPS:
+    for done, step in enumerate(ROW_STEPS, start=2):
         step(checks)
+        report_progress(on_progress, done, total)
     people = checks.frame()
     people.insert(0, "row", raw.rows)
     people["invalid"] = checks.invalid

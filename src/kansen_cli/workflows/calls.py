@@ -102,7 +102,7 @@ def read_calls(ledger: Ledger, batch: str, settings: Settings) -> tuple[pd.DataF
     from kansen_cli.ledger.letters import letter_people
     from kansen_cli.ledger.runs import require_batch
 
-    require_batch(ledger, batch)
+    batch = require_batch(ledger, batch)
     people = phone_first_people(letter_people(ledger, batch), settings)
     if people.empty:
         raise NoPhoneFirstError(
@@ -120,9 +120,11 @@ def run(campaign: Path, settings: Settings, batch: str, today: dt.date, force: b
     from kansen_cli.calling import DUE, FINISHED, NO_PHONE, WAITING
     from kansen_cli.files import check_writable, save_workbook
     from kansen_cli.ledger import open_ledger
+    from kansen_cli.ledger.runs import require_batch
     from kansen_cli.workbooks import calls as workbook
 
     with open_ledger(campaign, create=False) as ledger:
+        batch = require_batch(ledger, batch)
         people, calls = read_calls(ledger, batch, settings)
     status = statuses(people, calls, settings, today)
     states = [s.state for s in status.values()]

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from kansen_cli.progress import OnProgress
     from kansen_cli.register import Register
     from kansen_cli.settings import Settings
 
@@ -21,7 +22,9 @@ class ReadOptions:
     wijken: Path | None = None
 
 
-def read_export(path: Path, settings: Settings, options: ReadOptions) -> Register:
+def read_export(
+    path: Path, settings: Settings, options: ReadOptions, on_progress: OnProgress | None = None
+) -> Register:
     """The register as `select` reads it, so that a file that passes `check` also selects."""
     from kansen_cli.register import read_register
 
@@ -33,6 +36,7 @@ def read_export(path: Path, settings: Settings, options: ReadOptions) -> Registe
         sheet=options.sheet,
         wijken=options.wijken,
         need_birth_date=settings.selection.needs_birth_date(),
+        on_progress=on_progress,
     )
 
 
@@ -44,8 +48,13 @@ class CheckResult:
         return self.summary
 
 
-def run(register: Path, settings: Settings, options: ReadOptions = ReadOptions()) -> CheckResult:
+def run(
+    register: Path,
+    settings: Settings,
+    options: ReadOptions = ReadOptions(),
+    on_progress: OnProgress | None = None,
+) -> CheckResult:
     """Read and validate `register`; row problems are listed, a missing required column raises."""
     from kansen_cli.checking import check_summary
 
-    return CheckResult(check_summary(read_export(register, settings, options)))
+    return CheckResult(check_summary(read_export(register, settings, options, on_progress)))

@@ -25,6 +25,14 @@ class ExportResult:
 
         return str(neutralise_frame(self.frame).to_csv(sep=";", index=False))
 
+    def as_json(self, what: str) -> object:
+        """--json: the rows themselves when printed, or what was written where."""
+        import json
+
+        if self.out is None:
+            return json.loads(str(self.frame.to_json(orient="records", date_format="iso")))
+        return {"export": what, "rows": len(self.frame), "file": str(self.out)}
+
 
 def run(campaign: Path, what: str, out: Path | None = None, force: bool = False) -> ExportResult:
     """Read export `what` (one of EXPORTS) and write it to `out` when given."""

@@ -32,6 +32,7 @@ from kansen_cli.workbooks.plan import COUNT_KEYS
 if TYPE_CHECKING:
     from kansen_cli.ledger import Ledger
     from kansen_cli.ledger.faults import WaitNotice
+    from kansen_cli.progress import OnProgress
     from kansen_cli.settings import Settings
     from kansen_cli.workbooks.plan import IngestPlan
     from kansen_cli.workbooks.reading import FilledWorkbook
@@ -124,13 +125,20 @@ def run(
     skip_invalid: bool = False,
     on_wait: WaitNotice | None = None,
     force: bool = False,
+    on_progress: OnProgress | None = None,
 ) -> IngestResult:
     """Ingest `files` in order; dates after `today` are refused. `on_wait` is called once if
-    another command holds the ledger. `force` replaces answers later work depends on."""
+    another command holds the ledger. `force` replaces answers later work depends on.
+    `on_progress` is told (files done, files) after each file."""
     from kansen_cli.ledger import open_ledger
+    from kansen_cli.progress import report
 
+    results: list[FileResult] = []
     with open_ledger(campaign, create=False, on_wait=on_wait) as ledger:
-        results = [ingest_file(ledger, path, settings, today, skip_invalid, force) for path in files]
+        report(on_progress, 0, len(files))
+        for path in files:
+            results.append(ingest_file(ledger, path, settings, today, skip_invalid, force))
+            report(on_progress, len(results), len(files))
     return IngestResult(results, skip_invalid)
 
 

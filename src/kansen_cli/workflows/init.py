@@ -13,6 +13,14 @@ class InitResult:
     kept_ledger: bool  # a ledger was there already and is left as it was
     templates: list[Path] = field(default_factory=list)  # letter templates copied for editing
 
+    def as_json(self) -> dict[str, object]:
+        return {
+            "settings_file": str(self.settings_file),
+            "preset": self.preset,
+            "kept_ledger": self.kept_ledger,
+            "templates": [str(p) for p in self.templates],
+        }
+
 
 def run(
     directory: Path, preset: str = "groningen", force: bool = False, templates: bool = False

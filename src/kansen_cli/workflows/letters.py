@@ -108,7 +108,7 @@ def run(
     chosen = checked_formats(formats)
     letter_date = sent_on or today
     with open_ledger(campaign, create=False, on_wait=on_wait) as ledger:
-        require_batch(ledger, batch)
+        batch = require_batch(ledger, batch)
         _refuse_when_sent(ledger, batch, force or dry_run)
         people = letter_people(ledger, batch)
         env = environment(campaign)

@@ -93,7 +93,7 @@ def run(
     elsewhere: list[Busy] = []
 
     with open_ledger(campaign, create=False, on_wait=on_wait) as ledger:
-        require_batch(ledger, batch)
+        batch = require_batch(ledger, batch)
 
         def make(route: list[str], busy: list[Busy]) -> pd.DataFrame:
             elsewhere[:] = busy  # kept to say which batches moved the start, if any did

@@ -18,6 +18,7 @@ from kansen_cli.errors import KansenError
 from kansen_cli.i18n import _
 
 if TYPE_CHECKING:
+    from kansen_cli.progress import OnProgress
     from kansen_cli.report import Report
     from kansen_cli.settings import Settings
 
@@ -79,23 +80,30 @@ def run(
     publish: bool = False,
     force: bool = False,
     today: dt.date | None = None,
+    on_progress: OnProgress | None = None,
 ) -> ReportResult:
     """The report for the period (and batch), written as asked. `today` is the day the report
     is made: open trajectories are counted up to it (without it, up to the ledger's latest
-    trajectory date)."""
+    trajectory date). `on_progress` is told (steps done, steps) after reading the ledger,
+    building (and with `publish`, shielding) the tables, writing the file and the charts."""
     from kansen_cli import report_render as render
     from kansen_cli.ledger import open_ledger
     from kansen_cli.ledger.reporting import read_report_data
     from kansen_cli.ledger.runs import require_batch
+    from kansen_cli.progress import report as step
     from kansen_cli.report import build_report
 
     _check_options(fmt, out)
     _check_outputs(out, charts, force)
+    total = 2 + (out is not None) + (charts is not None)
+    step(on_progress, 0, total)
     with open_ledger(campaign, create=False) as ledger:
         if batch is not None:
-            require_batch(ledger, batch)
+            batch = require_batch(ledger, batch)
         data = read_report_data(ledger, start, end, batch, today)
+    step(on_progress, 1, total)
     result = ReportResult(build_report(data, settings, start, end, batch, publish=publish), fmt)
+    step(on_progress, 2, total)
     if fmt in ("json", "md"):
         result.text = render.to_json(result.report) if fmt == "json" else render.to_markdown(result.report)
         if out is not None:
@@ -107,11 +115,14 @@ def run(
         assert out is not None
         _write_file(result.report, fmt, out, force)
         result.out = out
+    if out is not None:
+        step(on_progress, 3, total)
     if charts is not None:
         from kansen_cli.charts import write_charts
 
         result.charts = write_charts(result.report, charts, force)
         result.charts_folder = charts
+        step(on_progress, total, total)
     return result
 
 

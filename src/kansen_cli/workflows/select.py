@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from kansen_cli.files import HeldBack
     from kansen_cli.ledger import Ledger
     from kansen_cli.ledger.faults import WaitNotice
+    from kansen_cli.progress import OnProgress
     from kansen_cli.register import Register
     from kansen_cli.selection import Selection
     from kansen_cli.settings import Settings
@@ -55,6 +56,7 @@ def run(
     force: bool = False,
     on_wait: WaitNotice | None = None,
     allow_future: bool = False,
+    on_progress: OnProgress | None = None,
 ) -> SelectResult:
     """Put every register row in its bucket on `as_of` (default `today`) and record the run;
     `out` gets the selected people. `on_wait` is called once if another command holds the ledger.
@@ -80,7 +82,7 @@ def run(
     window = settings.selection.years if years is None else years
     if out is not None:
         check_writable(out, force)
-    reg = read_export(register, settings, options)
+    reg = read_export(register, settings, options, on_progress)
     with open_ledger(campaign, on_wait=on_wait) as ledger, held_back() as files:
         selection, run_id = _select_and_record(ledger, reg, settings, as_of, window, out, force, files)
     return SelectResult(

@@ -59,10 +59,12 @@ def run(
     from kansen_cli.ledger.runs import require_batch
     from kansen_cli.workbooks import registration
 
-    target = out or registration_path(campaign, batch_id)
-    check_writable(target, force)
+    if out is not None:
+        check_writable(out, force)
     with open_ledger(campaign, create=False, on_wait=on_wait) as ledger:
-        require_batch(ledger, batch_id)
+        batch_id = require_batch(ledger, batch_id)
+        target = out or registration_path(campaign, batch_id)
+        check_writable(target, force)
         people = sheet_people(ledger, batch_id)
         approached = len(approached_on(ledger, batch_id))
     save_workbook(target, registration.build(people, settings, batch_id), force)
