@@ -145,8 +145,15 @@ def _empty(value: Any) -> bool:
     return is_blank(value) or (isinstance(value, float) and value != value)
 
 
-def build(people: pd.DataFrame, settings: Settings, batch_id: str, created_at: str | None = None) -> Workbook:
-    """The registration workbook of one batch; `people` as `ledger.outcomes.sheet_people` returns."""
+def build(
+    people: pd.DataFrame,
+    settings: Settings,
+    batch_id: str,
+    created_at: str | None = None,
+    letter_date: dt.date | None = None,
+) -> Workbook:
+    """The registration workbook of one batch; `people` as `ledger.outcomes.sheet_people` returns.
+    A conversation date typed in must lie between `letter_date` (the first letter) and today."""
     rows = [
         {
             "client_id": str(person["client_id"]),
@@ -177,6 +184,7 @@ def build(people: pd.DataFrame, settings: Settings, batch_id: str, created_at: s
         campaign=settings.campaign.name,
         batch_id=batch_id,
         created_at=created_at,
+        earliest=letter_date,
     )
 
 
