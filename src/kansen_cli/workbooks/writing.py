@@ -68,7 +68,9 @@ def write_workbook(
         except ValueError:
             written = dt.date.fromisoformat(now()[:10])
         earliest = written.replace(year=written.year - 1, day=min(written.day, 28))
-    footer = _("{campaign}, batch {batch}").format(campaign=campaign, batch=batch_id) if batch_id else campaign
+    footer = (
+        _("{campaign}, batch {batch}").format(campaign=campaign, batch=batch_id) if batch_id else campaign
+    )
     workbook = Workbook()
     first = workbook.active
     assert first is not None
@@ -151,7 +153,11 @@ def _fill_data_sheet(
 
 
 def _validations(
-    sheet: Worksheet, columns: list[Column], last_row: int, lists: dict[tuple[str, ...], str], earliest: dt.date
+    sheet: Worksheet,
+    columns: list[Column],
+    last_row: int,
+    lists: dict[tuple[str, ...], str],
+    earliest: dt.date,
 ) -> None:
     """A list validation on every coded column and a date validation on every date to be typed,
     from row 2 to the last data row."""
