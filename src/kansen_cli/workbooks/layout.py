@@ -79,7 +79,8 @@ MIN_WIDTH = 8
 MAX_WIDTH = 40
 # A date shows as dd-mm-jjjj: ten characters whatever Python's text of it is.
 DATE_CHARS = 10
-HEADER_HEIGHT = 45
+HEADER_LINES = 3
+HEADER_HEIGHT = 45  # points: three lines of 11-point text
 
 
 def _shown_length(value: Any) -> int:
@@ -89,11 +90,14 @@ def _shown_length(value: Any) -> int:
 
 
 def fitted_width(header: str, values: Any) -> int:
-    """A column's width: the longest of header and values plus a margin, within MIN..MAX_WIDTH.
-    The header wraps between words, so its longest word must fit whole (no "Benade|rd")."""
-    longest_word = max((len(w) for w in str(header).split()), default=0)
-    content = max([len(str(header)), *(_shown_length(v) for v in values)])
-    return max(MIN_WIDTH, longest_word + 2, min(MAX_WIDTH, content + 2))
+    """A column's width: the longest value plus a margin, within MIN..MAX_WIDTH, and room for
+    the header in at most HEADER_LINES wrapped lines. The header wraps between words, so its
+    longest word always fits whole (no "Benade|rd")."""
+    text = str(header)
+    longest_word = max((len(w) for w in text.split()), default=0)
+    header_room = max(longest_word, -(-len(text) // HEADER_LINES))
+    content = max([0, *(_shown_length(v) for v in values)])
+    return max(MIN_WIDTH, longest_word + 2, min(MAX_WIDTH, max(header_room, content) + 2))
 
 
 def fit_columns(sheet: Worksheet, header_row: int = 1) -> None:
