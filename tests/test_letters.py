@@ -159,7 +159,7 @@ def test_call_list_puts_people_without_phone_apart(longest) -> None:
     assert list(apart["Klantnummer"]) == [people.loc[0, "client_id"]]
     assert (calls["Telefoon"] != "").all()
     # The reminder call is on an open day before the appointment.
-    assert all(c != a for c, a in zip(calls["beldatum"], calls["afspraak"], strict=True))
+    assert all(c != a for c, a in zip(calls["Beldatum"], calls["Afspraak"], strict=True))
 
 
 # --- golden files ----------------------------------------------------------------------------
