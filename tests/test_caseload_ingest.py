@@ -38,10 +38,10 @@ GOOD: Edits = {
     ("Deelnemers", 3, "Traject beëindigd"): "Werk gevonden",
     ("Doelen", 2, "Datum evaluatie"): dt.datetime(2026, 11, 10),
     ("Doelen", 2, "Score"): "+1 Meer dan verwacht",
-    ("Nieuwe doelen", 2, "Levensdomein"): "Gezondheid",
+    ("Nieuwe doelen", 2, "Leefgebied"): "Gezondheid",
     ("Nieuwe doelen", 2, "Omschrijving"): "Elke week zwemmen",
     ("Nieuwe doelen", 2, "Streefdatum"): dt.datetime(2027, 3, 1),
-    ("Nieuwe doelen", 5, "Levensdomein"): "Wonen",
+    ("Nieuwe doelen", 5, "Leefgebied"): "Wonen",
     ("Nieuwe doelen", 5, "Omschrijving"): "Huis opruimen",
     ("Nieuwe doelen", 5, "Startniveau (leeg: -1 Minder dan verwacht)"): "-2",
 }
@@ -274,10 +274,10 @@ BAD_CELLS = [
     (("Deelnemers", 2, "Soort contact", None), ("Soort contact", None, "missing")),
     (("Deelnemers", 2, "Datum", None), ("Datum", None, "missing")),
     (("Deelnemers", 3, "Klantnummer", "T0003"), ("Klantnummer", "T0003", "not_in_caseload")),
-    (("Nieuwe doelen", 2, "Levensdomein", None), ("Levensdomein", None, "missing")),
+    (("Nieuwe doelen", 2, "Leefgebied", None), ("Leefgebied", None, "missing")),
     (
-        ("Nieuwe doelen", 2, "Levensdomein", "Hobby"),
-        ("Levensdomein", "<text of 5 characters>", "unknown_value"),
+        ("Nieuwe doelen", 2, "Leefgebied", "Hobby"),
+        ("Leefgebied", "<text of 5 characters>", "unknown_value"),
     ),
     (
         ("Deelnemers", 3, "Traject beëindigd", "Klaar"),

@@ -142,7 +142,7 @@ def _call_date(appointment: str, sent_on: dt.date) -> str | None:
     }
     fields = core.letter_fields(pd.DataFrame([row]), Settings(), sent_on)
     sheet = core.call_lists(fields)["Bellijst"]
-    assert list(sheet["beldatum"]) == [fields[0]["call_date"]]
+    assert list(sheet["Beldatum"]) == [fields[0]["call_date"]]
     return fields[0]["call_date"]
 
 

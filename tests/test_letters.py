@@ -159,10 +159,10 @@ def test_call_list_puts_people_without_phone_apart(longest) -> None:
     sheets = core.call_lists(core.letter_fields(people, Settings(), SENT_ON))
     calls, apart = sheets["Bellijst"], sheets["Zonder telefoonnummer"]
     assert len(calls) + len(apart) == len(people)
-    assert list(apart["klantnummer"]) == [people.loc[0, "client_id"]]
-    assert (calls["telefoon"] != "").all()
+    assert list(apart["Klantnummer"]) == [people.loc[0, "client_id"]]
+    assert (calls["Telefoon"] != "").all()
     # The reminder call is on an open day before the appointment.
-    assert all(c != a for c, a in zip(calls["beldatum"], calls["afspraak"], strict=True))
+    assert all(c != a for c, a in zip(calls["Beldatum"], calls["Afspraak"], strict=True))
 
 
 # --- golden files ----------------------------------------------------------------------------
@@ -256,7 +256,8 @@ def test_letters_command_writes_everything_and_records(invoke, planned) -> None:
     assert merge.max_row == 8
     assert all(cell.data_type == "s" for row in merge.iter_rows(min_row=2) for cell in row if cell.value)
     calls = load_workbook(folder / "hoogkerk-1-bellijst.xlsx")
-    assert calls.sheetnames == ["Bellijst", "Zonder telefoonnummer"]
+    assert calls.sheetnames == ["Bellijst", "Zonder telefoonnummer", "_lijsten"]
+    assert calls["_lijsten"].sheet_state == "hidden"
     assert calls["Bellijst"].max_row - 1 + calls["Zonder telefoonnummer"].max_row - 1 == 7
     # Once sent, again needs --force.
     again = invoke("letters", "hoogkerk-1", "--sent-on", "2026-10-27", "-c", planned, "--out", planned / "x")
@@ -276,7 +277,7 @@ def test_name_starting_with_equals_stays_text_in_mail_merge(invoke, planned) -> 
     assert result.exit_code == 0, result.stderr
     sheet = load_workbook(planned / "letters" / "hoogkerk-1" / "hoogkerk-1-mailmerge.xlsx").active
     header = [c.value for c in sheet[1]]
-    cells = [row[header.index("surname")] for row in sheet.iter_rows(min_row=2)]
+    cells = [row[header.index("Achternaam")] for row in sheet.iter_rows(min_row=2)]
     risky = [c for c in cells if str(c.value).startswith("=")]
     assert len(risky) == 1
     assert risky[0].data_type == "s"
@@ -375,10 +376,14 @@ def test_letter_over_one_page_writes_nothing_and_records_nothing(invoke, planned
 def test_failed_write_leaves_no_file_and_a_rerun_works(invoke, planned, monkeypatch) -> None:
     import kansen_cli.files as files
 
-    def broken(*args, **kwargs):
-        raise OSError("disk full")
+    real = files.write_bytes
 
-    monkeypatch.setattr(files, "write_xlsx", broken)
+    def broken(path, data, *args, **kwargs):
+        if str(path).endswith(".xlsx"):
+            raise OSError("disk full")
+        return real(path, data, *args, **kwargs)
+
+    monkeypatch.setattr(files, "write_bytes", broken)
     result = invoke("letters", "hoogkerk-1", "--format", "pdf,html", "--sent-on", "2026-10-26", "-c", planned)
     assert result.exit_code != 0
     assert not (planned / "letters").exists()

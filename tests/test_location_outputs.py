@@ -187,19 +187,21 @@ def test_the_mail_merge_keeps_field_names_and_carries_the_location(invoke, nijme
     folder = campaign / "letters" / batch
     merge = load_workbook(folder / f"{batch}-mailmerge.xlsx").active
     header = [c.value for c in merge[1]]
-    # Word's merge fields are the letter fields by name, as the templates use them.
-    for name in ("place", "location_name", "location_address", "location_directions", "surname"):
+    # Word's merge fields: fixed Dutch names without spaces, the same with --lang en.
+    for name in ("Plek", "Locatie", "AdresLocatie", "Route", "Achternaam"):
         assert name in header
     rows = [dict(zip(header, (c.value for c in row), strict=True)) for row in merge.iter_rows(min_row=2)]
     assert len(rows) == len(_people(campaign, batch))
-    assert {r["place"] for r in rows} == {"location"}
-    assert {r["location_name"] for r in rows} == {GROENESTRAAT}
-    assert {r["location_address"] for r in rows} == {"Groenestraat 1, 6531 AA  NIJMEGEN"}
+    assert {r["Plek"] for r in rows} == {"location"}
+    assert {r["Locatie"] for r in rows} == {GROENESTRAAT}
+    assert {r["AdresLocatie"] for r in rows} == {"Groenestraat 1, 6531 AA  NIJMEGEN"}
     # The call list names them in Dutch, like its other columns.
     calls = load_workbook(folder / f"{batch}-bellijst.xlsx")
     for name in calls.sheetnames:
+        if name.startswith("_"):
+            continue  # the hidden list of the result dropdown
         header = [c.value for c in calls[name][1]]
-        assert "locatie" in header and "adres locatie" in header
+        assert "Locatie" in header and "Adres locatie" in header
 
 
 # --- kansen plan's overview per location -----------------------------------------------------

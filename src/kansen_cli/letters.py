@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from kansen_cli.errors import TemplateFieldError
-from kansen_cli.i18n import _, day
+from kansen_cli.i18n import N_, _, day
 from kansen_cli.letter_templates import letter_template, template_name, template_variables
 
 if TYPE_CHECKING:
@@ -337,29 +337,42 @@ def preflight(
 
 # --- workbooks ----------------------------------------------------------------------------
 
+# The call list's columns: letter field -> header (translated when written). `call_result` is
+# no letter field: the caller picks the call's result there from a dropdown.
 CALL_COLUMNS = {
-    "call_date": "beldatum",
-    "date": "afspraak",
-    "time": "tijd",
-    "client_id": "klantnummer",
-    "name": "naam",
-    "phone": "telefoon",
-    "consultant": "adviseur",
-    "location_name": "locatie",
-    "location_address": "adres locatie",
+    "call_date": N_("Call date"),
+    "date": N_("Appointment"),
+    "time": N_("Time"),
+    "client_id": N_("Client number"),
+    "name": N_("Name"),
+    "phone": N_("Phone"),
+    "consultant": N_("Consultant"),
+    "location_name": N_("Location"),
+    "location_address": N_("Location address"),
+    "call_result": N_("Result of the call"),
 }
+CALL_SHEET = N_("Call list")
+NO_PHONE_SHEET = N_("No phone number")
 
 
 def mailmerge_frame(letters: Sequence[Fields]) -> pd.DataFrame:
-    """One row per person, every letter field as text, for Word's mail merge."""
+    """One row per person, every letter field as text, for Word's mail merge; the columns are
+    the fixed merge field names (`workbooks.tables.MERGE_FIELDS`)."""
     import pandas as pd
 
-    columns = list(letters[0]) if letters else list(CALL_COLUMNS)
-    return pd.DataFrame([[f.get(c) or "" for c in columns] for f in letters], columns=columns, dtype=object)
+    from kansen_cli.workbooks.tables import merge_field
+
+    columns = list(letters[0]) if letters else [k for k in CALL_COLUMNS if k != "call_result"]
+    return pd.DataFrame(
+        [[f.get(c) or "" for c in columns] for f in letters],
+        columns=[merge_field(c) for c in columns],
+        dtype=object,
+    )
 
 
 def call_lists(letters: Sequence[Fields]) -> dict[str, pd.DataFrame]:
-    """The reminder-call list: per appointment day who to phone the open day before; no phone apart."""
+    """The reminder-call list: per appointment day who to phone the open day before; no phone apart.
+    Headers and sheet names in the language of the moment."""
     import pandas as pd
 
     def order(f: Fields) -> tuple[str, str, str]:
@@ -374,12 +387,14 @@ def call_lists(letters: Sequence[Fields]) -> dict[str, pd.DataFrame]:
 
     def frame(rows: list[Fields], columns: dict[str, str]) -> pd.DataFrame:
         return pd.DataFrame(
-            [[r.get(c) or "" for c in columns] for r in rows], columns=list(columns.values()), dtype=object
+            [[r.get(c) or "" for c in columns] for r in rows],
+            columns=[_(header) for header in columns.values()],
+            dtype=object,
         )
 
-    no_phone_columns = {k: v for k, v in CALL_COLUMNS.items() if k != "phone"}
-    no_phone_columns.update(street_line="adres", postcode_city="postcode en plaats")
+    no_phone_columns = {k: v for k, v in CALL_COLUMNS.items() if k not in ("phone", "call_result")}
+    no_phone_columns.update(street_line=N_("Address"), postcode_city=N_("Postcode and city"))
     return {
-        "Bellijst": frame(with_phone, CALL_COLUMNS),
-        "Zonder telefoonnummer": frame(without, no_phone_columns),
+        _(CALL_SHEET): frame(with_phone, CALL_COLUMNS),
+        _(NO_PHONE_SHEET): frame(without, no_phone_columns),
     }

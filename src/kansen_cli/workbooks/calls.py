@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from kansen_cli.i18n import _
+from kansen_cli.i18n import _, day
 from kansen_cli.ledger import calls as ledger_calls
 from kansen_cli.ledger.letters import batch_variants
 from kansen_cli.settings_routes import PARTS_OF_DAY
@@ -49,19 +49,19 @@ HOME = "Bij de persoon thuis"
 def columns(settings: Settings) -> list[Column]:
     outcomes = tuple(settings.codebook.phone_outcome.values())
     return [
-        Column("client_id", "Klantnummer", 12),
-        Column("name", "Naam", 24),
-        Column("phone", "Telefoon", 14),
-        Column("appointment_date", "Voorgestelde afspraak", 12, date=True),
-        Column("appointment_time", "Tijd", 12),
-        Column("appointment_place", "Waar", 28),
-        Column("earlier", "Eerdere pogingen", 40),
-        Column("parts", "Bel bij voorkeur", 16),
-        Column("call_date", "Datum gebeld", 12, answer=True, date=True),
-        Column("part_of_day", "Dagdeel", 12, True, PARTS_OF_DAY),
-        Column("caller", "Beller", 16, answer=True),
-        Column("outcome", "Uitkomst", 22, True, outcomes),
-        Column("callback_on", "Terugbellen op (datum)", 14, answer=True, date=True),
+        Column("client_id", _("Client number"), 12),
+        Column("name", _("Name"), 24),
+        Column("phone", _("Phone"), 14),
+        Column("appointment_date", _("Proposed appointment"), 12, date=True),
+        Column("appointment_time", _("Time"), 12),
+        Column("appointment_place", _("Where"), 28),
+        Column("earlier", _("Earlier attempts"), 40),
+        Column("parts", _("Preferably call"), 16),
+        Column("call_date", _("Date called"), 12, answer=True, date=True),
+        Column("part_of_day", _("Part of day"), 12, True, PARTS_OF_DAY),
+        Column("caller", _("Caller"), 16, answer=True),
+        Column("outcome", _("Outcome"), 22, True, outcomes),
+        Column("callback_on", _("Call back on (date)"), 14, answer=True, date=True, future=True),
     ]
 
 
@@ -121,15 +121,23 @@ def build(
         }
         for p in people.to_dict("records")
     ]
-    callback = labels.get(settings.codebook.roles.phone_callback, "Terugbellen op")
+    callback = labels.get(settings.codebook.roles.phone_callback, _("Call back on"))
+    made = labels.get(settings.codebook.roles.phone_appointment, settings.codebook.roles.phone_appointment)
     explanation = [
-        f"Bellijst {batch_id} ({settings.campaign.name}), gemaakt op {written_on:%d-%m-%Y}.",
-        "Bel iedereen op het blad en vul per gesprek in: de datum, het dagdeel, wie belde en de uitkomst.",
-        "Staat er een voorgestelde afspraak, stel die dan voor; lukt dat, kies 'Afspraak gemaakt'.",
-        f"Bij '{callback}' ook de datum waarop u terugbelt, zoals afgesproken.",
-        "Probeer een dagdeel dat nog niet geprobeerd is (kolom 'Bel bij voorkeur').",
-        "Een lege rij betekent: niet gebeld. Laad het ingevulde bestand met kansen ingest;",
-        "daarna maakt kansen calls de volgende bellijst met wie dan aan de beurt is.",
+        _("Call list {batch} ({campaign}), made on {day}.").format(
+            batch=batch_id, campaign=settings.campaign.name, day=day(written_on)
+        ),
+        _(
+            "Call everyone on the sheet and fill in for each call: the date, the part of day, who called"
+            " and the outcome."
+        ),
+        _("If there is a proposed appointment, propose it; if that works, choose '{made}'.").format(
+            made=made
+        ),
+        _("With '{callback}' also the date on which you call back, as agreed.").format(callback=callback),
+        _("Try a part of day not tried yet (column '{column}').").format(column=_("Preferably call")),
+        _("An empty row means: not called. Read the filled-in file in with kansen ingest;"),
+        _("then kansen calls makes the next call list with whoever is due then."),
     ]
     return write_workbook(
         [DataSheet(SHEET, columns(settings), rows)],

@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from kansen_cli.i18n import _
+from kansen_cli.i18n import _, day
 from kansen_cli.ledger import caseload as ledger_caseload
 from kansen_cli.trajectory import GAS_LABELS, LADDER_LABELS
 from kansen_cli.workbooks.kind import WorkbookKind
@@ -54,45 +54,45 @@ NEW_GOAL_ANSWERS = ("domain", "description", "target_on", "baseline")
 def people_columns(settings: Settings) -> list[Column]:
     cb = settings.codebook
     return [
-        Column("client_id", "Klantnummer", 12),
-        Column("name", "Naam", 24),
-        Column("wijk", "Wijk", 14),
-        Column("started_on", "In traject sinds", 12, date=True),
-        Column("last_contact", "Laatste contact", 12, date=True),
-        Column("review_due", "Evaluatie gepland", 12, date=True),
-        Column("intake_rung", "Trede bij start", 22),
-        Column("latest_rung", "Laatste trede", 22),
-        Column("contact_date", "Datum", 12, answer=True, date=True),
-        Column("contact_kind", "Soort contact", 20, True, tuple(cb.contact_kind.values())),
-        Column("rung", "Trede nu", 30, True, LADDER_CHOICES),
-        Column("end_reason", "Traject beëindigd", 24, True, tuple(cb.trajectory_end.values())),
+        Column("client_id", _("Client number"), 12),
+        Column("name", _("Name"), 24),
+        Column("wijk", _("Neighbourhood"), 14),
+        Column("started_on", _("In trajectory since"), 12, date=True),
+        Column("last_contact", _("Last contact"), 12, date=True),
+        Column("review_due", _("Review due"), 12, date=True),
+        Column("intake_rung", _("Rung at start"), 22),
+        Column("latest_rung", _("Latest rung"), 22),
+        Column("contact_date", _("Date"), 12, answer=True, date=True),
+        Column("contact_kind", _("Kind of contact"), 20, True, tuple(cb.contact_kind.values())),
+        Column("rung", _("Rung now"), 30, True, LADDER_CHOICES),
+        Column("end_reason", _("Trajectory ended"), 24, True, tuple(cb.trajectory_end.values())),
     ]
 
 
 def goal_columns(settings: Settings) -> list[Column]:
     return [
-        Column("goal_id", "Doelnummer", 10),
-        Column("client_id", "Klantnummer", 12),
-        Column("name", "Naam", 24),
-        Column("domain", "Levensdomein", 16),
-        Column("description", "Omschrijving", 40),
-        Column("target_on", "Streefdatum", 12, date=True),
-        Column("baseline", "Startniveau", 22),
-        Column("latest_score", "Laatste score", 22),
-        Column("review_date", "Datum evaluatie", 12, answer=True, date=True),
-        Column("score", "Score", 26, True, GAS_CHOICES),
+        Column("goal_id", _("Goal number"), 10),
+        Column("client_id", _("Client number"), 12),
+        Column("name", _("Name"), 24),
+        Column("domain", _("Life domain"), 16),
+        Column("description", _("Description"), 40),
+        Column("target_on", _("Target date"), 12, date=True),
+        Column("baseline", _("Baseline"), 22),
+        Column("latest_score", _("Latest score"), 22),
+        Column("review_date", _("Review date"), 12, answer=True, date=True),
+        Column("score", _("Score"), 26, True, GAS_CHOICES),
     ]
 
 
 def new_goal_columns(settings: Settings) -> list[Column]:
     start = choice(settings.trajectories.baseline, GAS_LABELS)
     return [
-        Column("client_id", "Klantnummer", 12),
-        Column("name", "Naam", 24),
-        Column("domain", "Levensdomein", 18, True, tuple(settings.codebook.life_domain.values())),
-        Column("description", "Omschrijving", 40, answer=True),
-        Column("target_on", "Streefdatum", 12, answer=True, date=True),
-        Column("baseline", f"Startniveau (leeg: {start})", 26, True, GAS_CHOICES),
+        Column("client_id", _("Client number"), 12),
+        Column("name", _("Name"), 24),
+        Column("domain", _("Life domain"), 18, True, tuple(settings.codebook.life_domain.values())),
+        Column("description", _("Description"), 40, answer=True),
+        Column("target_on", _("Target date"), 12, answer=True, date=True, future=True),
+        Column("baseline", _("Baseline (empty: {start})").format(start=start), 26, True, GAS_CHOICES),
     ]
 
 
@@ -160,23 +160,37 @@ def build(
 def explanation(settings: Settings, coach: Coach, written_on: dt.date) -> list[str]:
     start = choice(settings.trajectories.baseline, GAS_LABELS)
     return [
-        f"Werkboek van coach {coach.code} ({coach.name}), {settings.campaign.name}, {written_on:%d-%m-%Y}.",
-        f"Blad {PEOPLE_SHEET}: de mensen die u begeleidt. Had u contact? Vul de datum en de soort"
-        " contact in.",
-        "Bij dat contact kunt u ook de trede op de Participatieladder invullen (1 Geïsoleerd tot en met"
-        " 6 Betaald werk). Staat er nog geen trede bij start, dan geldt de eerste trede als trede bij start.",
-        "Stopt het traject? Kies bij 'Traject beëindigd' de reden; de datum van het contact is dan de"
-        " einddatum. Een beëindigd traject komt niet meer in uw werkboek.",
-        f"Evaluatie gepland: de volgende evaluatie, {settings.trajectories.review_weeks} weken na de vorige"
-        " (of na de start).",
-        f"Blad {GOALS_SHEET}: de doelen van uw deelnemers. Bij een evaluatie vult u de datum en de score in:",
-        "  " + "; ".join(GAS_CHOICES) + ". 0 betekent: het doel is bereikt zoals afgesproken.",
-        f"Blad {NEW_GOALS_SHEET}: per persoon {NEW_GOAL_ROWS} lege rijen voor nieuwe doelen. Kies het"
-        " levensdomein, beschrijf het doel kort, en vul eventueel een streefdatum en het startniveau in"
-        f" (leeg: {start}).",
-        "Alleen de gele kolommen zijn in te vullen; klantnummer, naam en de andere kolommen staan vast.",
-        "Een lege rij betekent: niets te melden. Laad het ingevulde bestand met kansen ingest;"
-        " hetzelfde bestand nog eens laden verandert niets.",
+        _("Workbook of coach {code} ({name}), {campaign}, {day}.").format(
+            code=coach.code, name=coach.name, campaign=settings.campaign.name, day=day(written_on)
+        ),
+        _(
+            "Sheet {sheet}: the people you coach. Did you have contact? Fill in the date and the kind"
+            " of contact."
+        ).format(sheet=PEOPLE_SHEET),
+        _(
+            "With that contact you can also fill in the rung on the participation ladder (1 Isolated up to"
+            " 6 Paid work). If there is no rung at start yet, the first rung counts as the rung at start."
+        ),
+        _(
+            "Does the trajectory stop? Choose the reason under '{ended}'; the date of the contact is then the"
+            " end date. An ended trajectory no longer comes in your workbook."
+        ).format(ended=_("Trajectory ended")),
+        _("Review due: the next review, {weeks} weeks after the previous one (or after the start).").format(
+            weeks=settings.trajectories.review_weeks
+        ),
+        _("Sheet {sheet}: your participants' goals. At a review you fill in the date and the score:").format(
+            sheet=GOALS_SHEET
+        ),
+        "  " + "; ".join(GAS_CHOICES) + ". " + _("0 means: the goal was reached as agreed."),
+        _(
+            "Sheet {sheet}: {rows} empty rows per person for new goals. Choose the life domain, describe"
+            " the goal briefly, and fill in a target date and the baseline if you like (empty: {start})."
+        ).format(sheet=NEW_GOALS_SHEET, rows=NEW_GOAL_ROWS, start=start),
+        _("Only the yellow columns can be filled in; client number, name and the other columns are fixed."),
+        _(
+            "An empty row means: nothing to report. Read the filled-in file in with kansen ingest;"
+            " reading the same file again changes nothing."
+        ),
     ]
 
 

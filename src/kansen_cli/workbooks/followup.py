@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from kansen_cli.i18n import _
+from kansen_cli.i18n import _, day
 from kansen_cli.ledger import followups as ledger_followups
 from kansen_cli.ledger import outcomes as ledger_outcomes
 from kansen_cli.workbooks import grades
@@ -56,27 +56,27 @@ REFERRAL_ANSWERS = ("result_date", "referral_result")
 
 def calls_columns(settings: Settings) -> list[Column]:
     return [
-        Column("client_id", "Klantnummer", 12),
-        Column("name", "Naam", 24),
-        Column("phone", "Telefoon", 14),
-        Column("address", "Adres", 34),
-        Column("conversation_date", "Datum gesprek", 13, date=True),
-        Column("round", "Ronde", 7),
-        Column("call_date", "Datum gebeld", 13, answer=True, date=True),
-        Column("followup_result", "Resultaat", 30, True, tuple(settings.codebook.followup_result.values())),
-        Column("mark", "Cijfer voor de gemeente (mag leeg)", 14, True, grades.CHOICES),
+        Column("client_id", _("Client number"), 12),
+        Column("name", _("Name"), 24),
+        Column("phone", _("Phone"), 14),
+        Column("address", _("Address"), 34),
+        Column("conversation_date", _("Conversation date"), 13, date=True),
+        Column("round", _("Round"), 7),
+        Column("call_date", _("Date called"), 13, answer=True, date=True),
+        Column("followup_result", _("Result"), 30, True, tuple(settings.codebook.followup_result.values())),
+        Column("mark", _("Mark for the municipality (may be empty)"), 14, True, grades.CHOICES),
     ]
 
 
 def referral_columns(settings: Settings) -> list[Column]:
     return [
-        Column("client_id", "Klantnummer", 12),
-        Column("name", "Naam", 24),
-        Column("phone", "Telefoon", 14),
-        Column("destination", "Verwezen naar", 24),
-        Column("referred_on", "Verwezen op", 12, date=True),
-        Column("result_date", "Datum antwoord", 14, answer=True, date=True),
-        Column("referral_result", "Resultaat", 24, True, tuple(settings.codebook.referral_result.values())),
+        Column("client_id", _("Client number"), 12),
+        Column("name", _("Name"), 24),
+        Column("phone", _("Phone"), 14),
+        Column("destination", _("Referred to"), 24),
+        Column("referred_on", _("Referred on"), 12, date=True),
+        Column("result_date", _("Date of answer"), 14, answer=True, date=True),
+        Column("referral_result", _("Result"), 24, True, tuple(settings.codebook.referral_result.values())),
     ]
 
 
@@ -113,17 +113,34 @@ def build(
         for p in referrals.to_dict("records")
     ]
     explanation = [
-        f"Nabellen {settings.campaign.name}, lijst van {due:%d-%m-%Y}.",
-        f"Blad {CALLS_SHEET}: mensen die het zelf zouden doen, {settings.followup.months} maanden na"
-        " het gesprek. Vul de datum van het telefoontje en het resultaat in.",
-        "Geen contact in deze ronde? Kies 'Geen contact'; de persoon komt op de lijst voor de"
-        f" volgende ronde (tot {settings.followup.rounds} rondes).",
-        f"Wil iemand niet meer gebeld worden? Kies '{closed}'; dan komt die persoon niet meer op de lijst.",
-        f"Blad {REFERRALS_SHEET}: verwijzingen zonder antwoord; vul het antwoord van de partner in.",
-        f"Meldt de partner geen resultaat? Kies '{no_result}'; de verwijzing komt dan niet meer terug"
-        f" (en na {settings.followup.referral_rounds} lijsten zonder antwoord ook niet).",
-        "Wil iemand de gemeente een cijfer geven (1 tot en met 10)? Vul het in; anders leeg laten.",
-        "Een lege rij betekent: nog niet gebeld.",
+        _("Follow-up calls {campaign}, list of {day}.").format(campaign=settings.campaign.name, day=day(due)),
+        _(
+            "Sheet {sheet}: people who would do it themselves, {months} months after the conversation."
+            " Fill in the date of the call and the result."
+        ).format(sheet=CALLS_SHEET, months=settings.followup.months),
+        _(
+            "No contact in this round? Choose '{no_contact}'; the person comes on the list for the next"
+            " round (up to {rounds} rounds)."
+        ).format(
+            no_contact=settings.codebook.followup_result[settings.codebook.roles.followup_no_contact],
+            rounds=settings.followup.rounds,
+        ),
+        _(
+            "Does someone no longer want to be called? Choose '{closed}'; then they no longer come"
+            " on the list."
+        ).format(closed=closed),
+        _("Sheet {sheet}: referrals without an answer; fill in the partner's answer.").format(
+            sheet=REFERRALS_SHEET
+        ),
+        _(
+            "Does the partner report no result? Choose '{no_result}'; the referral then does not come back"
+            " (nor after {rounds} lists without an answer)."
+        ).format(no_result=no_result, rounds=settings.followup.referral_rounds),
+        _(
+            "Does someone want to give the municipality a mark (1 to 10)? Fill it in; otherwise leave"
+            " it empty."
+        ),
+        _("An empty row means: not called yet."),
     ]
     return write_workbook(
         [

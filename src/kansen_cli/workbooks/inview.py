@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kansen_cli.workbooks.layout import DATE_FORMAT
+from kansen_cli.i18n import N_, _, day
+from kansen_cli.workbooks.layout import DATE_FORMAT, fit_columns, print_setup
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -17,28 +18,34 @@ if TYPE_CHECKING:
     from kansen_cli.workflows.inview import InViewResult
 
 SHEET = "In beeld"
-HEADERS: tuple[tuple[str, int], ...] = (
-    ("Coach", 12),
-    ("Klantnummer", 14),
-    ("Naam", 28),
-    ("Wijk", 16),
-    ("Laatste contact", 16),
-    ("Weken zonder contact", 12),
-    ("Evaluatie gepland", 16),
-    ("Te lang geen contact", 12),
-    ("Evaluatie te laat", 12),
+HEADERS: tuple[str, ...] = (
+    N_("Coach"),
+    N_("Client number"),
+    N_("Name"),
+    N_("Neighbourhood"),
+    N_("Last contact"),
+    N_("Weeks without contact"),
+    N_("Review due"),
+    N_("Too long without contact"),
+    N_("Review overdue"),
 )
 
 
 def _explanation(result: InViewResult) -> list[str]:
     return [
-        f"Mensen in een traject die uit beeld dreigen te raken, peildatum {result.today:%d-%m-%Y}.",
-        f"Te lang geen contact: het laatste contactmoment (of de start van het traject) ligt meer dan"
-        f" {result.contact_weeks} weken terug; precies {result.contact_weeks} weken is nog niet te lang.",
-        f"Evaluatie te laat: de evaluatie was gepland {result.review_weeks} weken na de laatste evaluatie"
-        " (of na de start) en die datum is voorbij.",
-        "Contactmomenten en evaluaties legt de coach vast in het eigen caseload-werkboek.",
-        "Dit bestand bevat persoonsgegevens: bewaar het niet langer dan nodig.",
+        _("People in a trajectory who are at risk of going out of view, reference date {day}.").format(
+            day=day(result.today)
+        ),
+        _(
+            "Too long without contact: the last contact (or the start of the trajectory) is more than"
+            " {weeks} weeks ago; exactly {weeks} weeks is not too long yet."
+        ).format(weeks=result.contact_weeks),
+        _(
+            "Review overdue: the review was due {weeks} weeks after the last review (or after the start)"
+            " and that date has passed."
+        ).format(weeks=result.review_weeks),
+        _("The coach records contacts and reviews in their own caseload workbook."),
+        _("This file holds personal data: do not keep it longer than needed."),
     ]
 
 
@@ -46,16 +53,15 @@ def build(result: InViewResult) -> Workbook:
     """One row per person out of view, grouped by coach; an explanation sheet beside it."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
 
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
     sheet.title = SHEET
-    for index, (header, width) in enumerate(HEADERS, start=1):
-        cell = sheet.cell(row=1, column=index, value=header)
+    yes, no = _("Yes"), _("No")
+    for index, header in enumerate(HEADERS, start=1):
+        cell = sheet.cell(row=1, column=index, value=_(header))
         cell.font = Font(bold=True)
-        sheet.column_dimensions[get_column_letter(index)].width = width
     for view in result.coaches:
         for p in view.people:
             sheet.append(
@@ -67,14 +73,16 @@ def build(result: InViewResult) -> Workbook:
                     p.last_contact,
                     p.weeks_since,
                     p.review_due,
-                    "Ja" if p.no_contact else "Nee",
-                    "Ja" if p.review_overdue else "Nee",
+                    yes if p.no_contact else no,
+                    yes if p.review_overdue else no,
                 ]
             )
     for row in sheet.iter_rows(min_row=2):
         for index in (4, 6):  # Laatste contact, Evaluatie gepland
             row[index].number_format = DATE_FORMAT
     sheet.freeze_panes = "C2"
+    fit_columns(sheet)
+    print_setup(sheet, _("In view, reference date {day}").format(day=day(result.today)))
     explanation = workbook.create_sheet("Uitleg")
     explanation.column_dimensions["A"].width = 110
     for line in _explanation(result):

@@ -91,36 +91,36 @@ ATTEMPT = "attempt"
 def columns(settings: Settings) -> list[Column]:
     cb = settings.codebook
     found = [
-        Column("client_id", "Klantnummer", 12),
-        Column("name", "Naam", 24),
-        Column("address", "Adres", 34),
-        Column("appointment_date", "Afspraak", 12, date=True),
-        Column("appointment_start", "Tijd", 7),
-        Column("consultant", "Consulent", 18),
+        Column("client_id", _("Client number"), 12),
+        Column("name", _("Name"), 24),
+        Column("address", _("Address"), 34),
+        Column("appointment_date", _("Appointment"), 12, date=True),
+        Column("appointment_start", _("Time"), 7),
+        Column("consultant", _("Consultant"), 18),
         # Where the appointment was planned; information only, so ingest never reads it (not in
         # ANSWER_KEYS). "Locatie" further on is where the conversation actually took place.
-        Column("appointment_location", "Afspraaklocatie", 24),
-        Column("conversation_date", "Datum gesprek", 13, answer=True, date=True),
-        Column("contact_result", "Contactresultaat", 26, True, tuple(cb.contact_result.values())),
-        Column("location", "Locatie", 10, True, tuple(cb.location.values())),
-        Column("classification", "Indeling", 26, True, tuple(cb.classification.values())),
+        Column("appointment_location", _("Appointment location"), 24),
+        Column("conversation_date", _("Conversation date"), 13, answer=True, date=True),
+        Column("contact_result", _("Contact result"), 26, True, tuple(cb.contact_result.values())),
+        Column("location", _("Location"), 10, True, tuple(cb.location.values())),
+        Column("classification", _("Classification"), 26, True, tuple(cb.classification.values())),
     ]
     found += [
-        Column(f"activity:{code}", f"Activiteit: {label}", 14, True, (MARK_YES, MARK_NO))
+        Column(f"activity:{code}", _("Activity: {label}").format(label=label), 14, True, (MARK_YES, MARK_NO))
         for code, label in cb.activity_types.items()
     ]
     found += [
         Column(
             "participation_potential",
-            "Participatiepotentieel",
+            _("Participation potential"),
             26,
             True,
             tuple(cb.participation_potential.values()),
         ),
-        Column("consent", "Toestemming delen", 12, True, tuple(cb.consent.values())),
+        Column("consent", _("Consent to share"), 12, True, tuple(cb.consent.values())),
     ]
     found += [
-        Column(f"referral:{code}", f"Verwijzing: {label}", 14, True, (MARK_YES, MARK_NO))
+        Column(f"referral:{code}", _("Referral: {label}").format(label=label), 14, True, (MARK_YES, MARK_NO))
         for code, label in cb.referrals.items()
     ]
     return found
@@ -146,8 +146,15 @@ def _empty(value: Any) -> bool:
     return is_blank(value) or (isinstance(value, float) and value != value)
 
 
-def build(people: pd.DataFrame, settings: Settings, batch_id: str, created_at: str | None = None) -> Workbook:
-    """The registration workbook of one batch; `people` as `ledger.outcomes.sheet_people` returns."""
+def build(
+    people: pd.DataFrame,
+    settings: Settings,
+    batch_id: str,
+    created_at: str | None = None,
+    letter_date: dt.date | None = None,
+) -> Workbook:
+    """The registration workbook of one batch; `people` as `ledger.outcomes.sheet_people` returns.
+    A conversation date typed in must lie between `letter_date` (the first letter) and today."""
     rows = [
         {
             "client_id": str(person["client_id"]),
@@ -161,15 +168,17 @@ def build(people: pd.DataFrame, settings: Settings, batch_id: str, created_at: s
         for person in people.to_dict("records")
     ]
     explanation = [
-        f"Registratie {settings.campaign.name}, batch {batch_id}.",
-        "Vul per persoon de gekleurde kolommen in; kies uit de lijstjes.",
-        "Datum gesprek: de dag van het gesprek (of van de laatste poging), als dd-mm-jjjj.",
-        "Indeling, activiteiten, participatiepotentieel, toestemming en verwijzingen alleen"
-        " invullen als er een gesprek is geweest.",
-        "Verwijzen naar een partner kan alleen met toestemming om gegevens te delen.",
-        "Activiteiten: alleen voor wie maatschappelijk actief is; kies Ja bij elke activiteit.",
-        "Een lege rij betekent: nog niet geregistreerd.",
-        "Lever het bestand in bij de coördinator; die leest het in met `kansen ingest`.",
+        _("Registration {campaign}, batch {batch}.").format(campaign=settings.campaign.name, batch=batch_id),
+        _("Fill in the coloured columns for each person; choose from the lists."),
+        _("Conversation date: the day of the conversation (or of the last attempt), as dd-mm-yyyy."),
+        _(
+            "Fill in classification, activities, participation potential, consent and referrals"
+            " only when there has been a conversation."
+        ),
+        _("A referral to a partner needs consent to share data."),
+        _("Activities: only for people who are socially active; choose Yes for each activity."),
+        _("An empty row means: not registered yet."),
+        _("Hand the file to the coordinator, who reads it in with kansen ingest."),
     ]
     return write_workbook(
         [DataSheet(SHEET, columns(settings), rows)],
@@ -178,6 +187,7 @@ def build(people: pd.DataFrame, settings: Settings, batch_id: str, created_at: s
         campaign=settings.campaign.name,
         batch_id=batch_id,
         created_at=created_at,
+        earliest=letter_date,
     )
 
 

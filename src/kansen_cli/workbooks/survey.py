@@ -55,18 +55,18 @@ ANSWERS = ("call_date", "survey_result", "mark", "reason")
 def columns(settings: Settings, questions: Mapping[str, str]) -> list[Column]:
     cb = settings.codebook
     return [
-        Column("client_id", "Klantnummer", 12),
-        Column("name", "Naam", 24),
-        Column("phone", "Telefoon", 14),
-        Column("group", "Groep", 14),
-        Column("call_date", "Datum gebeld", 13, answer=True, date=True),
-        Column("survey_result", "Resultaat", 20, True, tuple(cb.survey_result.values())),
-        Column("mark", "Cijfer (1-10)", 12, True, grades.CHOICES),
+        Column("client_id", _("Client number"), 12),
+        Column("name", _("Name"), 24),
+        Column("phone", _("Phone"), 14),
+        Column("group", _("Group"), 14),
+        Column("call_date", _("Date called"), 13, answer=True, date=True),
+        Column("survey_result", _("Result"), 20, True, tuple(cb.survey_result.values())),
+        Column("mark", _("Mark (1-10)"), 12, True, grades.CHOICES),
         *(
             Column(QUESTION_PREFIX + key, text, 22, True, (MARK_YES, MARK_NO))
             for key, text in questions.items()
         ),
-        Column("reason", "Reden niet deelgenomen", 30, True, tuple(cb.survey_reason.values())),
+        Column("reason", _("Reason for not taking part"), 30, True, tuple(cb.survey_reason.values())),
     ]
 
 
@@ -89,12 +89,14 @@ def build(
     ]
     done = settings.codebook.survey_result[settings.codebook.roles.survey_done]
     explanation = [
-        f"Enquête {settings.campaign.name}, steekproef {survey_id}.",
-        "Bel iedereen op het blad en vul per persoon in: de datum, het resultaat van het telefoontje",
-        f"en, als de enquête is '{done}', het cijfer voor de dienstverlening van de gemeente (1 tot en met",
-        f"10, of '{grades.NO_MARK}') en de vragen met Ja of Nee (leeg laten als iemand geen antwoord geeft).",
-        "Alleen bij niet-deelnemers: de belangrijkste reden om niet mee te doen.",
-        "Een lege rij betekent: nog niet gebeld. Laad het ingevulde bestand met kansen ingest.",
+        _("Survey {campaign}, sample {sample}.").format(campaign=settings.campaign.name, sample=survey_id),
+        _("Call everyone on the sheet and fill in for each person: the date, the result of the call"),
+        _("and, if the survey is '{done}', the mark for the municipality's services (1 to").format(done=done),
+        _(
+            "10, or '{no_mark}') and the questions with Yes or No (leave empty when someone gives no answer)."
+        ).format(no_mark=grades.NO_MARK),
+        _("Only for those not taking part: the main reason for not taking part."),
+        _("An empty row means: not called yet. Read the filled-in file in with kansen ingest."),
     ]
     return write_workbook(
         [DataSheet(SHEET, columns(settings, questions), rows)],

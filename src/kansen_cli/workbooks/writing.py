@@ -8,18 +8,26 @@ hidden lists and marker. Returns an openpyxl workbook; the caller saves it throu
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from kansen_cli.i18n import _
 from kansen_cli.ledger.core import now
 from kansen_cli.workbooks.layout import (
     DATE_FORMAT,
     EXPLANATION_SHEET,
     FORMAT_VERSION,
+    HEADER_HEIGHT,
     LISTS_SHEET,
     MARKER_SHEET,
     Column,
+    date_validation,
+    fit_columns,
+    list_validation,
+    print_setup,
 )
 
 if TYPE_CHECKING:
@@ -43,19 +51,34 @@ def write_workbook(
     campaign: str,
     batch_id: str = "",
     created_at: str | None = None,
+    earliest: dt.date | None = None,
     **extra: str,
 ) -> Workbook:
-    """The workbook of `kind`; `extra` goes into the marker after the batch (e.g. a due date)."""
+    """The workbook of `kind`; `extra` goes into the marker after the batch (e.g. a due date).
+
+    A date typed in is never before `earliest` (the letter date; default a year before the
+    workbook was written) and, unless the column is for a date to come, never after the day
+    it is typed (Excel's TODAY())."""
     from openpyxl import Workbook
 
+    stamp = created_at or now()
+    if earliest is None:
+        try:
+            written = dt.date.fromisoformat(stamp[:10])
+        except ValueError:
+            written = dt.date.fromisoformat(now()[:10])
+        earliest = written.replace(year=written.year - 1, day=min(written.day, 28))
+    footer = (
+        _("{campaign}, batch {batch}").format(campaign=campaign, batch=batch_id) if batch_id else campaign
+    )
     workbook = Workbook()
     first = workbook.active
     assert first is not None
     first.title = sheets[0].name
     lists = _lists_sheet(workbook, [column for sheet in sheets for column in sheet.columns])
-    _fill_data_sheet(first, sheets[0].columns, sheets[0].rows, lists)
+    _fill_data_sheet(first, sheets[0], lists, earliest, footer)
     for index, sheet in enumerate(sheets[1:], start=1):
-        _fill_data_sheet(workbook.create_sheet(sheet.name, index), sheet.columns, sheet.rows, lists)
+        _fill_data_sheet(workbook.create_sheet(sheet.name, index), sheet, lists, earliest, footer)
     _explain(workbook, explanation)
     meta: dict[str, Any] = {
         "kind": kind,
@@ -64,7 +87,7 @@ def write_workbook(
         "batch_id": batch_id,
     }
     meta.update(extra)
-    meta["created_at"] = created_at or now()
+    meta["created_at"] = stamp
     meta["sheets"] = {sheet.name: [[c.key, c.header] for c in sheet.columns] for sheet in sheets}
     _marker(workbook, meta)
     return workbook
@@ -91,10 +114,11 @@ def _lists_sheet(workbook: Workbook, columns: list[Column]) -> dict[tuple[str, .
 
 
 def _fill_data_sheet(
-    sheet: Worksheet, columns: list[Column], rows: list[dict[str, Any]], lists: dict[tuple[str, ...], str]
+    sheet: Worksheet, data: DataSheet, lists: dict[tuple[str, ...], str], earliest: dt.date, footer: str
 ) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
-    from openpyxl.utils import get_column_letter
+
+    columns, rows = data.columns, data.rows
 
     answer_fill = PatternFill("solid", fgColor="FFF4CC")
     header_fill = PatternFill("solid", fgColor="DDDDDD")
@@ -104,7 +128,6 @@ def _fill_data_sheet(
         cell.font = Font(bold=True)
         cell.fill = answer_fill if column.answer else header_fill
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
     for number, values in enumerate(rows, start=2):
         for index, column in enumerate(columns, start=1):
             cell = sheet.cell(
@@ -117,9 +140,11 @@ def _fill_data_sheet(
             if column.answer:
                 cell.protection = open_cell
                 cell.fill = answer_fill
-    _dropdowns(sheet, columns, max(len(rows) + 1, 2), lists)
+    _validations(sheet, columns, max(len(rows) + 1, 2), lists, earliest)
+    fit_columns(sheet)
+    print_setup(sheet, footer)
     sheet.freeze_panes = "C2"
-    sheet.row_dimensions[1].height = 45
+    sheet.row_dimensions[1].height = HEADER_HEIGHT
     # Protect against accidental edits of the pre-filled cells; resizing columns stays allowed.
     sheet.protection.sheet = True
     sheet.protection.formatColumns = False
@@ -127,34 +152,42 @@ def _fill_data_sheet(
     sheet.protection.formatCells = False
 
 
-def _dropdowns(
-    sheet: Worksheet, columns: list[Column], last_row: int, lists: dict[tuple[str, ...], str]
+def _validations(
+    sheet: Worksheet,
+    columns: list[Column],
+    last_row: int,
+    lists: dict[tuple[str, ...], str],
+    earliest: dt.date,
 ) -> None:
-    """A list validation on every coded column, from row 2 to the last data row."""
+    """A list validation on every coded column and a date validation on every date to be typed,
+    from row 2 to the last data row."""
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     for index, column in enumerate(columns, start=1):
-        if not column.choices:
-            continue
         letter = get_column_letter(index)
-        validation = DataValidation(
-            type="list",
-            formula1=lists[column.choices],
-            allow_blank=True,
-            showErrorMessage=True,
-            errorTitle="Kies uit de lijst",
-            error="Kies een waarde uit de lijst.",
-        )
-        validation.add(f"{letter}2:{letter}{last_row}")
-        sheet.add_data_validation(validation)
+        cells = f"{letter}2:{letter}{last_row}"
+        if column.choices:
+            list_validation(sheet, cells, lists[column.choices])
+        elif column.date and column.answer:
+            date_validation(sheet, cells, earliest, future=column.future)
 
 
 def _explain(workbook: Workbook, lines: list[str]) -> None:
     sheet = workbook.create_sheet(EXPLANATION_SHEET, 1)
+    from openpyxl.styles import Alignment
+
     for number, line in enumerate(lines, start=1):
-        sheet.cell(row=number, column=1, value=line).data_type = "s"
+        cell = sheet.cell(row=number, column=1, value=plain(line))
+        cell.data_type = "s"
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.column_dimensions["A"].width = 110
+    print_setup(sheet, "")
+    sheet.print_title_rows = None
+
+
+def plain(text: str) -> str:
+    """Text for a cell: no Markdown markup (backticks, asterisks), which a spreadsheet shows as is."""
+    return re.sub(r"[`*]", "", text)
 
 
 def _marker(workbook: Workbook, meta: dict[str, Any]) -> None:

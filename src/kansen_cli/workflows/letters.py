@@ -132,7 +132,9 @@ def run(
         # Everything is rendered in memory first, so a failure (a letter running over one page,
         # a template error) leaves no file behind; then the files appear together.
         contents = render_contents(env, fields, paths, chosen, workers, progress)
-        sheets: dict[Path, Any] = {} if dry_run else workbooks(paths, fields)
+        if not dry_run:
+            contents.update(workbooks(paths, fields, settings))
+        sheets: dict[Path, Any] = {}
         if dry_run:  # it replaces the previous sample in its folder, and records nothing
             written = write_together(folder, contents, sheets, True, replace=sample_files(batch))
         else:
@@ -154,11 +156,22 @@ def output_folder(campaign: Path, batch: str, out: Path | None, dry_run: bool) -
     return out if out is not None else campaign / "letters" / batch
 
 
-def workbooks(paths: dict[str, Path], fields: list[Fields]) -> dict[Path, Any]:
-    """The mail-merge workbook and the reminder-call list of the letters."""
-    from kansen_cli.letters import call_lists, mailmerge_frame
+def workbooks(paths: dict[str, Path], fields: list[Fields], settings: Settings) -> dict[Path, bytes]:
+    """The mail-merge workbook and the reminder-call list of the letters, as .xlsx bytes. The
+    call list's result column offers the codebook's phone outcomes."""
+    from kansen_cli.i18n import _
+    from kansen_cli.letters import CALL_COLUMNS, CALL_SHEET, call_lists, mailmerge_frame
+    from kansen_cli.workbooks.tables import footer_of, frames_workbook, workbook_bytes
 
-    return {paths["mailmerge"]: {"Brieven": mailmerge_frame(fields)}, paths["calls"]: call_lists(fields)}
+    batch = fields[0].get("batch_id") if fields else None
+    merge = frames_workbook({_("Letters"): mailmerge_frame(fields)}, footer_of(batch, _("Mail merge")))
+    results = tuple(settings.codebook.phone_outcome.values())
+    calls = frames_workbook(
+        call_lists(fields),
+        footer_of(batch, _(CALL_SHEET)),
+        dropdowns={(_(CALL_SHEET), _(CALL_COLUMNS["call_result"])): results},
+    )
+    return {paths["mailmerge"]: workbook_bytes(merge), paths["calls"]: workbook_bytes(calls)}
 
 
 def latest_phone_outcomes(ledger: Ledger, batch: str) -> dict[str, str]:

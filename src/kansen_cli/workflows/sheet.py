@@ -66,8 +66,10 @@ def run(
         target = out or registration_path(campaign, batch_id)
         check_writable(target, force)
         people = sheet_people(ledger, batch_id)
-        approached = len(approached_on(ledger, batch_id))
-    save_workbook(target, registration.build(people, settings, batch_id), force)
+        letter_dates = approached_on(ledger, batch_id)
+    approached = len(letter_dates)
+    first_letter = min(letter_dates.values(), default=None)
+    save_workbook(target, registration.build(people, settings, batch_id, letter_date=first_letter), force)
     return SheetResult(
         batch_id=batch_id,
         file=target,
