@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+import pandas as pd
 import pytest
 from pypdf import PdfReader
 
@@ -14,7 +15,7 @@ from kansen_cli import letters as core
 from kansen_cli.errors import KansenError
 from kansen_cli.letter_format import address_line, format_postcode, house_number, postcode_city, salutation
 from kansen_cli.settings import Settings, SettingsError, parse_settings
-from letter_helpers import golden_fields
+from letter_helpers import SENT_ON, golden_fields
 
 # --- PostNL address rules, by hand --------------------------------------------------------------
 
