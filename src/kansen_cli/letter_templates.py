@@ -163,14 +163,14 @@ def help_lines(settings: Settings) -> list[dict[str, str]]:
     """The lines offering help with the letter, in their languages, with the phone number filled in."""
     language = settings.letters.language
     phone = language.help_phone or settings.letters.phone
-    return [
-        {
-            "code": code,
-            "text": line.replace("{phone}", phone),
-            "dir": "rtl" if code in RIGHT_TO_LEFT else "ltr",
-        }
-        for code, line in language.help_lines.items()
-    ]
+    out = []
+    for code, line in language.help_lines.items():
+        rtl = code in RIGHT_TO_LEFT
+        # In a right-to-left line the groups of a phone number would swap places (67 45 123 050):
+        # the number is isolated as left-to-right text (Unicode LRI ... PDI).
+        number = f"\u2066{phone}\u2069" if rtl else phone
+        out.append({"code": code, "text": line.replace("{phone}", number), "dir": "rtl" if rtl else "ltr"})
+    return out
 
 
 def translation_template(env: SandboxedEnvironment, fields: Mapping[str, Any]) -> str | None:
