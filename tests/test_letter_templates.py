@@ -47,7 +47,7 @@ HOUSE_STYLE = (
     "html {\n"
     "  font-family: DejaVu Sans, Liberation Sans, Arial, sans-serif;\n"
     "  font-size: 11.0pt;\n"
-    "  line-height: 1.3;\n"
+    "  line-height: 1.25;\n"
     "  color: #000000;\n"
     "}\n"
     "h2, .sender .municipality { color: #00529b; }\n"
@@ -158,7 +158,7 @@ def test_house_style_override_changes_font_and_colours_only(tmp_path) -> None:
         "html {\n"
         '  font-family: "DejaVu Serif", serif;\n'
         "  font-size: 11pt;\n"
-        "  line-height: 1.3;\n"
+        "  line-height: 1.25;\n"
         "  color: #1a1a5e;\n"
         "}\n"
         "h2 { color: #00529b; }\n"
