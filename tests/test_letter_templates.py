@@ -36,6 +36,10 @@ PACKAGED = {
     "afzender.html.j2",
     "waar.html.j2",
     "ondertekening.html.j2",
+    "hulp.html.j2",
+    "base.en.html.j2",
+    "A.en.html.j2",
+    "B.en.html.j2",
 }
 # The paragraphs of the golden letter that the override tests replace, as printed there.
 WHERE = (
@@ -44,11 +48,13 @@ WHERE = (
 )
 HOUSE_STYLE = (
     "html {\n"
-    '  font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif;\n'
-    "  font-size: 10pt;\n"
-    "  line-height: 1.4;\n"
-    "  color: #000;\n"
+    "  font-family: DejaVu Sans, Liberation Sans, Arial, sans-serif;\n"
+    "  font-size: 11.0pt;\n"
+    "  line-height: 1.25;\n"
+    "  color: #000000;\n"
     "}\n"
+    "h2, .sender .municipality { color: #00529b; }\n"
+    ".letter .appointment, .letter .help { border-color: #00529b; }\n"
 )
 
 
@@ -155,7 +161,7 @@ def test_house_style_override_changes_font_and_colours_only(tmp_path) -> None:
         "html {\n"
         '  font-family: "DejaVu Serif", serif;\n'
         "  font-size: 11pt;\n"
-        "  line-height: 1.35;\n"
+        "  line-height: 1.25;\n"
         "  color: #1a1a5e;\n"
         "}\n"
         "h2 { color: #00529b; }\n"

@@ -241,13 +241,19 @@ def test_letters_command_writes_everything_and_records(invoke, planned) -> None:
         members = ledger.frame("SELECT client_id, variant FROM batch_members WHERE batch_id = 'hoogkerk-1'")
         sent = ledger.frame("SELECT client_id, variant, sent_on FROM letters")
         invited = ledger.scalar("SELECT invited_on FROM batches WHERE batch_id = 'hoogkerk-1'")
+        english = ledger.scalar(
+            "SELECT COUNT(*) FROM batch_people JOIN people USING (client_id)"
+            " WHERE batch_id = 'hoogkerk-1' AND language = 'Engels'"
+        )
     assert data["letters"] == len(members) == 7
     assert invited == "2026-10-26"
     assert set(sent["sent_on"]) == {"2026-10-26"}
     assert dict(zip(sent["client_id"], sent["variant"], strict=True)) == dict(
         zip(members["client_id"], members["variant"], strict=True)
     )
-    assert len(PdfReader(folder / "hoogkerk-1.pdf").pages) == 7
+    # One page a letter, and the English translation behind the letter of who reads English.
+    assert english >= 1
+    assert len(PdfReader(folder / "hoogkerk-1.pdf").pages) == 7 + english
     htmls = sorted(p.name for p in folder.glob("*.html"))
     assert htmls == sorted(f"hoogkerk-1-{c}.html" for c in members["client_id"])
     for path in folder.iterdir():

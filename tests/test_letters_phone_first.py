@@ -87,8 +87,11 @@ def test_confirmation_letter_in_the_pdf(invoke, small_register, tmp_path):
     assert (made["letters"], made["confirmations"], made["no_letter"]) == (len(everyone) - 1, 1, 1)
     assert made["stopped_calling"] == still
 
-    pages = [page.extract_text() for page in PdfReader(Path(made["folder"]) / f"{batch}.pdf").pages]
+    every_page = [page.extract_text() for page in PdfReader(Path(made["folder"]) / f"{batch}.pdf").pages]
+    # The Dutch letters; an English translation behind a letter is a page of its own.
+    pages = [p for p in every_page if "Ons kenmerk:" in p]
     assert len(pages) == len(everyone) - 1
+    assert all("Ons kenmerk:" in p or "Our reference:" in p for p in every_page)
     kenmerk = {cid: [p for p in pages if f"{batch}/{cid}" in p] for cid in (ids[0], ids[1], ids[2])}
     assert kenmerk[ids[1]] == []  # said no on the phone: no letter
     assert "bevestigen wij de afspraak" in " ".join(kenmerk[ids[0]][0].split())

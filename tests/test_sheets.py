@@ -219,7 +219,7 @@ def test_names_and_addresses_with_gaps():
     full = {"street": "Dorpsstraat", "house_number": 17.0, "house_number_addition": "a"}
     assert (
         person_address(full | {"postcode": "9700 AB", "city": "Groningen"})
-        == "Dorpsstraat 17 a, 9700 AB Groningen"
+        == "Dorpsstraat 17 A, 9700 AB Groningen"  # one letter of an addition in capitals (PostNL)
     )
     assert person_address({"street": "Dorpsstraat", "house_number": float("nan"), "city": "Groningen"}) == (
         "Dorpsstraat, Groningen"

@@ -23,6 +23,7 @@ from kansen_cli.letter_templates import (
     logo_source,
     packaged_template_dir,
     template_name,
+    translation_template,
 )
 
 if TYPE_CHECKING:
@@ -41,10 +42,26 @@ CHUNK_LETTERS = 40  # small enough that the progress bar moves every few seconds
 def render_letter(env: SandboxedEnvironment, fields: Fields, fragment: bool = False) -> str:
     """One letter as a whole HTML page, or (fragment=True) as the section for the combined document.
 
-    Within the sandbox's limits; any failure of the template is an error naming it.
+    Within the sandbox's limits; any failure of the template is an error naming it. A person
+    whose language has a translation template gets it behind the Dutch letter, on a page of its
+    own (`translated`); the Dutch letter then says so instead of printing the help lines.
     """
+    from markupsafe import Markup
+
+    logo = logo_source(env, fragment)
+    translated = Markup("")
+    other = translation_template(env, fields)
+    if other is not None:
+        translated = Markup(
+            render(env.get_template(other), **fields, fragment=True, logo=logo, translated="")
+        )
     template = env.get_template(template_name(letter_template(fields)))
-    return render(template, **fields, fragment=fragment, logo=logo_source(env, fragment))
+    return render(template, **fields, fragment=fragment, logo=logo, translated=translated)
+
+
+def pages_of(env: SandboxedEnvironment, fields: Fields) -> int:
+    """The pages a person's letter takes: one, and one more for a translation."""
+    return 2 if translation_template(env, fields) else 1
 
 
 def render_document(env: SandboxedEnvironment, letters: Iterable[Fields]) -> str:
@@ -217,7 +234,7 @@ def render_pdf(
     except RefusedURL as exc:
         raise refusal(env, str(exc.args[0]), [template_name(letter_template(f)) for f in letters]) from None
     pages = sum(p for _, p in results)
-    if pages != len(letters):
+    if pages != sum(pages_of(env, f) for f in letters):
         raise KansenError(
             _(
                 "{letters} letters made {pages} pages; a letter must fit on one page. "

@@ -27,6 +27,8 @@ from kansen_cli.i18n import _
 if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
 
+    from kansen_cli.settings import Settings
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_TEMPLATE = "base.html.j2"
 DOCUMENT_TEMPLATE = "document.html.j2"
@@ -41,7 +43,7 @@ LOGO_FILES = {
 }
 # Names the renderer passes itself: not letter fields, so the pre-flight does not ask for them.
 # (The environment's globals, such as the logo, Jinja leaves out of the undeclared names itself.)
-RENDER_ARGUMENTS = frozenset({"fragment"})
+RENDER_ARGUMENTS = frozenset({"fragment", "translated"})
 
 
 def letter_template(fields: Mapping[str, Any]) -> str:
@@ -100,28 +102,97 @@ def find_logo(folder: Path) -> tuple[Path, str] | None:
     return None
 
 
-def environment(campaign: Path | None = None) -> SandboxedEnvironment:
+def environment(campaign: Path | None = None, settings: Settings | None = None) -> SandboxedEnvironment:
     """The sandboxed Jinja2 environment; the campaign's templates come before the packaged ones.
 
     The campaign's logo is in the globals twice: `logo`, inline as a data URL, so that a letter
     saved on its own as HTML carries it; and `logo_file`, a file URL for the combined document
     of a batch, where WeasyPrint loads it once instead of parsing thousands of inline copies.
-    Without a logo both are empty and the sender block shows none.
+    Without a logo both are empty and the sender block shows none. The logo is
+    [letters.house_style] logo when set, else a logo file in the campaign's templates/letters/.
+    The house style (`house`: colours, font, size) and the help lines (`help_lines`) of the
+    settings are globals too: the same for every letter, so no letter fields.
     """
     from kansen_cli.letter_sandbox import sandbox
+    from kansen_cli.settings import Settings
 
+    settings = settings or Settings()
     paths = [str(packaged_template_dir())]
     own = campaign_template_dir(campaign) if campaign is not None else None
     if own is not None and own.is_dir():
         paths.insert(0, str(own))
     env = sandbox(paths)
-    logo = find_logo(own) if own is not None else None
-    env.globals["logo"] = env.globals["logo_file"] = ""
+    style = settings.letters.house_style
+    logo = settings_logo(campaign, style.logo) if style.logo else None
+    if logo is None and own is not None:
+        logo = find_logo(own)
+    env.globals["logo"] = env.globals["logo_file"] = env.globals["logo_path"] = ""
     if logo is not None:
         path, mime = logo
         env.globals["logo"] = f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
         env.globals["logo_file"] = path.resolve().as_uri()
+        env.globals["logo_path"] = str(path.resolve())
+    env.globals["house"] = style.model_dump()
+    env.globals["help_lines"] = help_lines(settings)
     return env
+
+
+def settings_logo(campaign: Path | None, logo: str) -> tuple[Path, str]:
+    """The logo [letters.house_style] names, relative to the campaign, and its media type.
+
+    A missing file, or one that is no SVG, PNG or JPEG, is an error that names the setting.
+    """
+    from kansen_cli.errors import LetterTemplateError
+
+    path = Path(campaign or ".") / logo
+    mime = LOGO_FILES.get("logo" + path.suffix.lower())
+    if mime is None:
+        raise LetterTemplateError(
+            f"[letters.house_style] logo = {logo!r} is no SVG, PNG or JPEG file; give a .svg, .png or .jpg"
+        )
+    if not path.is_file():
+        raise LetterTemplateError(
+            f"[letters.house_style] logo = {logo!r}: there is no such file in the campaign folder"
+            f" ({path}); put the logo there or correct the setting; nothing written"
+        )
+    return path, mime
+
+
+# Scripts written from right to left: their help line is set right-aligned.
+RIGHT_TO_LEFT = frozenset({"ar", "fa", "he", "ur"})
+
+
+def help_lines(settings: Settings) -> list[dict[str, str]]:
+    """The lines offering help with the letter, in their languages, with the phone number filled in."""
+    language = settings.letters.language
+    phone = language.help_phone or settings.letters.phone
+    out = []
+    for code, line in language.help_lines.items():
+        rtl = code in RIGHT_TO_LEFT
+        # In a right-to-left line the groups of a phone number would swap places (67 45 123 050):
+        # the number is isolated as left-to-right text (Unicode LRI ... PDI).
+        number = f"\u2066{phone}\u2069" if rtl else phone
+        out.append({"code": code, "text": line.replace("{phone}", number), "dir": "rtl" if rtl else "ltr"})
+    return out
+
+
+def translation_template(env: SandboxedEnvironment, fields: Mapping[str, Any]) -> str | None:
+    """The template of the translation behind a person's letter (`A.en.html.j2`), or None.
+
+    Only when the person's language has a code and the campaign (or kansen) has that template.
+    """
+    from jinja2 import TemplateNotFound
+
+    code = fields.get("language_code")
+    if not code:
+        return None
+    name = template_name(f"{letter_template(fields)}.{code}")
+    assert env.loader is not None
+    try:
+        env.loader.get_source(env, name)
+    except TemplateNotFound:
+        return None
+    return name
 
 
 def logo_source(env: SandboxedEnvironment, fragment: bool) -> str:

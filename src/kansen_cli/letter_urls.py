@@ -67,8 +67,11 @@ def refused_error(fetcher: Any) -> type[BaseException]:
 
 
 def template_roots(env: SandboxedEnvironment) -> tuple[str, ...]:
-    """The folders the environment reads templates from (the campaign's first)."""
-    return tuple(str(p) for p in getattr(env.loader, "searchpath", ()))
+    """The folders the environment reads templates from (the campaign's first), and the logo file
+    [letters.house_style] names (that file only, not its folder)."""
+    folders = tuple(str(p) for p in getattr(env.loader, "searchpath", ()))
+    logo = str(env.globals.get("logo_path") or "")
+    return folders + ((logo,) if logo else ())
 
 
 def refusal(env: SandboxedEnvironment, url: str, variants: Sequence[str]) -> LetterTemplateError:
@@ -108,6 +111,8 @@ def _holder(env: SandboxedEnvironment, url: str) -> str | None:
     if parts.scheme == "file":
         needles.append(urllib.request.url2pathname(parts.path))
     for root in template_roots(env):
+        if not Path(root).is_dir():
+            continue  # the logo file
         for path in sorted(Path(root).iterdir()):
             if path.suffix in (".j2", ".css", ".html") and path.is_file() and inside(path, [root]):
                 text = path.read_text(encoding="utf-8", errors="replace")

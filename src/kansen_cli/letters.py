@@ -17,6 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 from kansen_cli.errors import TemplateFieldError
 from kansen_cli.i18n import N_, _, day
+from kansen_cli.letter_format import address_line as address_line  # re-exported: its old home
+from kansen_cli.letter_format import format_postcode as format_postcode
+from kansen_cli.letter_format import postcode_city, salutation
+from kansen_cli.letter_format import text as _text
 from kansen_cli.letter_templates import letter_template, template_name, template_variables
 
 if TYPE_CHECKING:
@@ -24,15 +28,19 @@ if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
 
     from kansen_cli.planning import Calendar
-    from kansen_cli.settings import Settings
+    from kansen_cli.settings import LetterSettings, Settings
 
 Fields = dict[str, str | None]
 
 # Fields that may be empty for some people without anything being wrong (most people have
 # no surname prefix or house number addition); a template using them just prints nothing.
-OPTIONAL_FIELDS = frozenset({"initials", "prefix", "house_number_addition", "phone", "email", "language"})
+OPTIONAL_FIELDS = frozenset(
+    {"initials", "prefix", "house_number_addition", "phone", "email", "language", "language_code"}
+)
 # Fields that come from the plan, not the register: their absence means "run kansen plan".
-APPOINTMENT_FIELDS = frozenset({"date", "date_numeric", "time", "end_time", "consultant", "call_date"})
+APPOINTMENT_FIELDS = frozenset(
+    {"date", "date_numeric", "date_en", "time", "start_time", "end_time", "consultant", "call_date"}
+)
 ADDRESS_FIELDS = frozenset({"street", "house_number", "street_line", "postcode", "city", "postcode_city"})
 # Where the conversation is: empty for people seen at home, so the packaged waar.html.j2 can
 # name them for everyone and the pre-flight asks them only of people who come to a location.
@@ -44,39 +52,8 @@ OPTIONAL_LOCATION_FIELDS = frozenset({"location_directions"})
 # --- fields -------------------------------------------------------------------------------
 
 
-def _text(value: Any) -> str | None:
-    """A ledger value as trimmed text; None, NaN and blanks become None."""
-    if value is None:
-        return None
-    if isinstance(value, float):
-        if value != value:
-            return None
-        if value.is_integer():
-            value = int(value)
-    text = str(value).strip()
-    return text or None
-
-
 def _join(*parts: str | None) -> str:
     return " ".join(p for p in parts if p)
-
-
-def address_line(street: Any, number: Any, addition: Any) -> str:
-    """`Amkemaheerd 1 A`: street, house number and addition separated by spaces (NEN 5825).
-
-    Gaps are left out; a house number pandas read as a float (17.0) prints as 17.
-    """
-    return _join(_text(street), _text(number), _text(addition))
-
-
-def format_postcode(value: str | None) -> str | None:
-    """`9716hd` -> `9716 HD`, as PostNL wants it; anything else as it was."""
-    if value is None:
-        return None
-    compact = value.replace(" ", "").upper()
-    if len(compact) == 6 and compact[:4].isdigit() and compact[4:].isalpha():
-        return f"{compact[:4]} {compact[4:]}"
-    return value
 
 
 def format_time(value: dt.time) -> str:
@@ -95,18 +72,18 @@ def duration_text(minutes: int) -> str:
     return f"ongeveer {minutes} minuten"
 
 
-def long_date(day: dt.date) -> str:
+def long_date(day: dt.date, locale: str = "nl") -> str:
     """25 november 2026."""
     from babel.dates import format_date
 
-    return str(format_date(day, format="long", locale="nl"))
+    return str(format_date(day, format="long", locale=locale))
 
 
-def full_date(day: dt.date) -> str:
-    """maandag 2 november 2026."""
+def full_date(day: dt.date, locale: str = "nl") -> str:
+    """maandag 2 november 2026 (in English: Monday, 2 November 2026)."""
     from babel.dates import format_date
 
-    return str(format_date(day, format="full", locale="nl"))
+    return str(format_date(day, format="full", locale=locale))
 
 
 def sender_fields(settings: Settings, sent_on: dt.date) -> dict[str, str]:
@@ -114,6 +91,7 @@ def sender_fields(settings: Settings, sent_on: dt.date) -> dict[str, str]:
     letters = settings.letters
     return {
         "letter_date": long_date(sent_on),
+        "letter_date_en": long_date(sent_on, "en_GB"),
         "municipality": settings.campaign.municipality,
         "campaign_name": settings.campaign.name,
         "sender_department": letters.sender_department,
@@ -123,18 +101,28 @@ def sender_fields(settings: Settings, sent_on: dt.date) -> dict[str, str]:
         "phone_hours": letters.phone_hours,
         "signature_name": letters.signature_name,
         "signature_title": letters.signature_title,
+        "privacy_url": letters.privacy_url,
         "duration": duration_text(settings.planning.conversation_minutes),
+        "duration_minutes": str(settings.planning.conversation_minutes),
     }
 
 
 def person_fields(
-    row: Mapping[str, Any], calendar: Calendar | None = None, sent_on: dt.date | None = None
+    row: Mapping[str, Any],
+    calendar: Calendar | None = None,
+    sent_on: dt.date | None = None,
+    letters: LetterSettings | None = None,
 ) -> Fields:
     """The letter fields of one person (a row of `ledger.letters.letter_people`).
 
     The reminder call (`call_date`) is on the open day before the appointment, but never
     before the letter goes out (`sent_on`): nobody is phoned about a letter not yet sent.
+    The address and salutation follow `letters` ([letters] settings; the defaults without).
     """
+    if letters is None:
+        from kansen_cli.settings import LetterSettings
+
+        letters = LetterSettings()
     initials, prefix, surname = (
         _text(row.get("initials")),
         _text(row.get("prefix")),
@@ -143,6 +131,7 @@ def person_fields(
     street, number = _text(row.get("street")), _text(row.get("house_number"))
     addition = _text(row.get("house_number_addition"))
     postcode, city = format_postcode(_text(row.get("postcode"))), _text(row.get("city"))
+    language = _text(row.get("language"))
     name = _join(initials, prefix, surname) if surname else None
     fields: Fields = {
         "batch_id": _text(row.get("batch_id")),
@@ -155,17 +144,31 @@ def person_fields(
         "prefix": prefix,
         "surname": surname,
         "name": name,
-        "salutation": f"Beste {name}" if name else None,
+        "salutation": salutation(
+            letters.salutation,
+            letters.salutation_fallback,
+            initials=initials,
+            prefix=prefix,
+            surname=surname,
+            gender=row.get("gender"),
+        )
+        if surname
+        else None,
         "street": street,
         "house_number": number,
         "house_number_addition": addition,
-        "street_line": address_line(street, number, addition) if street and number else None,
+        "street_line": address_line(street, number, addition, letters.addition_style)
+        if street and number
+        else None,
         "postcode": postcode,
         "city": city,
-        "postcode_city": f"{postcode}  {city.upper()}" if postcode and city else None,
+        "postcode_city": postcode_city(postcode, city),
         "phone": _text(row.get("phone")),
         "email": _text(row.get("email")),
-        "language": _text(row.get("language")),
+        "language": language,
+        # The code of the person's language ([letters.language] codes): their letter comes with
+        # a translation when the campaign has a template in that language.
+        "language_code": letters.language.code_of(language),
     }
     date_text, start_text = _text(row.get("appointment_date")), _text(row.get("appointment_start"))
     end_text, consultant = _text(row.get("appointment_end")), _text(row.get("consultant"))
@@ -174,7 +177,9 @@ def person_fields(
         fields.update(
             date=full_date(day),
             date_numeric=f"{day:%d-%m-%Y}",
+            date_en=full_date(day, "en_GB"),
             time=format_time(dt.time.fromisoformat(start_text)),
+            start_time=f"{dt.time.fromisoformat(start_text):%H:%M}",
             end_time=format_time(dt.time.fromisoformat(end_text)),
             consultant=consultant,
             call_date=full_date(call_day(calendar, day, sent_on)) if calendar else None,
@@ -243,7 +248,7 @@ def letter_fields(people: pd.DataFrame, settings: Settings, sent_on: dt.date) ->
     later = later_round_fields(settings)
     out = []
     for row in people.to_dict("records"):
-        fields = person_fields(row, calendar, sent_on)
+        fields = person_fields(row, calendar, sent_on, settings.letters)
         fields.update(place_fields(row, settings))
         fields.update(shared)
         if int(row.get("round") or 1) > 1:
@@ -278,8 +283,11 @@ def preflight(
     """
     from jinja2 import TemplateNotFound, TemplateSyntaxError
 
+    from kansen_cli.letter_templates import translation_template
+
     problems: list[str] = []
     needed: dict[str, set[str]] = {}
+    others = sorted({o for f in letters if (o := translation_template(env, f))})
     for template in sorted({letter_template(f) for f in letters}):
         try:
             needed[template] = template_variables(env, template_name(template))
@@ -296,9 +304,20 @@ def preflight(
                     name=exc.name or template_name(template), line=exc.lineno, error=exc.message
                 )
             )
+    for other in others:
+        try:
+            needed[other] = template_variables(env, other)
+        except TemplateSyntaxError as exc:
+            problems.append(
+                _("template {name} line {line}: {error}").format(
+                    name=exc.name or other, line=exc.lineno, error=exc.message
+                )
+            )
     missing: dict[str, int] = {}
     for fields in letters:
-        for name in needed.get(letter_template(fields), ()):
+        translation = translation_template(env, fields) or ""
+        wanted = needed.get(letter_template(fields), set()) | needed.get(translation, set())
+        for name in sorted(wanted):
             if name in OPTIONAL_FIELDS and name in fields:
                 continue
             # Home people have no location; a location need not give directions.

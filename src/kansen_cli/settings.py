@@ -18,6 +18,7 @@ from kansen_cli.i18n import N_, _
 from kansen_cli.settings_codebook import Codebook as Codebook  # re-exported: its old home
 from kansen_cli.settings_codebook import CodebookRoles as CodebookRoles
 from kansen_cli.settings_followup import FollowupSettings
+from kansen_cli.settings_letters import AdditionStyle, HouseStyle, LetterLanguages, check_salutation
 from kansen_cli.settings_render import render_settings as render_settings  # its old home
 from kansen_cli.settings_routes import Approach, CallSettings, Location, Place, RoundSettings
 from kansen_cli.settings_trajectories import TrajectorySettings
@@ -137,6 +138,27 @@ class LetterSettings(_Model):
     phone_hours: str = Field("op werkdagen van 9.00 tot 17.00 uur", description="When the phone is answered.")
     signature_name: str = Field("M. de Boer", description="Name under the letter.")
     signature_title: str = Field("Programmaleider Kansen in Kaart", description="Title under the name.")
+    addition_style: AdditionStyle = Field(
+        "auto",
+        description="House number and addition: auto (12-2 for a number, 12 A for a letter),"
+        " dash (12-2, 12-A) or space (12 2, 12 A).",
+    )
+    salutation: str = Field(
+        "Beste {title} {surname}",
+        description="Salutation; {title} is heer or mevrouw (from the register's gender, when it"
+        " has one), {initials}, {surname} (with its prefix: Van der Veen), {name} (J.A. van der Veen).",
+    )
+    salutation_fallback: str = Field(
+        "Beste heer/mevrouw {surname}",
+        description="Salutation when a field the first one uses is unknown (no gender, no initials);"
+        " without a surname the letter says Geachte heer/mevrouw.",
+    )
+    privacy_url: str = Field(
+        "https://gemeente.example.nl/privacy",
+        description="Web page on the privacy of the conversation, named in the privacy paragraph.",
+    )
+    house_style: HouseStyle = Field(default_factory=HouseStyle)
+    language: LetterLanguages = Field(default_factory=LetterLanguages)
     approach: dict[str, Approach] = Field(
         default_factory=dict,
         description="Per variant: letter (the invitation is posted) or phone_first (called first,"
@@ -157,6 +179,11 @@ class LetterSettings(_Model):
         description="Working days (no public holiday or closed day) needed from the day the letters "
         "go out up to the batch's first appointment (that day not counted): Monday to Monday is 5.",
     )
+
+    @field_validator("salutation", "salutation_fallback")
+    @classmethod
+    def _salutation(cls, value: str) -> str:
+        return check_salutation(value)
 
     @field_validator("variants")
     @classmethod

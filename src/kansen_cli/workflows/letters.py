@@ -111,7 +111,7 @@ def run(
         batch = require_batch(ledger, batch)
         _refuse_when_sent(ledger, batch, force or dry_run)
         people = letter_people(ledger, batch)
-        env = environment(campaign)
+        env = environment(campaign, settings)
         calling = still_calling(ledger, batch, people, settings, letter_date)
         if calling and not (stop_calling or dry_run):
             refuse_while_calling(calling, batch, letter_date)
