@@ -109,7 +109,7 @@ def show_report(result: ReportResult) -> None:
         from kansen_cli import report_render as render
 
         term = console()
-        for item in render.to_rich(result.report):
+        for item in render.to_rich(result.report, term.width):
             term.print(item)
     if result.out is not None:
         err().print(f"Report written to {result.out}")

@@ -53,13 +53,14 @@ def _row(
     b.equation(approached_key, [("reach", scope, c) for c in ctx.contact_codes])
     spoken = ctx.roles.spoken
     base = len(frame) - sum(counts[c] for c in ctx.na_codes)
-    cells.append(
-        pct(
-            counts.get(spoken, 0),
-            base,
-            [approached_key, ("reach", scope, spoken), *(("reach", scope, c) for c in ctx.na_codes)],
-        )
+    rate = pct(
+        counts.get(spoken, 0),
+        base,
+        [approached_key, ("reach", scope, spoken), *(("reach", scope, c) for c in ctx.na_codes)],
     )
+    # Letters sent, but nobody has a result yet: 0 % would read as a result.
+    rate.unknown = len(frame) > 0 and counts.get(NONE, 0) == len(frame)
+    cells.append(rate)
     for cell in labels:
         cell.bold = bold
     return labels + cells
