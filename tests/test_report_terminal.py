@@ -15,6 +15,15 @@ from test_report import build_golden_ledger
 WORDS = ("Benaderd", "Gesproken", "Afgezegd", "Vervallen", "resultaat", "Respons", "Wijk", "Batch")
 
 
+@pytest.fixture(autouse=True)
+def back_to_the_default_language():
+    """A command run in English leaves no English behind for the next test."""
+    yield
+    from kansen_cli import i18n
+
+    i18n.set_language(None)
+
+
 @pytest.fixture
 def golden(campaign: Path) -> Path:
     return build_golden_ledger(campaign)
@@ -62,3 +71,21 @@ def test_a_batch_without_results_says_no_result_yet(golden: Path, invoke, monkey
     monkeypatch.setenv("KANSEN_LANG", "en")
     english = terminal(invoke, monkeypatch, "-c", golden, "--batch", "noord-2", columns=200)
     assert "no result yet" in english
+
+
+def test_the_report_in_english_with_lang_en(golden: Path, invoke) -> None:
+    result = invoke("--lang", "en", "report", "-c", golden, "--format", "md")
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("# Kansen in Kaart: report\n\nGemeente Groningen, all data\n")
+    for text in (
+        "## Reach per neighbourhood (approached in the period)",
+        "| Neighbourhood | Approached |",
+        "## Basis of the percentages",
+        "## From register to active",
+        "| **Total** | 24 |",
+        "– = cannot be computed (no base).",
+    ):
+        assert text in out, text
+    dutch = invoke("report", "-c", golden, "--format", "md").stdout
+    assert "## Bereik per wijk (benaderd in de periode)" in dutch and "| Wijk | Benaderd |" in dutch

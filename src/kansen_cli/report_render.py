@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kansen_cli.i18n import percent
+from kansen_cli.i18n import _, percent
 from kansen_cli.report import Cell, Report, Table
 
 if TYPE_CHECKING:
@@ -45,9 +45,9 @@ def _numeric(cell: Cell) -> bool:
 
 
 def legend(report: Report) -> str:
-    lines = [f"{MISSING} = niet te berekenen (geen basis)."]
+    lines = [_("{missing} = cannot be computed (no base).").format(missing=MISSING)]
     if report.published:
-        lines.insert(0, f"{HIDDEN} = niet gepubliceerd, om kleine aantallen te beschermen.")
+        lines.insert(0, _("{hidden} = not published, to protect small numbers.").format(hidden=HIDDEN))
     return " ".join(lines)
 
 
@@ -185,7 +185,7 @@ def to_sheets(report: Report) -> dict[str, pd.DataFrame]:
     notes = [report.title, report.subtitle, legend(report)]
     for table in report.tables:
         notes += [f"{table.name}: {table.title}", *(f"  {n}" for n in table.notes)]
-    sheets = {"toelichting": pd.DataFrame({"Toelichting": notes})}
+    sheets = {"toelichting": pd.DataFrame({_("Notes"): notes})}
     for table in report.tables:
         sheets[table.name] = table_frame(table)
     return sheets
