@@ -72,7 +72,8 @@ def to_html(report: Report, made: list[Chart]) -> str:
     from kansen_cli.i18n import _, language
 
     # The footer's words in the reader's language ("pagina 2 van 5"); the rest of the CSS as is.
-    style = STYLESHEET.replace('"{page} "', f'"{_("page")} "').replace('" {of} "', f'" {_("of")} "')
+    page, of = _("page"), _("of")
+    style = STYLESHEET.replace('"{page} "', f'"{page} "').replace('" {of} "', f'" {of} "')
     return (
         f'<!DOCTYPE html>\n<html lang="{language()}"><head><meta charset="utf-8"><title>'
         f"{escape(report.title)}</title><style>{style}</style></head>\n<body>\n{body}\n</body></html>\n"
