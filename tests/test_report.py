@@ -550,7 +550,7 @@ def test_cli_empty_ledger(campaign: Path, invoke, tmp_path: Path) -> None:
         pass
     result = invoke("report", "-c", campaign, "--json", "--charts", tmp_path / "g")
     assert result.exit_code == 0, result.stderr
-    assert "Nobody approached" in result.stderr
+    assert "Nog niemand benaderd in deze periode" in result.stderr
     assert json.loads(result.stdout)["approached"] == 0
     assert (tmp_path / "g" / "trechter.png").exists()
 

@@ -278,7 +278,11 @@ def test_cli_docx_and_pdf(invoke, tmp_path: Path) -> None:
         out = tmp_path / f"bijlage.{fmt}"
         result = invoke("report", "-c", campaign, "--format", fmt, "--out", out, "--publish")
         assert result.exit_code == 0, result.stderr
-        assert "Report written to" in result.stderr and out.name in result.stderr and result.stdout == ""
+        assert (
+            "Rapportage geschreven naar" in result.stderr
+            and out.name in result.stderr
+            and result.stdout == ""
+        )
         again = invoke("report", "-c", campaign, "--format", fmt, "--out", out)
         assert again.exit_code == 1 and "--force" in again.stderr
         assert invoke("report", "-c", campaign, "--format", fmt, "--out", out, "--force").exit_code == 0

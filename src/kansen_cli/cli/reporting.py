@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from kansen_cli.cli.app import CampaignOpt, ForceOpt, JsonOpt, command, console, date_option
+from kansen_cli.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from kansen_cli.workflows.report import ReportResult
@@ -71,14 +72,15 @@ def report(
 
     fmt = "json" if as_json else output_format.lower()
     if fmt not in workflow.FORMATS:
-        raise typer.BadParameter(f"choose one of: {', '.join(workflow.FORMATS)}", param_hint="--format")
+        raise typer.BadParameter(
+            _("choose one of: {formats}").format(formats=", ".join(workflow.FORMATS)), param_hint="--format"
+        )
     start = date_option(date_from, "--from")
     end = date_option(date_to, "--to")
     if start is not None and end is not None and end < start:
-        raise typer.BadParameter("the period ends before it starts", param_hint="--to")
+        raise typer.BadParameter(_("the period ends before it starts"), param_hint="--to")
     from kansen_cli.cli.progress import progress_bar
     from kansen_cli.clock import today
-    from kansen_cli.i18n import _
     from kansen_cli.settings import load_settings
 
     settings = load_settings(campaign)
@@ -109,8 +111,11 @@ def show_report(result: ReportResult) -> None:
 
     if result.empty:
         err().print(
-            "Nobody approached in this period yet: the figures are all zero. "
-            "Send letters with `kansen letters`."
+            _(
+                "Nobody approached in this period yet: the figures are all zero. "
+                "Send letters with `kansen letters`."
+            ),
+            markup=False,
         )
     if result.text is not None and result.out is None:
         typer.echo(result.text, nl=False)
@@ -118,9 +123,11 @@ def show_report(result: ReportResult) -> None:
         from kansen_cli import report_render as render
 
         term = console()
-        for item in render.to_rich(result.report):
+        for item in render.to_rich(result.report, term.width):
             term.print(item)
     if result.out is not None:
-        err().print(f"Report written to {result.out}")
+        err().print(_("Report written to {path}").format(path=result.out), markup=False)
     if result.charts_folder is not None:
-        err().print(f"{len(result.charts)} charts written to {result.charts_folder}")
+        count = len(result.charts)
+        written = ngettext("{count} chart written to {path}", "{count} charts written to {path}", count)
+        err().print(written.format(count=count, path=result.charts_folder), markup=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kansen_cli.i18n import _
 from kansen_cli.report.cells import Builder, Count, Rate, Table, blank, label, pct
 from kansen_cli.report.context import Context, Part
 from kansen_cli.report.frames import NONE, codes, split
@@ -31,8 +32,8 @@ def _activities(ctx: Context, b: Builder) -> tuple[Table, dict[str, Any], dict[s
     seen_types = [t for found in activity_lists for t in found]
     table = Table(
         "activiteiten",
-        "Soort activiteiten van de maatschappelijk actieven (meer dan één mogelijk)",
-        ["Activiteit", "Aantal", "% van de maatschappelijk actieven"],
+        _("Kind of activities of the socially active (more than one possible)"),
+        [_("Activity"), _("Number"), _("% of the socially active")],
     )
     base_key = ("out", roles.active, "n")
     json: dict[str, Any] = {}
@@ -64,7 +65,7 @@ def _activities(ctx: Context, b: Builder) -> tuple[Table, dict[str, Any], dict[s
 
 def _location(ctx: Context, b: Builder) -> tuple[Table, dict[str, Any], dict[str, Any]]:
     cb, outcomes = ctx.cb, ctx.conversations
-    table = Table("locatie", "Plaats van de gesprekken", ["Plaats", "Aantal", "% van gesproken"])
+    table = Table("locatie", _("Place of the conversations"), [_("Place"), _("Number"), _("% of spoken")])
     total_key = ("out", "all", "n")
     found = codes(cb.location, outcomes["location"])
     loc_codes = [c for c in found if c != NONE] + ([NONE] if (outcomes["location"] == NONE).any() else [])

@@ -5,6 +5,7 @@ batches), built by `variants.compare`; left out unless both approaches were used
 
 from __future__ import annotations
 
+from kansen_cli.i18n import N_
 from kansen_cli.report.cells import Builder
 from kansen_cli.report.context import Context, Part
 from kansen_cli.report.frames import codes
@@ -14,8 +15,8 @@ APPROACHES = Grouping(
     column="approach",
     prefix="approach",
     name="benaderingen",
-    title="Benaderingen",
-    header="Benadering",
+    title=N_("Approaches"),
+    header=N_("Approach"),
     json_key="approach",
     labels={"letter": "Eerst een brief", "phone_first": "Eerst bellen"},
 )

@@ -6,6 +6,7 @@ the referral table prints its shares of it."""
 
 from __future__ import annotations
 
+from kansen_cli.i18n import _
 from kansen_cli.report.cells import Builder, Count, Key, Rate, Table, label, pct
 from kansen_cli.report.context import Context, Part
 from kansen_cli.report.frames import NONE
@@ -20,10 +21,12 @@ def advised(ctx: Context) -> int:
 
 
 def section(ctx: Context, b: Builder) -> Part:
-    table = Table("basis", "Basis voor de percentages", ["Groep", "Personen"])
+    table = Table("basis", _("Basis of the percentages"), [_("Group"), _("People")])
     approached_key = ("reach", "all", "_approached")
     counts = ctx.reach_counts(ctx.letters)
-    table.rows.append([label("Benaderd"), b.count(approached_key, len(ctx.letters), table.name, "Benaderd")])
+    table.rows.append(
+        [label(_("Approached")), b.count(approached_key, len(ctx.letters), table.name, _("Approached"))]
+    )
     for code in ctx.na_codes:
         name = f"Niet meer van toepassing: {ctx.contact_label[code].lower()}"
         table.rows.append([label(name), b.count(("reach", "all", code), counts[code], table.name, name)])
@@ -57,8 +60,8 @@ def _results(ctx: Context, b: Builder) -> Table:
     city's (of the advised, not of all approached, as Nijmegen published them)."""
     table = Table(
         "contactresultaten",
-        "Resultaat van de benadering (% van geadviseerd)",
-        ["Resultaat", "Personen", "% van geadviseerd"],
+        _("Result of the approach (% of advised)"),
+        [_("Result"), _("People"), _("% of advised")],
     )
     counts = ctx.reach_counts(ctx.letters)
     base = advised(ctx)

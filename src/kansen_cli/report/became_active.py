@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kansen_cli.i18n import _
 from kansen_cli.report.cells import Builder, Count, Table, label
 from kansen_cli.report.context import Context, Part
 
@@ -11,11 +12,11 @@ def section(ctx: Context, b: Builder) -> Part:
     via = ctx.active_via_referral
     own_all = set(latest.loc[latest["result"] == roles.followup_became_active, "client_id"])
     own = own_all - via  # someone who started via a referral counts there, once
-    table = Table("actief_geworden", "Actief geworden", ["Route", "Personen"])
+    table = Table("actief_geworden", _("Became active"), [_("Route"), _("People")])
     table.rows += [
         [
-            label("Via een verwijzing"),
-            b.count(("active", "via"), len(via), table.name, "Via een verwijzing"),
+            label(_("Through a referral")),
+            b.count(("active", "via"), len(via), table.name, _("Through a referral")),
         ],
         [
             label("Op eigen kracht (nabellen)"),

@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from kansen_cli.i18n import _, day
 from kansen_cli.report import (
     activities,
     approaches,
@@ -87,7 +88,7 @@ def build_report(
     return Report(
         tables=tables,
         data=resolve({**head, **_json(parts)}, b.values, hidden),
-        title=f"{settings.campaign.name}: rapportage",
+        title=_("{campaign}: report").format(campaign=settings.campaign.name),
         subtitle=_subtitle(settings, start, end, batch, publish),
         published=publish,
         empty=len(data.letters) == 0,
@@ -116,25 +117,25 @@ def _subtitle(
     settings: Settings, start: dt.date | None, end: dt.date | None, batch: str | None, publish: bool
 ) -> str:
     subtitle = f"{settings.campaign.municipality}, {_period_text(start, end)}" + (
-        f", batch {batch}" if batch else ""
+        _(", batch {batch}").format(batch=batch) if batch else ""
     )
     if publish:
-        subtitle += (
-            f"; voor publicatie: aantallen onder {settings.report.publish_threshold} en wat ze zou "
-            f"verraden zijn vervangen door x, percentages alleen bij een basis van ten minste "
-            f"{settings.report.min_denominator}"
-        )
+        subtitle += _(
+            "; for publication: counts below {threshold} and what would reveal them are replaced "
+            "by x, percentages only on a base of at least {base}"
+        ).format(threshold=settings.report.publish_threshold, base=settings.report.min_denominator)
     return subtitle
 
 
 def _period_text(start: dt.date | None, end: dt.date | None) -> str:
     if start is None and end is None:
-        return "alle gegevens"
+        return _("all data")
     if start is None:
-        return f"tot en met {end:%d-%m-%Y}"
+        assert end is not None
+        return _("up to {date}").format(date=day(end))
     if end is None:
-        return f"vanaf {start:%d-%m-%Y}"
-    return f"{start:%d-%m-%Y} tot en met {end:%d-%m-%Y}"
+        return _("from {date}").format(date=day(start))
+    return _("{start} up to {end}").format(start=day(start), end=day(end))
 
 
 def _apply_publish(tables: list[Table], hidden: set[Key], min_denominator: int) -> None:

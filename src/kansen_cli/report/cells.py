@@ -39,6 +39,7 @@ class Cell:
     digits: int = 1  # decimals when rendered
     exact: float | None = None  # a rate as an unrounded fraction, for JSON
     bold: bool = False
+    unknown: bool = False  # a rate of people none of whom has a result yet: not a 0 %
 
     @property
     def shown(self) -> Any:

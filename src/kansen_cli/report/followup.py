@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kansen_cli.i18n import _
 from kansen_cli.report.cells import Builder, Count, Table, label
 from kansen_cli.report.context import Context, Part
 from kansen_cli.report.frames import codes
@@ -12,7 +13,7 @@ from kansen_cli.report.frames import codes
 def section(ctx: Context, b: Builder) -> Part:
     cb, roles, calls, latest = ctx.cb, ctx.roles, ctx.calls, ctx.latest_calls
     fu_codes = codes(cb.followup_result, latest["result"])
-    table = Table("nabellen", "Nabellen (laatste ronde per persoon)", ["Resultaat", "Personen"])
+    table = Table("nabellen", _("Follow-up calls (latest round per person)"), [_("Result"), _("People")])
     results: dict[str, Any] = {}
     for code in fu_codes:
         name = cb.followup_result.get(code, code)
@@ -22,14 +23,14 @@ def section(ctx: Context, b: Builder) -> Part:
     no_contact = int((latest["result"] == roles.followup_no_contact).sum())
     table.rows.append(
         [
-            label("Gebeld", bold=True),
-            b.count(("fu", "_called"), calls["client_id"].nunique(), table.name, "Gebeld"),
+            label(_("Called"), bold=True),
+            b.count(("fu", "_called"), calls["client_id"].nunique(), table.name, _("Called")),
         ]
     )
     table.rows.append(
         [
-            label("Bereikt", bold=True),
-            b.count(("fu", "_reached"), len(latest) - no_contact, table.name, "Bereikt"),
+            label(_("Reached"), bold=True),
+            b.count(("fu", "_reached"), len(latest) - no_contact, table.name, _("Reached")),
         ]
     )
     b.equation(("fu", "_called"), [("fu", c) for c in fu_codes])

@@ -4,6 +4,7 @@ active (the outcome tables count conversations in the period instead)."""
 
 from __future__ import annotations
 
+from kansen_cli.i18n import _
 from kansen_cli.report.cells import Builder, Count, Key, Table, label
 from kansen_cli.report.context import Context, Part
 from kansen_cli.report.frames import clean, isin, latest_calls
@@ -13,7 +14,7 @@ Step = tuple[str, str, Key, int | None]
 
 
 def section(ctx: Context, b: Builder) -> Part:
-    table = Table("trechter", "Van register tot actief", ["Stap", "Personen"])
+    table = Table("trechter", _("From register to active"), [_("Step"), _("People")])
     steps = _selection_steps(ctx) + _cohort_steps(ctx)
     funnel_json = []
     for step, name, step_key, step_value in steps:
@@ -42,10 +43,15 @@ def section(ctx: Context, b: Builder) -> Part:
 def _selection_steps(ctx: Context) -> list[Step]:
     data = ctx.data
     steps: list[Step] = [
-        ("register", "Regels in het register (laatste selectie)", ("funnel", "register"), data.register_rows),
+        (
+            "register",
+            _("Rows in the register export (latest selection)"),
+            ("funnel", "register"),
+            data.register_rows,
+        ),
         (
             "selected",
-            "Geselecteerd (laatste selectie)" if ctx.batch is None else "In de batch",
+            _("Selected (latest selection)") if ctx.batch is None else _("In the batch"),
             ("funnel", "selected"),
             data.selected,
         ),
@@ -56,7 +62,7 @@ def _selection_steps(ctx: Context) -> list[Step]:
         steps.append(
             (
                 "selected_ever",
-                "Ooit geselecteerd (alle selecties)",
+                _("Ever selected (all selections)"),
                 ("funnel", "selected_ever"),
                 data.selected_ever,
             )
@@ -81,21 +87,21 @@ def _cohort_steps(ctx: Context) -> list[Step]:
     return [
         (
             "approached",
-            "Benaderd (in de periode)",
+            _("Approached (in the period)"),
             ("reach", "all", "_approached"),
             len(letters),
         ),
         (
             "spoken",
-            "Van hen gesproken",
+            _("Of them spoken"),
             ("reach", "all", roles.spoken),
             int((letters["contact_result"] == roles.spoken).sum()),
         ),
         (
             "referred",
-            "Van hen verwezen",
+            _("Of them referred"),
             ("funnel", "cohort_referred"),
             int(cohort_refs["client_id"].nunique()),
         ),
-        ("active", "Van hen actief geworden", ("funnel", "cohort_active"), len(cohort_via | cohort_own)),
+        ("active", _("Of them became active"), ("funnel", "cohort_active"), len(cohort_via | cohort_own)),
     ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kansen_cli.i18n import _
 from kansen_cli.report.cells import Builder, Count, Rate, Table, blank, label, pct
 from kansen_cli.report.context import Context, Part
 from kansen_cli.report.routes import SHEET_CHANNELS
@@ -66,7 +67,9 @@ def section(ctx: Context, b: Builder) -> Part:
         p for p in (HOME, NO_APPOINTMENT) if p in places.values()
     ]
     table = Table(
-        "gesprekken_locatie", "Gesprekken per locatie", ["Locatie", "Gesprekken", "% van de gesprekken"]
+        "gesprekken_locatie",
+        _("Conversations per location"),
+        [_("Location"), _("Conversations"), _("% of the conversations")],
     )
     total_key = ("out", "all", "n")  # the outcome table's total: the same conversations
     total = len(ctx.conversations)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kansen_cli.i18n import _
 from kansen_cli.report.cells import Builder, Count, Key, Rate, Table, blank, code_counts, label, pct
 from kansen_cli.report.context import Context, Part
 from kansen_cli.report.frames import NONE, codes, groups
@@ -16,7 +17,7 @@ def section(ctx: Context, b: Builder) -> Part:
     neighbourhoods = sorted(ctx.conversations["neighbourhood"].dropna().unique())
     outcome_table = _outcomes(ctx, b, class_codes)
     tables = [outcome_table, _per_neighbourhood(ctx, b, class_codes, neighbourhoods)]
-    # Each classification's share of the conversations: the "% van gesproken" cell of its row.
+    # Each classification's share of the conversations: the _("% of spoken") cell of its row.
     share = {code: Rate(row[2]) for code, row in zip(class_codes, outcome_table.rows, strict=False)}
 
     def per_neighbourhood(entry: dict[str, Any]) -> dict[str, Any]:
@@ -84,14 +85,14 @@ def _outcomes(ctx: Context, b: Builder, class_codes: list[str]) -> Table:
     pot_parts = (("zelf", roles.potential_self), ("steun", roles.potential_support))
     table = Table(
         "uitkomsten",
-        "Uitkomsten van de gesprekken (gesprekken in de periode)",
+        _("Outcomes of the conversations (conversations in the period)"),
         [
-            "Uitkomst",
-            "Aantal",
-            "% van gesproken",
+            _("Outcome"),
+            _("Number"),
+            _("% of spoken"),
             cb.participation_potential[roles.potential_self],
             cb.participation_potential[roles.potential_support],
-            "Participatiepotentieel",
+            _("Participation potential"),
         ],
     )
     spoken = len(outcomes)
@@ -151,8 +152,8 @@ def _per_neighbourhood(ctx: Context, b: Builder, class_codes: list[str], neighbo
     outcomes, class_label = ctx.conversations, ctx.class_label
     table = Table(
         "uitkomsten_wijk",
-        "Uitkomsten per wijk (gesprekken in de periode)",
-        ["Wijk", "Gesproken in de periode", *(class_label.get(c, c) for c in class_codes)],
+        _("Outcomes per neighbourhood (conversations in the period)"),
+        [_("Neighbourhood"), _("Spoken in the period"), *(class_label.get(c, c) for c in class_codes)],
     )
     table.notes.append(
         "Gesproken in de periode: gesprekken met een gespreksdatum in de periode. De bereiktabellen "
@@ -166,7 +167,7 @@ def _per_neighbourhood(ctx: Context, b: Builder, class_codes: list[str], neighbo
         b.equation(("outw", nbh, "n"), [("outw", nbh, c) for c in class_codes])
         table.rows.append(row)
     row = [
-        label("Totaal", bold=True),
+        label(_("Total"), bold=True),
         b.count(("out", "all", "n"), len(outcomes), table.name, "Totaal gesproken"),
     ]
     for code in class_codes:

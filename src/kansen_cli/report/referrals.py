@@ -54,8 +54,13 @@ def _table(
     base = advised(ctx)
     table = Table(
         "verwijzingen",
-        "Verwijzingen per bestemming en hun resultaat",
-        ["Bestemming", "Verwijzingen", "% van geadviseerd", *(result_label.get(c, c) for c in result_codes)],
+        _("Referrals per destination and their result"),
+        [
+            _("Destination"),
+            _("Referrals"),
+            _("% of advised"),
+            *(result_label.get(c, c) for c in result_codes),
+        ],
     )
 
     def share(key: tuple[str, ...], count: int) -> Cell:
@@ -78,7 +83,7 @@ def _table(
         b.equation(("ref", code, "n"), [("ref", code, r) for r in result_codes])
         table.rows.append(row)
     row = [
-        label("Totaal", bold=True),
+        label(_("Total"), bold=True),
         b.count(("ref", "all", "n"), len(refs), table.name, "Totaal verwijzingen"),
         share(("ref", "all", "n"), len(refs)),
     ]
@@ -90,8 +95,8 @@ def _table(
     b.equation(("ref", "all", "n"), [("ref", "all", r) for r in result_codes])
     table.rows.append(
         [
-            label("Verwezen personen"),
-            b.count(("funnel", "referred"), refs["client_id"].nunique(), table.name, "Verwezen personen"),
+            label(_("Referred people")),
+            b.count(("funnel", "referred"), refs["client_id"].nunique(), table.name, _("Referred people")),
             share(("funnel", "referred"), refs["client_id"].nunique()),
             *(blank() for _ in result_codes),
         ]

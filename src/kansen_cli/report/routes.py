@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from kansen_cli.i18n import _
 from kansen_cli.report.cells import Builder, Cell, Count, Rate, Table, blank, label, pct
 from kansen_cli.report.context import Context, Part
 from kansen_cli.report.frames import NONE, codes
@@ -54,7 +55,11 @@ def _channels(ctx: Context, b: Builder) -> tuple[Table, dict[str, Any]] | None:
         return None
     reached = ctx.reached_ids
     by_itself = reached_by_channel(ctx)
-    table = Table("bereik_kanaal", "Bereik per kanaal", ["Kanaal", "Benaderd", "Bereikt", "Bereikt (%)"])
+    table = Table(
+        "bereik_kanaal",
+        _("Reach per channel"),
+        [_("Channel"), _("Approached"), _("Reached"), _("Reached (%)")],
+    )
     entries: dict[str, Any] = {}
     for ch in shown:
         people = by_channel[ch]
@@ -175,7 +180,7 @@ def _rounds(ctx: Context, b: Builder) -> tuple[Table, dict[str, Any]] | None:
         [
             "Ronde",
             "In deze ronde benaderd",
-            "Benaderd",
+            _("Approached"),
             "Niet meer van toepassing",
             "Gesproken",
             "Respons (%)",
@@ -229,7 +234,7 @@ def _phone(ctx: Context, b: Builder) -> tuple[Table, dict[str, Any]] | None:
     outcome_codes = [c for c in found if c != NONE] + ([NONE] if (last_outcome == NONE).any() else [])
     called = len(last)
     reached = phone.loc[phone["outcome"].isin(roles.phone_reached), "client_id"].nunique()
-    table = Table("telefonisch_contact", "Telefonisch contact", ["Uitkomst", "Personen", "% van gebeld"])
+    table = Table("telefonisch_contact", _("Contact by phone"), [_("Outcome"), _("People"), _("% of called")])
     called_key = ("phone", "called")
     outcome_labels = {**cb.phone_outcome, NONE: "Nog geen uitkomst"}
     by_outcome: dict[str, Any] = {}

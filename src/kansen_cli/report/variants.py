@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from kansen_cli.i18n import N_, _
 from kansen_cli.report.cells import Builder, Cell, Count, Guarded, Rate, Table, label, rate_cells, stat
 from kansen_cli.report.context import Context, Part
 from kansen_cli.report.frames import codes
@@ -29,7 +30,7 @@ class Grouping:
     labels: dict[str, str] | None = None  # Dutch label per group code (None: the code itself)
 
 
-VARIANTS = Grouping("variant", "variant", "varianten", "Briefvarianten", "Variant", "variant")
+VARIANTS = Grouping("variant", "variant", "varianten", N_("Letter variants"), N_("Variant"), "variant")
 
 
 def section(ctx: Context, b: Builder) -> Part:
@@ -102,12 +103,20 @@ def _variants(ctx: Context, b: Builder, grouping: Grouping, variant_codes: list[
     na_header, spoken_header = _headers(ctx)
     table = Table(
         grouping.name,
-        f"{grouping.title}: respons met 95%-betrouwbaarheidsinterval (Wilson)",
-        [grouping.header, "Benaderd", na_header, spoken_header, "Respons (%)", "BI laag (%)", "BI hoog (%)"],
+        _("{what}: response with 95% confidence interval (Wilson)").format(what=_(grouping.title)),
+        [
+            _(grouping.header),
+            _("Approached"),
+            na_header,
+            spoken_header,
+            _("Response (%)"),
+            _("CI low (%)"),
+            _("CI high (%)"),
+        ],
     )
     letters = ctx.letters
     variant_counts: Counts = {}
-    word, prefix = grouping.header.lower(), grouping.prefix
+    word, prefix = _(grouping.header).lower(), grouping.prefix
     for code in variant_codes:
         frame = letters[letters[grouping.column] == code]
         na, spoken = _counts(ctx, frame)
@@ -160,8 +169,8 @@ def _comparison(
 
     table = Table(
         f"{grouping.name}_verschil",
-        f"Verschil tussen {grouping.title.lower()}",
-        ["Vergelijking", "Verschil (procentpunt)", "BI laag", "BI hoog", "p-waarde"],
+        _("Difference between {what}").format(what=_(grouping.title).lower()),
+        [_("Comparison"), _("Difference (percentage points)"), _("CI low"), _("CI high"), _("p-value")],
     )
     items: list[dict[str, Any]] = []
     first = variant_codes[0]
@@ -211,8 +220,15 @@ def _stratified(
 
     table = Table(
         f"{grouping.name}_per_batch",
-        f"{grouping.title} vergeleken binnen batches (Cochran–Mantel–Haenszel)",
-        ["Vergelijking", "Batches", "Odds ratio", "BI laag (odds ratio)", "BI hoog (odds ratio)", "p-waarde"],
+        _("{what} compared within batches (Cochran–Mantel–Haenszel)").format(what=_(grouping.title)),
+        [
+            _("Comparison"),
+            _("Batches"),
+            _("Odds ratio"),
+            _("CI low (odds ratio)"),
+            _("CI high (odds ratio)"),
+            _("p-value"),
+        ],
     )
     items: list[dict[str, Any]] = []
     first = variant_codes[0]
@@ -275,7 +291,7 @@ def _strata(ctx: Context, grouping: Grouping, first: str, other: str) -> list[tu
         )
     )
     letters_of: Counter[tuple[Any, Any]] = Counter()
-    for (batch_id, variant, _), count in tally.items():
+    for (batch_id, variant, _result), count in tally.items():
         letters_of[(batch_id, variant)] += count
     known = set(ctx.contact_codes)
     spoken = ctx.roles.spoken if ctx.roles.spoken in known else None

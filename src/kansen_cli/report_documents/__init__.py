@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from kansen_cli.i18n import N_
+
 if TYPE_CHECKING:
     from kansen_cli.report import Report, Table
 
@@ -30,11 +32,15 @@ class Chart:
 
 # (table it follows, caption, the charts function's name); in report order.
 CHART_PLACES = (
-    ("bereik_wijk", "Respons per wijk, met de respons van alle wijken samen", "response_per_neighbourhood"),
-    ("varianten", "Respons per briefvariant, met 95%-betrouwbaarheidsinterval", "variants"),
-    ("uitkomsten_wijk", "Gesproken en maatschappelijk actief per wijk", "active_per_neighbourhood"),
-    ("cijfers_verdeling", "Cijfer voor de gemeente per groep (enquête)", "marks"),
-    ("trechter", "Van register tot actief", "funnel"),
+    (
+        "bereik_wijk",
+        N_("Response per neighbourhood, with the response of all neighbourhoods together"),
+        "response_per_neighbourhood",
+    ),
+    ("varianten", N_("Response per letter variant, with 95% confidence interval"), "variants"),
+    ("uitkomsten_wijk", N_("Spoken and socially active per neighbourhood"), "active_per_neighbourhood"),
+    ("cijfers_verdeling", N_("Mark for the municipality per group (survey)"), "marks"),
+    ("trechter", N_("From register to active"), "funnel"),
 )
 
 
@@ -43,16 +49,20 @@ def charts(report: Report) -> list[Chart]:
     when the report has a survey."""
     import json
 
-    return list(_drawn(json.dumps(report.data)))
+    from kansen_cli.i18n import language
+
+    return list(_drawn(json.dumps(report.data), language()))
 
 
 @functools.lru_cache(maxsize=2)
-def _drawn(data_json: str) -> tuple[Chart, ...]:
+def _drawn(data_json: str, lang: str) -> tuple[Chart, ...]:
     """Drawing takes most of a document's time (matplotlib): the demo writes the Word document and
-    the PDF of the same report one after the other, so the same figures are drawn once."""
+    the PDF of the same report one after the other, so the same figures are drawn once (per
+    language: the charts' words and decimals follow it)."""
     import json
 
     from kansen_cli import charts as drawing
+    from kansen_cli.i18n import _
 
     data = json.loads(data_json)
     out = []
@@ -60,7 +70,7 @@ def _drawn(data_json: str) -> tuple[Chart, ...]:
         if name == "marks" and "groups" not in data.get("satisfaction", {}):
             continue
         make: Callable[[dict[str, Any]], bytes] = getattr(drawing, name)
-        out.append(Chart(after, caption, make(data)))
+        out.append(Chart(after, _(caption), make(data)))
     return tuple(out)
 
 

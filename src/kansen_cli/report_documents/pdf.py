@@ -27,7 +27,7 @@ WIDE_COLUMNS = 8  # tables this wide get a smaller font to stay within the page
 STYLESHEET = """
 @page { size: A4; margin: 2cm 2cm 2.2cm 2cm;
   @bottom-left { content: string(title); font: 8pt "DejaVu Sans", Arial, sans-serif; color: #555; }
-  @bottom-right { content: "pagina " counter(page) " van " counter(pages);
+  @bottom-right { content: "{page} " counter(page) " {of} " counter(pages);
     font: 8pt "DejaVu Sans", Arial, sans-serif; color: #555; } }
 body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 9pt; color: #111; }
 h1 { font-size: 18pt; margin: 0 0 4pt 0; string-set: title content(); }
@@ -70,9 +70,14 @@ def to_html(report: Report, made: list[Chart]) -> str:
         parts.append(_figure_html(chart, figure))
     parts.append(f'<p class="legend">{escape(legend(report))}</p>')
     body = "\n".join(parts)
+    from kansen_cli.i18n import _, language
+
+    # The footer's words in the reader's language ("pagina 2 van 5"); the rest of the CSS as is.
+    page, of = _("page"), _("of")
+    style = STYLESHEET.replace('"{page} "', f'"{page} "').replace('" {of} "', f'" {of} "')
     return (
-        f'<!DOCTYPE html>\n<html lang="nl"><head><meta charset="utf-8"><title>{escape(report.title)}'
-        f"</title><style>{STYLESHEET}</style></head>\n<body>\n{body}\n</body></html>\n"
+        f'<!DOCTYPE html>\n<html lang="{language()}"><head><meta charset="utf-8"><title>'
+        f"{escape(report.title)}</title><style>{style}</style></head>\n<body>\n{body}\n</body></html>\n"
     )
 
 
@@ -105,7 +110,9 @@ def _bold(text: str, bold: bool) -> str:
 
 def _figure_html(chart: Chart, number: int) -> str:
     source = "data:image/png;base64," + base64.b64encode(chart.png).decode("ascii")
-    caption = escape(f"Figuur {number}. {chart.caption}")
+    from kansen_cli.i18n import _
+
+    caption = escape(_("Figure {number}. {caption}").format(number=number, caption=chart.caption))
     image = f'<img src="{source}" alt="{escape(chart.caption)}">'
     return f"<figure>{image}<figcaption>{caption}</figcaption></figure>"
 

@@ -137,4 +137,7 @@ def _add_chart(document: Any, chart: Chart, number: int) -> None:
     from docx.shared import Cm
 
     document.add_picture(io.BytesIO(chart.png), width=Cm(CHART_WIDTH_CM))
-    document.add_paragraph(f"Figuur {number}. {chart.caption}", style="Caption")
+    from kansen_cli.i18n import _
+
+    caption = _("Figure {number}. {caption}").format(number=number, caption=chart.caption)
+    document.add_paragraph(caption, style="Caption")
