@@ -88,9 +88,12 @@ def test_stratified_equals_statsmodels(strata: list[tuple[int, int, int, int]]) 
         low, high = table.oddsratio_pooled_confint(alpha=0.05)
         ratio = float(table.oddsratio_pooled)
     assert result.odds_ratio == (ratio if math.isfinite(ratio) else None)
-    assert result.ci_low == (float(low) if math.isfinite(low) else None)
-    assert result.ci_high == (float(high) if math.isfinite(high) else None)
-    assert close(result.p_value, p_value, 1e-12) or (p_value < 1e-15 and result.p_value is not None)
+    # The same formulas summed in another order: a last-bit difference in the interval, and a
+    # few more digits lost in the p-value's chi-square tail (hypothesis found 4 strata with p
+    # 7.5959101665e-05 agreeing to 1.5e-11 only).
+    assert close(result.ci_low, float(low), 1e-12)
+    assert close(result.ci_high, float(high), 1e-12)
+    assert close(result.p_value, p_value, 1e-9) or (p_value < 1e-15 and result.p_value is not None)
 
 
 marks = st.lists(st.integers(min_value=1, max_value=10).map(float), min_size=0, max_size=400)

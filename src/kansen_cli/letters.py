@@ -270,22 +270,15 @@ def _hint(field: str, batch_id: str) -> str:
     return "no such field; see the mail-merge workbook's columns for the fields there are"
 
 
-def preflight(
-    env: SandboxedEnvironment,
-    letters: Sequence[Fields],
-    batch_id: str,
-    sent_on: dt.date | None = None,
-) -> None:
-    """Check every field every person's template needs, for all people, before writing anything.
-
-    Raises TemplateFieldError listing each field that is missing or empty and for how many
-    people; also when a variant has no template, or an appointment is not after the letter date.
-    """
+def _fields_templates_need(
+    env: SandboxedEnvironment, letters: Sequence[Fields], problems: list[str]
+) -> dict[str, set[str]]:
+    """The fields each letter template and translation template asks for; a template that is
+    missing or does not parse is added to `problems`."""
     from jinja2 import TemplateNotFound, TemplateSyntaxError
 
     from kansen_cli.letter_templates import translation_template
 
-    problems: list[str] = []
     needed: dict[str, set[str]] = {}
     others = sorted({o for f in letters if (o := translation_template(env, f))})
     for template in sorted({letter_template(f) for f in letters}):
@@ -313,6 +306,24 @@ def preflight(
                     name=exc.name or other, line=exc.lineno, error=exc.message
                 )
             )
+    return needed
+
+
+def preflight(
+    env: SandboxedEnvironment,
+    letters: Sequence[Fields],
+    batch_id: str,
+    sent_on: dt.date | None = None,
+) -> None:
+    """Check every field every person's template needs, for all people, before writing anything.
+
+    Raises TemplateFieldError listing each field that is missing or empty and for how many
+    people; also when a variant has no template, or an appointment is not after the letter date.
+    """
+    from kansen_cli.letter_templates import translation_template
+
+    problems: list[str] = []
+    needed = _fields_templates_need(env, letters, problems)
     missing: dict[str, int] = {}
     for fields in letters:
         translation = translation_template(env, fields) or ""

@@ -14,19 +14,22 @@ if TYPE_CHECKING:
     from kansen_cli.workflows.report import ReportResult
 
 
+# The period's options, declared here so that the command reads as its steps.
+FromOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--from",
+        metavar="DATE",
+        help="First day of the period (letters by send date, outcomes by conversation date).",
+    ),
+]
+ToOpt = Annotated[str | None, typer.Option("--to", metavar="DATE", help="Last day of the period, inclusive.")]
+
+
 @command(rich_help_panel="Coordinator")
 def report(
-    date_from: Annotated[
-        str | None,
-        typer.Option(
-            "--from",
-            metavar="DATE",
-            help="First day of the period (letters by send date, outcomes by conversation date).",
-        ),
-    ] = None,
-    date_to: Annotated[
-        str | None, typer.Option("--to", metavar="DATE", help="Last day of the period, inclusive.")
-    ] = None,
+    date_from: FromOpt = None,
+    date_to: ToOpt = None,
     batch: Annotated[str | None, typer.Option("--batch", metavar="BATCH", help="Only this batch.")] = None,
     output_format: Annotated[
         str,
