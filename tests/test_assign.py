@@ -419,7 +419,7 @@ def test_cli_json_is_the_workflow_result(invoke, ledger_folder: Path) -> None:
 
 
 def test_cli_table_has_no_names(invoke, ledger_folder: Path) -> None:
-    result = invoke("assign", "T0001", "T0003", "-c", ledger_folder)
+    result = invoke("--lang", "nl", "assign", "T0001", "T0003", "-c", ledger_folder)
     assert result.exit_code == 0, result.stderr
     assert "2 begonnen een traject" in result.stdout
     assert "cm1" in result.stdout and "Testpersoon" not in result.stdout + result.stderr

@@ -30,8 +30,13 @@ def handed_over_book(invoke, campaign: Path, tmp_path: Path, edits: Edits) -> Pa
     from kansen_cli.settings import load_settings
     from kansen_cli.workflows import caseload
 
+    from kansen_cli import i18n
+
     build_caseload_ledger(campaign)
-    written = caseload.run(campaign, load_settings(campaign), dt.date(2026, 11, 16), "cm1", tmp_path / "w")
+    with i18n.using("nl"):  # the workbook in Dutch (its headers are the ones the edits name)
+        written = caseload.run(
+            campaign, load_settings(campaign), dt.date(2026, 11, 16), "cm1", tmp_path / "w"
+        )
     handover = invoke("assign", "T0001", "--to", "cm2", "--on", "2026-11-18", "-c", campaign)
     assert handover.exit_code == 0, handover.stderr
     return fill_book(written.workbooks[0].file, tmp_path / "cm1.xlsx", edits)
@@ -45,7 +50,7 @@ BEFORE_HANDOVER: Edits = {
     ("Deelnemers", 3, "Soort contact"): "Telefonisch",
     ("Doelen", 2, "Datum evaluatie"): "17-11-2026",  # goal 1 of T0001
     ("Doelen", 2, "Score"): 1,
-    ("Nieuwe doelen", 2, "Levensdomein"): "Gezondheid",  # T0001; set on 16-11, the workbook's day
+    ("Nieuwe doelen", 2, "Leefgebied"): "Gezondheid",  # T0001; set on 16-11, the workbook's day
     ("Nieuwe doelen", 2, "Omschrijving"): "Elke week zwemmen",
 }
 

@@ -51,7 +51,8 @@ GOOD: Edits = {
 def written(invoke, campaign: Path) -> tuple[Path, Path]:
     """(campaign, the cm1 workbook written today)."""
     build_caseload_ledger(campaign)
-    result = invoke("caseload", "cm1", "-c", campaign, "--json")
+    # The workbook in Dutch (its headers are the ones GOOD names); messages stay English.
+    result = invoke("--lang", "nl", "caseload", "cm1", "-c", campaign, "--json")
     assert result.exit_code == 0, result.stderr
     return campaign, Path(json.loads(result.stdout)["workbooks"][0]["file"])
 
@@ -389,7 +390,7 @@ def test_an_older_copy_is_told_among_the_same_coachs_files(
     first = fill_book(book, tmp_path / "cm1-a.xlsx", GOOD)
     assert ingest(invoke, campaign, first)[0] == 0
     # cm2's workbook, written and loaded in between, is not one of cm1's copies.
-    result = invoke("caseload", "cm2", "-c", campaign, "--json")
+    result = invoke("--lang", "nl", "caseload", "cm2", "-c", campaign, "--json")
     cm2_book = Path(json.loads(result.stdout)["workbooks"][0]["file"])
     cm2 = fill_book(
         cm2_book,

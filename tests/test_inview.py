@@ -170,8 +170,11 @@ def test_a_day_later_the_boundaries_tip(built: Path) -> None:
 def test_the_workbook_has_names_dates_and_no_formulas(built: Path, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
+    from kansen_cli import i18n
+
     target = tmp_path / "in-beeld.xlsx"
-    result = inview.run(built, load_settings(built), TODAY, out=target)
+    with i18n.using("nl"):  # the workbook in Dutch, the default; the errors below in English
+        result = inview.run(built, load_settings(built), TODAY, out=target)
     assert result.file == target
     assert os.stat(target).st_mode & 0o777 == 0o600
     sheet = load_workbook(target)["In beeld"]
@@ -209,7 +212,7 @@ def test_the_workbook_has_names_dates_and_no_formulas(built: Path, tmp_path: Pat
 
 
 def test_cli_table_shows_no_names(invoke, built: Path) -> None:
-    result = invoke("inview", "-c", built)
+    result = invoke("--lang", "nl", "inview", "-c", built)
     assert result.exit_code == 0, result.stderr
     assert "T0002" in result.stdout and "T0001" not in result.stdout
     assert "24-09-2026" in result.stdout and "31-10-2026" in result.stdout
@@ -264,7 +267,7 @@ def test_cli_unknown_coach_exits_1(invoke, built: Path) -> None:
 
 def test_cli_writes_the_workbook(invoke, built: Path, tmp_path: Path) -> None:
     target = tmp_path / "lijst.xlsx"
-    result = invoke("inview", "--out", target, "-c", built)
+    result = invoke("--lang", "nl", "inview", "--out", target, "-c", built)
     assert result.exit_code == 0, result.stderr
     assert target.is_file()
     assert "geschreven (met namen" in " ".join(result.stderr.split())
@@ -272,6 +275,6 @@ def test_cli_writes_the_workbook(invoke, built: Path, tmp_path: Path) -> None:
 
 def test_cli_shows_coach_codes_not_their_names(invoke, built: Path) -> None:
     # An ambassador coach is a client too: their name stays off the screen like anyone's.
-    result = invoke("inview", "-c", built)
+    result = invoke("--lang", "nl", "inview", "-c", built)
     assert "cm1: 2 van 3 uit beeld" in result.stdout
     assert "Coach Een" not in result.stdout

@@ -423,7 +423,10 @@ def section_text(text: str) -> str:
 
 @pytest.mark.parametrize(("publish", "name"), [(False, "trajectories.md"), (True, "trajectories_publish.md")])
 def test_golden_markdown(ledger: Path, publish: bool, name: str) -> None:
-    section = section_text(to_markdown(make_report(ledger, publish=publish)))
+    from kansen_cli import i18n
+
+    with i18n.using("nl"):  # the golden report is the Dutch one, the default
+        section = section_text(to_markdown(make_report(ledger, publish=publish)))
     assert section == (GOLDEN / name).read_text(encoding="utf-8")
 
 
@@ -437,7 +440,7 @@ def test_golden_json(ledger: Path, publish: bool, name: str) -> None:
 
 def test_golden_terminal_text(ledger: Path, invoke, monkeypatch) -> None:
     monkeypatch.setenv("COLUMNS", "120")  # rich wraps to the terminal's width
-    result = invoke("report", "-c", ledger)
+    result = invoke("--lang", "nl", "report", "-c", ledger)  # the golden text is the Dutch one
     assert result.exit_code == 0, result.stderr
     text = result.stdout
     section = text[text.index("Trajecten: gestart") : text.index("Van register tot actief")]
