@@ -377,7 +377,7 @@ def test_ingest_refuses(name: str, ingest_setup, ingest_files, tmp_path: Path, i
     # ingest lists every problem as a table on stdout; stderr says in one line what was not loaded
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert lines, "no message"
-    assert "not loaded" in result.stderr
+    assert "niet ingelezen" in result.stderr
     assert path.name in " ".join(result.stderr.split())
     assert not bsns_in(output)
     assert tree(campaign) == before_files

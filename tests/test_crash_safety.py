@@ -311,8 +311,8 @@ def _rerun(step: Step, states: dict, campaign: Path, reference: Path, after: dic
     targets = _targets(step, campaign, reference)
     result = runner.invoke(app, argv, env={"KANSEN_PSEUDONYM_KEY": KEY})
     output = result.stdout + result.stderr
-    assert "Traceback" not in output and "internal error" not in output, output[-1500:]
-    if result.exit_code == 1 and "use --force" in result.stderr:
+    assert "Traceback" not in output and "interne fout" not in output, output[-1500:]
+    if result.exit_code == 1 and "gebruik --force" in " ".join(result.stderr.split()):
         # The killed run put whole files in place (or, for letters, recorded them); the tool
         # refuses to overwrite without --force, as it should. The user repeats with --force.
         result = runner.invoke(app, [*argv, "--force"], env={"KANSEN_PSEUDONYM_KEY": KEY})

@@ -226,8 +226,8 @@ def test_plan_command_says_when_other_batches_moved_it(invoke, batched) -> None:
     assert shown.exit_code == 0, shown.stderr
     line = " ".join(shown.stdout.split())
     assert (
-        f"paddepoel-1: first appointment {begins:%d-%m-%Y}, {data['moved_by_days']} working days after "
-        "the asked start: the consultants are busy with selwerd-1 until then"
+        f"paddepoel-1: eerste afspraak op {begins:%d-%m-%Y}, {data['moved_by_days']} werkdagen na de "
+        "gevraagde start: de consulenten zijn tot dan bezig met selwerd-1"
     ) in line
 
 

@@ -32,9 +32,6 @@ from registration_helpers import (
     send_letters,
 )
 
-# These tests assert the English messages; test_errors_language.py asserts the Dutch ones.
-pytestmark = pytest.mark.usefixtures("english_messages")
-
 OUTCOME_COLUMNS = (
     "client_id, contact_result, conversation_date, location, classification, activity_types,"
     " participation_potential, referrals, consent"
@@ -276,7 +273,7 @@ def test_cli_prints_the_workflow_result_and_exits_1_when_a_file_did_not_load(inv
     # A word that is no label could be a name typed in the wrong column: its kind and length only.
     assert "Misschien" not in printed and "Misschien" not in result.stdout
     (problem,) = json.loads(result.stdout)["files"][1]["problems"]
-    assert problem["value"] == "<text of 9 characters>"
+    assert problem["value"] == "<tekst van 9 tekens>"
 
 
 def test_not_a_kansen_workbook(invoke, batch, tmp_path):
@@ -287,7 +284,7 @@ def test_not_a_kansen_workbook(invoke, batch, tmp_path):
     Workbook().save(path)
     result = invoke("ingest", path, "-c", campaign)
     assert result.exit_code == 1
-    assert "not a kansen workbook" in result.stdout
+    assert "geen werkmap van kansen" in " ".join(result.stdout.split())
 
 
 def test_outcomes_only_for_the_approached(invoke, campaign, small_register, tmp_path):
@@ -562,13 +559,13 @@ def test_any_valid_answer_loads_as_exactly_those_codes(preset_name, data):
 @pytest.mark.parametrize(
     ("key", "value", "message"),
     [
-        ("sheets", "0", "damaged"),
-        ("sheets", "[]", "damaged"),
-        ("sheets", '{"Registratie": [["x", "y"]]}', "damaged"),
-        ("sheets", '{"Registratie": 5}', "damaged"),
-        ("format", "twee", "damaged"),
-        ("format", "99", "newer kansen_cli"),
-        ("kind", "boodschappen", "unknown sheet kind"),
+        ("sheets", "0", "beschadigd"),
+        ("sheets", "[]", "beschadigd"),
+        ("sheets", '{"Registratie": [["x", "y"]]}', "beschadigd"),
+        ("sheets", '{"Registratie": 5}', "beschadigd"),
+        ("format", "twee", "beschadigd"),
+        ("format", "99", "nieuwere kansen_cli"),
+        ("kind", "boodschappen", "onbekend soort blad"),
     ],
 )
 def test_a_damaged_marker_is_a_clear_file_problem(invoke, batch, tmp_path, key, value, message):

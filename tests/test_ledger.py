@@ -269,7 +269,7 @@ def test_second_selection_after_batching_selects_nobody_twice(invoke, campaign, 
     }
     nothing = invoke("batch", "-c", campaign)
     assert nothing.exit_code == 0
-    assert "Nobody to batch" in nothing.stderr
+    assert "Niemand om in een batch te zetten" in nothing.stderr
     # A later, longer export: only the new people are selected, and batched in new batches.
     later = json.loads(invoke("select", small_register, "--as-of", AS_OF, "-c", campaign, "--json").stdout)
     assert later["funnel"]["already_approached"] == first["selected"]
@@ -442,7 +442,7 @@ def test_batch_prints_an_overview(invoke, campaign, small_register):
     result = invoke("batch", "--size", "60", "--seed", "7", "-c", campaign)
     assert result.exit_code == 0, result.stderr
     assert "batches" in result.stdout
-    for column in ("batch", "neighbourhood", "size", "A", "B", "total"):
+    for column in ("batch", "wijk", "aantal", "A", "B", "totaal"):
         assert column in result.stdout
     with open_ledger(campaign) as ledger:
         first = ledger.query("SELECT batch_id FROM batches ORDER BY neighbourhood, seq")[0][0]

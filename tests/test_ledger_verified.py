@@ -93,5 +93,5 @@ def test_damage_after_a_clean_close_is_still_found(ledger_file: Path) -> None:
     with open(ledger_file, "r+b") as handle:
         handle.seek((pages - 3) * page)
         handle.write(b"\xff" * page)
-    with pytest.raises(KansenError, match="damaged"):
+    with pytest.raises(KansenError, match="beschadigd"):
         open_ledger(campaign, create=False)

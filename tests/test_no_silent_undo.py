@@ -31,9 +31,6 @@ from registration_helpers import (
 )
 from safety_helpers import ledger_dump
 
-# These tests assert the English messages; test_errors_language.py asserts the Dutch ones.
-pytestmark = pytest.mark.usefixtures("english_messages")
-
 SPOKE = TODAY - dt.timedelta(days=30)
 OWN = spoken_acting_on_own(SPOKE)
 
@@ -79,8 +76,8 @@ def test_an_older_copy_is_refused_and_the_ledger_unchanged(copies, tmp_path):
     problems = result["files"][0]["problems"]
     assert [p["kind"] for p in problems] == ["would_undo"]
     assert problems[0]["message"] == (
-        "this row would remove the referral to Coach Meedoen, which has the partner's result"
-        f" 'Gestart' (from {source.name}); use --force to replace it anyway"
+        "deze rij zou de verwijzing naar Coach Meedoen weghalen, die het resultaat 'Gestart' van de"
+        f" partner heeft (uit {source.name}); gebruik --force om het toch te vervangen"
     )
     assert ledger_dump(campaign) == before
     # The older copy is told: written before the newer copy was loaded.
@@ -135,15 +132,15 @@ def test_a_conversation_with_follow_up_calls_keeps_them(copies, tmp_path):
     other_potential = tmp_path / "registratie-steun.xlsx"
     fill(newer, other_potential, {ids[1]: {"participation_potential": "Wil (meer) doen, met ondersteuning"}})
     for path, what in (
-        (cancelled, "change the contact result to 'Afgezegd'"),
-        (other_potential, "change the participation potential to 'Wil (meer) doen, met ondersteuning'"),
+        (cancelled, "het contactresultaat wijzigen in 'Afgezegd'"),
+        (other_potential, "het participatiepotentieel wijzigen in 'Wil (meer) doen, met ondersteuning'"),
     ):
         result = ingest(campaign, path)
         assert result["not_loaded"] == [path.name]
         (problem,) = result["files"][0]["problems"]
         assert problem["message"] == (
-            f"this row would {what}, but the conversation has follow-up calls"
-            f" (round 1 from {source.name}); use --force to replace it anyway"
+            f"deze rij zou {what}, maar het gesprek heeft nabelgesprekken"
+            f" (ronde 1 uit {source.name}); gebruik --force om het toch te vervangen"
         )
         assert ledger_dump(campaign) == before
     # Force through the workflow: the answer changes, the old one goes to the history.

@@ -301,7 +301,7 @@ def test_an_unexpected_error_shows_its_type_only(tmp_path: Path, invoke, monkeyp
     result = invoke("select", register, "--as-of", "2026-10-01", "-c", make_campaign(tmp_path / "c"))
     printed = result.stdout + result.stderr
     assert result.exit_code == 1
-    assert "internal error (ValueError)" in printed
+    assert "interne fout (ValueError)" in printed
     assert "Brouwersma" not in printed and bsns_in(printed) == []
     assert "Traceback" not in printed
 
