@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -14,8 +13,7 @@ from kansen_cli.workbooks.calls import KIND, SHEET, CallsContext, columns
 from kansen_cli.workbooks.calls_rules import looks_like_phone, masked_phone
 from kansen_cli.workbooks.reading import FilledRow, FilledWorkbook
 
-# These tests assert the English messages; test_errors_language.py asserts the Dutch ones.
-pytestmark = pytest.mark.usefixtures("english_messages")
+# Dutch, the default: the workbooks, their headers and the messages these tests assert.
 
 SETTINGS = Settings.model_validate({"letters": {"approach": {"B": "phone_first"}}})
 SAME_DAY = Settings.model_validate(
@@ -97,8 +95,8 @@ def test_callback_rules():
 def test_a_letter_first_person_and_a_stranger_are_refused():
     plan = KIND.plan(workbook([row("0004", "10-11-2026"), row("7777", "10-11-2026")]), context(), SETTINGS)
     assert kinds(plan) == [(2, "Klantnummer", "not_in_batch"), (3, "Klantnummer", "not_in_batch")]
-    assert "not phoned first" in plan.problems.problems[0].message
-    assert "not in this batch" in plan.problems.problems[1].message
+    assert "niet eerst gebeld wordt" in plan.problems.problems[0].message
+    assert "niet in deze batch zit" in plan.problems.problems[1].message
 
 
 def test_phone_numbers_are_masked_wherever_they_are_typed():

@@ -19,8 +19,7 @@ from campaign_helpers import make_campaign
 from dates import TODAY
 from registration_helpers import build_campaign, fill, ledger_rows, set_setting
 
-# These tests assert the English messages; test_errors_language.py asserts the Dutch ones.
-pytestmark = pytest.mark.usefixtures("english_messages")
+# Dutch, the default: the workbooks, their headers and the messages these tests assert.
 
 FIRST = dt.date(2026, 11, 10)
 SECOND = dt.date(2026, 11, 12)
@@ -188,7 +187,7 @@ def test_batch_without_phone_first_people(invoke, small_register, tmp_path):
     batch = build_campaign(invoke, campaign, small_register)
     result = invoke("calls", batch, "--today", FIRST.isoformat(), "-c", campaign)
     assert result.exit_code == 1
-    assert "nobody to phone first" in result.stderr
+    assert "heeft niemand om eerst te bellen" in result.stderr
     assert not (campaign / "calls").exists()
 
 
@@ -235,7 +234,7 @@ def test_bad_input_every_problem_listed_nothing_loaded(invoke, phone_campaign, t
     }
     shown = {p["kind"]: p for p in problems_of(report)}
     assert shown["phone_number_in_cell"]["value"] == "06…"
-    assert "looks like a phone number" in shown["phone_number_in_cell"]["message"]
+    assert "dit lijkt een telefoonnummer" in shown["phone_number_in_cell"]["message"]
     assert "Afspraak gemaakt" in shown["unknown_value"]["message"]
     text = json.dumps(report)
     assert "12345678" not in text

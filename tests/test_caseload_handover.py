@@ -27,10 +27,9 @@ pytestmark = pytest.mark.usefixtures("english_messages")
 def handed_over_book(invoke, campaign: Path, tmp_path: Path, edits: Edits) -> Path:
     """cm1's workbook written on 16-11-2026 and filled in; on 18-11-2026 T0001 is handed over
     to cm2 (`kansen assign T0001 --to cm2 --on 2026-11-18`) before the workbook comes back."""
+    from kansen_cli import i18n
     from kansen_cli.settings import load_settings
     from kansen_cli.workflows import caseload
-
-    from kansen_cli import i18n
 
     build_caseload_ledger(campaign)
     with i18n.using("nl"):  # the workbook in Dutch (its headers are the ones the edits name)

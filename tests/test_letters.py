@@ -156,7 +156,10 @@ def test_call_list_puts_people_without_phone_apart(longest) -> None:
     people = longest.copy()
     people["phone"] = "06-12345678"
     people.loc[0, "phone"] = ""
-    sheets = core.call_lists(core.letter_fields(people, Settings(), SENT_ON))
+    from kansen_cli import i18n
+
+    with i18n.using("nl"):  # the sheet names in Dutch, the default
+        sheets = core.call_lists(core.letter_fields(people, Settings(), SENT_ON))
     calls, apart = sheets["Bellijst"], sheets["Zonder telefoonnummer"]
     assert len(calls) + len(apart) == len(people)
     assert list(apart["Klantnummer"]) == [people.loc[0, "client_id"]]
@@ -231,8 +234,18 @@ def planned(planned_template, tmp_path) -> Path:
 def test_letters_command_writes_everything_and_records(invoke, planned) -> None:
     from kansen_cli.ledger import open_ledger
 
-    result = invoke(
-        "letters", "hoogkerk-1", "--format", "pdf,html", "--sent-on", "2026-10-26", "-c", planned, "--json"
+    result = invoke(  # Dutch, the default: the call list's sheet names asserted below
+        "--lang",
+        "nl",
+        "letters",
+        "hoogkerk-1",
+        "--format",
+        "pdf,html",
+        "--sent-on",
+        "2026-10-26",
+        "-c",
+        planned,
+        "--json",
     )
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
@@ -453,7 +466,7 @@ def test_workflow_dates_the_letters_today_and_reports_progress(planned) -> None:
 
 def test_cli_dates_the_letters_with_kansen_today(invoke, planned, monkeypatch) -> None:
     monkeypatch.setenv("KANSEN_TODAY", "2026-10-21")
-    result = invoke("letters", "hoogkerk-1", "-c", planned)
+    result = invoke("--lang", "nl", "letters", "hoogkerk-1", "-c", planned)
     assert result.exit_code == 0, result.stderr
     assert "vastgelegd als verstuurd op 21-10-2026" in " ".join(result.stderr.split())
 

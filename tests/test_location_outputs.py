@@ -22,8 +22,7 @@ from kansen_cli.settings_routes import Location
 from letter_helpers import golden_fields
 from registration_helpers import fill, ingest, ledger_rows
 
-# These tests assert the English messages; test_errors_language.py asserts the Dutch ones.
-pytestmark = pytest.mark.usefixtures("english_messages")
+# Dutch, the default: the workbooks, their headers and the messages these tests assert.
 
 MONDAY = "2026-11-02"  # the first day planned
 SENT_ON = dt.date(2026, 10, 26)
@@ -75,6 +74,7 @@ def test_planned_at_home_wins_over_the_variants_place() -> None:
     assert core.place_fields(planned, _settings())["place"] == "home"
 
 
+@pytest.mark.usefixtures("english_messages")  # the preflight message in English
 def test_a_location_person_not_yet_planned_is_stopped_by_the_preflight() -> None:
     unplanned = {"variant": "B", "appointment_date": None, "location": None}
     fields = core.place_fields(unplanned, _settings())

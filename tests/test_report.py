@@ -350,7 +350,7 @@ def test_a_figure_that_differs_between_tables_raises() -> None:
     b.count(("p", 1), 1, "a", "deel")
     b.count(("p", 2), 1, "a", "deel")
     b.equation(("x",), [("p", 1), ("p", 2)])
-    with pytest.raises(ReportInconsistent, match="add up to 2"):
+    with pytest.raises(ReportInconsistent, match="tellen op tot 2"):
         b.check()
 
 
@@ -559,7 +559,7 @@ def test_cli_unknown_batch_and_no_ledger(golden: Path, invoke, tmp_path: Path) -
     result = invoke("report", "-c", golden, "--batch", "west-9")
     assert result.exit_code == 1 and "noord-1" in result.stderr
     result = invoke("report", "-c", tmp_path / "nothing-here")
-    assert result.exit_code == 1 and "no ledger" in result.stderr
+    assert result.exit_code == 1 and "geen logboek" in result.stderr
 
 
 def test_cli_period_and_batch(golden: Path, invoke) -> None:

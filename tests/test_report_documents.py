@@ -274,7 +274,7 @@ def test_cli_docx_and_pdf(invoke, tmp_path: Path) -> None:
     build_golden_ledger(campaign)
     for fmt in ("docx", "pdf"):
         result = invoke("report", "-c", campaign, "--format", fmt)
-        assert result.exit_code == 1 and f"--format {fmt} needs --out" in result.stderr
+        assert result.exit_code == 1 and f"--format {fmt} heeft --out" in result.stderr
         out = tmp_path / f"bijlage.{fmt}"
         result = invoke("report", "-c", campaign, "--format", fmt, "--out", out, "--publish")
         assert result.exit_code == 0, result.stderr

@@ -56,8 +56,7 @@ from kansen_cli.report import build_report
 from kansen_cli.report_render import to_json, to_markdown
 from kansen_cli.settings import Settings
 
-# These tests assert the English messages; test_errors_language.py asserts the Dutch ones.
-pytestmark = pytest.mark.usefixtures("english_messages")
+# Dutch, the default: the workbooks, their headers and the messages these tests assert.
 
 GOLDEN = Path(__file__).parent / "golden" / "report"
 UPDATE = os.environ.get("KANSEN_UPDATE_GOLDEN") == "1"  # rewrite the goldens after a deliberate change
@@ -446,7 +445,9 @@ def test_a_referral_without_a_conversation_must_agree_with_its_outcome(routes: P
 
     with open_ledger(routes, create=False) as ledger, ledger.transaction() as db:
         db.execute("UPDATE outcomes SET referrals = '' WHERE client_id = 'z09'")
-    with pytest.raises(ReportInconsistent, match=r"referrals to 'wij_team': 0 recorded .* but 1 referral"):
+    with pytest.raises(
+        ReportInconsistent, match=r"verwijzingen naar 'wij_team': 0 vastgelegd .* maar 1 verwijzing"
+    ):
         _report(routes)
 
 
@@ -457,11 +458,11 @@ def test_a_later_round_batch_is_refused_naming_its_round_1_batch(routes: Path, i
 
     with open_ledger(routes, create=False) as ledger, pytest.raises(NotFoundError) as refused:
         read_report_data(ledger, batch=R2)
-    assert "round 2 of batch 'noord-1'" in str(refused.value)
+    assert "ronde 2 van batch 'noord-1'" in str(refused.value)
     assert "kansen report --batch noord-1" in str(refused.value)
     result = invoke("report", "--json", "-c", routes, "--batch", R2)
     assert result.exit_code == 1
-    assert "round 2 of batch 'noord-1'" in result.output
+    assert "ronde 2 van batch 'noord-1'" in result.output
     # The round-1 batch's report holds the round-2 people.
     result = invoke("report", "--json", "-c", routes, "--batch", "noord-1")
     assert result.exit_code == 0, result.output

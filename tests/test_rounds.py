@@ -129,7 +129,7 @@ def test_a_batch_of_another_round_cannot_be_named(base_campaign, tmp_path):
     shutil.copytree(base_campaign, campaign)
     with open_ledger(campaign, create=False) as ledger, pytest.raises(NotFoundError) as error:
         record_round(ledger, 3, ["niet_thuis"], ["x-1"])
-    assert str(error.value).startswith("geen batch van ronde 2 'x-1'")
+    assert str(error.value).startswith("no batch of round 2 'x-1'")
 
 
 def test_someone_whose_result_comes_in_later_joins_in_route_order(base_campaign, tmp_path):

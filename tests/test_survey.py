@@ -31,8 +31,7 @@ from registration_helpers import build_campaign, fill, ledger_rows
 from safety_helpers import ledger_dump
 from test_report import GOLDEN, NOW, build_golden_ledger
 
-# These tests assert the English messages; test_errors_language.py asserts the Dutch ones.
-pytestmark = pytest.mark.usefixtures("english_messages")
+# Dutch, the default: the workbooks, their headers and the messages these tests assert.
 
 ROLES = Settings().codebook.roles
 
@@ -449,7 +448,7 @@ def test_survey_outside_a_campaign_with_results(invoke, campaign: Path, small_re
     build_campaign(invoke, campaign, small_register)
     result = invoke("survey", "-c", campaign)
     assert result.exit_code == 1
-    assert "nobody to survey" in result.stderr
+    assert "niemand om te enquêteren" in result.stderr
     assert not (campaign / "enquetes").exists()
     assert ledger_rows(campaign, "SELECT count(*) AS n FROM surveys") == [{"n": 0}]
 

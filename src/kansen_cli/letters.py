@@ -262,12 +262,14 @@ def letter_fields(people: pd.DataFrame, settings: Settings, sent_on: dt.date) ->
 
 def _hint(field: str, batch_id: str) -> str:
     if field in APPOINTMENT_FIELDS:
-        return f"no appointment; run `kansen plan {batch_id} --start DATE`"
+        return _("no appointment; run `kansen plan {batch} --start DATE`").format(batch=batch_id)
     if field in LOCATION_FIELDS:
-        return f"no location; run `kansen plan {batch_id} --start DATE`, or fill in [[planning.locations]]"
+        return _(
+            "no location; run `kansen plan {batch} --start DATE`, or fill in [[planning.locations]]"
+        ).format(batch=batch_id)
     if field in ADDRESS_FIELDS or field in ("name", "salutation", "surname"):
-        return "missing in the register export"
-    return "no such field; see the mail-merge workbook's columns for the fields there are"
+        return _("missing in the register export")
+    return _("no such field; see the mail-merge workbook's columns for the fields there are")
 
 
 def _fields_templates_need(
